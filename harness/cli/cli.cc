@@ -1,0 +1,62 @@
+#include "harness/cli/cli.h"
+
+#include <CLI/CLI.hpp>
+
+#include <exception>
+#include <functional>
+#include <iostream>
+
+#include "harness/cli/commands.h"
+
+namespace harness::cli {
+
+namespace {
+struct Subcommand {
+  const char* name;
+  const char* description;
+  std::function<int(const std::vector<std::string>&, const GlobalOptions&)> body;
+};
+
+const Subcommand k_subcommands[] = {
+    {"run", "Run scenarios (files or folders) against real services and write reports/<run-id>/",
+     [](const auto& s, const auto& o) { return run_command(s, o); }},
+    {"validate", "Check scenario files without starting anything; print every problem with file:line:column",
+     [](const auto& s, const auto&) { return validate_command(s); }},
+    {"list", "List the scenarios in files or folders: name, tags, services, description",
+     [](const auto& s, const auto&) { return list_command(s); }},
+};
+}  // namespace
+
+int cli_main(int argc, char** argv) {
+  CLI::App app{"celery-chaos: a chaos and regression test harness for Celery deployments.\n"
+               "Exit codes: 0 passed, 1 a check failed, 2 invalid input or usage, 3 infrastructure error, "
+               "130 interrupted."};
+  app.name("celery-chaos");
+  app.require_subcommand(1);
+  GlobalOptions options;
+  std::vector<std::string> scenarios;
+  app.add_option("--report-dir", options.report_dir, "Where reports go (default: reports/)")->capture_default_str();
+  app.add_flag("--keep", options.keep, "Keep the services' data dirs after the run, for debugging");
+  app.add_flag("-v,--verbose", options.verbose, "Print every event of the run as it happens");
+  const Subcommand* chosen = nullptr;
+  for (const auto& sub : k_subcommands) {
+    auto* cmd = app.add_subcommand(sub.name, sub.description);
+    cmd->fallthrough();
+    cmd->add_option("SCENARIO", scenarios, "Scenario files or folders of them")->required();
+    cmd->callback([&chosen, &sub] { chosen = &sub; });
+  }
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? k_exit_passed : k_exit_usage;
+  }
+  try {
+    return chosen->body(scenarios, options);
+  } catch (const std::exception& e) {
+    std::cerr << "celery-chaos: internal error: " << e.what() << "\n";
+    return k_exit_infrastructure;
+  }
+}
+
+}  // namespace harness::cli

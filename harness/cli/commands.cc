@@ -1,0 +1,153 @@
+#include "harness/cli/commands.h"
+
+#include <unistd.h>
+
+#include <ctime>
+#include <iomanip>
+#include <iostream>
+#include <random>
+#include <set>
+#include <sstream>
+
+#include "harness/cli/cli.h"
+#include "harness/process/cancellation.h"
+#include "harness/process/sweeper.h"
+#include "harness/report/junit_writer.h"
+#include "harness/report/summary.h"
+#include "harness/run/runner.h"
+#include "harness/scenario/duration.h"
+#include "harness/scenario/loader.h"
+
+namespace harness::cli {
+
+namespace {
+namespace fs = std::filesystem;
+
+// Loads every scenario; prints every diagnostic to stderr. Empty optional = invalid input.
+std::optional<std::vector<scenario::Scenario>> load_all(const std::vector<std::string>& args) {
+  std::vector<scenario::Diagnostic> diagnostics;
+  const auto files = scenario::collect_scenario_files(args, diagnostics);
+  std::vector<scenario::Scenario> scenarios;
+  for (const auto& file : files) {
+    auto loaded = scenario::load_scenario_file(file);
+    diagnostics.insert(diagnostics.end(), loaded.diagnostics.begin(), loaded.diagnostics.end());
+    if (loaded.ok()) scenarios.push_back(std::move(*loaded.scenario));
+  }
+  for (const auto& d : diagnostics) std::cerr << d.to_string() << "\n";
+  if (!diagnostics.empty()) return std::nullopt;
+  if (scenarios.empty()) {
+    std::cerr << "celery-chaos: no scenario files found in the given paths\n";
+    return std::nullopt;
+  }
+  return scenarios;
+}
+
+std::string new_run_id() {
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  ::gmtime_r(&now, &tm);
+  std::ostringstream id;
+  id << std::put_time(&tm, "%Y%m%d-%H%M%S") << "-" << std::hex << std::setw(4) << std::setfill('0')
+     << (std::random_device{}() & 0xffff);
+  return id.str();
+}
+
+void point_latest(const fs::path& report_dir, const std::string& run_id) {
+  std::error_code ec;
+  const fs::path link = report_dir / "latest";
+  const fs::path tmp = report_dir / (".latest-" + run_id);
+  fs::create_directory_symlink(run_id, tmp, ec);
+  if (!ec) fs::rename(tmp, link, ec);  // atomic replace
+}
+}  // namespace
+
+int validate_command(const std::vector<std::string>& args) {
+  auto scenarios = load_all(args);
+  if (!scenarios) return k_exit_usage;
+  for (const auto& s : *scenarios) std::cout << s.file << ": ok (" << s.name << ")\n";
+  return k_exit_passed;
+}
+
+int list_command(const std::vector<std::string>& args) {
+  auto scenarios = load_all(args);
+  if (!scenarios) return k_exit_usage;
+  for (const auto& s : *scenarios) {
+    std::cout << s.name << "  " << s.file << "\n";
+    if (!s.tags.empty()) {
+      std::cout << "  tags:";
+      for (const auto& t : s.tags) std::cout << " " << t;
+      std::cout << "\n";
+    }
+    std::cout << "  services:";
+    for (const auto& svc : s.services) {
+      std::cout << " " << svc.name << "(" << scenario::to_string(svc.kind);
+      if (svc.replicas > 1) std::cout << " x" << svc.replicas;
+      std::cout << ")";
+    }
+    std::cout << "\n  steps: " << s.steps.size() << ", checks: " << s.checks.size()
+              << ", timeout: " << scenario::format_duration(s.timeout)
+              << (s.expect == scenario::Expectation::k_fail ? ", expect: fail" : "") << "\n";
+    if (!s.description.empty()) {
+      std::string first = s.description.substr(0, s.description.find('\n'));
+      std::cout << "  " << first << "\n";
+    }
+  }
+  return k_exit_passed;
+}
+
+int run_command(const std::vector<std::string>& args, const GlobalOptions& options) {
+  process::install_signal_handlers();
+  auto scenarios = load_all(args);
+  if (!scenarios) return k_exit_usage;
+
+  const auto swept = process::sweep_orphans();
+  if (!swept.killed.empty()) {
+    std::cerr << "celery-chaos: swept " << swept.killed.size()
+              << " leftover process(es) of an earlier harness that died\n";
+  }
+  const std::string run_id = new_run_id();
+  const fs::path run_dir = options.report_dir / run_id;
+  std::error_code ec;
+  fs::create_directories(run_dir, ec);
+  if (ec) {
+    std::cerr << "celery-chaos: cannot create " << run_dir << ": " << ec.message() << "\n";
+    return k_exit_usage;
+  }
+  std::cout << "celery-chaos run " << run_id << " -> " << run_dir.string() << "\n";
+
+  run::RunOptions run_options;
+  run_options.work_base = run::default_work_base();
+  run_options.keep = options.keep;
+  run_options.verbose = options.verbose;
+  run_options.out = &std::cout;
+
+  std::vector<report::ScenarioReport> reports;
+  std::set<std::string> used;
+  bool failed = false, errored = false, cancelled = false;
+  for (size_t i = 0; i < scenarios->size(); ++i) {
+    const auto& s = (*scenarios)[i];
+    std::string folder = s.name;
+    for (int n = 2; used.count(folder); ++n) folder = s.name + "-" + std::to_string(n);
+    used.insert(folder);
+    auto outcome = run::run_scenario(s, run_id + "-" + std::to_string(i + 1), run_dir / folder, run_options);
+    reports.push_back(std::move(outcome.report));
+    failed |= outcome.result == run::ScenarioResult::k_failed;
+    errored |= outcome.result == run::ScenarioResult::k_error;
+    cancelled |= outcome.result == run::ScenarioResult::k_cancelled;
+    if (process::cancelled()) {
+      cancelled = true;
+      break;
+    }
+  }
+  if (auto st = report::write_junit(reports, run_dir / "junit.xml"); !st) std::cerr << st.message() << "\n";
+  if (auto st = report::write_summary(reports, run_dir / "summary.json"); !st) std::cerr << st.message() << "\n";
+  point_latest(options.report_dir, run_id);
+  std::cout << "JUnit: " << (run_dir / "junit.xml").string() << "\n";
+  if (cancelled) {
+    std::cout << "interrupted: " << process::cancel_reason() << "\n";
+    return k_exit_interrupted;
+  }
+  return errored ? k_exit_infrastructure : failed ? k_exit_failed : k_exit_passed;
+}
+
+}  // namespace harness::cli

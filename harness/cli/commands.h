@@ -1,0 +1,19 @@
+#pragma once
+// The subcommands' bodies. The table that maps names to them lives in cli.cc.
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace harness::cli {
+
+struct GlobalOptions {
+  std::filesystem::path report_dir = "reports";
+  bool keep = false;
+  bool verbose = false;
+};
+
+int run_command(const std::vector<std::string>& scenarios, const GlobalOptions& options);
+int validate_command(const std::vector<std::string>& scenarios);
+int list_command(const std::vector<std::string>& scenarios);
+
+}  // namespace harness::cli

@@ -1,0 +1,35 @@
+#pragma once
+// Where services run. A Driver turns a scenario's services into Service instances; one implementation per
+// backend (driver/local: processes from the machine's packages). Scenarios, steps and checks never know which.
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "harness/driver/service.h"
+#include "harness/scenario/model.h"
+#include "harness/util/status.h"
+
+namespace harness::driver {
+
+struct RunPaths {
+  std::filesystem::path work_dir;   // private data of the services (data dirs, configs, sockets)
+  std::filesystem::path logs_dir;   // logs/<service>.log, part of the report
+  std::filesystem::path cache_dir;  // kept across runs: the PostgreSQL template data dir
+  std::string run_id;               // unique per scenario run; names nodes, marks processes
+};
+
+class Driver {
+public:
+  virtual ~Driver() = default;
+  virtual std::string name() const = 0;
+  // Creates every instance of the scenario (worker replicas expanded), allocating ports and credentials, in
+  // file order with data services before workers. Nothing is started. Fails with k_infrastructure when a binary
+  // is missing (naming the package to install).
+  virtual util::Expected<std::vector<std::unique_ptr<Service>>> create_services(const scenario::Scenario& scenario,
+                                                                                 const RunPaths& paths) = 0;
+};
+
+std::unique_ptr<Driver> make_local_driver();
+
+}  // namespace harness::driver

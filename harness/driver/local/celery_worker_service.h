@@ -1,0 +1,56 @@
+#pragma once
+// One Celery worker replica: `celery -A probe worker` of the fixture app by default, or the scenario's
+// `command:`. Broker/backend URLs go in CELERY_BROKER_URL / CELERY_RESULT_BACKEND, settings in
+// CELERY_CHAOS_CONFIG. A `celery` shim on PATH runs `<python> -m celery` (Debian's script does not work with
+// every python3 on PATH, SERVICES.md). Each replica has its own node name; the command runs under
+// `/bin/sh -c 'exec …'` so the main pid is Celery's. Ready = "ready." in its log and then
+// `celery inspect ping -d NODE` answered.
+#include "harness/driver/driver.h"
+#include "harness/driver/local/local_service.h"
+
+namespace harness::driver::local {
+
+struct WorkerSettings {
+  std::string python;               // interpreter path
+  std::string broker_url;
+  std::string backend_url;          // may be empty
+  std::string ledger_url;           // may be empty
+  std::filesystem::path fixtures_dir;
+  std::filesystem::path bin_dir;    // holds the `celery` shim
+  std::string run_token;            // host part of node names
+};
+
+class CeleryWorkerService final : public LocalService {
+public:
+  static util::Expected<std::unique_ptr<CeleryWorkerService>> create(const scenario::Service& spec, int replica,
+                                                                     const WorkerSettings& settings,
+                                                                     const RunPaths& paths);
+
+  std::string kind() const override { return "celery-worker"; }
+  util::Status start() override;
+  ReadyPoll poll_ready() override;
+  std::map<std::string, std::string> placeholders() const override;
+  std::map<std::string, std::string> exec_environment() const override { return m_environment; }
+  std::filesystem::path exec_working_directory() const override { return m_settings.fixtures_dir; }
+
+  const std::string& node() const { return m_node; }
+
+private:
+  CeleryWorkerService(std::string name, std::string scenario_service, std::filesystem::path log)
+      : LocalService(std::move(name), std::move(scenario_service), std::move(log)) {}
+
+  WorkerSettings m_settings;
+  std::string m_app;
+  std::string m_node;
+  std::string m_command;  // the shell command (placeholders already expanded by the driver)
+  std::map<std::string, std::string> m_environment;
+  bool m_saw_ready = false;
+};
+
+// Writes `<bin_dir>/celery`: a shim that runs `<python> -m celery "$@"`.
+util::Status write_celery_shim(const std::filesystem::path& bin_dir, const std::string& python);
+
+// The fixture Celery app's folder: $CELERY_CHAOS_FIXTURES, else <source>/fixtures/celery.
+std::filesystem::path fixtures_dir();
+
+}  // namespace harness::driver::local

@@ -1,0 +1,83 @@
+#include "harness/driver/local/local_service.h"
+
+#include <csignal>
+#include <fstream>
+#include <random>
+#include <sstream>
+
+#include "harness/util/log_tail.h"
+
+namespace harness::driver::local {
+
+std::optional<process::ExitStatus> LocalService::exit_status() const {
+  if (!m_child) return std::nullopt;
+  return m_child->exit_status();
+}
+
+std::optional<pid_t> LocalService::main_pid() const {
+  if (!m_child) return std::nullopt;
+  return m_child->pid();
+}
+
+void LocalService::stop(std::chrono::milliseconds grace) {
+  if (m_child && m_child->running()) m_child->stop(grace);
+}
+
+std::string LocalService::version() const {
+  std::lock_guard lock(m_version_mutex);
+  return m_version;
+}
+
+void LocalService::set_version(std::string version) {
+  std::lock_guard lock(m_version_mutex);
+  m_version = std::move(version);
+}
+
+util::Status LocalService::spawn(process::SpawnOptions options) {
+  options.log_file = m_log_path;
+  auto child = process::ChildProcess::spawn(options);
+  if (!child) return child.error();
+  m_child = std::move(child.value());
+  return util::Status::ok();
+}
+
+std::string LocalService::failure_detail(const std::string& what) const {
+  std::ostringstream out;
+  out << "service '" << m_name << "' " << what;
+  const std::string tail = util::tail_file(m_log_path, 20);
+  if (!tail.empty()) out << "\n--- last lines of " << m_log_path.string() << " ---\n" << tail;
+  return out.str();
+}
+
+std::string LocalService::read_log() const {
+  std::ifstream in(m_log_path, std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+std::string random_token(std::size_t length) {
+  static const char k_alphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+  thread_local std::mt19937_64 engine{std::random_device{}()};
+  std::uniform_int_distribution<std::size_t> pick(0, sizeof(k_alphabet) - 2);
+  std::string token;
+  for (std::size_t i = 0; i < length; ++i) token += k_alphabet[pick(engine)];
+  return token;
+}
+
+util::Status make_dir(const std::filesystem::path& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return util::Status::infrastructure("cannot create " + dir.string() + ": " + ec.message());
+  return util::Status::ok();
+}
+
+util::Status write_file(const std::filesystem::path& path, const std::string& content) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << content;
+  out.close();
+  if (!out) return util::Status::infrastructure("cannot write " + path.string());
+  return util::Status::ok();
+}
+
+}  // namespace harness::driver::local

@@ -1,0 +1,51 @@
+#pragma once
+// Shared plumbing of the local driver's services: one main ChildProcess with its log, the name, stop().
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "harness/driver/service.h"
+#include "harness/process/child_process.h"
+
+namespace harness::driver::local {
+
+class LocalService : public Service {
+public:
+  LocalService(std::string name, std::string scenario_service, std::filesystem::path log_path)
+      : m_name(std::move(name)), m_scenario_service(std::move(scenario_service)), m_log_path(std::move(log_path)) {}
+
+  const std::string& name() const override { return m_name; }
+  const std::string& scenario_service() const override { return m_scenario_service; }
+  std::filesystem::path log_path() const override { return m_log_path; }
+  std::optional<process::ExitStatus> exit_status() const override;
+  std::optional<pid_t> main_pid() const override;
+  void stop(std::chrono::milliseconds grace) override;
+  std::string version() const override;
+
+protected:
+  // Spawns the main process with stdout+stderr appended to log_path().
+  util::Status spawn(process::SpawnOptions options);
+  // "exited with exit code 1" plus the last lines of the log, for a service that died or never became ready.
+  std::string failure_detail(const std::string& what) const;
+  void set_version(std::string version);
+  // Reads the log file (for readiness markers and versions); empty when unreadable.
+  std::string read_log() const;
+
+  std::unique_ptr<process::ChildProcess> m_child;
+
+private:
+  std::string m_name;
+  std::string m_scenario_service;
+  std::filesystem::path m_log_path;
+  mutable std::mutex m_version_mutex;
+  std::string m_version;
+};
+
+// A random credential: [a-z0-9]{length}.
+std::string random_token(std::size_t length);
+// Creates a directory (and parents) with the given permissions; Status on failure.
+util::Status make_dir(const std::filesystem::path& dir);
+util::Status write_file(const std::filesystem::path& path, const std::string& content);
+
+}  // namespace harness::driver::local

@@ -1,0 +1,183 @@
+#include "harness/driver/local/postgres_service.h"
+
+#include <libpq-fe.h>
+#include <pwd.h>
+#include <unistd.h>
+
+#include "harness/driver/local/binaries.h"
+#include "harness/process/ports.h"
+
+namespace harness::driver::local {
+
+namespace {
+namespace fs = std::filesystem;
+
+bool running_as_root() { return ::geteuid() == 0; }
+
+// chown -R to the postgres user when running as root (postgres refuses to run as root).
+util::Status chown_to_postgres(const fs::path& root) {
+  if (!running_as_root()) return util::Status::ok();
+  const passwd* pw = ::getpwnam("postgres");
+  if (pw == nullptr) {
+    return util::Status::infrastructure(
+        "no 'postgres' user: install the Debian package postgresql (scripts/install-deps does)");
+  }
+  auto own = [&](const fs::path& p) { return ::lchown(p.c_str(), pw->pw_uid, pw->pw_gid) == 0; };
+  if (!own(root)) return util::Status::infrastructure("cannot chown " + root.string() + " to postgres");
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(root, ec); !ec && it != fs::recursive_directory_iterator();
+       it.increment(ec)) {
+    if (!own(it->path())) return util::Status::infrastructure("cannot chown " + it->path().string() + " to postgres");
+  }
+  return util::Status::ok();
+}
+
+process::SpawnOptions as_postgres(process::SpawnOptions options) {
+  if (running_as_root()) options.run_as_user = "postgres";
+  options.unset_environment = {"PGHOST", "PGPORT", "PGUSER", "PGDATABASE", "PGPASSWORD", "PGDATA"};
+  return options;
+}
+
+std::string quote_literal(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) {
+    if (c == '\'') out += '\'';
+    out += c;
+  }
+  return out + "'";
+}
+
+std::string quote_ident(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+}  // namespace
+
+util::Expected<fs::path> postgres_template(const fs::path& bin_dir, const fs::path& cache_dir) {
+  const fs::path target = cache_dir / ("pg-template-" + bin_dir.parent_path().filename().string());
+  std::error_code ec;
+  if (fs::exists(target / "PG_VERSION", ec)) return target;
+  if (auto st = make_dir(cache_dir); !st) return st;
+  fs::permissions(cache_dir, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                                 fs::perms::others_read | fs::perms::others_exec, ec);
+  const fs::path scratch = cache_dir / ("pg-template.tmp-" + std::to_string(::getpid()) + "-" + random_token(4));
+  if (auto st = make_dir(scratch); !st) return st;
+  if (auto st = chown_to_postgres(scratch); !st) return st;
+  process::SpawnOptions options;
+  options.argv = {(bin_dir / "initdb").string(), "-D", (scratch / "data").string(), "-A", "trust", "-U", "postgres",
+                  "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"};
+  auto result = process::run_command(as_postgres(options), std::chrono::seconds{60});
+  if (!result.succeeded()) {
+    fs::remove_all(scratch, ec);
+    return util::Status::infrastructure("initdb failed (" +
+                                        (result.status ? result.status->describe() : std::string("timed out")) +
+                                        "):\n" + result.output);
+  }
+  fs::rename(scratch / "data", target, ec);  // atomic: a concurrent run that won the race keeps its copy
+  fs::remove_all(scratch, ec);
+  if (!fs::exists(target / "PG_VERSION")) return util::Status::infrastructure("cannot create " + target.string());
+  return target;
+}
+
+util::Expected<std::unique_ptr<PostgresService>> PostgresService::create(const scenario::Service& spec,
+                                                                        const RunPaths& paths) {
+  auto bin = postgres_bin_dir();
+  if (!bin) return bin.error();
+  std::unique_ptr<PostgresService> service(
+      new PostgresService(spec.name, paths.logs_dir / (spec.name + ".log"), paths.work_dir / spec.name, *bin));
+  auto port = process::allocate_port();
+  if (!port) return port.error();
+  service->m_port = *port;
+  service->m_password = random_token(20);
+  service->m_database = spec.database;
+  service->m_cache_dir = paths.cache_dir;
+  return service;
+}
+
+util::Status PostgresService::start() {
+  auto templ = postgres_template(m_bin, m_cache_dir);
+  if (!templ) return templ.error();
+  if (auto st = make_dir(m_dir); !st) return st;
+  std::error_code ec;
+  fs::permissions(m_dir, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                             fs::perms::others_read | fs::perms::others_exec, ec);
+  const fs::path data = m_dir / "data";
+  fs::copy(*templ, data, fs::copy_options::recursive, ec);
+  if (ec) return util::Status::infrastructure("cannot copy the PostgreSQL template: " + ec.message());
+  if (auto st = write_file(data / "pg_hba.conf",
+                           "local all all trust\nhost all all 127.0.0.1/32 scram-sha-256\n");
+      !st) {
+    return st;
+  }
+  if (auto st = make_dir(m_dir / "socket"); !st) return st;
+  if (auto st = chown_to_postgres(m_dir); !st) return st;
+  fs::permissions(data, fs::perms::owner_all, ec);
+
+  process::SpawnOptions options;
+  options.argv = {(m_bin / "postgres").string(), "-D", data.string(), "-p", std::to_string(m_port),
+                  "-k", (m_dir / "socket").string(), "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off",
+                  "-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "logging_collector=off"};
+  options.working_directory = m_dir;
+  return spawn(as_postgres(std::move(options)));
+}
+
+std::string PostgresService::admin_conninfo(const std::string& dbname) const {
+  return "host=" + (m_dir / "socket").string() + " port=" + std::to_string(m_port) +
+         " user=postgres dbname=" + dbname + " connect_timeout=2";
+}
+
+ReadyPoll PostgresService::poll_ready() {
+  if (auto status = exit_status()) return {Readiness::k_failed, failure_detail("exited with " + status->describe())};
+  if (PQping(admin_conninfo().c_str()) != PQPING_OK) return {Readiness::k_not_yet, "not accepting connections yet"};
+  if (!m_bootstrapped) {
+    if (auto st = bootstrap(); !st) return {Readiness::k_failed, failure_detail(st.message())};
+    m_bootstrapped = true;
+  }
+  return {Readiness::k_ready, {}};
+}
+
+util::Status PostgresService::bootstrap() {
+  std::unique_ptr<PGconn, decltype(&PQfinish)> conn(PQconnectdb(admin_conninfo().c_str()), &PQfinish);
+  if (PQstatus(conn.get()) != CONNECTION_OK) {
+    return util::Status::infrastructure(std::string("cannot connect to bootstrap: ") + PQerrorMessage(conn.get()));
+  }
+  const std::string statements[] = {
+      "CREATE ROLE " + quote_ident(m_user) + " LOGIN PASSWORD " + quote_literal(m_password),
+      "CREATE DATABASE " + quote_ident(m_database) + " OWNER " + quote_ident(m_user),
+  };
+  for (const auto& sql : statements) {
+    std::unique_ptr<PGresult, decltype(&PQclear)> res(PQexec(conn.get(), sql.c_str()), &PQclear);
+    if (PQresultStatus(res.get()) != PGRES_COMMAND_OK) {
+      return util::Status::infrastructure("bootstrap '" + sql.substr(0, sql.find(" PASSWORD")) +
+                                          "' failed: " + PQerrorMessage(conn.get()));
+    }
+  }
+  std::unique_ptr<PGresult, decltype(&PQclear)> res(PQexec(conn.get(), "SHOW server_version"), &PQclear);
+  if (PQresultStatus(res.get()) == PGRES_TUPLES_OK && PQntuples(res.get()) == 1) {
+    std::string version = PQgetvalue(res.get(), 0, 0);
+    set_version(version.substr(0, version.find(' ')));
+  }
+  return util::Status::ok();
+}
+
+std::map<std::string, std::string> PostgresService::placeholders() const {
+  const auto port = std::to_string(m_port);
+  const std::string auth = m_user + ":" + m_password + "@127.0.0.1:" + port + "/";
+  return {
+      {"host", "127.0.0.1"},
+      {"port", port},
+      {"user", m_user},
+      {"password", m_password},
+      {"database", m_database},
+      {"url", "postgresql://" + auth + m_database},
+      {"backend_url", "db+postgresql+psycopg2://" + auth + m_database},
+      {"socket_dir", (m_dir / "socket").string()},
+      {"dir", m_dir.string()},
+  };
+}
+
+}  // namespace harness::driver::local

@@ -1,0 +1,45 @@
+#pragma once
+// A private PostgreSQL cluster. initdb runs once per machine into a template (~0.8 s); each run copies it
+// (~0.08 s). As root, postgres runs as the `postgres` user (it refuses root) and exec's directly, so the pid we
+// hold is the postmaster, reaped by the Reaper (a dead postmaster must be reaped before its data dir can be
+// reused, SERVICES.md). Listens on 127.0.0.1 and a private socket dir; the harness bootstraps a role with a
+// generated password and the scenario's database over the socket. Ready = PQping OK and bootstrap done.
+#include "harness/driver/driver.h"
+#include "harness/driver/local/local_service.h"
+
+namespace harness::driver::local {
+
+class PostgresService final : public LocalService {
+public:
+  static util::Expected<std::unique_ptr<PostgresService>> create(const scenario::Service& spec,
+                                                                 const RunPaths& paths);
+
+  std::string kind() const override { return "postgres"; }
+  util::Status start() override;
+  ReadyPoll poll_ready() override;
+  std::map<std::string, std::string> placeholders() const override;
+  std::vector<std::uint16_t> ports() const override { return {m_port}; }
+
+  // libpq connection string over the private socket as the superuser (for faults and checks).
+  std::string admin_conninfo(const std::string& dbname = "postgres") const;
+
+private:
+  PostgresService(std::string name, std::filesystem::path log, std::filesystem::path dir, std::filesystem::path bin)
+      : LocalService(name, name, std::move(log)), m_dir(std::move(dir)), m_bin(std::move(bin)) {}
+  util::Status bootstrap();
+
+  std::filesystem::path m_dir;
+  std::filesystem::path m_cache_dir;
+  std::filesystem::path m_bin;
+  std::string m_user = "celery";
+  std::string m_password;
+  std::string m_database;
+  std::uint16_t m_port = 0;
+  bool m_bootstrapped = false;
+};
+
+// The cached, stopped template data dir for this machine's PostgreSQL, created on first use (concurrency-safe).
+util::Expected<std::filesystem::path> postgres_template(const std::filesystem::path& bin_dir,
+                                                        const std::filesystem::path& cache_dir);
+
+}  // namespace harness::driver::local

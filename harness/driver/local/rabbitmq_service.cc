@@ -1,0 +1,171 @@
+#include "harness/driver/local/rabbitmq_service.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <fstream>
+#include <regex>
+
+#include "harness/driver/local/binaries.h"
+#include "harness/process/ports.h"
+
+namespace harness::driver::local {
+
+namespace {
+constexpr auto k_handshake_timeout = std::chrono::milliseconds{500};
+
+util::Expected<std::uint16_t> port_or_error() { return process::allocate_port(); }
+}  // namespace
+
+RabbitmqService::RabbitmqService(std::string name, std::filesystem::path log, std::filesystem::path dir,
+                                 std::filesystem::path server)
+    : LocalService(name, name, std::move(log)), m_dir(std::move(dir)), m_server(std::move(server)) {}
+
+util::Expected<std::unique_ptr<RabbitmqService>> RabbitmqService::create(const scenario::Service& spec,
+                                                                        const RunPaths& paths) {
+  auto server = find_program("rabbitmq-server", {"/usr/lib/rabbitmq/bin/rabbitmq-server"}, "rabbitmq-server");
+  if (!server) return server.error();
+  std::unique_ptr<RabbitmqService> service(new RabbitmqService(spec.name, paths.logs_dir / (spec.name + ".log"),
+                                                               paths.work_dir / spec.name, *server));
+  for (auto* port : {&service->m_port, &service->m_dist_port, &service->m_epmd_port, &service->m_management_port}) {
+    auto allocated = port_or_error();
+    if (!allocated) return allocated.error();
+    *port = *allocated;
+  }
+  // Node names must be unique on the machine: several runs may share one epmd-less host.
+  service->m_node = "cc-" + spec.name + "-" + random_token(6) + "@localhost";
+  service->m_user = "cc-" + random_token(8);
+  service->m_password = random_token(20);
+  return service;
+}
+
+std::map<std::string, std::string> RabbitmqService::environment() const {
+  const auto d = m_dir.string();
+  return {
+      {"HOME", d + "/home"},
+      {"RABBITMQ_NODENAME", m_node},
+      {"RABBITMQ_NODE_IP_ADDRESS", "127.0.0.1"},
+      {"RABBITMQ_NODE_PORT", std::to_string(m_port)},
+      {"RABBITMQ_DIST_PORT", std::to_string(m_dist_port)},
+      {"RABBITMQ_MNESIA_BASE", d + "/mnesia"},
+      {"RABBITMQ_LOG_BASE", d + "/log"},
+      {"RABBITMQ_LOGS", "-"},
+      {"RABBITMQ_ENABLED_PLUGINS_FILE", d + "/enabled_plugins"},
+      {"RABBITMQ_CONF_ENV_FILE", d + "/rabbitmq-env.conf"},
+      {"RABBITMQ_CONFIG_FILE", d + "/rabbitmq.conf"},
+      {"RABBITMQ_ADVANCED_CONFIG_FILE", d + "/advanced.config"},
+      {"RABBITMQ_PID_FILE", d + "/rabbitmq.pid"},
+      {"ERL_EPMD_PORT", std::to_string(m_epmd_port)},
+      {"ERL_EPMD_ADDRESS", "127.0.0.1"},
+      {"RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS", "-kernel inet_dist_use_interface {127,0,0,1}"},
+      {"RABBITMQ_CTL_ERL_ARGS", "-kernel inet_dist_use_interface {127,0,0,1}"},
+  };
+}
+
+std::map<std::string, std::string> RabbitmqService::ctl_environment() const { return environment(); }
+
+util::Status RabbitmqService::start() {
+  for (const char* sub : {"home", "mnesia", "log"}) {
+    if (auto st = make_dir(m_dir / sub); !st) return st;
+  }
+  const auto cookie = m_dir / "home" / ".erlang.cookie";
+  std::filesystem::remove(cookie);
+  if (auto st = write_file(cookie, random_token(32)); !st) return st;
+  std::filesystem::permissions(cookie, std::filesystem::perms::owner_read);
+  if (auto st = write_file(m_dir / "rabbitmq-env.conf", ""); !st) return st;
+  if (auto st = write_file(m_dir / "advanced.config", "[].\n"); !st) return st;
+  if (auto st = write_file(m_dir / "enabled_plugins", "[rabbitmq_management].\n"); !st) return st;
+  const std::string conf =
+      "listeners.tcp.default = 127.0.0.1:" + std::to_string(m_port) + "\n" +
+      "management.tcp.ip = 127.0.0.1\n"
+      "management.tcp.port = " + std::to_string(m_management_port) + "\n" +
+      "default_user = " + m_user + "\n" +
+      "default_pass = " + m_password + "\n" +
+      "loopback_users = none\n"
+      "log.console = true\n"
+      "log.console.level = info\n"
+      "log.file = false\n";
+  if (auto st = write_file(m_dir / "rabbitmq.conf", conf); !st) return st;
+
+  process::SpawnOptions options;
+  options.argv = {m_server.string()};
+  options.environment = environment();
+  options.working_directory = m_dir;
+  return spawn(std::move(options));
+}
+
+ReadyPoll RabbitmqService::poll_ready() {
+  if (auto status = exit_status()) return {Readiness::k_failed, failure_detail("exited with " + status->describe())};
+  if (!amqp_handshake(m_port, k_handshake_timeout)) return {Readiness::k_not_yet, "AMQP port not answering yet"};
+  static const std::regex k_version(R"(Starting RabbitMQ ([0-9][0-9A-Za-z.+~-]*))");
+  std::smatch match;
+  const std::string log = read_log();
+  if (std::regex_search(log, match, k_version)) set_version(match[1]);
+  return {Readiness::k_ready, {}};
+}
+
+std::optional<pid_t> RabbitmqService::beam_pid() const {
+  std::ifstream in(m_dir / "rabbitmq.pid");
+  pid_t pid = 0;
+  if (in >> pid && pid > 0) return pid;
+  return std::nullopt;
+}
+
+void RabbitmqService::stop(std::chrono::milliseconds grace) {
+  // beam.smp is in the launcher's process group; SIGTERM makes Erlang shut down cleanly (init:stop).
+  LocalService::stop(grace);
+  if (auto beam = beam_pid()) ::kill(*beam, SIGKILL);  // in case it left the group; harmless if gone
+}
+
+std::map<std::string, std::string> RabbitmqService::placeholders() const {
+  const auto port = std::to_string(m_port);
+  return {
+      {"host", "127.0.0.1"},
+      {"port", port},
+      {"user", m_user},
+      {"password", m_password},
+      {"vhost", "/"},
+      {"url", "amqp://" + m_user + ":" + m_password + "@127.0.0.1:" + port + "//"},
+      {"management_port", std::to_string(m_management_port)},
+      {"management_url", "http://127.0.0.1:" + std::to_string(m_management_port)},
+      {"node", m_node},
+      {"dir", m_dir.string()},
+  };
+}
+
+bool amqp_handshake(std::uint16_t port, std::chrono::milliseconds timeout) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) return false;
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{fd};
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 && errno != EINPROGRESS) return false;
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  auto wait = [&](short events) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return false;
+    pollfd p{fd, events, 0};
+    return ::poll(&p, 1, static_cast<int>(left.count())) == 1 && (p.revents & events);
+  };
+  if (!wait(POLLOUT)) return false;
+  int error = 0;
+  socklen_t len = sizeof error;
+  if (::getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &len) != 0 || error != 0) return false;
+  static const char k_header[] = {'A', 'M', 'Q', 'P', 0, 0, 9, 1};
+  if (::send(fd, k_header, sizeof k_header, MSG_NOSIGNAL) != static_cast<ssize_t>(sizeof k_header)) return false;
+  if (!wait(POLLIN)) return false;
+  unsigned char frame_type = 0;
+  // Frame type 1 = METHOD (Connection.Start). A broker that rejects the version answers "AMQP..." instead.
+  return ::recv(fd, &frame_type, 1, 0) == 1 && frame_type == 1;
+}
+
+}  // namespace harness::driver::local

@@ -1,0 +1,46 @@
+#pragma once
+// A private RabbitMQ node (SERVICES.md): /usr/lib/rabbitmq/bin/rabbitmq-server called directly (the /usr/sbin
+// wrappers switch users), its own HOME/cookie, mnesia, epmd port (ERL_EPMD_ADDRESS=127.0.0.1) and dist port, all
+// bound to 127.0.0.1, generated credentials, the management plugin on. Logs go to stdout, i.e. logs/<name>.log.
+// Ready = an AMQP 0-9-1 handshake gets Connection.Start (no rabbitmqctl: each call costs ~0.65 s).
+#include "harness/driver/local/local_service.h"
+#include "harness/driver/driver.h"
+
+namespace harness::driver::local {
+
+class RabbitmqService final : public LocalService {
+public:
+  static util::Expected<std::unique_ptr<RabbitmqService>> create(const scenario::Service& spec, const RunPaths& paths);
+
+  std::string kind() const override { return "rabbitmq"; }
+  util::Status start() override;
+  ReadyPoll poll_ready() override;
+  void stop(std::chrono::milliseconds grace) override;
+  std::map<std::string, std::string> placeholders() const override;
+  std::vector<std::uint16_t> ports() const override { return {m_port, m_dist_port, m_epmd_port, m_management_port}; }
+
+  // The environment rabbitmqctl needs to reach this node (same HOME/cookie, epmd port).
+  std::map<std::string, std::string> ctl_environment() const;
+  // The beam.smp pid from RABBITMQ_PID_FILE (the launcher script does not exec beam).
+  std::optional<pid_t> beam_pid() const;
+
+private:
+  RabbitmqService(std::string name, std::filesystem::path log, std::filesystem::path dir, std::filesystem::path server);
+  std::map<std::string, std::string> environment() const;
+
+  std::filesystem::path m_dir;
+  std::filesystem::path m_server;
+  std::string m_node;
+  std::string m_user;
+  std::string m_password;
+  std::uint16_t m_port = 0;
+  std::uint16_t m_dist_port = 0;
+  std::uint16_t m_epmd_port = 0;
+  std::uint16_t m_management_port = 0;
+};
+
+// Sends the AMQP 0-9-1 protocol header to 127.0.0.1:port and waits up to `timeout` for the first frame of
+// Connection.Start. True when the broker answered as an AMQP broker.
+bool amqp_handshake(std::uint16_t port, std::chrono::milliseconds timeout);
+
+}  // namespace harness::driver::local

@@ -1,0 +1,62 @@
+#include "harness/driver/local/redis_service.h"
+
+#include "harness/datastore/redis_client.h"
+#include "harness/driver/local/binaries.h"
+#include "harness/process/ports.h"
+
+namespace harness::driver::local {
+
+namespace {
+constexpr auto k_ping_timeout = std::chrono::milliseconds{300};
+}
+
+util::Expected<std::unique_ptr<RedisService>> RedisService::create(const scenario::Service& spec,
+                                                                  const RunPaths& paths) {
+  auto server = find_program("redis-server", {"/usr/bin/redis-server"}, "redis-server");
+  if (!server) return server.error();
+  std::unique_ptr<RedisService> service(
+      new RedisService(spec.name, paths.logs_dir / (spec.name + ".log"), paths.work_dir / spec.name, *server));
+  auto port = process::allocate_port();
+  if (!port) return port.error();
+  service->m_port = *port;
+  service->m_password = random_token(20);
+  service->m_role = spec.role;
+  return service;
+}
+
+util::Status RedisService::start() {
+  if (auto st = make_dir(m_dir); !st) return st;
+  process::SpawnOptions options;
+  options.argv = {m_server.string(), "--port", std::to_string(m_port), "--bind", "127.0.0.1",
+                  "--dir", m_dir.string(), "--save", "", "--appendonly", "no", "--daemonize", "no",
+                  "--logfile", "", "--pidfile", (m_dir / "redis.pid").string(),
+                  "--requirepass", m_password, "--masterauth", m_password,
+                  "--repl-diskless-sync-delay", "0", "--protected-mode", "yes"};
+  options.working_directory = m_dir;
+  return spawn(std::move(options));
+}
+
+ReadyPoll RedisService::poll_ready() {
+  if (auto status = exit_status()) return {Readiness::k_failed, failure_detail("exited with " + status->describe())};
+  auto client = datastore::RedisClient::connect(m_port, m_password, k_ping_timeout);
+  if (!client) return {Readiness::k_not_yet, client.error().message()};
+  auto pong = client->command({"PING"});
+  if (!pong || pong->str != "PONG") return {Readiness::k_not_yet, "PING not answered yet"};
+  if (auto info = client->command({"INFO", "server"}); info && info->type == datastore::RedisReply::Type::k_string) {
+    set_version(datastore::info_field(info->str, "redis_version"));
+  }
+  return {Readiness::k_ready, {}};
+}
+
+std::map<std::string, std::string> RedisService::placeholders() const {
+  const auto port = std::to_string(m_port);
+  return {
+      {"host", "127.0.0.1"},
+      {"port", port},
+      {"password", m_password},
+      {"url", "redis://:" + m_password + "@127.0.0.1:" + port + "/0"},
+      {"dir", m_dir.string()},
+  };
+}
+
+}  // namespace harness::driver::local

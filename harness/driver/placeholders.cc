@@ -1,0 +1,81 @@
+#include "harness/driver/placeholders.h"
+
+#include <algorithm>
+
+namespace harness::driver {
+
+namespace {
+std::string trim(const std::string& s) {
+  const auto b = s.find_first_not_of(" \t");
+  if (b == std::string::npos) return {};
+  const auto e = s.find_last_not_of(" \t");
+  return s.substr(b, e - b + 1);
+}
+
+size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t prev = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const size_t cur = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      prev = cur;
+    }
+  }
+  return row[b.size()];
+}
+}  // namespace
+
+util::Expected<std::string> expand_placeholders(const std::string& text, const PlaceholderTable& table) {
+  std::string out;
+  size_t pos = 0;
+  while (true) {
+    const size_t open = text.find("{{", pos);
+    if (open == std::string::npos) break;
+    const size_t close = text.find("}}", open + 2);
+    if (close == std::string::npos) break;
+    out.append(text, pos, open - pos);
+    const std::string key = trim(text.substr(open + 2, close - open - 2));
+    auto it = table.find(key);
+    if (it == table.end()) {
+      std::string best;
+      size_t best_distance = 3;
+      for (const auto& [candidate, value] : table) {
+        const size_t d = edit_distance(key, candidate);
+        if (d < best_distance) {
+          best_distance = d;
+          best = candidate;
+        }
+      }
+      std::string message = "unknown placeholder {{" + key + "}}";
+      if (!best.empty()) message += " (did you mean {{" + best + "}}?)";
+      return util::Status::invalid(message);
+    }
+    out += it->second;
+    pos = close + 2;
+  }
+  out.append(text, pos, std::string::npos);
+  return out;
+}
+
+PlaceholderTable placeholder_table(const std::vector<std::unique_ptr<Service>>& services) {
+  PlaceholderTable table;
+  std::map<std::string, std::vector<std::string>> nodes;
+  for (const auto& service : services) {
+    for (const auto& [key, value] : service->placeholders()) {
+      table.emplace(service->scenario_service() + "." + key, value);  // first replica wins
+      if (service->name() != service->scenario_service()) table[service->name() + "." + key] = value;
+      if (key == "node") nodes[service->scenario_service()].push_back(value);
+    }
+  }
+  for (const auto& [service, list] : nodes) {
+    std::string joined;
+    for (const auto& n : list) joined += (joined.empty() ? "" : " ") + n;
+    table[service + ".nodes"] = joined;
+  }
+  return table;
+}
+
+}  // namespace harness::driver

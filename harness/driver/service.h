@@ -1,0 +1,60 @@
+#pragma once
+// One running service instance (a RabbitMQ node, a Redis, a PostgreSQL, one Celery worker replica), as a driver
+// runs it. The runner and the checks only use this interface, never a backend's details.
+//
+// Lifecycle: constructed by a Driver (ports and credentials allocated, nothing started) -> start() (spawns,
+// returns at once) -> poll_ready() until Ready or Failed -> stop(). The destructor kills whatever is left.
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "harness/process/child_process.h"
+#include "harness/util/status.h"
+
+namespace harness::driver {
+
+enum class Readiness { k_not_yet, k_ready, k_failed };
+
+struct ReadyPoll {
+  Readiness state = Readiness::k_not_yet;
+  std::string detail;  // why not yet / why it failed
+};
+
+class Service {
+public:
+  virtual ~Service() = default;
+
+  // "broker", or "worker.1" for replica 1 of service "worker".
+  virtual const std::string& name() const = 0;
+  // The scenario service it belongs to ("worker" for "worker.1").
+  virtual const std::string& scenario_service() const = 0;
+  virtual std::string kind() const = 0;
+
+  // Spawns the process(es) and returns without waiting for readiness.
+  virtual util::Status start() = 0;
+  // One readiness probe: cheap, bounded (< ~2 s). Returns k_failed at once when the process has exited.
+  virtual ReadyPoll poll_ready() = 0;
+  // Graceful where the service has a cheap graceful stop, then SIGKILL after `grace`. Idempotent.
+  virtual void stop(std::chrono::milliseconds grace) = 0;
+  // The exit status of the service's main process once it has exited (empty while running or never started).
+  virtual std::optional<process::ExitStatus> exit_status() const = 0;
+  virtual std::optional<pid_t> main_pid() const = 0;
+
+  // Values scenarios can use as {{NAME.KEY}}: host, port, url, user, password, ...
+  virtual std::map<std::string, std::string> placeholders() const = 0;
+  // The environment a command run "in" this service gets (exec with `service:`); empty for data services.
+  virtual std::map<std::string, std::string> exec_environment() const { return {}; }
+  virtual std::filesystem::path exec_working_directory() const { return {}; }
+
+  // The loopback ports it listens on (for the report and for the tests that assert none is left open).
+  virtual std::vector<std::uint16_t> ports() const { return {}; }
+
+  virtual std::filesystem::path log_path() const = 0;
+  // The version the service reported (empty until known).
+  virtual std::string version() const = 0;
+};
+
+}  // namespace harness::driver

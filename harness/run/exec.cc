@@ -1,0 +1,42 @@
+#include "harness/run/exec.h"
+
+#include "harness/process/child_process.h"
+
+namespace harness::run {
+
+namespace {
+constexpr size_t k_output_tail = 4096;
+}
+
+util::Expected<Event> run_exec(const std::string& id, const std::string& command, const std::string& service,
+                               std::chrono::milliseconds timeout, const Stack& stack, History& history) {
+  auto expanded = driver::expand_placeholders(command, stack.placeholders());
+  if (!expanded) return expanded.error();
+  process::SpawnOptions options;
+  options.argv = process::shell(*expanded);
+  if (!service.empty()) {
+    auto instances = stack.instances(service);
+    if (instances.empty()) return util::Status::invalid("exec in unknown service '" + service + "'");
+    options.environment = instances.front()->exec_environment();
+    options.working_directory = instances.front()->exec_working_directory();
+  }
+  const auto result = process::run_command(options, timeout);
+  std::string output = result.output;
+  if (output.size() > k_output_tail) output = "…" + output.substr(output.size() - k_output_tail);
+  nlohmann::json data = {
+      {"id", id},
+      {"command", command},
+      {"timed_out", result.timed_out},
+      {"duration_s", std::chrono::duration<double>(result.duration).count()},
+      {"output", output},
+  };
+  if (!service.empty()) data["service"] = service;
+  if (result.status) {
+    data["exit_code"] = result.status->code;
+    data["signal"] = result.status->signal;
+  }
+  if (result.spawn_failed) data["spawn_failed"] = true;
+  return history.record("exec.result", service, std::move(data));
+}
+
+}  // namespace harness::run

@@ -1,0 +1,16 @@
+#pragma once
+// Runs a scenario command (an `exec` step or check): placeholders expanded, in a service's environment when one
+// is named (like `docker exec`), bounded by its timeout and the run's stop. The result is an `exec.result`
+// History event: {id, command, service, exit_code, signal, timed_out, duration_s, output}.
+#include <string>
+
+#include "harness/run/history.h"
+#include "harness/run/stack.h"
+
+namespace harness::run {
+
+// The event recorded (or a Status when the command could not be expanded: an unknown placeholder).
+util::Expected<Event> run_exec(const std::string& id, const std::string& command, const std::string& service,
+                               std::chrono::milliseconds timeout, const Stack& stack, History& history);
+
+}  // namespace harness::run

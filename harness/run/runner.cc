@@ -1,0 +1,296 @@
+#include "harness/run/runner.h"
+
+#include <unistd.h>
+
+#include <iostream>
+#include <random>
+
+#include "harness/check/exec_check.h"
+#include "harness/check/log_check.h"
+#include "harness/driver/driver.h"
+#include "harness/process/child_process.h"
+#include "harness/process/cancellation.h"
+#include "harness/process/sweeper.h"
+#include "harness/report/summary.h"
+#include "harness/run/exec.h"
+#include "harness/run/history.h"
+#include "harness/run/run_control.h"
+#include "harness/run/stack.h"
+#include "harness/scenario/duration.h"
+#include "harness/util/log_tail.h"
+
+namespace harness::run {
+
+namespace {
+namespace fs = std::filesystem;
+using check::Outcome;
+using check::Verdict;
+
+constexpr const char* k_version = "0.1.0";
+
+struct Context {
+  const scenario::Scenario& scenario;
+  History& history;
+  const RunControl& control;
+  const RunOptions& options;
+  fs::path logs_dir;
+  std::ostream& out;
+};
+
+std::ostream& null_stream() {
+  static std::ostream s(nullptr);
+  return s;
+}
+
+std::string step_title(const scenario::Step& step, size_t index) {
+  std::string kind = std::holds_alternative<scenario::WaitStep>(step.body) ? "wait" : "exec";
+  return "step " + std::to_string(index + 1) + " (" + kind + ", line " + std::to_string(step.location.line) + ")";
+}
+
+// Runs one step; a non-empty string is why it failed.
+std::string run_step(const scenario::Step& step, size_t index, Stack& stack, Context& ctx) {
+  if (const auto* wait = std::get_if<scenario::WaitStep>(&step.body)) {
+    if (wait->duration) {
+      if (!ctx.control.sleep_for(*wait->duration)) return ctx.control.stop_reason();
+      return {};
+    }
+    // `healthy` waits for readiness until health checks exist (services without a health check count as
+    // healthy once ready, as Compose's service_started).
+    std::vector<std::string> names = wait->ready;
+    names.insert(names.end(), wait->healthy.begin(), wait->healthy.end());
+    auto st = stack.wait_ready(names, wait->timeout);
+    return st ? std::string{} : st.message();
+  }
+  const auto& exec = std::get<scenario::ExecStep>(step.body);
+  auto event = run_exec("step " + std::to_string(index + 1), exec.command, exec.service, exec.timeout, stack,
+                        ctx.history);
+  if (!event) return event.error().message();
+  if (exec.expect_exit) {
+    const int code = event->data.value("exit_code", -1);
+    if (event->data.value("timed_out", false)) return "command timed out: " + exec.command;
+    if (code != *exec.expect_exit) {
+      return "expected exit code " + std::to_string(*exec.expect_exit) + ", got " + std::to_string(code) +
+             ": " + exec.command + "\n" + event->data.value("output", std::string{});
+    }
+  }
+  return {};
+}
+
+Verdict judge(const scenario::Check& check, Stack& stack, Context& ctx) {
+  const std::string classname = ctx.scenario.name + "." +
+                                (std::holds_alternative<scenario::LogCheck>(check.body) ? "log" : "exec");
+  const auto started = std::chrono::steady_clock::now();
+  Verdict verdict;
+  if (const auto* log = std::get_if<scenario::LogCheck>(&check.body)) {
+    verdict = check::judge_log(*log, check.name, classname, ctx.logs_dir);
+  } else {
+    const auto& exec = std::get<scenario::ExecCheck>(check.body);
+    auto event = run_exec("check " + check.name, exec.command, exec.service, exec.timeout, stack, ctx.history);
+    if (!event) {
+      verdict = Verdict{check.name, classname, Outcome::k_error, event.error().message(), {}, {}};
+    } else {
+      verdict = check::judge_exec(exec, check.name, classname, *event);
+    }
+  }
+  verdict.duration = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+  return verdict;
+}
+
+void apply_expectation(const scenario::Scenario& scenario, std::vector<Verdict>& verdicts) {
+  if (scenario.expect != scenario::Expectation::k_fail) return;
+  // A known-bad configuration kept as a regression guard: its failures are the expected result.
+  int failed = 0;
+  for (auto& v : verdicts) {
+    if (v.outcome == Outcome::k_failed) {
+      ++failed;
+      v.outcome = Outcome::k_passed;
+      v.message = "failed as expected: " + v.message;
+    }
+  }
+  Verdict expectation{"expect: fail", scenario.name + ".expect", Outcome::k_passed, {}, {}, {}};
+  if (failed == 0) {
+    expectation.outcome = Outcome::k_failed;
+    expectation.message = "expected at least one check to fail (expect: fail), but all " +
+                          std::to_string(verdicts.size()) + " passed";
+  } else {
+    expectation.message = std::to_string(failed) + " check(s) failed, as expected";
+  }
+  verdicts.push_back(expectation);
+}
+
+const char* outcome_label(Outcome o) {
+  switch (o) {
+    case Outcome::k_passed: return "PASS ";
+    case Outcome::k_failed: return "FAIL ";
+    case Outcome::k_error: return "ERROR";
+    case Outcome::k_skipped: return "SKIP ";
+  }
+  return "?";
+}
+}  // namespace
+
+fs::path default_work_base() {
+  if (const char* dir = std::getenv("CELERY_CHAOS_WORK_DIR"); dir && *dir) return dir;
+  const char* tmp = std::getenv("TMPDIR");
+  return fs::path(tmp && *tmp ? tmp : "/tmp") / ("celery-chaos-" + std::to_string(::geteuid()));
+}
+
+ScenarioOutcome run_scenario(const scenario::Scenario& scenario, const std::string& run_id, const fs::path& report_dir,
+                             const RunOptions& options) {
+  util::RealClock clock;
+  std::ostream& out = options.out ? *options.out : null_stream();
+  ScenarioOutcome outcome;
+  auto& report = outcome.report;
+  report.name = scenario.name;
+  report.file = scenario.file;
+  report.description = scenario.description;
+  report.run_id = run_id;
+  report.expectation = scenario.expect == scenario::Expectation::k_fail ? "fail" : "pass";
+  report.started = clock.wall_now();
+  char host[256] = {};
+  ::gethostname(host, sizeof host - 1);
+  report.hostname = host;
+  report.seed = scenario.seed_given ? scenario.seed : std::random_device{}();
+
+  const fs::path logs_dir = report_dir / "logs";
+  std::error_code ec;
+  fs::create_directories(logs_dir, ec);
+  History history(clock, report_dir / "history.jsonl");
+  if (auto st = history.open(); !st) {
+    report.error = st.message();
+    outcome.result = ScenarioResult::k_error;
+    return outcome;
+  }
+  process::OwnerMark::set_run_id(run_id);
+  RunControl control(clock, scenario.timeout);
+  Context ctx{scenario, history, control, options, logs_dir, out};
+  history.record("run.begin", {}, {{"scenario", scenario.name}, {"file", scenario.file}, {"run_id", run_id},
+                                   {"seed", report.seed}, {"harness_version", k_version}});
+  out << scenario.name << " (" << scenario.file << ")\n";
+
+  driver::RunPaths paths;
+  paths.work_dir = options.work_base / "runs" / run_id;
+  paths.cache_dir = options.work_base / "cache";
+  paths.logs_dir = logs_dir;
+  paths.run_id = run_id;
+  for (const auto& dir : {options.work_base, options.work_base / "runs", paths.work_dir}) {
+    fs::create_directories(dir, ec);
+    // PostgreSQL runs as its own user and must traverse these folders.
+    fs::permissions(dir, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                             fs::perms::others_read | fs::perms::others_exec, ec);
+  }
+
+  auto driver = driver::make_local_driver();
+  report.properties.emplace_back("driver", driver->name());
+  report.properties.emplace_back("version.celery-chaos", k_version);
+  std::vector<Verdict> verdicts;
+  std::string skip_reason;
+  {
+    auto services = driver->create_services(scenario, paths);
+    if (!services) {
+      report.error = services.error().message();
+      outcome.result = services.error().kind() == util::ErrorKind::k_invalid_input ? ScenarioResult::k_error
+                                                                                    : ScenarioResult::k_error;
+      skip_reason = "not judged: " + report.error;
+    } else {
+      Stack stack(std::move(services.value()), history, control);
+      out << "  booting " << stack.services().size() << " service(s)...\n" << std::flush;
+      const auto boot_started = std::chrono::steady_clock::now();
+      auto boot = stack.start_all(std::min<std::chrono::milliseconds>(options.boot_timeout, scenario.timeout));
+      if (!boot) {
+        report.error = boot.message();
+        skip_reason = "not judged: " + (boot.kind() == util::ErrorKind::k_cancelled ? control.stop_reason()
+                                                                                     : "a service did not start");
+        outcome.result = boot.kind() == util::ErrorKind::k_cancelled ? ScenarioResult::k_cancelled
+                                                                     : ScenarioResult::k_error;
+        out << "  ERROR " << report.error << "\n";
+      } else {
+        out << "  all ready in " << std::chrono::duration<double>(std::chrono::steady_clock::now() - boot_started).count()
+            << " s\n" << std::flush;
+        history.record("stack.ready", {}, {{"after_s", control.elapsed().count() / 1000.0}});
+        for (size_t i = 0; i < scenario.steps.size(); ++i) {
+          const auto& step = scenario.steps[i];
+          if (step.at && !control.sleep_until(control.started() + *step.at)) break;
+          if (control.should_stop()) break;
+          history.record("step.begin", {}, {{"index", i + 1}, {"line", step.location.line}});
+          const std::string failure = run_step(step, i, stack, ctx);
+          history.record("step.end", {}, {{"index", i + 1}, {"ok", failure.empty()}, {"detail", failure}});
+          if (!failure.empty() && !control.should_stop()) {
+            verdicts.push_back(Verdict{step_title(step, i), scenario.name + ".step", Outcome::k_failed, failure,
+                                       {}, {}});
+            out << "  FAIL  " << step_title(step, i) << ": " << failure << "\n";
+            break;  // later steps assume this one worked
+          }
+        }
+        if (control.should_stop()) {
+          skip_reason = "not judged: " + control.stop_reason();
+          outcome.result = process::cancelled() ? ScenarioResult::k_cancelled : ScenarioResult::k_failed;
+          if (!process::cancelled()) {
+            verdicts.push_back(Verdict{"scenario timeout", scenario.name + ".timeout", Outcome::k_failed,
+                                       control.stop_reason(), {}, {}});
+          }
+        } else {
+          for (const auto& check : scenario.checks) {
+            Verdict v = judge(check, stack, ctx);
+            history.record("check.verdict", {}, {{"name", v.name}, {"outcome", check::to_string(v.outcome)},
+                                                 {"message", v.message}});
+            verdicts.push_back(std::move(v));
+          }
+        }
+      }
+      // Versions, while the services still know them.
+      std::map<std::string, std::string> versions;
+      for (const auto& s : stack.services()) {
+        const std::string kind = s->kind() == "celery-worker" ? "celery" : s->kind();
+        if (!s->version().empty()) versions.emplace("version." + kind, s->version());
+      }
+      for (const auto& [k, v] : versions) report.properties.emplace_back(k, v);
+      for (const auto& s : stack.services()) {
+        report.logs.push_back({s->name(), s->log_path(), util::tail_file(s->log_path(), 40)});
+      }
+      stack.stop_all();
+    }
+  }
+  // Anything of this run that escaped its process group (epmd, erl_child_setup) goes too.
+  const auto swept = process::kill_run(run_id);
+  history.record("run.cleanup", {}, {{"swept_pids", swept.killed}});
+  if (!options.keep) fs::remove_all(paths.work_dir, ec);
+
+  if (!skip_reason.empty()) {
+    for (const auto& check : scenario.checks) {
+      bool judged = false;
+      for (const auto& v : verdicts) judged |= v.name == check.name;
+      if (!judged) verdicts.push_back(Verdict{check.name, scenario.name + ".check", Outcome::k_skipped, skip_reason, {}, {}});
+    }
+  }
+  apply_expectation(scenario, verdicts);
+  bool any_failed = false;
+  bool any_error = !report.error.empty();
+  for (const auto& v : verdicts) {
+    any_failed |= v.outcome == Outcome::k_failed;
+    any_error |= v.outcome == Outcome::k_error;
+    out << "  " << outcome_label(v.outcome) << " " << v.name;
+    if (v.outcome != Outcome::k_passed) out << "\n        " << v.message;
+    out << "\n";
+  }
+  if (outcome.result != ScenarioResult::k_cancelled) {
+    outcome.result = any_error ? ScenarioResult::k_error
+                     : any_failed ? ScenarioResult::k_failed
+                                  : ScenarioResult::k_passed;
+  }
+  report.verdicts = std::move(verdicts);
+  report.duration = control.elapsed();
+  history.record("run.end", {}, {{"result", outcome.result == ScenarioResult::k_passed ? "passed"
+                                             : outcome.result == ScenarioResult::k_failed ? "failed"
+                                             : outcome.result == ScenarioResult::k_error ? "error"
+                                                                                         : "cancelled"},
+                                 {"duration_s", report.duration.count() / 1000.0}});
+  report::write_summary({report}, report_dir / "summary.json");
+  out << scenario.name << ": "
+      << (outcome.result == ScenarioResult::k_passed ? "passed" : outcome.result == ScenarioResult::k_failed ? "FAILED"
+          : outcome.result == ScenarioResult::k_error ? "ERROR" : "CANCELLED")
+      << " in " << report.duration.count() / 1000.0 << " s\n" << std::flush;
+  return outcome;
+}
+
+}  // namespace harness::run

@@ -1,0 +1,176 @@
+// End-to-end runs of the celery-chaos binary against real services.
+#include <gmock/gmock.h>
+
+#include "tests/integration/cli_harness.h"
+#include "harness/process/ports.h"
+
+namespace {
+using test::fs::path;
+using testing::HasSubstr;
+
+// A one-Redis scenario: the cheapest real stack, for the lifecycle tests.
+const char* k_redis_only = R"(name: redis-only
+services:
+  cache: {image: redis}
+steps:
+  - wait: {ready: [cache]}
+  - exec: {command: "echo hello from {{cache.port}}", expect_exit: 0}
+checks:
+  - name: redis logs that it is ready
+    log: {service: cache, contains: "Ready to accept connections"}
+  - name: redis answers PING
+    exec: {command: "redis-cli -p {{cache.port}} -a {{cache.password}} --no-auth-warning ping", output_contains: PONG}
+)";
+
+void expect_nothing_left(const test::fs::path& scenario_dir) {
+  for (int port : test::ports_of_run(scenario_dir)) {
+    EXPECT_FALSE(harness::process::is_listening(static_cast<std::uint16_t>(port))) << "port " << port << " still open";
+  }
+}
+
+TEST(CliRun, SmokeScenarioPasses) {
+  REQUIRE_SERVICES();
+  test::TempDir reports;
+  auto result = test::run_cli({"run", (test::source_dir() / "scenarios" / "smoke.yaml").string(), "--report-dir",
+                               reports.path().string()});
+  EXPECT_EQ(result.exit_code, 0) << result.output;
+  const auto run = test::latest_run(reports.path());
+  const std::string junit = test::read_file(run / "junit.xml");
+  EXPECT_THAT(junit, HasSubstr("<testsuite name=\"smoke\""));
+  EXPECT_THAT(junit, HasSubstr("failures=\"0\""));
+  EXPECT_THAT(junit, HasSubstr("errors=\"0\""));
+  EXPECT_TRUE(test::fs::exists(run / "smoke" / "logs" / "broker.log"));
+  EXPECT_TRUE(test::fs::exists(run / "smoke" / "logs" / "worker-pg.1.log"));
+  EXPECT_THAT(test::read_file(run / "smoke" / "history.jsonl"), HasSubstr("\"type\":\"service.ready\""));
+  expect_nothing_left(run / "smoke");
+}
+
+TEST(CliRun, FailingCheckExitsOneWithJunitFailure) {
+  REQUIRE_SERVICES();
+  test::TempDir dir;
+  const auto file = dir.write("failing.yaml", std::string(k_redis_only) + R"(  - name: a line redis never logs
+    log: {service: cache, contains: "this text is not in any redis log"}
+)");
+  auto result = test::run_cli({"run", file.string(), "--report-dir", (dir.path() / "reports").string()});
+  EXPECT_EQ(result.exit_code, 1) << result.output;
+  const std::string junit = test::read_file(test::latest_run(dir.path() / "reports") / "junit.xml");
+  EXPECT_THAT(junit, HasSubstr("<failure message=\"expected the log of &apos;cache&apos; to contain &apos;this text is not in any redis log&apos;; it does not\""));
+  EXPECT_THAT(junit, HasSubstr("failures=\"1\""));
+}
+
+TEST(CliRun, ExpectFailTurnsAKnownBadConfigurationIntoAPass) {
+  REQUIRE_SERVICES();
+  test::TempDir dir;
+  const auto file = dir.write("known-bad.yaml", std::string(k_redis_only) + R"(  - name: a line redis never logs
+    log: {service: cache, contains: "this text is not in any redis log"}
+expect: fail
+)");
+  auto result = test::run_cli({"run", file.string(), "--report-dir", (dir.path() / "reports").string()});
+  EXPECT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_THAT(test::read_file(test::latest_run(dir.path() / "reports") / "junit.xml"),
+              HasSubstr("failed as expected: expected the log of"));
+}
+
+TEST(CliRun, ServiceThatCannotStartExitsThreeWithItsLogTail) {
+  REQUIRE_SERVICES();
+  test::TempDir dir;
+  // incidents/003: `--queue` is not an option of `celery worker`; the worker exits at once.
+  const auto file = dir.write("bad-worker.yaml", R"(name: bad-worker
+services:
+  broker: {image: redis}
+  worker:
+    image: celery-worker
+    broker: broker
+    command: celery -A probe worker --queue x
+checks:
+  - log: {service: worker, contains: "No such option"}
+)");
+  const auto started = std::chrono::steady_clock::now();
+  auto result = test::run_cli({"run", file.string(), "--report-dir", (dir.path() / "reports").string()});
+  EXPECT_EQ(result.exit_code, 3) << result.output;
+  EXPECT_THAT(result.output, HasSubstr("service 'worker.1' exited with exit code 2"));
+  EXPECT_THAT(result.output, HasSubstr("No such option: --queue"));
+  // The wait ends when the process exits, not at the boot timeout.
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds{60});
+  const std::string junit = test::read_file(test::latest_run(dir.path() / "reports") / "junit.xml");
+  EXPECT_THAT(junit, HasSubstr("<error message=\"service &apos;worker.1&apos; exited with exit code 2"));
+  EXPECT_THAT(junit, HasSubstr("<skipped"));
+}
+
+TEST(CliRun, MalformedScenarioExitsTwoAndStartsNothing) {
+  test::TempDir dir;
+  const auto file = dir.write("broken.yaml", "name: broken\nservices:\n  cache: {image: redis, replica: 2}\n");
+  auto result = test::run_cli({"run", file.string(), "--report-dir", (dir.path() / "reports").string()});
+  EXPECT_EQ(result.exit_code, 2) << result.output;
+  EXPECT_THAT(result.output, HasSubstr(file.string() + ":3:"));
+  EXPECT_THAT(result.output, HasSubstr("'replica'"));
+  EXPECT_FALSE(test::fs::exists(dir.path() / "reports"));
+}
+
+TEST(CliRun, UnknownSubcommandIsAUsageError) {
+  auto result = test::run_cli({"frobnicate"});
+  EXPECT_EQ(result.exit_code, 2) << result.output;
+}
+
+TEST(CliRun, CtrlCMidRunLeavesNoProcessBehind) {
+  REQUIRE_SERVICES();
+  test::TempDir dir;
+  const auto file = dir.write("long.yaml", R"(name: long
+services:
+  broker: {image: rabbitmq}
+  cache: {image: redis}
+  worker: {image: celery-worker, broker: broker, backend: cache}
+steps:
+  - wait: 10m
+)");
+  harness::process::SpawnOptions options;
+  options.argv = {CELERY_CHAOS_BINARY, "run", file.string(), "--report-dir", (dir.path() / "reports").string()};
+  options.log_file = dir.path() / "harness.log";
+  auto harness = harness::process::ChildProcess::spawn(options);
+  ASSERT_TRUE(harness.has_value()) << harness.error().message();
+  const pid_t pid = (*harness)->pid();
+  ASSERT_TRUE(test::eventually([&] { return test::read_file(dir.path() / "harness.log").find("all ready") != std::string::npos; },
+                               std::chrono::seconds{120}))
+      << test::read_file(dir.path() / "harness.log");
+  EXPECT_FALSE(test::processes_owned_by(pid).empty());
+  (*harness)->signal(SIGINT);
+  auto status = (*harness)->wait_for(std::chrono::seconds{30});
+  ASSERT_TRUE(status.has_value()) << "the harness did not stop within 30 s of Ctrl-C";
+  EXPECT_EQ(status->code, 130);
+  EXPECT_TRUE(test::eventually([&] { return test::processes_owned_by(pid).empty(); }, std::chrono::seconds{5}));
+  EXPECT_THAT(test::read_file(test::latest_run(dir.path() / "reports") / "junit.xml"), HasSubstr("<testsuite"));
+  expect_nothing_left(test::latest_run(dir.path() / "reports") / "long");
+}
+
+TEST(CliRun, LeftoversOfAKilledHarnessAreSweptByTheNextRun) {
+  REQUIRE_SERVICES();
+  test::TempDir dir;
+  const auto file = dir.write("long.yaml", R"(name: long
+services:
+  broker: {image: rabbitmq}
+  cache: {image: redis}
+steps:
+  - wait: 10m
+)");
+  harness::process::SpawnOptions options;
+  options.argv = {CELERY_CHAOS_BINARY, "run", file.string(), "--report-dir", (dir.path() / "reports").string()};
+  options.log_file = dir.path() / "harness.log";
+  auto harness = harness::process::ChildProcess::spawn(options);
+  ASSERT_TRUE(harness.has_value());
+  const pid_t pid = (*harness)->pid();
+  ASSERT_TRUE(test::eventually([&] { return test::read_file(dir.path() / "harness.log").find("all ready") != std::string::npos; },
+                               std::chrono::seconds{120}))
+      << test::read_file(dir.path() / "harness.log");
+  (*harness)->signal(SIGKILL);  // the harness only: its services live in their own process groups
+  ASSERT_TRUE((*harness)->wait_for(std::chrono::seconds{10}).has_value());
+  const auto left = test::processes_owned_by(pid);
+  ASSERT_FALSE(left.empty()) << "a SIGKILLed harness should leave its services running (nothing to sweep?)";
+
+  const auto next = dir.write("next.yaml", k_redis_only);
+  auto result = test::run_cli({"run", next.string(), "--report-dir", (dir.path() / "reports2").string()});
+  EXPECT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_THAT(result.output, HasSubstr("swept"));
+  EXPECT_TRUE(test::eventually([&] { return test::processes_owned_by(pid).empty(); }, std::chrono::seconds{5}));
+}
+
+}  // namespace
