@@ -27,7 +27,7 @@ Event History::record(std::string type, std::string service, nlohmann::json data
   event.t = std::chrono::duration<double>(m_clock.now() - m_start).count();
   event.time = util::iso8601_utc(m_clock.wall_now());
   if (m_out.is_open()) {
-    m_out << to_json(event).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+    m_out << to_line(event) << '\n';
     m_out.flush();
   }
   m_events.push_back(event);
@@ -52,6 +52,16 @@ std::vector<Event> History::events_of_type(std::string_view prefix) const {
 void History::set_observer(std::function<void(const Event&)> observer) {
   std::lock_guard lock(m_mutex);
   m_observer = std::move(observer);
+}
+
+std::string to_line(const Event& event) {
+  // Fields in a fixed, readable order (nlohmann::json would sort them): t, time, type, service, data.
+  constexpr auto k_replace = nlohmann::json::error_handler_t::replace;
+  std::string line = "{\"t\":" + nlohmann::json(std::round(event.t * 1e6) / 1e6).dump() +
+                     ",\"time\":" + nlohmann::json(event.time).dump(-1, ' ', false, k_replace) +
+                     ",\"type\":" + nlohmann::json(event.type).dump(-1, ' ', false, k_replace);
+  if (!event.service.empty()) line += ",\"service\":" + nlohmann::json(event.service).dump(-1, ' ', false, k_replace);
+  return line + ",\"data\":" + event.data.dump(-1, ' ', false, k_replace) + "}";
 }
 
 nlohmann::json to_json(const Event& event) {

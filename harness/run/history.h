@@ -38,6 +38,8 @@ private:
 };
 
 nlohmann::json to_json(const Event& event);
+// The event as one JSON line (no newline), fields in the order t, time, type, service, data.
+std::string to_line(const Event& event);
 util::Expected<Event> event_from_json(const nlohmann::json& json);
 // Reads a history.jsonl. A truncated last line (a killed writer) is ignored; any other bad line is an error
 // naming the file and line: "history.jsonl:3: not a JSON object".

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <iomanip>
 #include <iostream>
 #include <random>
 
@@ -160,6 +161,14 @@ ScenarioOutcome run_scenario(const scenario::Scenario& scenario, const std::stri
     report.error = st.message();
     outcome.result = ScenarioResult::k_error;
     return outcome;
+  }
+  if (options.verbose) {
+    history.set_observer([&out](const Event& e) {
+      out << "  [" << std::fixed << std::setprecision(3) << e.t << std::defaultfloat << "] " << e.type;
+      if (!e.service.empty()) out << " " << e.service;
+      if (!e.data.empty()) out << " " << e.data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+      out << "\n" << std::flush;
+    });
   }
   process::OwnerMark::set_run_id(run_id);
   RunControl control(clock, scenario.timeout);

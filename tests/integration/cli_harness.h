@@ -109,7 +109,7 @@ inline bool have(const char* path) { return ::access(path, X_OK) == 0; }
   do {                                                                                                       \
     if (!test::have("/usr/lib/rabbitmq/bin/rabbitmq-server")) GTEST_SKIP() << "rabbitmq-server not installed (scripts/install-deps)"; \
     if (!test::have("/usr/bin/redis-server")) GTEST_SKIP() << "redis-server not installed (scripts/install-deps)";                  \
-    if (!fs::exists("/usr/lib/postgresql")) GTEST_SKIP() << "postgresql not installed (scripts/install-deps)";                    \
+    if (!std::filesystem::exists("/usr/lib/postgresql")) GTEST_SKIP() << "postgresql not installed (scripts/install-deps)";                    \
   } while (0)
 
 // The newest run folder (by the `latest` link) of a report dir.

@@ -6,6 +6,7 @@
 #include "harness/process/ports.h"
 #include "harness/process/sweeper.h"
 #include "harness/run/history.h"
+#include "harness/run/runner.h"
 #include "harness/run/stack.h"
 
 namespace {

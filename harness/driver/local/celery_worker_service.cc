@@ -52,6 +52,7 @@ util::Expected<std::unique_ptr<CeleryWorkerService>> CeleryWorkerService::create
   };
   if (!settings.backend_url.empty()) w->m_environment["CELERY_RESULT_BACKEND"] = settings.backend_url;
   if (!settings.ledger_url.empty()) w->m_environment["CELERY_CHAOS_LEDGER_URL"] = settings.ledger_url;
+  if (!settings.await.empty()) w->m_environment["CELERY_CHAOS_AWAIT"] = settings.await;
   for (const auto& [key, value] : spec.environment) w->m_environment[key] = value;
 
   if (spec.command) {

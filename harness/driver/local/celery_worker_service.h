@@ -15,6 +15,7 @@ struct WorkerSettings {
   std::string broker_url;
   std::string backend_url;          // may be empty
   std::string ledger_url;           // may be empty
+  std::string await;                // "127.0.0.1:P ..." the app waits for before connecting (CELERY_CHAOS_AWAIT)
   std::filesystem::path fixtures_dir;
   std::filesystem::path bin_dir;    // holds the `celery` shim
   std::string run_token;            // host part of node names

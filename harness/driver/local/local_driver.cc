@@ -62,6 +62,12 @@ public:
       if (!backend) return backend.error();
       settings.backend_url = *backend;
       settings.ledger_url = ledger_url;
+      // The fixture app waits for these before connecting (CELERY_CHAOS_AWAIT), hiding its start behind them.
+      for (const auto& dependency : {spec.broker, spec.backend}) {
+        if (dependency.empty() || !data_table.count(dependency + ".port")) continue;
+        settings.await += (settings.await.empty() ? "" : " ") + std::string("127.0.0.1:") +
+                          data_table.at(dependency + ".port");
+      }
       settings.fixtures_dir = local::fixtures_dir();
       settings.bin_dir = paths.work_dir / spec.name / "bin";
       settings.run_token = "cc-" + paths.run_id;

@@ -1,0 +1,18 @@
+#pragma once
+// Reads `checks:` (log and exec checks), generating a name for each check without `name:`; names are unique
+// within a scenario because they become JUnit testcase names.
+#include <vector>
+
+#include "harness/scenario/model.h"
+#include "harness/scenario/yaml_reader.h"
+
+namespace harness::scenario {
+
+// `services`: as read_steps (nullptr = unknown, references not checked).
+std::vector<Check> read_checks(YamlReader& reader, const MapEntry& entry, const std::vector<Service>* services);
+
+// The name a check gets without `name:`: "log broker contains 'x'", "log broker not_contains 'x'",
+// "exec 'cmd'", "exec 'cmd' in worker"; patterns and commands longer than 40 characters are cut with "...".
+std::string generated_check_name(const Check& check);
+
+}  // namespace harness::scenario

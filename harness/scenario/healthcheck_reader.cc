@@ -1,0 +1,162 @@
+#include "harness/scenario/healthcheck_reader.h"
+
+#include <string>
+#include <vector>
+
+namespace harness::scenario {
+
+namespace {
+
+const std::vector<std::string_view> k_healthcheck_keys{
+    "test", "interval",      "timeout",        "start_period",     "retries",          "disable",
+    "exec", "periodSeconds", "timeoutSeconds", "failureThreshold", "successThreshold", "initialDelaySeconds"};
+
+// Compose key and the Kubernetes key that sets the same field.
+struct Synonym {
+  std::string_view compose;
+  std::string_view kubernetes;
+};
+constexpr Synonym k_synonyms[] = {{"test", "exec"},
+                                  {"interval", "periodSeconds"},
+                                  {"timeout", "timeoutSeconds"},
+                                  {"retries", "failureThreshold"},
+                                  {"start_period", "initialDelaySeconds"}};
+
+// `test:` as Compose has it: ["CMD", argv...], ["CMD-SHELL", "command"], ["NONE"], or a string (CMD-SHELL).
+std::optional<std::vector<std::string>> read_test(YamlReader& reader, const MapEntry& entry) {
+  if (entry.value.IsScalar()) {
+    if (entry.value.Scalar().empty()) {
+      reader.error(entry.location, "'test' must not be empty (expected e.g. [\"CMD-SHELL\", \"command\"])");
+      return std::nullopt;
+    }
+    return std::vector<std::string>{"CMD-SHELL", entry.value.Scalar()};
+  }
+  auto test = read_string_list(reader, entry);
+  if (!test) return std::nullopt;
+  if (test->empty()) {
+    reader.error(entry.location, "'test' must not be empty (expected e.g. [\"CMD-SHELL\", \"command\"])");
+    return std::nullopt;
+  }
+  const std::string& type = test->front();
+  if (type == "CMD" && test->size() < 2) {
+    reader.error(entry.location, "healthcheck test 'CMD' needs a program (and arguments) after it");
+  } else if (type == "CMD-SHELL" && test->size() != 2) {
+    reader.error(entry.location, "healthcheck test 'CMD-SHELL' takes exactly one shell command after it");
+  } else if (type == "NONE" && test->size() != 1) {
+    reader.error(entry.location, "healthcheck test 'NONE' takes nothing after it");
+  } else if (type != "CMD" && type != "CMD-SHELL" && type != "NONE") {
+    reader.error(entry.location, "invalid healthcheck test type " + quote(type) +
+                                     " (expected CMD, CMD-SHELL or NONE as the first entry, or a shell command "
+                                     "string)");
+  } else {
+    return test;
+  }
+  return std::nullopt;
+}
+
+// Kubernetes `exec: {command: [program, args...]}` -> ["CMD", program, args...].
+std::optional<std::vector<std::string>> read_exec(YamlReader& reader, const MapEntry& entry) {
+  if (!entry.value.IsMap()) {
+    reader.error(entry.location,
+                 "'exec' must be a map with 'command' (a list: program and arguments), got " + describe(entry.value));
+    return std::nullopt;
+  }
+  MapView exec(reader, entry.value);
+  exec.report_unknown_keys(reader, {"command"}, "healthcheck 'exec'");
+  const MapEntry* command = exec.require(reader, "command", "healthcheck 'exec'");
+  if (!command) return std::nullopt;
+  auto argv = read_string_list(reader, *command);
+  if (!argv) return std::nullopt;
+  if (argv->empty()) {
+    reader.error(command->location, "'command' must not be empty (expected a program and its arguments)");
+    return std::nullopt;
+  }
+  argv->insert(argv->begin(), "CMD");
+  return argv;
+}
+
+}  // namespace
+
+std::optional<HealthCheck> read_healthcheck(YamlReader& reader, const MapEntry& entry, std::string_view service) {
+  if (!entry.value.IsMap()) {
+    reader.error(entry.location, "'healthcheck' must be a map of Compose healthcheck or Kubernetes probe keys, got " +
+                                     describe(entry.value));
+    return std::nullopt;
+  }
+  const std::string context = "healthcheck of service " + quote(service);
+  MapView map(reader, entry.value);
+  map.report_unknown_keys(reader, k_healthcheck_keys, context);
+
+  bool ok = true;
+  for (const auto& synonym : k_synonyms) {
+    const MapEntry* a = map.find(synonym.compose);
+    const MapEntry* b = map.find(synonym.kubernetes);
+    if (a && b) {
+      const MapEntry* later = is_before(a->key_location, b->key_location) ? b : a;
+      reader.error(later->key_location, quote(synonym.compose) + " (Compose) and " + quote(synonym.kubernetes) +
+                                            " (Kubernetes) set the same thing (expected only one of them)");
+      ok = false;
+    }
+  }
+
+  HealthCheck check;
+  check.location = entry.key_location;
+  // Reads one optional field; a bad value marks the whole healthcheck bad.
+  const auto field = [&](std::string_view key, auto read, auto store) {
+    if (const MapEntry* e = map.find(key)) {
+      if (auto value = read(*e))
+        store(*value);
+      else
+        ok = false;
+    }
+  };
+  const auto seconds = [&](std::int64_t min) {
+    return [&reader, min](const MapEntry& e) -> std::optional<Millis> {
+      auto value = read_int(reader, e, min);
+      if (!value) return std::nullopt;
+      return std::chrono::seconds{*value};
+    };
+  };
+  const auto duration = [&](DurationRule rule) {
+    return [&reader, rule](const MapEntry& e) { return read_duration(reader, e, rule); };
+  };
+  const auto count = [&](const MapEntry& e) -> std::optional<int> {
+    auto value = read_int(reader, e, 1);
+    if (!value) return std::nullopt;
+    return static_cast<int>(*value);
+  };
+
+  bool has_test = false;
+  const auto set_test = [&](std::vector<std::string> test) {
+    check.test = std::move(test);
+    has_test = true;
+  };
+  field(
+      "test", [&](const MapEntry& e) { return read_test(reader, e); }, set_test);
+  field(
+      "exec", [&](const MapEntry& e) { return read_exec(reader, e); }, set_test);
+  field("interval", duration(DurationRule::k_positive), [&](Millis v) { check.interval = v; });
+  field("periodSeconds", seconds(1), [&](Millis v) { check.interval = v; });
+  field("timeout", duration(DurationRule::k_positive), [&](Millis v) { check.timeout = v; });
+  field("timeoutSeconds", seconds(1), [&](Millis v) { check.timeout = v; });
+  field("start_period", duration(DurationRule::k_any), [&](Millis v) { check.start_period = v; });
+  field("initialDelaySeconds", seconds(0), [&](Millis v) { check.start_period = v; });
+  field("retries", count, [&](int v) { check.retries = v; });
+  field("failureThreshold", count, [&](int v) { check.retries = v; });
+  field("successThreshold", count, [&](int v) { check.success_threshold = v; });
+  field(
+      "disable", [&](const MapEntry& e) { return read_bool(reader, e); },
+      [&](bool disable) {
+        if (disable) set_test({"NONE"});
+      });
+
+  // A test that failed to read was reported already; only a test that is not there at all is reported here.
+  if (!has_test && !map.find("test") && !map.find("exec")) {
+    reader.error(check.location, context + " needs 'test' (Compose) or 'exec' (Kubernetes)");
+    ok = false;
+  }
+  if (!ok) return std::nullopt;
+  return check;
+}
+
+}  // namespace harness::scenario

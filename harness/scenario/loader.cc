@@ -1,0 +1,185 @@
+#include "harness/scenario/loader.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <regex>
+#include <set>
+
+#include <yaml-cpp/yaml.h>
+
+#include "harness/scenario/check_reader.h"
+#include "harness/scenario/service_reader.h"
+#include "harness/scenario/step_reader.h"
+#include "harness/scenario/yaml_reader.h"
+
+namespace harness::scenario {
+
+namespace {
+
+const std::vector<std::string_view> k_scenario_keys{"name",   "description", "tags",  "timeout", "seed",
+                                                    "python", "services",    "steps", "checks",  "expect"};
+
+Diagnostic file_diagnostic(const std::string& file, std::string message) {
+  return Diagnostic{SourceLocation{file, 0, 0}, std::move(message)};
+}
+
+Scenario read_scenario(YamlReader& reader, const YAML::Node& root) {
+  Scenario scenario;
+  scenario.file = reader.file_name();
+  if (!root.IsMap()) {
+    reader.error(reader.location(root),
+                 "the scenario must be a map (with at least 'name' and 'services'), got " + describe(root));
+    return scenario;
+  }
+  MapView map(reader, root);
+  for (const auto& entry : map.entries()) {
+    // Compose's extension fields: ignored, so they can hold anchors (`x-healthcheck: &hc {...}`).
+    if (entry.key.starts_with("x-")) continue;
+    if (std::find(k_scenario_keys.begin(), k_scenario_keys.end(), entry.key) == k_scenario_keys.end())
+      report_unknown_key(reader, entry, k_scenario_keys, "");
+  }
+
+  if (const MapEntry* e = map.require(reader, "name", "")) {
+    if (auto name = read_string(reader, *e)) {
+      if (std::regex_match(*name, std::regex("[A-Za-z0-9][A-Za-z0-9._-]*")))
+        scenario.name = *name;
+      else
+        reader.error(e->location, "invalid scenario name " + quote(truncate(*name)) +
+                                      " (expected letters, digits, '.', '_' or '-', starting with a letter or "
+                                      "digit)");
+    }
+  }
+  if (const MapEntry* e = map.find("description"))
+    if (auto value = read_string(reader, *e)) scenario.description = *value;
+  if (const MapEntry* e = map.find("tags"))
+    if (auto value = read_string_list(reader, *e)) scenario.tags = std::move(*value);
+  std::optional<Millis> timeout = scenario.timeout;
+  if (const MapEntry* e = map.find("timeout")) {
+    timeout = read_duration(reader, *e);
+    if (timeout) scenario.timeout = *timeout;
+  }
+  if (const MapEntry* e = map.find("seed")) {
+    if (auto value = read_unsigned(reader, *e)) {
+      scenario.seed = *value;
+      scenario.seed_given = *value != 0;  // 0 means "choose one", as if absent
+    }
+  }
+  if (const MapEntry* e = map.find("python"))
+    if (auto value = read_nonempty_string(reader, *e)) scenario.python = *value;
+  if (const MapEntry* e = map.find("expect")) {
+    if (auto value = read_choice(reader, *e, {"pass", "fail"}))
+      scenario.expect = *value == "pass" ? Expectation::k_pass : Expectation::k_fail;
+  }
+
+  // Services before steps and checks (whatever the order in the file): those refer to services by name.
+  const std::vector<Service>* services = nullptr;
+  if (const MapEntry* e = map.require(reader, "services", "")) {
+    scenario.services = read_services(reader, *e);
+    if (!scenario.services.empty()) services = &scenario.services;
+  }
+  if (const MapEntry* e = map.find("steps")) scenario.steps = read_steps(reader, *e, services, timeout);
+  if (const MapEntry* e = map.find("checks")) scenario.checks = read_checks(reader, *e, services);
+  return scenario;
+}
+
+}  // namespace
+
+LoadResult load_scenario_text(const std::string& text, const std::string& file_name) {
+  YamlReader reader(file_name);
+  LoadResult result;
+  try {
+    std::vector<YAML::Node> documents;
+    try {
+      documents = YAML::LoadAll(text);
+    } catch (const YAML::ParserException& error) {
+      reader.error(reader.location(error.mark), "YAML syntax error: " + error.msg);
+      result.diagnostics = reader.take_diagnostics();
+      return result;
+    }
+    if (documents.empty() || documents.front().IsNull()) {
+      result.diagnostics.push_back(file_diagnostic(
+          file_name, "the file is empty (expected a scenario: a map with at least 'name' and 'services')"));
+      return result;
+    }
+    if (documents.size() > 1)
+      reader.error(reader.location(documents[1]), "more than one YAML document (expected one scenario per file)");
+    Scenario scenario = read_scenario(reader, documents.front());
+    result.diagnostics = reader.take_diagnostics();
+    if (result.diagnostics.empty()) result.scenario = std::move(scenario);
+  } catch (const YAML::Exception& error) {
+    // Not expected (the readers check node types before converting); reported rather than thrown.
+    result.scenario.reset();
+    result.diagnostics = reader.take_diagnostics();
+    result.diagnostics.push_back(Diagnostic{reader.location(error.mark), "internal error reading YAML: " + error.msg});
+  }
+  return result;
+}
+
+LoadResult load_scenario_file(const std::filesystem::path& path) {
+  const std::string file_name = path.string();
+  std::unique_ptr<std::FILE, decltype(&std::fclose)> file(std::fopen(file_name.c_str(), "rb"), &std::fclose);
+  if (!file)
+    return LoadResult{std::nullopt, {file_diagnostic(file_name, "cannot read: " + std::string(std::strerror(errno)))}};
+  std::string text;
+  char buffer[65536];
+  std::size_t n = 0;
+  while ((n = std::fread(buffer, 1, sizeof buffer, file.get())) > 0) text.append(buffer, n);
+  if (std::ferror(file.get()))
+    return LoadResult{std::nullopt, {file_diagnostic(file_name, "cannot read: " + std::string(std::strerror(errno)))}};
+  return load_scenario_text(text, file_name);
+}
+
+std::vector<std::filesystem::path> collect_scenario_files(const std::vector<std::string>& args,
+                                                          std::vector<Diagnostic>& diagnostics) {
+  namespace fs = std::filesystem;
+  std::vector<fs::path> files;
+  std::set<std::string> seen;
+  const auto add = [&](const fs::path& path) {
+    if (seen.insert(path.lexically_normal().string()).second) files.push_back(path);
+  };
+  for (const auto& arg : args) {
+    const fs::path path(arg);
+    std::error_code error;
+    const fs::file_status status = fs::status(path, error);
+    if (status.type() == fs::file_type::not_found) {
+      diagnostics.push_back(file_diagnostic(arg, "no such file or directory"));
+      continue;
+    }
+    if (error) {
+      diagnostics.push_back(file_diagnostic(arg, "cannot read: " + error.message()));
+      continue;
+    }
+    if (!fs::is_directory(status)) {
+      add(path);
+      continue;
+    }
+    std::vector<fs::path> found;
+    fs::directory_iterator it(path, error);
+    for (; !error && it != fs::directory_iterator(); it.increment(error)) {
+      const fs::path& entry = it->path();
+      const std::string name = entry.filename().string();
+      const std::string extension = entry.extension().string();
+      if (name.starts_with(".")) continue;
+      if (extension != ".yaml" && extension != ".yml" && extension != ".json") continue;
+      std::error_code entry_error;
+      if (fs::is_directory(it->status(entry_error))) continue;
+      found.push_back(entry);
+    }
+    if (error) {
+      diagnostics.push_back(file_diagnostic(arg, "cannot read: " + error.message()));
+      continue;
+    }
+    if (found.empty()) {
+      diagnostics.push_back(file_diagnostic(arg, "no scenario files (*.yaml, *.yml, *.json) in this folder"));
+      continue;
+    }
+    std::sort(found.begin(), found.end());
+    for (const auto& file : found) add(file);
+  }
+  return files;
+}
+
+}  // namespace harness::scenario

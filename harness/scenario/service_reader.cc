@@ -1,0 +1,280 @@
+#include "harness/scenario/service_reader.h"
+
+#include <algorithm>
+#include <map>
+#include <regex>
+
+#include "harness/scenario/healthcheck_reader.h"
+
+namespace harness::scenario {
+
+namespace {
+
+// clang-format off
+const std::vector<std::string_view> k_service_keys{
+    "image", "kind", "replicas", "role", "broker", "backend", "broker_url", "backend_url", "command", "app", "python",
+    "concurrency", "config", "environment", "healthcheck", "restart", "restart_on_unhealthy", "database"};
+// clang-format on
+const std::vector<std::string_view> k_kinds{"rabbitmq", "redis", "postgres", "celery-worker"};
+// Keys that configure a Celery worker; an error on other kinds rather than silently ignored.
+const std::vector<std::string_view> k_worker_only_keys{"replicas", "broker", "backend",     "broker_url", "backend_url",
+                                                       "app",      "python", "concurrency", "config"};
+const std::vector<std::string_view> k_restart_policies{"no", "on-failure", "always", "unless-stopped"};
+
+bool matches(const std::string& s, const char* pattern) { return std::regex_match(s, std::regex(pattern)); }
+
+std::optional<ServiceKind> kind_from_string(std::string_view s) {
+  if (s == "rabbitmq") return ServiceKind::k_rabbitmq;
+  if (s == "redis") return ServiceKind::k_redis;
+  if (s == "postgres") return ServiceKind::k_postgres;
+  if (s == "celery-worker") return ServiceKind::k_celery_worker;
+  return std::nullopt;
+}
+
+// A worker's `broker:` or `backend:`, resolved once every service has been read.
+struct Reference {
+  std::size_t service;
+  std::string_view role;  // "broker" or "backend"
+  std::string name;
+  SourceLocation location;
+};
+
+struct ReadService {
+  Service service;
+  bool kind_known = false;
+};
+
+std::optional<std::map<std::string, std::string>> read_environment(YamlReader& reader, const MapEntry& entry) {
+  std::map<std::string, std::string> environment;
+  std::map<std::string, SourceLocation> defined_at;
+  bool ok = true;
+  const auto add = [&](const std::string& name, std::string value, const SourceLocation& at) {
+    if (!matches(name, "[A-Za-z_][A-Za-z0-9_]*")) {
+      reader.error(at, "invalid environment variable name " + quote(name) +
+                           " (expected letters, digits and '_', not starting with a digit)");
+      ok = false;
+    } else if (environment.count(name)) {
+      reader.error(at, "duplicate environment variable " + quote(name) + " (first defined at line " +
+                           std::to_string(defined_at[name].line) + ")");
+      ok = false;
+    } else {
+      environment[name] = std::move(value);
+      defined_at[name] = at;
+    }
+  };
+
+  if (entry.value.IsMap()) {
+    MapView map(reader, entry.value);
+    for (const auto& variable : map.entries()) {
+      if (variable.value.IsScalar()) {
+        add(variable.key, variable.value.Scalar(), variable.key_location);
+      } else {
+        reader.error(variable.location, "environment variable " + quote(variable.key) + " must be a string, got " +
+                                            describe(variable.value));
+        ok = false;
+      }
+    }
+  } else if (entry.value.IsSequence()) {
+    for (const auto& item : entry.value) {
+      const std::size_t equals = item.IsScalar() ? item.Scalar().find('=') : std::string::npos;
+      if (equals == std::string::npos || equals == 0) {
+        reader.error(item.IsNull() ? entry.location : reader.location(item),
+                     "environment entry " + describe(item) + " must be KEY=VALUE");
+        ok = false;
+        continue;
+      }
+      add(item.Scalar().substr(0, equals), item.Scalar().substr(equals + 1), reader.location(item));
+    }
+  } else {
+    reader.error(entry.location, "'environment' must be a map of variables or a list of KEY=VALUE strings, got " +
+                                     describe(entry.value));
+    return std::nullopt;
+  }
+  if (!ok) return std::nullopt;
+  return environment;
+}
+
+// Reads one service's settings into `out`; references to other services go to `references`.
+void read_service(YamlReader& reader, const MapEntry& entry, ReadService& out, std::vector<Reference>& references,
+                  std::size_t index) {
+  Service& service = out.service;
+  const std::string context = "service " + quote(service.name);
+  if (!entry.value.IsMap()) {
+    reader.error(entry.location,
+                 context + " must be a map of settings (e.g. {image: rabbitmq}), got " + describe(entry.value));
+    return;
+  }
+  MapView map(reader, entry.value);
+  map.report_unknown_keys(reader, k_service_keys, context);
+
+  // The kind first: which other keys are allowed depends on it.
+  if (const MapEntry* image = map.find("image"))
+    if (auto value = read_nonempty_string(reader, *image)) service.image = *value;
+  if (const MapEntry* kind = map.find("kind")) {
+    if (auto value = read_choice(reader, *kind, k_kinds)) {
+      service.kind = *kind_from_string(*value);
+      out.kind_known = true;
+    }
+  } else if (auto inferred = infer_kind(service.image)) {
+    service.kind = *inferred;
+    out.kind_known = true;
+  } else {
+    reader.error(service.location, context +
+                                       " needs 'kind' (one of: rabbitmq, redis, postgres, celery-worker) or an "
+                                       "image whose name implies it");
+  }
+  if (out.kind_known) {
+    const bool worker = service.kind == ServiceKind::k_celery_worker;
+    const std::string is_a = " (" + quote(service.name) + " is a " + to_string(service.kind) + " service)";
+    for (const auto& e : map.entries()) {
+      const bool worker_only =
+          std::find(k_worker_only_keys.begin(), k_worker_only_keys.end(), e.key) != k_worker_only_keys.end();
+      if (worker_only && !worker)
+        reader.error(e.key_location, quote(e.key) + " applies only to celery-worker services" + is_a);
+      if (e.key == "database" && service.kind != ServiceKind::k_postgres)
+        reader.error(e.key_location, "'database' applies only to postgres services" + is_a);
+    }
+  }
+
+  if (const MapEntry* e = map.find("replicas"))
+    if (auto value = read_int(reader, *e, 1)) service.replicas = static_cast<int>(*value);
+  if (const MapEntry* e = map.find("role")) {
+    if (auto value = read_string(reader, *e)) {
+      service.role = *value;
+      if (service.role == "ledger" && out.kind_known && service.kind != ServiceKind::k_redis)
+        reader.error(e->location, "role 'ledger' requires a redis service (" + quote(service.name) + " is a " +
+                                      to_string(service.kind) + " service)");
+    }
+  }
+  for (std::string_view role : {"broker", "backend"}) {
+    if (const MapEntry* e = map.find(role)) {
+      if (auto value = read_nonempty_string(reader, *e)) {
+        (role == "broker" ? service.broker : service.backend) = *value;
+        references.push_back(Reference{index, role, *value, e->location});
+      }
+    }
+  }
+  const auto optional_string = [&](std::string_view key, std::optional<std::string>& field) {
+    if (const MapEntry* e = map.find(key))
+      if (auto value = read_nonempty_string(reader, *e)) field = *value;
+  };
+  optional_string("broker_url", service.broker_url);
+  optional_string("backend_url", service.backend_url);
+  optional_string("command", service.command);
+  optional_string("python", service.python);
+  if (const MapEntry* e = map.find("app"))
+    if (auto value = read_nonempty_string(reader, *e)) service.app = *value;
+  if (const MapEntry* e = map.find("concurrency"))
+    if (auto value = read_int(reader, *e, 1)) service.concurrency = static_cast<int>(*value);
+  if (const MapEntry* e = map.find("config")) {
+    if (!e->value.IsMap())
+      reader.error(e->location, "'config' must be a map of Celery settings, got " + describe(e->value));
+    else if (auto value = read_json(reader, e->value, "config"))
+      service.config = std::move(*value);
+  }
+  if (const MapEntry* e = map.find("environment"))
+    if (auto value = read_environment(reader, *e)) service.environment = std::move(*value);
+  if (const MapEntry* e = map.find("healthcheck")) service.healthcheck = read_healthcheck(reader, *e, service.name);
+  if (const MapEntry* e = map.find("restart")) {
+    // YAML 1.1 reads a bare `no` as false; Compose files write `restart: no` meaning the policy "no".
+    if (e->value.IsScalar() && e->value.Scalar() == "false")
+      service.restart = "no";
+    else if (auto value = read_choice(reader, *e, k_restart_policies))
+      service.restart = *value;
+  }
+  if (const MapEntry* e = map.find("restart_on_unhealthy"))
+    if (auto value = read_bool(reader, *e)) service.restart_on_unhealthy = *value;
+  if (const MapEntry* e = map.find("database")) {
+    if (auto value = read_string(reader, *e)) {
+      if (matches(*value, "[A-Za-z_][A-Za-z0-9_]*"))
+        service.database = *value;
+      else
+        reader.error(e->location, "invalid database name " + quote(*value) +
+                                      " (expected letters, digits and '_', not starting with a digit)");
+    }
+  }
+
+  if (out.kind_known && service.kind == ServiceKind::k_celery_worker && !map.find("broker") &&
+      !map.find("broker_url")) {
+    reader.error(service.location, "celery-worker " + context +
+                                       " needs 'broker' (the name of a rabbitmq or redis service) or 'broker_url'");
+  }
+}
+
+}  // namespace
+
+std::optional<ServiceKind> infer_kind(std::string_view image) {
+  if (const auto slash = image.rfind('/'); slash != std::string_view::npos) image.remove_prefix(slash + 1);
+  if (const auto at = image.find('@'); at != std::string_view::npos) image = image.substr(0, at);
+  if (const auto colon = image.find(':'); colon != std::string_view::npos) image = image.substr(0, colon);
+  if (image.starts_with("rabbitmq")) return ServiceKind::k_rabbitmq;
+  if (image.starts_with("redis")) return ServiceKind::k_redis;
+  if (image.starts_with("postgres")) return ServiceKind::k_postgres;
+  if (image.starts_with("celery") || image.find("worker") != std::string_view::npos)
+    return ServiceKind::k_celery_worker;
+  return std::nullopt;
+}
+
+const Service* resolve_service(YamlReader& reader, const std::vector<Service>& services, const std::string& name,
+                               const SourceLocation& at, std::string_view referrer, std::string_view noun) {
+  std::vector<std::string> names;
+  for (const auto& service : services) {
+    if (service.name == name) return &service;
+    names.push_back(service.name);
+  }
+  std::string message = std::string(referrer) + " refers to undefined " + std::string(noun) + " " + quote(name);
+  if (auto suggestion = closest_match(name, names))
+    message += " (did you mean " + quote(*suggestion) + "?)";
+  else
+    message += " (defined services: " + join(names) + ")";
+  reader.error(at, std::move(message));
+  return nullptr;
+}
+
+std::vector<Service> read_services(YamlReader& reader, const MapEntry& entry) {
+  if (!entry.value.IsMap()) {
+    reader.error(entry.location, "'services' must be a map of service name to service, got " + describe(entry.value));
+    return {};
+  }
+  MapView map(reader, entry.value);
+  if (map.entries().empty()) {
+    reader.error(entry.location, "'services' must define at least one service");
+    return {};
+  }
+
+  std::vector<ReadService> read;
+  std::vector<Reference> references;
+  for (const auto& service_entry : map.entries()) {
+    if (!matches(service_entry.key, "[a-z0-9][a-z0-9_-]*")) {
+      reader.error(service_entry.key_location,
+                   "invalid service name " + quote(service_entry.key) +
+                       " (expected lower-case letters, digits, '_' or '-', starting with a letter or digit)");
+      continue;
+    }
+    ReadService& r = read.emplace_back();
+    r.service.name = service_entry.key;
+    r.service.location = service_entry.key_location;
+    read_service(reader, service_entry, r, references, read.size() - 1);
+  }
+
+  std::vector<Service> services;
+  for (auto& r : read) services.push_back(std::move(r.service));
+
+  for (const auto& ref : references) {
+    const Service& from = services[ref.service];
+    const Service* target =
+        resolve_service(reader, services, ref.name, ref.location, "service " + quote(from.name), ref.role);
+    if (!target || !read[static_cast<std::size_t>(target - services.data())].kind_known) continue;
+    const bool broker = ref.role == "broker";
+    const bool fits = broker ? (target->kind == ServiceKind::k_rabbitmq || target->kind == ServiceKind::k_redis)
+                             : (target->kind == ServiceKind::k_redis || target->kind == ServiceKind::k_postgres);
+    if (!fits) {
+      reader.error(ref.location, std::string(ref.role) + " " + quote(target->name) + " of service " + quote(from.name) +
+                                     " is a " + to_string(target->kind) + " service (expected " +
+                                     (broker ? "rabbitmq or redis" : "redis or postgres") + ")");
+    }
+  }
+  return services;
+}
+
+}  // namespace harness::scenario

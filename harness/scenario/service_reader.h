@@ -1,0 +1,28 @@
+#pragma once
+// Reads `services:` (a map of service name to settings) into Service structs, infers kinds from image names,
+// and resolves the references between services (a worker's broker and backend).
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "harness/scenario/model.h"
+#include "harness/scenario/yaml_reader.h"
+
+namespace harness::scenario {
+
+// Every service with a valid name, in file order, including those with other errors (reported), so that
+// references to them from steps and checks do not cascade into more errors.
+std::vector<Service> read_services(YamlReader& reader, const MapEntry& entry);
+
+// The kind an image name implies: the last path component with tag and digest stripped, starting with
+// "rabbitmq", "redis" or "postgres"; or starting with "celery" or containing "worker" -> celery-worker.
+std::optional<ServiceKind> infer_kind(std::string_view image);
+
+// The service called `name`, or nullptr after reporting
+// "REFERRER refers to undefined NOUN 'x' (did you mean 'y'?)", or "... (defined services: a, b)" when no name
+// is close. NOUN is what the reference is for: "service", "broker", "backend".
+const Service* resolve_service(YamlReader& reader, const std::vector<Service>& services, const std::string& name,
+                               const SourceLocation& at, std::string_view referrer, std::string_view noun = "service");
+
+}  // namespace harness::scenario

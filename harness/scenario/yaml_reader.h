@@ -1,0 +1,153 @@
+#pragma once
+// Typed reading of a yaml-cpp tree with diagnostics: the scenario readers (service_reader, step_reader,
+// check_reader) use only this to look at YAML, so every message has the same shape and every value a location.
+//
+// Contract: nothing here stops at the first problem. A reader reports what is wrong through YamlReader::error()
+// and returns std::nullopt for that value, and the caller carries on with the next one, so one load reports
+// every problem in the file. Messages: lower-case start, user values in single quotes, what was expected in
+// parentheses, e.g. "'replicas' must be an integer >= 1, got 'two'".
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <yaml-cpp/yaml.h>
+#include <nlohmann/json.hpp>
+
+#include "harness/scenario/diagnostic.h"
+#include "harness/scenario/model.h"
+
+namespace harness::scenario {
+
+class YamlReader {
+public:
+  explicit YamlReader(std::string file_name) : m_file_name(std::move(file_name)) {}
+
+  const std::string& file_name() const { return m_file_name; }
+  // yaml-cpp marks are 0-based; SourceLocation is 1-based. A node without a mark gives line 0.
+  SourceLocation location(const YAML::Node& node) const;
+  SourceLocation location(const YAML::Mark& mark) const;
+
+  void error(const SourceLocation& at, std::string message);
+  // The diagnostics so far, ordered by position in the file (stable: same position keeps report order).
+  std::vector<Diagnostic> take_diagnostics();
+
+private:
+  std::string m_file_name;
+  std::vector<Diagnostic> m_diagnostics;
+};
+
+// One `key: value` of a map. `location` is the value's, or the key's when the value is null (yaml-cpp puts a
+// null value's mark on the next token, which may be lines away).
+struct MapEntry {
+  std::string key;
+  YAML::Node key_node;
+  YAML::Node value;
+  SourceLocation key_location;
+  SourceLocation location;
+};
+
+// A map's entries in file order. Construction reports keys that are not scalars and duplicate keys (yaml-cpp
+// keeps both; the first definition wins, as with most YAML loaders' warnings).
+class MapView {
+public:
+  MapView(YamlReader& reader, const YAML::Node& map);
+
+  const MapEntry* find(std::string_view key) const;
+  const std::vector<MapEntry>& entries() const { return m_entries; }
+  const SourceLocation& location() const { return m_location; }
+
+  // Reports every key not in `known`: "unknown key 'imgae' in service 'broker' (did you mean 'image'?)", or
+  // "(expected one of: ...)" when nothing is close. `context` ("service 'broker'") may be empty (top level).
+  void report_unknown_keys(YamlReader& reader, const std::vector<std::string_view>& known,
+                           std::string_view context) const;
+  // Reports "missing required key 'KEY'" (+ " in CONTEXT") at the map when `key` is absent; returns the entry.
+  const MapEntry* require(YamlReader& reader, std::string_view key, std::string_view context) const;
+
+private:
+  std::vector<MapEntry> m_entries;
+  SourceLocation m_location;
+};
+
+// Reports one key that is not in `known` (as MapView::report_unknown_keys does for each).
+void report_unknown_key(YamlReader& reader, const MapEntry& entry, const std::vector<std::string_view>& known,
+                        std::string_view context);
+
+// Maps that are one of several kinds, named by a key: steps (`wait:`, `exec:`), checks (`log:`, `exec:`).
+struct KindKeys {
+  std::string_view noun;                 // "step"
+  std::string_view kind_word;            // "action": "step has no action (expected one of: wait, exec)"
+  std::vector<std::string_view> kinds;   // supported kinds
+  std::vector<std::string_view> others;  // other keys allowed beside the kind key (at, for, name)
+  std::vector<std::string_view> future;  // kinds known from the design but not supported yet
+};
+// The map's one kind entry, or nullptr after reporting: unknown keys, "step kind 'fault' is not supported yet
+// (supported: wait, exec)", "step has more than one action: 'wait', 'exec' (expected exactly one of: wait,
+// exec)", and "step has no action (expected one of: wait, exec)" (the latter only when no other key was wrong,
+// since a misspelt kind key is the likelier story).
+const MapEntry* find_kind_entry(YamlReader& reader, const MapView& map, const KindKeys& keys);
+
+// What a node is, for "got ..." in messages: "'two'" (scalars, quoted, long ones cut), "a list", "a map", "null".
+std::string describe(const YAML::Node& node);
+
+// 'text' (user values in messages are single-quoted).
+std::string quote(std::string_view text);
+
+// Whether `a` stands before `b` in the file.
+bool is_before(const SourceLocation& a, const SourceLocation& b);
+
+// "a, b, c"
+std::string join(const std::vector<std::string_view>& words, std::string_view separator = ", ");
+std::string join(const std::vector<std::string>& words, std::string_view separator = ", ");
+
+// The closest candidate to `word` (case-insensitive) when it is within edit distance 2 (and not a rewrite of
+// the whole word) or one is a prefix of the other (of 3 letters or more); ties go to the earlier candidate.
+std::optional<std::string> closest_match(std::string_view word, const std::vector<std::string_view>& candidates);
+std::optional<std::string> closest_match(std::string_view word, const std::vector<std::string>& candidates);
+
+// " (did you mean 'x'?)" or "".
+std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates);
+
+// `s` cut to `max` characters with "..." appended when longer.
+std::string truncate(std::string_view s, std::size_t max = 40);
+
+// --- typed values; each reports "'KEY' must be ..., got ..." and returns nullopt on a mismatch ------------------
+
+// Any scalar, as written (YAML has no string type to insist on: `name: 123` is the string "123").
+std::optional<std::string> read_string(YamlReader& reader, const MapEntry& entry);
+// As read_string, and not empty.
+std::optional<std::string> read_nonempty_string(YamlReader& reader, const MapEntry& entry);
+
+// An integer in [min, max]: "'replicas' must be an integer >= 1, got 'two'"; with a finite max:
+// "'expect_exit' must be an integer from 0 to 255, got '300'".
+std::optional<std::int64_t> read_int(YamlReader& reader, const MapEntry& entry,
+                                     std::int64_t min = std::numeric_limits<std::int64_t>::min(),
+                                     std::int64_t max = std::numeric_limits<int>::max());
+// "'seed' must be an unsigned integer, got '-1'"
+std::optional<std::uint64_t> read_unsigned(YamlReader& reader, const MapEntry& entry);
+// true/false, and YAML 1.1's yes/no/on/off (what Compose files use): "'regex' must be true or false, got 'x'".
+std::optional<bool> read_bool(YamlReader& reader, const MapEntry& entry);
+
+enum class DurationRule { k_any, k_positive };
+// A Compose duration string, or a plain YAML integer meaning seconds.
+// "invalid duration '10x' for 'timeout' (expected e.g. 500ms, 10s, 1m30s)";
+// k_positive: "'timeout' must be a positive duration, got '0s'".
+std::optional<Millis> read_duration(YamlReader& reader, const MapEntry& entry,
+                                    DurationRule rule = DurationRule::k_positive);
+
+// One of `choices`: "invalid value 'x' for 'expect' (expected one of: pass, fail)".
+std::optional<std::string> read_choice(YamlReader& reader, const MapEntry& entry,
+                                       const std::vector<std::string_view>& choices);
+
+// A list of scalars: "'tags' must be a list of strings, got a map"; a bad item:
+// "entry 2 of 'tags' must be a string, got a map". With `allow_single`, one scalar is a list of one.
+std::optional<std::vector<std::string>> read_string_list(YamlReader& reader, const MapEntry& entry,
+                                                         bool allow_single = false);
+
+// Any YAML value as JSON: plain scalars true/false -> bool, integers -> int, floats -> double, null/~ -> null;
+// everything else, and every quoted scalar, -> string. Maps and lists recurse (duplicate keys reported).
+std::optional<nlohmann::json> read_json(YamlReader& reader, const YAML::Node& node, std::string_view key);
+
+}  // namespace harness::scenario

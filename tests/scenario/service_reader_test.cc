@@ -1,0 +1,278 @@
+#include "harness/scenario/service_reader.h"
+
+#include <gtest/gtest.h>
+
+#include "tests/scenario/scenario_test_util.h"
+
+namespace harness::scenario {
+namespace {
+
+using testing::load_error;
+using testing::load_errors;
+using testing::load_ok;
+
+// Services on line 3 onwards.
+const std::string k_head = "name: t\nservices:\n";
+
+TEST(ScenarioServiceTest, kind_is_inferred_from_the_image_name) {
+  EXPECT_EQ(infer_kind("rabbitmq"), ServiceKind::k_rabbitmq);
+  EXPECT_EQ(infer_kind("rabbitmq:3.12-management"), ServiceKind::k_rabbitmq);
+  EXPECT_EQ(infer_kind("docker.io/library/redis:7"), ServiceKind::k_redis);
+  EXPECT_EQ(infer_kind("bitnami/redis-sentinel"), ServiceKind::k_redis);
+  EXPECT_EQ(infer_kind("postgres@sha256:abcd"), ServiceKind::k_postgres);
+  EXPECT_EQ(infer_kind("localhost:5000/postgres:16"), ServiceKind::k_postgres);
+  EXPECT_EQ(infer_kind("celery"), ServiceKind::k_celery_worker);
+  EXPECT_EQ(infer_kind("team/billing-worker:1.0"), ServiceKind::k_celery_worker);
+  EXPECT_EQ(infer_kind("nginx"), std::nullopt);
+  EXPECT_EQ(infer_kind("redis/nginx"), std::nullopt);  // only the last path component counts
+  EXPECT_EQ(infer_kind(""), std::nullopt);
+}
+
+TEST(ScenarioServiceTest, kind_key_wins_over_the_image) {
+  const Scenario s = load_ok(k_head + "  cache: {image: my/valkey-cache, kind: redis}\n");
+  EXPECT_EQ(s.services[0].kind, ServiceKind::k_redis);
+  EXPECT_EQ(s.services[0].image, "my/valkey-cache");
+}
+
+TEST(ScenarioServiceTest, kind_needed_when_the_image_does_not_imply_one) {
+  EXPECT_EQ(load_error(k_head + "  web: {image: nginx}\n"),
+            "test.yaml:3:3: service 'web' needs 'kind' (one of: rabbitmq, redis, postgres, celery-worker) or an "
+            "image whose name implies it");
+  EXPECT_EQ(load_error(k_head + "  web: {}\n"),
+            "test.yaml:3:3: service 'web' needs 'kind' (one of: rabbitmq, redis, postgres, celery-worker) or an "
+            "image whose name implies it");
+}
+
+TEST(ScenarioServiceTest, invalid_kind) {
+  EXPECT_EQ(load_error(k_head + "  db: {kind: mysql}\n"),
+            "test.yaml:3:14: invalid value 'mysql' for 'kind' (expected one of: rabbitmq, redis, postgres, "
+            "celery-worker)");
+  EXPECT_EQ(load_error(k_head + "  db: {kind: [redis]}\n"),
+            "test.yaml:3:14: 'kind' must be a string (one of: rabbitmq, redis, postgres, celery-worker), got a list");
+}
+
+TEST(ScenarioServiceTest, invalid_service_name) {
+  EXPECT_EQ(load_error(k_head + "  Broker: {image: rabbitmq}\n"),
+            "test.yaml:3:3: invalid service name 'Broker' (expected lower-case letters, digits, '_' or '-', "
+            "starting with a letter or digit)");
+  EXPECT_EQ(load_error(k_head + "  _b: {image: rabbitmq}\n"),
+            "test.yaml:3:3: invalid service name '_b' (expected lower-case letters, digits, '_' or '-', starting "
+            "with a letter or digit)");
+}
+
+TEST(ScenarioServiceTest, service_must_be_a_map) {
+  EXPECT_EQ(load_error(k_head + "  broker: rabbitmq\n"),
+            "test.yaml:3:11: service 'broker' must be a map of settings (e.g. {image: rabbitmq}), got 'rabbitmq'");
+  EXPECT_EQ(load_error(k_head + "  broker:\n"),
+            "test.yaml:3:3: service 'broker' must be a map of settings (e.g. {image: rabbitmq}), got null");
+}
+
+TEST(ScenarioServiceTest, unknown_service_key) {
+  EXPECT_EQ(load_error(k_head + "  broker: {image: rabbitmq, imgae: x}\n"),
+            "test.yaml:3:29: unknown key 'imgae' in service 'broker' (did you mean 'image'?)");
+  EXPECT_EQ(load_error(k_head + "  broker: {image: rabbitmq, ports: [5672]}\n"),
+            "test.yaml:3:29: unknown key 'ports' in service 'broker' (expected one of: image, kind, replicas, role, "
+            "broker, backend, broker_url, backend_url, command, app, python, concurrency, config, environment, "
+            "healthcheck, restart, restart_on_unhealthy, database)");
+}
+
+TEST(ScenarioServiceTest, replicas_must_be_an_integer_at_least_one) {
+  EXPECT_EQ(load_error(k_head + "  worker: {image: celery, broker_url: x, replicas: two}\n"),
+            "test.yaml:3:52: 'replicas' must be an integer >= 1, got 'two'");
+  EXPECT_EQ(load_error(k_head + "  worker: {image: celery, broker_url: x, replicas: 0}\n"),
+            "test.yaml:3:52: 'replicas' must be an integer >= 1, got '0'");
+  EXPECT_EQ(load_error(k_head + "  worker: {image: celery, broker_url: x, replicas: 99999999999}\n"),
+            "test.yaml:3:52: 'replicas' must be an integer >= 1, got '99999999999'");
+}
+
+TEST(ScenarioServiceTest, concurrency_must_be_an_integer_at_least_one) {
+  EXPECT_EQ(load_error(k_head + "  worker: {image: celery, broker_url: x, concurrency: 1.5}\n"),
+            "test.yaml:3:55: 'concurrency' must be an integer >= 1, got '1.5'");
+}
+
+TEST(ScenarioServiceTest, worker_keys_only_on_workers) {
+  EXPECT_EQ(load_errors(k_head + "  cache: {image: redis, replicas: 2, config: {a: 1}}\n"),
+            (std::vector<std::string>{
+                "test.yaml:3:25: 'replicas' applies only to celery-worker services ('cache' is a redis service)",
+                "test.yaml:3:38: 'config' applies only to celery-worker services ('cache' is a redis service)",
+            }));
+}
+
+TEST(ScenarioServiceTest, database_only_on_postgres) {
+  EXPECT_EQ(load_error(k_head + "  cache: {image: redis, database: x}\n"),
+            "test.yaml:3:25: 'database' applies only to postgres services ('cache' is a redis service)");
+}
+
+TEST(ScenarioServiceTest, invalid_database_name) {
+  EXPECT_EQ(load_error(k_head + "  db: {image: postgres, database: my-db}\n"),
+            "test.yaml:3:35: invalid database name 'my-db' (expected letters, digits and '_', not starting with a "
+            "digit)");
+  EXPECT_EQ(load_ok(k_head + "  db: {image: postgres}\n").services[0].database, "celery");
+}
+
+TEST(ScenarioServiceTest, ledger_role_needs_redis) {
+  EXPECT_EQ(load_error(k_head + "  broker: {image: rabbitmq, role: ledger}\n"),
+            "test.yaml:3:35: role 'ledger' requires a redis service ('broker' is a rabbitmq service)");
+}
+
+TEST(ScenarioServiceTest, worker_needs_a_broker) {
+  EXPECT_EQ(load_error(k_head + "  worker: {image: celery-worker}\n"),
+            "test.yaml:3:3: celery-worker service 'worker' needs 'broker' (the name of a rabbitmq or redis "
+            "service) or 'broker_url'");
+  EXPECT_EQ(load_ok(k_head + "  worker: {image: celery-worker, broker_url: 'redis://x'}\n").services[0].broker_url,
+            "redis://x");
+}
+
+TEST(ScenarioServiceTest, undefined_broker_suggests_a_close_name) {
+  EXPECT_EQ(load_error(k_head + "  broker: {image: rabbitmq}\n  worker: {image: celery, broker: brokr}\n"),
+            "test.yaml:4:35: service 'worker' refers to undefined broker 'brokr' (did you mean 'broker'?)");
+}
+
+TEST(ScenarioServiceTest, undefined_backend_without_a_close_name_lists_the_services) {
+  EXPECT_EQ(load_error(k_head + "  mq: {image: rabbitmq}\n  worker: {image: celery, broker: mq, backend: results}\n"),
+            "test.yaml:4:48: service 'worker' refers to undefined backend 'results' (defined services: mq, worker)");
+}
+
+TEST(ScenarioServiceTest, broker_must_be_rabbitmq_or_redis) {
+  EXPECT_EQ(load_error(k_head + "  db: {image: postgres}\n  worker: {image: celery, broker: db}\n"),
+            "test.yaml:4:35: broker 'db' of service 'worker' is a postgres service (expected rabbitmq or redis)");
+}
+
+TEST(ScenarioServiceTest, backend_must_be_redis_or_postgres) {
+  EXPECT_EQ(load_error(k_head + "  mq: {image: rabbitmq}\n  worker: {image: celery, broker: mq, backend: mq}\n"),
+            "test.yaml:4:48: backend 'mq' of service 'worker' is a rabbitmq service (expected redis or postgres)");
+}
+
+TEST(ScenarioServiceTest, references_may_point_forward) {
+  const Scenario s =
+      load_ok(k_head + "  worker: {image: celery, broker: cache, backend: cache}\n  cache: {image: redis}\n");
+  EXPECT_EQ(s.services[0].broker, "cache");
+  EXPECT_EQ(s.services[0].backend, "cache");
+}
+
+TEST(ScenarioServiceTest, config_converts_yaml_scalars_to_json_types) {
+  const Scenario s = load_ok(k_head + R"(  worker:
+    image: celery
+    broker_url: x
+    config:
+      acks: true
+      upper: False
+      prefetch: 1
+      negative: -3
+      big: 18446744073709551615
+      ratio: 0.25
+      exp: 1e3
+      quoted_bool: "true"
+      quoted_int: '4'
+      word: no
+      nothing: ~
+      list: [1, a, {b: 2.5}]
+)");
+  const nlohmann::json& config = s.services[0].config;
+  EXPECT_EQ(config["acks"], true);
+  EXPECT_EQ(config["upper"], false);
+  EXPECT_TRUE(config["prefetch"].is_number_integer());
+  EXPECT_EQ(config["prefetch"], 1);
+  EXPECT_EQ(config["negative"], -3);
+  EXPECT_EQ(config["big"], 18446744073709551615u);
+  EXPECT_TRUE(config["ratio"].is_number_float());
+  EXPECT_EQ(config["ratio"], 0.25);
+  EXPECT_EQ(config["exp"], 1000.0);
+  EXPECT_EQ(config["quoted_bool"], "true");
+  EXPECT_EQ(config["quoted_int"], "4");
+  EXPECT_EQ(config["word"], "no");  // YAML 1.2: only true/false are booleans
+  EXPECT_TRUE(config["nothing"].is_null());
+  EXPECT_EQ(config["list"], nlohmann::json::parse(R"([1, "a", {"b": 2.5}])"));
+}
+
+TEST(ScenarioServiceTest, config_keeps_numbers_json_cannot_hold_as_strings) {
+  const Scenario s = load_ok(k_head + "  w: {image: celery, broker_url: x, config: {huge: 1e999, inf: .inf}}\n");
+  EXPECT_EQ(s.services[0].config["huge"], "1e999");
+  EXPECT_EQ(s.services[0].config["inf"], ".inf");
+}
+
+TEST(ScenarioServiceTest, config_nesting_is_bounded) {
+  const std::string deep = std::string(70, '[') + "1" + std::string(70, ']');
+  EXPECT_EQ(load_error(k_head + "  w: {image: celery, broker_url: x, config: {a: " + deep + "}}\n"),
+            "test.yaml:3:113: 'config' is nested too deeply (more than 64 levels)");
+}
+
+TEST(ScenarioServiceTest, config_alias_expansion_is_bounded) {
+  // "Billion laughs": each level repeats the one before ten times; 111,110 values in all.
+  EXPECT_EQ(load_error(k_head + R"(  w:
+    image: celery
+    broker_url: x
+    config:
+      a: &a [x, x, x, x, x, x, x, x, x, x]
+      b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]
+      c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]
+      d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]
+      e: [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]
+)"),
+            "test.yaml:7:41: 'config' is too large (more than 100000 values)");
+}
+
+TEST(ScenarioServiceTest, config_must_be_a_map) {
+  EXPECT_EQ(load_error(k_head + "  worker: {image: celery, broker_url: x, config: [a]}\n"),
+            "test.yaml:3:50: 'config' must be a map of Celery settings, got a list");
+}
+
+TEST(ScenarioServiceTest, config_duplicate_keys) {
+  EXPECT_EQ(load_error(k_head + "  worker: {image: celery, broker_url: x, config: {a: {b: 1, b: 2}}}\n"),
+            "test.yaml:3:61: duplicate key 'b' (first defined at line 3)");
+}
+
+TEST(ScenarioServiceTest, environment_as_map_or_list) {
+  const Scenario s = load_ok(k_head +
+                             "  a: {image: redis, environment: {X: 1, Y: 'two', Z: ''}}\n"
+                             "  b: {image: redis, environment: [X=1, Y=a=b, Z=]}\n");
+  EXPECT_EQ(s.services[0].environment, (std::map<std::string, std::string>{{"X", "1"}, {"Y", "two"}, {"Z", ""}}));
+  EXPECT_EQ(s.services[1].environment, (std::map<std::string, std::string>{{"X", "1"}, {"Y", "a=b"}, {"Z", ""}}));
+}
+
+TEST(ScenarioServiceTest, environment_list_entries_must_be_key_value) {
+  EXPECT_EQ(load_errors(k_head + "  a: {image: redis, environment: [A=1, B, =c, A=2, 1X=3]}\n"),
+            (std::vector<std::string>{
+                "test.yaml:3:40: environment entry 'B' must be KEY=VALUE",
+                "test.yaml:3:43: environment entry '=c' must be KEY=VALUE",
+                "test.yaml:3:47: duplicate environment variable 'A' (first defined at line 3)",
+                "test.yaml:3:52: invalid environment variable name '1X' (expected letters, digits and '_', not "
+                "starting with a digit)",
+            }));
+}
+
+TEST(ScenarioServiceTest, environment_map_values_must_be_strings) {
+  EXPECT_EQ(load_errors(k_head + "  a: {image: redis, environment: {A: [1], B: }}\n"),
+            (std::vector<std::string>{
+                "test.yaml:3:38: environment variable 'A' must be a string, got a list",
+                "test.yaml:3:43: environment variable 'B' must be a string, got null",
+            }));
+  EXPECT_EQ(load_error(k_head + "  a: {image: redis, environment: 5}\n"),
+            "test.yaml:3:34: 'environment' must be a map of variables or a list of KEY=VALUE strings, got '5'");
+}
+
+TEST(ScenarioServiceTest, restart_policy) {
+  const Scenario s = load_ok(k_head +
+                             "  a: {image: redis, restart: no}\n  b: {image: redis, restart: false}\n"
+                             "  c: {image: redis, restart: on-failure}\n");
+  EXPECT_EQ(s.services[0].restart, "no");
+  EXPECT_EQ(s.services[1].restart, "no");
+  EXPECT_EQ(s.services[2].restart, "on-failure");
+  EXPECT_EQ(load_error(k_head + "  a: {image: redis, restart: sometimes}\n"),
+            "test.yaml:3:30: invalid value 'sometimes' for 'restart' (expected one of: no, on-failure, always, "
+            "unless-stopped)");
+}
+
+TEST(ScenarioServiceTest, restart_on_unhealthy_must_be_a_bool) {
+  EXPECT_EQ(load_error(k_head + "  a: {image: redis, restart_on_unhealthy: maybe}\n"),
+            "test.yaml:3:43: 'restart_on_unhealthy' must be true or false, got 'maybe'");
+  EXPECT_TRUE(load_ok(k_head + "  a: {image: redis, restart_on_unhealthy: yes}\n").services[0].restart_on_unhealthy);
+}
+
+TEST(ScenarioServiceTest, empty_strings_are_rejected) {
+  EXPECT_EQ(load_error(k_head + "  w: {image: celery, broker_url: x, command: ''}\n"),
+            "test.yaml:3:46: 'command' must not be empty");
+}
+
+}  // namespace
+}  // namespace harness::scenario
