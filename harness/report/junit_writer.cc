@@ -25,7 +25,7 @@ Counts count(const ScenarioReport& s) {
     c.errors += v.outcome == Outcome::k_error;
     c.skipped += v.outcome == Outcome::k_skipped;
   }
-  if (!s.error.empty() && s.verdicts.empty()) {
+  if (!s.error.empty()) {  // the "scenario setup" testcase
     ++c.tests;
     ++c.errors;
   }
@@ -158,10 +158,11 @@ std::string render_junit(const std::vector<ScenarioReport>& scenarios) {
       attr(p, "name", key);
       attr(p, "value", value);
     }
-    for (const auto& v : s.verdicts) add_case(suite, s, v);
-    if (!s.error.empty() && s.verdicts.empty()) {
+    // An infrastructure fault is an <error> of its own, before the checks it left unjudged (<skipped>).
+    if (!s.error.empty()) {
       add_case(suite, s, check::Verdict{"scenario setup", s.name + ".setup", Outcome::k_error, s.error, {}, {}});
     }
+    for (const auto& v : s.verdicts) add_case(suite, s, v);
     std::ostringstream out;
     for (const auto& [key, value] : props) out << key << ": " << value << "\n";
     if (!s.description.empty()) out << "description: " << s.description << "\n";
