@@ -176,3 +176,66 @@ steps:
 }
 
 }  // namespace
+
+namespace {
+
+TEST(CliRun, ScenarioTimeoutStopsTheRunFailsItAndCleansUp) {
+  REQUIRE_SERVICES();
+  test::TempDir dir;
+  const auto file = dir.write("slow.yaml", R"(name: slow
+timeout: 2s
+services:
+  cache: {image: redis}
+steps:
+  - wait: 10m
+checks:
+  - log: {service: cache, contains: "Ready to accept connections"}
+)");
+  const auto started = std::chrono::steady_clock::now();
+  auto result = test::run_cli({"run", file.string(), "--report-dir", (dir.path() / "reports").string()});
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds{30});
+  EXPECT_EQ(result.exit_code, 1) << result.output;
+  const auto run = test::latest_run(dir.path() / "reports");
+  const std::string junit = test::read_file(run / "junit.xml");
+  EXPECT_THAT(junit, HasSubstr("<failure message=\"scenario timeout of 2s exceeded\""));
+  EXPECT_THAT(junit, HasSubstr("<skipped message=\"not judged: scenario timeout of 2s exceeded\""));
+  expect_nothing_left(run / "slow");
+}
+
+TEST(CliRun, AFailingStepIsAFailedTestcaseAndStopsLaterSteps) {
+  REQUIRE_SERVICES();
+  test::TempDir dir;
+  const auto file = dir.write("step.yaml", R"(name: step
+services:
+  cache: {image: redis}
+steps:
+  - exec: {command: "echo about to fail; exit 7", expect_exit: 0}
+  - exec: {command: "touch {{run.dir}}/should-not-exist"}
+)");
+  auto result = test::run_cli({"run", file.string(), "--report-dir", (dir.path() / "reports").string()});
+  EXPECT_EQ(result.exit_code, 1) << result.output;
+  const std::string junit = test::read_file(test::latest_run(dir.path() / "reports") / "junit.xml");
+  EXPECT_THAT(junit, HasSubstr("name=\"step 1 (exec, line 5)\""));
+  EXPECT_THAT(junit, HasSubstr("expected exit code 0, got 7: echo about to fail; exit 7"));
+  const std::string history = test::read_file(test::latest_run(dir.path() / "reports") / "step" / "history.jsonl");
+  EXPECT_THAT(history, testing::Not(HasSubstr("should-not-exist")));
+}
+
+TEST(CliRun, ValidateAndListReadScenariosWithoutStartingAnything) {
+  auto validate = test::run_cli({"validate", (test::source_dir() / "scenarios").string()});
+  EXPECT_EQ(validate.exit_code, 0) << validate.output;
+  EXPECT_THAT(validate.output, HasSubstr("smoke.yaml: ok (smoke)"));
+  auto list = test::run_cli({"list", (test::source_dir() / "scenarios" / "smoke.yaml").string()});
+  EXPECT_EQ(list.exit_code, 0) << list.output;
+  EXPECT_THAT(list.output, HasSubstr("services: broker(rabbitmq) results(redis) db(postgres) worker-redis(celery-worker)"));
+}
+
+TEST(CliRun, HelpWorksOnEverySubcommand) {
+  for (const char* sub : {"run", "validate", "list"}) {
+    auto help = test::run_cli({sub, "--help"});
+    EXPECT_EQ(help.exit_code, 0) << sub;
+    EXPECT_THAT(help.output, HasSubstr("SCENARIO")) << sub;
+  }
+}
+
+}  // namespace

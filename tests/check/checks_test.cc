@@ -1,0 +1,119 @@
+// Every check passes on a run where its property holds and fails where it is broken.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "harness/check/exec_check.h"
+#include "harness/check/log_check.h"
+
+namespace {
+namespace fs = std::filesystem;
+using harness::check::Outcome;
+
+class LogCheck : public testing::Test {
+protected:
+  void SetUp() override {
+    fs::create_directories(dir);
+    std::ofstream(dir / "broker.log") << "starting\noperation basic.consume caused a channel exception not_found\n";
+    std::ofstream(dir / "worker.1.log") << "worker-1@cc ready.\n";
+    std::ofstream(dir / "worker.2.log") << "Task probe.add[1f2e] succeeded in 0.01s: 5\n";
+    std::ofstream(dir / "worker-pg.1.log") << "Task probe.add[abcd] succeeded\n";  // another service
+  }
+  void TearDown() override { fs::remove_all(dir); }
+
+  harness::check::Verdict judge(harness::scenario::LogCheck check) {
+    return harness::check::judge_log(check, "c", "s.log", dir);
+  }
+  fs::path dir = fs::temp_directory_path() / ("log-check-" + std::to_string(::getpid()));
+};
+
+TEST_F(LogCheck, ContainsPassesWhenTheTextIsThere) {
+  auto v = judge({"broker", "channel exception not_found", std::nullopt, false});
+  EXPECT_EQ(v.outcome, Outcome::k_passed);
+  EXPECT_EQ(v.message, "found 'channel exception not_found' in broker.log: operation basic.consume caused a channel exception not_found");
+}
+
+TEST_F(LogCheck, ContainsFailsWhenTheTextIsMissing) {
+  auto v = judge({"broker", "Server startup complete", std::nullopt, false});
+  EXPECT_EQ(v.outcome, Outcome::k_failed);
+  EXPECT_EQ(v.message, "expected the log of 'broker' to contain 'Server startup complete'; it does not");
+}
+
+TEST_F(LogCheck, NotContainsFailsAndQuotesTheOffendingLine) {
+  auto v = judge({"broker", std::nullopt, "not_found", false});
+  EXPECT_EQ(v.outcome, Outcome::k_failed);
+  EXPECT_EQ(v.message, "expected the log of 'broker' not to contain 'not_found'; broker.log has it: "
+                       "operation basic.consume caused a channel exception not_found");
+}
+
+TEST_F(LogCheck, NotContainsPassesWhenAbsent) {
+  EXPECT_EQ(judge({"broker", std::nullopt, "CRASH REPORT", false}).outcome, Outcome::k_passed);
+}
+
+TEST_F(LogCheck, SearchesEveryReplicaButNotOtherServicesWithTheSamePrefix) {
+  EXPECT_EQ(judge({"worker", "probe.add[1f2e] succeeded", std::nullopt, false}).outcome, Outcome::k_passed);
+  EXPECT_EQ(judge({"worker", "probe.add[abcd]", std::nullopt, false}).outcome, Outcome::k_failed);
+}
+
+TEST_F(LogCheck, RegexMatches) {
+  EXPECT_EQ(judge({"worker", R"(probe\.add\[[0-9a-f]+\] succeeded)", std::nullopt, true}).outcome, Outcome::k_passed);
+  auto v = judge({"worker", R"(probe\.sleep\[)", std::nullopt, true});
+  EXPECT_EQ(v.outcome, Outcome::k_failed);
+  EXPECT_EQ(v.message, R"(expected the log of 'worker' to contain a match for /probe\.sleep\[/; it does not)");
+}
+
+TEST_F(LogCheck, NoLogOfTheServiceIsAnError) {
+  auto v = judge({"db", "ready", std::nullopt, false});
+  EXPECT_EQ(v.outcome, Outcome::k_error);
+  EXPECT_EQ(v.message, "no log of service 'db' in " + dir.string());
+}
+
+harness::run::Event exec_event(int code, const std::string& output, bool timed_out = false) {
+  harness::run::Event e;
+  e.type = "exec.result";
+  e.data = {{"command", "celery inspect ping"}, {"output", output}, {"timed_out", timed_out}, {"duration_s", 0.5}};
+  if (!timed_out) {
+    e.data["exit_code"] = code;
+    e.data["signal"] = 0;
+  }
+  return e;
+}
+
+TEST(ExecCheck, PassesOnTheExpectedExitCodeAndOutput) {
+  harness::scenario::ExecCheck check{"celery inspect ping", "", 0, std::string("pong"), std::chrono::seconds{10}};
+  auto v = harness::check::judge_exec(check, "ping", "s.exec", exec_event(0, "-> w1: OK\n        pong\n"));
+  EXPECT_EQ(v.outcome, Outcome::k_passed);
+  EXPECT_EQ(v.duration, std::chrono::milliseconds{500});
+}
+
+TEST(ExecCheck, FailsOnAnotherExitCode) {
+  harness::scenario::ExecCheck check{"celery inspect ping", "", 0, std::nullopt, std::chrono::seconds{10}};
+  auto v = harness::check::judge_exec(check, "ping", "s.exec",
+                                      exec_event(69, "Error: No nodes replied within time constraint"));
+  EXPECT_EQ(v.outcome, Outcome::k_failed);
+  EXPECT_EQ(v.message, "expected exit code 0; it exited with 69");
+  EXPECT_NE(v.details.find("No nodes replied"), std::string::npos);
+}
+
+TEST(ExecCheck, FailsWhenTheOutputLacksTheText) {
+  harness::scenario::ExecCheck check{"celery inspect ping", "", 0, std::string("pong"), std::chrono::seconds{10}};
+  auto v = harness::check::judge_exec(check, "ping", "s.exec", exec_event(0, "nothing"));
+  EXPECT_EQ(v.outcome, Outcome::k_failed);
+  EXPECT_EQ(v.message, "expected exit code 0 and output containing 'pong'; its output does not contain 'pong'");
+}
+
+TEST(ExecCheck, FailsOnTimeout) {
+  harness::scenario::ExecCheck check{"sleep 100", "", 0, std::nullopt, std::chrono::seconds{2}};
+  auto v = harness::check::judge_exec(check, "slow", "s.exec", exec_event(0, "", true));
+  EXPECT_EQ(v.outcome, Outcome::k_failed);
+  EXPECT_EQ(v.message, "expected exit code 0; it timed out after 2000 ms");
+}
+
+TEST(ExecCheck, ANonZeroExpectedCodePassesOnlyOnThatCode) {
+  harness::scenario::ExecCheck check{"false", "", 1, std::nullopt, std::chrono::seconds{2}};
+  EXPECT_EQ(harness::check::judge_exec(check, "f", "s.exec", exec_event(1, "")).outcome, Outcome::k_passed);
+  EXPECT_EQ(harness::check::judge_exec(check, "f", "s.exec", exec_event(0, "")).outcome, Outcome::k_failed);
+}
+
+}  // namespace

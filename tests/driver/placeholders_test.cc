@@ -1,0 +1,34 @@
+#include "harness/driver/placeholders.h"
+
+#include <gtest/gtest.h>
+
+namespace {
+using harness::driver::expand_placeholders;
+
+const harness::driver::PlaceholderTable k_table = {
+    {"broker.url", "amqp://u:p@127.0.0.1:5672//"}, {"db.port", "5433"}, {"worker.nodes", "w-1@cc w-2@cc"}};
+
+TEST(Placeholders, ExpandsEveryOccurrence) {
+  auto out = expand_placeholders("redis-cli -p {{db.port}} {{ db.port }} {{worker.nodes}}", k_table);
+  ASSERT_TRUE(out.has_value());
+  EXPECT_EQ(*out, "redis-cli -p 5433 5433 w-1@cc w-2@cc");
+}
+
+TEST(Placeholders, LeavesTextWithoutPlaceholdersAlone) {
+  EXPECT_EQ(*expand_placeholders("echo {not one} }}{{", k_table), "echo {not one} }}{{");
+}
+
+TEST(Placeholders, UnknownKeyIsInvalidInputWithASuggestion) {
+  auto out = expand_placeholders("{{brokr.url}}", k_table);
+  ASSERT_FALSE(out.has_value());
+  EXPECT_EQ(out.error().message(), "unknown placeholder {{brokr.url}} (did you mean {{broker.url}}?)");
+  EXPECT_EQ(out.error().kind(), harness::util::ErrorKind::k_invalid_input);
+}
+
+TEST(Placeholders, UnknownKeyWithNothingCloseHasNoSuggestion) {
+  auto out = expand_placeholders("{{ledger.password}}", k_table);
+  ASSERT_FALSE(out.has_value());
+  EXPECT_EQ(out.error().message(), "unknown placeholder {{ledger.password}}");
+}
+
+}  // namespace
