@@ -2,72 +2,157 @@
 
 #include <fcntl.h>
 #include <grp.h>
-#include <poll.h>
 #include <pwd.h>
 #include <signal.h>
 #include <string.h>
-#include <sys/syscall.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/process.hpp>
 #include <boost/process/extend.hpp>
-#include <fstream>
+#include <cerrno>
+#include <cstdio>
 #include <mutex>
 #include <sstream>
+#include <system_error>
+#include <utility>
 
-#include "harness/process/reaper.h"
+#include "harness/process/proc_stat.h"
 
 namespace harness::process {
 
 namespace bp = boost::process;
 
 namespace {
-constexpr size_t k_output_limit = 64 * 1024;
 constexpr auto k_reap_timeout = std::chrono::milliseconds{5000};
+constexpr const char* k_owner_variable = "CELERY_CHAOS_OWNER";
+constexpr const char* k_run_variable = "CELERY_CHAOS_RUN";
+constexpr const char* k_default_path = "/usr/local/bin:/usr/bin:/bin";
+constexpr rlim_t k_max_fd_scan = 65536;  // fallback when close_range() is unavailable
 
 std::mutex g_mark_mutex;
 std::string g_run_id;
 
-std::string self_start_time() {
-  std::ifstream in("/proc/self/stat");
-  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  std::istringstream rest(stat.substr(stat.rfind(')') + 2));
-  std::string field;
-  for (int i = 3; i <= 22 && rest >> field; ++i) {
-    if (i == 22) return field;
-  }
-  return "0";
-}
+bool is_mark(const std::string& name) { return name == k_owner_variable || name == k_run_variable; }
 
-// Finds argv[0] on PATH (the child's PATH when the options set one). Empty when not found.
-std::string resolve(const std::string& name, const std::map<std::string, std::string>& environment) {
-  if (name.find('/') != std::string::npos) return ::access(name.c_str(), X_OK) == 0 ? name : std::string{};
-  std::string path;
-  if (auto it = environment.find("PATH"); it != environment.end()) {
-    path = it->second;
-  } else if (const char* p = std::getenv("PATH")) {
-    path = p;
-  }
-  std::istringstream dirs(path);
-  std::string dir;
-  while (std::getline(dirs, dir, ':')) {
-    if (dir.empty()) continue;
-    const std::string candidate = dir + "/" + name;
-    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
-  }
+// "" when `path` is an executable regular file, else why not.
+std::string not_executable(const std::filesystem::path& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return ::strerror(errno);
+  if (S_ISDIR(st.st_mode)) return "is a directory";
+  if (!S_ISREG(st.st_mode) || ::access(path.c_str(), X_OK) != 0) return "not executable";
   return {};
 }
 
-const char* signal_name(int sig) {
-  const char* abbrev = ::sigabbrev_np(sig);
-  return abbrev ? abbrev : "?";
+// The absolute path to execute, or the Status explaining why there is none. A name without '/' is looked up on
+// the child's PATH (as execvp would); a relative path is taken from the working directory the child will have.
+util::Expected<std::filesystem::path> resolve(const SpawnOptions& options) {
+  namespace fs = std::filesystem;
+  const std::string& name = options.argv[0];
+  std::error_code ec;
+  if (name.find('/') != std::string::npos) {
+    fs::path path = name;
+    if (path.is_relative() && !options.working_directory.empty()) path = options.working_directory / path;
+    path = fs::absolute(path, ec);
+    if (const std::string why = not_executable(path); !why.empty()) {
+      return util::Status::infrastructure("cannot run '" + name + "': " + why);
+    }
+    return path;
+  }
+  std::string search_path = k_default_path;
+  const auto& unset = options.unset_environment;
+  if (auto it = options.environment.find("PATH"); it != options.environment.end()) {
+    search_path = it->second;
+  } else if (const char* inherited = std::getenv("PATH");
+             inherited != nullptr && std::find(unset.begin(), unset.end(), "PATH") == unset.end()) {
+    search_path = inherited;
+  }
+  std::istringstream dirs(search_path);
+  std::string dir;
+  while (std::getline(dirs, dir, ':')) {
+    const fs::path candidate = fs::path(dir.empty() ? "." : dir) / name;
+    if (not_executable(candidate).empty()) return fs::absolute(candidate, ec);
+  }
+  return util::Status::infrastructure("cannot run '" + name + "': not found on PATH");
+}
+
+// The environment of the child: inherited, minus unset_environment, plus environment, plus the marks.
+bp::environment child_environment(const SpawnOptions& options) {
+  bp::environment env = boost::this_process::environment();
+  for (const auto& name : options.unset_environment) {
+    if (!is_mark(name)) env.erase(name);
+  }
+  for (const auto& [name, value] : options.environment) {
+    if (!is_mark(name)) env[name] = value;
+  }
+  env[k_owner_variable] = options.owner_mark_for_tests.value_or(OwnerMark::owner());
+  // An inherited run mark (the harness itself started by a harness) is not ours to pass on.
+  if (const std::string run = OwnerMark::run_id(); !run.empty()) {
+    env[k_run_variable] = run;
+  } else {
+    env.erase(k_run_variable);
+  }
+  return env;
+}
+
+struct User {
+  uid_t uid = 0;
+  gid_t gid = 0;
+  std::vector<gid_t> groups;
+};
+
+// Looked up before fork (getpwnam_r allocates and reads files: not allowed between fork and exec).
+std::optional<User> find_user(const std::string& name) {
+  long size = ::sysconf(_SC_GETPW_R_SIZE_MAX);
+  std::vector<char> buffer(size > 0 ? static_cast<std::size_t>(size) : 16384);
+  passwd entry{};
+  passwd* found = nullptr;
+  int rc;
+  while ((rc = ::getpwnam_r(name.c_str(), &entry, buffer.data(), buffer.size(), &found)) == ERANGE) {
+    buffer.resize(buffer.size() * 2);
+  }
+  if (rc != 0 || found == nullptr) return std::nullopt;
+  User user{entry.pw_uid, entry.pw_gid, {}};
+  int count = 32;
+  user.groups.resize(static_cast<std::size_t>(count));
+  while (::getgrouplist(entry.pw_name, entry.pw_gid, user.groups.data(), &count) < 0) {
+    user.groups.resize(static_cast<std::size_t>(count) * 2);
+    count = static_cast<int>(user.groups.size());
+  }
+  user.groups.resize(static_cast<std::size_t>(count));
+  return user;
+}
+
+// Closes an fd at scope exit.
+struct FdGuard {
+  int fd = -1;
+  FdGuard() = default;
+  explicit FdGuard(int f) : fd(f) {}
+  FdGuard(const FdGuard&) = delete;
+  FdGuard& operator=(FdGuard&& other) noexcept {
+    if (fd >= 0) ::close(fd);
+    fd = std::exchange(other.fd, -1);
+    return *this;
+  }
+  ~FdGuard() {
+    if (fd >= 0) ::close(fd);
+  }
+};
+
+// What the child reports when a step between fork and exec fails.
+enum class SetupStep : int { k_chdir = 1, k_user = 2 };
+struct SetupFailure {
+  SetupStep step;
+  int error;
+};
+
+std::string self_start_time() {
+  const auto stat = read_proc_stat(::getpid());
+  return stat ? std::to_string(stat->start_time) : "0";
 }
 }  // namespace
-
-std::string ExitStatus::describe() const {
-  if (signal != 0) return std::string("killed by SIG") + signal_name(signal);
-  return "exit code " + std::to_string(code);
-}
 
 void OwnerMark::set_run_id(const std::string& run_id) {
   std::lock_guard lock(g_mark_mutex);
@@ -86,198 +171,161 @@ std::string OwnerMark::run_id() {
 
 util::Expected<std::unique_ptr<ChildProcess>> ChildProcess::spawn(const SpawnOptions& options) {
   if (options.argv.empty()) return util::Status::infrastructure("cannot run an empty command");
+  const std::string& name = options.argv[0];
   Reaper& reaper = Reaper::instance();  // subreaper before the first child exists
-  const std::string exe = resolve(options.argv[0], options.environment);
-  if (exe.empty()) return util::Status::infrastructure("cannot run '" + options.argv[0] + "': not found on PATH");
+  auto exe = resolve(options);
+  if (!exe) return exe.error();
 
-  bp::environment env = boost::this_process::environment();
-  env["CELERY_CHAOS_OWNER"] = OwnerMark::owner();
-  if (const auto run = OwnerMark::run_id(); !run.empty()) env["CELERY_CHAOS_RUN"] = run;
-  for (const auto& name : options.unset_environment) env.erase(name);
-  for (const auto& [key, value] : options.environment) env[key] = value;
-
+  // Everything the child needs is computed before fork: between fork and exec only async-signal-safe calls.
+  std::optional<User> user;
+  if (options.run_as_user) {
+    user = find_user(*options.run_as_user);
+    if (!user) {
+      return util::Status::infrastructure("cannot run '" + name + "' as user '" + *options.run_as_user +
+                                          "': no such user");
+    }
+  }
+  FdGuard log_fd;
   int out_fd = options.output_fd;
-  int opened_fd = -1;
   if (out_fd < 0) {
     const std::string path = options.log_file.empty() ? "/dev/null" : options.log_file.string();
-    opened_fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-    if (opened_fd < 0) return util::Status::infrastructure("cannot open " + path + ": " + ::strerror(errno));
-    out_fd = opened_fd;
-  }
-  const int null_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
-
-  // Everything the child needs is computed before fork: after fork only async-signal-safe calls.
-  bool switch_user = false;
-  uid_t uid = 0;
-  gid_t gid = 0;
-  std::vector<gid_t> groups;
-  if (options.run_as_user) {
-    const passwd* pw = ::getpwnam(options.run_as_user->c_str());
-    if (pw == nullptr) {
-      if (opened_fd >= 0) ::close(opened_fd);
-      if (null_fd >= 0) ::close(null_fd);
-      return util::Status::infrastructure("cannot run as user '" + *options.run_as_user + "': no such user");
+    log_fd.fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (log_fd.fd < 0) {
+      return util::Status::infrastructure("cannot run '" + name + "': cannot open log file " + path + ": " +
+                                          ::strerror(errno));
     }
-    switch_user = true;
-    uid = pw->pw_uid;
-    gid = pw->pw_gid;
-    int count = 64;
-    groups.resize(count);
-    if (::getgrouplist(pw->pw_name, gid, groups.data(), &count) < 0) {
-      groups.resize(count);
-      ::getgrouplist(pw->pw_name, gid, groups.data(), &count);
-    }
-    groups.resize(count);
+    out_fd = log_fd.fd;
   }
+  FdGuard null_fd{::open("/dev/null", O_RDONLY | O_CLOEXEC)};
+  const bp::environment env = child_environment(options);
+  const std::vector<std::string> args(options.argv.begin() + 1, options.argv.end());
   const std::string cwd = options.working_directory.string();
-  std::vector<std::string> args(options.argv.begin() + 1, options.argv.end());
+  rlimit files{};
+  const rlim_t max_fd = ::getrlimit(RLIMIT_NOFILE, &files) == 0 ? std::min(files.rlim_cur, k_max_fd_scan)
+                                                                  : k_max_fd_scan;
+  // A failed setup step is reported through this pipe, in one write(). (Boost's own error pipe is written in
+  // several writes that its reader may see half of.) EOF without a report: exec succeeded.
+  int report_fds[2];
+  if (::pipe2(report_fds, O_CLOEXEC) != 0) {
+    return util::Status::infrastructure("cannot run '" + name + "': cannot create a pipe: " + ::strerror(errno));
+  }
+  FdGuard report_read{report_fds[0]};
+  FdGuard report_write{report_fds[1]};
+
+  auto setup = [&](auto&) {
+    const auto fail = [&](SetupStep step) {
+      const SetupFailure failure{step, errno};
+      [[maybe_unused]] const auto written = ::write(report_write.fd, &failure, sizeof failure);
+      ::_exit(127);
+    };
+    ::setpgid(0, 0);
+    // Signal state is inherited through exec: a blocked or ignored signal (SIGPIPE is often ignored by
+    // network code) would change how the service behaves and how it can be stopped.
+    sigset_t none;
+    ::sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    struct sigaction default_action {};
+    default_action.sa_handler = SIG_DFL;
+    for (int sig = 1; sig < NSIG; ++sig) ::sigaction(sig, &default_action, nullptr);
+    // Above 2 first, so that the dup2() below cannot overwrite one with the other when one of them is 0-2.
+    const int in_copy = null_fd.fd >= 0 ? ::fcntl(null_fd.fd, F_DUPFD_CLOEXEC, 3) : -1;
+    const int out_copy = ::fcntl(out_fd, F_DUPFD_CLOEXEC, 3);
+    if (in_copy >= 0) ::dup2(in_copy, STDIN_FILENO);
+    ::dup2(out_copy, STDOUT_FILENO);
+    ::dup2(out_copy, STDERR_FILENO);
+    if (!cwd.empty() && ::chdir(cwd.c_str()) != 0) fail(SetupStep::k_chdir);
+    if (user && (::setgroups(user->groups.size(), user->groups.data()) != 0 || ::setgid(user->gid) != 0 ||
+                 ::setuid(user->uid) != 0)) {
+      fail(SetupStep::k_user);
+    }
+    // No descriptor of the harness survives exec (sockets of its clients, pipes of concurrent spawns: Boost
+    // 1.74 sets FD_CLOEXEC on its own error pipe only after creating it). Boost's error pipe stays usable.
+    if (::close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) != 0) {
+      for (int fd = 3; static_cast<rlim_t>(fd) < max_fd; ++fd) ::fcntl(fd, F_SETFD, FD_CLOEXEC);
+    }
+  };
 
   pid_t pid = -1;
+  Reaper::Ticket ticket;
   try {
-    bp::child child(
-        exe, bp::args(args), env,
-        bp::extend::on_exec_setup([&](auto&) {
-          ::setpgid(0, 0);
-          if (null_fd >= 0) ::dup2(null_fd, STDIN_FILENO);
-          ::dup2(out_fd, STDOUT_FILENO);
-          ::dup2(out_fd, STDERR_FILENO);
-          if (!cwd.empty() && ::chdir(cwd.c_str()) != 0) ::_exit(126);
-          if (switch_user) {
-            if (::setgroups(groups.size(), groups.data()) != 0 || ::setgid(gid) != 0 || ::setuid(uid) != 0) {
-              ::_exit(126);
-            }
-          }
-        }));
+    const auto collected_before = reaper.exits_collected();
+    bp::child child(exe->string(), bp::args(args), env, bp::extend::on_exec_setup(setup));
     pid = child.id();
-    reaper.track(pid);
+    ticket = reaper.track(pid, collected_before);
     child.detach();  // the Reaper owns waitpid
-  } catch (const std::exception& e) {
-    if (opened_fd >= 0) ::close(opened_fd);
-    if (null_fd >= 0) ::close(null_fd);
-    return util::Status::infrastructure("cannot run '" + options.argv[0] + "': " + e.what());
+  } catch (const std::system_error& e) {
+    // The exec failed: Boost has the child's errno. The child itself is reaped by the Reaper.
+    reaper.wake();
+    const std::string what = e.what();
+    if (what.rfind("execve failed", 0) == 0) {
+      return util::Status::infrastructure("cannot run '" + name + "': " + e.code().message());
+    }
+    return util::Status::infrastructure("cannot run '" + name + "': " + what);
   }
-  // The parent also sets the group, so a signal sent right after spawn() already reaches the whole group.
-  ::setpgid(pid, pid);
-  if (opened_fd >= 0) ::close(opened_fd);
-  if (null_fd >= 0) ::close(null_fd);
-  return std::unique_ptr<ChildProcess>(new ChildProcess(pid));
+  // Boost returned after the exec or the exit of the child, so this read does not wait for it.
+  report_write = FdGuard{};
+  SetupFailure failure{};
+  ssize_t got;
+  while ((got = ::read(report_read.fd, &failure, sizeof failure)) < 0 && errno == EINTR) {
+  }
+  if (got == static_cast<ssize_t>(sizeof failure)) {
+    reaper.forget(ticket);
+    const std::string reason = ::strerror(failure.error);
+    if (failure.step == SetupStep::k_chdir) {
+      return util::Status::infrastructure("cannot run '" + name + "': cannot enter working directory " + cwd +
+                                          ": " + reason);
+    }
+    return util::Status::infrastructure("cannot run '" + name + "': cannot switch to user " +
+                                        options.run_as_user.value_or("") + ": " + reason);
+  }
+  return std::unique_ptr<ChildProcess>(new ChildProcess(pid, std::move(ticket)));
 }
 
 ChildProcess::~ChildProcess() {
-  if (!exit_status()) ::killpg(m_pid, SIGKILL);
-  if (!wait_for(k_reap_timeout)) {
-    // Reported, never thrown: a process in uninterruptible sleep may take longer.
-    std::fprintf(stderr, "celery-chaos: pid %d not reaped within 5 s of SIGKILL\n", m_pid);
+  try {
+    signal_group(SIGKILL);
+    if (!wait_for(k_reap_timeout)) {
+      // Reported, never thrown: a process in uninterruptible sleep may take longer.
+      std::fprintf(stderr, "celery-chaos: pid %d not reaped within 5 s of SIGKILL\n", static_cast<int>(m_pid));
+    }
+    signal_group(SIGKILL);  // members forked while the first SIGKILL was being delivered
+    Reaper::instance().forget(m_ticket);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "celery-chaos: cleaning up pid %d: %s\n", static_cast<int>(m_pid), e.what());
   }
-  ::killpg(m_pid, SIGKILL);  // members of the group that outlived the leader
-  Reaper::instance().forget(m_pid);
 }
 
-std::optional<ExitStatus> ChildProcess::exit_status() const { return Reaper::instance().status(m_pid); }
+std::optional<ExitStatus> ChildProcess::exit_status() const { return Reaper::instance().status(m_ticket); }
 
 std::optional<ExitStatus> ChildProcess::wait_for(std::chrono::milliseconds timeout) const {
-  return Reaper::instance().wait_for(m_pid, timeout);
+  return Reaper::instance().wait_for(m_ticket, timeout);
 }
 
 void ChildProcess::signal(int sig) const {
   if (!exit_status()) ::kill(m_pid, sig);
 }
 
-void ChildProcess::signal_group(int sig) const { ::killpg(m_pid, sig); }
+void ChildProcess::signal_group(int sig) const {
+  // Until the leader is reaped its pid, and so the group id, is ours. Afterwards a process with that pid is
+  // another process (pids are reused), and the group, if any, is its group: leave it alone. A group that
+  // still has members of ours keeps the pid from being reused, so that case goes to killpg.
+  if (exit_status() && (::kill(m_pid, 0) == 0 || errno == EPERM)) return;
+  ::killpg(m_pid, sig);
+}
 
 ExitStatus ChildProcess::stop(std::chrono::milliseconds grace) {
   if (auto status = exit_status()) {
-    ::killpg(m_pid, SIGKILL);
+    signal_group(SIGKILL);
     return *status;
   }
-  ::killpg(m_pid, SIGTERM);
-  ::killpg(m_pid, SIGCONT);  // a paused (SIGSTOPped) service cannot act on SIGTERM otherwise
+  signal_group(SIGTERM);
+  signal_group(SIGCONT);  // a paused (SIGSTOPped) service cannot act on SIGTERM otherwise
   auto status = wait_for(grace);
-  ::killpg(m_pid, SIGKILL);
+  signal_group(SIGKILL);
   if (!status) status = wait_for(k_reap_timeout);
   return status.value_or(ExitStatus{-1, SIGKILL});
 }
 
 std::vector<std::string> shell(const std::string& command) { return {"/bin/sh", "-c", command}; }
-
-CommandResult run_command(const SpawnOptions& options, std::chrono::milliseconds timeout) {
-  CommandResult result;
-  const auto started = std::chrono::steady_clock::now();
-  int fds[2];
-  if (::pipe2(fds, O_CLOEXEC) != 0) {
-    result.spawn_failed = true;
-    result.output = std::string("cannot create a pipe: ") + ::strerror(errno);
-    return result;
-  }
-  SpawnOptions with_pipe = options;
-  with_pipe.output_fd = fds[1];
-  auto child = ChildProcess::spawn(with_pipe);
-  ::close(fds[1]);
-  if (!child) {
-    ::close(fds[0]);
-    result.spawn_failed = true;
-    result.output = child.error().message();
-    result.duration = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
-    return result;
-  }
-  const pid_t pid = (*child)->pid();
-  // A pidfd becomes readable when the process exits: wait for output, EOF and exit without polling in slices.
-  const int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
-  const auto deadline = started + timeout;
-  std::string output;
-  bool eof = false;
-  char buffer[8192];
-  while (true) {
-    const bool exited = (*child)->exit_status().has_value();
-    if (eof && exited) break;
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) {
-      result.timed_out = !exited;
-      break;
-    }
-    pollfd fds_to_poll[2];
-    nfds_t n = 0;
-    int pipe_index = -1;
-    if (!eof) {
-      pipe_index = static_cast<int>(n);
-      fds_to_poll[n++] = {fds[0], POLLIN, 0};
-    }
-    if (!exited) fds_to_poll[n++] = {pidfd >= 0 ? pidfd : -1, POLLIN, 0};
-    // Without a pidfd, or once the pipe is at EOF but the leader is not yet reaped, wait in short slices.
-    int slice = static_cast<int>(left.count());
-    if (pidfd < 0 || (eof && !exited)) slice = std::min(slice, 2);
-    if (exited && !eof) slice = std::min(slice, 20);  // a grandchild may hold the pipe: do not wait for it
-    ::poll(fds_to_poll, n, slice);
-    if (pipe_index >= 0 && (fds_to_poll[pipe_index].revents & (POLLIN | POLLHUP | POLLERR))) {
-      const ssize_t got = ::read(fds[0], buffer, sizeof buffer);  // will not block: POLLIN/HUP was reported
-      if (got > 0) {
-        output.append(buffer, static_cast<size_t>(got));
-        if (output.size() > 2 * k_output_limit) output.erase(0, output.size() - k_output_limit);
-      } else if (got == 0) {
-        eof = true;
-      }
-    }
-    if (exited && !eof) {
-      // The leader is gone but a grandchild keeps the pipe open: take what is there and stop reading.
-      ::fcntl(fds[0], F_SETFL, O_NONBLOCK);
-      ssize_t got;
-      while ((got = ::read(fds[0], buffer, sizeof buffer)) > 0) output.append(buffer, static_cast<size_t>(got));
-      break;
-    }
-  }
-  if (pidfd >= 0) ::close(pidfd);
-  ::close(fds[0]);
-  if (result.timed_out) {
-    ::killpg(pid, SIGKILL);
-    (*child)->wait_for(k_reap_timeout);
-  } else {
-    result.status = (*child)->wait_for(k_reap_timeout);
-  }
-  ::killpg(pid, SIGKILL);  // whatever the command left in its group
-  if (output.size() > k_output_limit) output.erase(0, output.size() - k_output_limit);
-  result.output = std::move(output);
-  result.duration = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
-  return result;
-}
 
 }  // namespace harness::process

@@ -2,12 +2,17 @@
 // A child process of the harness, in its own process group, with stdout+stderr appended to a log file.
 //
 // Contract:
-//  - spawn() starts the process with Boost.Process in a new process group (pgid == pid). Every child gets
-//    CELERY_CHAOS_OWNER=<harness pid>:<harness start time> and CELERY_CHAOS_RUN=<run id> in its environment
-//    (from OwnerMark), so leftovers of a killed harness can be found and swept (process/sweeper.h).
+//  - spawn() starts the process with Boost.Process in a new process group (pgid == pid), stdin from
+//    /dev/null, default signal dispositions and an empty signal mask, and no file descriptor of the harness
+//    but 0, 1 and 2. Every child gets CELERY_CHAOS_OWNER=<harness pid>:<harness start time> and, once a run id
+//    is set, CELERY_CHAOS_RUN=<run id> (from OwnerMark), so leftovers of a killed harness can be found and
+//    swept (process/sweeper.h). `environment` and `unset_environment` cannot change or remove these marks.
+//  - No PR_SET_PDEATHSIG: if the harness is SIGKILLed its children live on until a later run sweeps them.
 //  - Exit statuses are collected by the Reaper (process/reaper.h), which owns waitpid() for the whole process:
 //    ChildProcess never calls waitpid itself.
-//  - The destructor SIGKILLs the whole group and waits (bounded) until the leader is reaped. noexcept.
+//  - Signals to the group are not sent once the leader has been reaped and its pid belongs to another process
+//    (pids are reused), so a late stop() or destructor cannot hit an unrelated process group.
+//  - The destructor SIGKILLs the whole group and waits (bounded, 5 s) until the leader is reaped. noexcept.
 #include <sys/types.h>
 
 #include <chrono>
@@ -18,16 +23,11 @@
 #include <string>
 #include <vector>
 
+#include "harness/process/exit_status.h"
+#include "harness/process/reaper.h"
 #include "harness/util/status.h"
 
 namespace harness::process {
-
-struct ExitStatus {
-  int code = -1;    // exit code when exited normally, else -1
-  int signal = 0;   // terminating signal, else 0
-  bool exited_normally() const { return signal == 0; }
-  std::string describe() const;  // "exit code 3" / "killed by SIGKILL"
-};
 
 struct SpawnOptions {
   std::vector<std::string> argv;                  // argv[0] is looked up on PATH when it has no '/'
@@ -35,18 +35,22 @@ struct SpawnOptions {
   std::vector<std::string> unset_environment;     // removed from the inherited environment
   std::filesystem::path working_directory;        // empty = inherit
   std::filesystem::path log_file;                 // stdout+stderr appended here; empty = /dev/null
-  std::optional<std::string> run_as_user;         // e.g. "postgres": setuid/setgid + init groups before exec
+  // e.g. "postgres": supplementary groups, gid and uid of that user before exec (needs root). The environment
+  // (HOME, USER) is left as it is.
+  std::optional<std::string> run_as_user;
   // Internal (run_command): this fd becomes the child's stdout and stderr instead of log_file.
   int output_fd = -1;
+  // Tests only: the CELERY_CHAOS_OWNER value to plant instead of OwnerMark::owner() (e.g. a dead harness's).
+  std::optional<std::string> owner_mark_for_tests;
 };
-// Note: the owner mark is set before `environment` is applied, so a test can plant a fake owner mark.
 
 class ChildProcess {
 public:
-  // Fails (k_infrastructure) when the binary cannot be found or the log file cannot be opened.
+  // Fails (k_infrastructure) when the binary cannot be found or run, the log file cannot be opened, the user
+  // does not exist, or the working directory cannot be entered. Messages start with "cannot run 'ARGV0': ".
   static util::Expected<std::unique_ptr<ChildProcess>> spawn(const SpawnOptions& options);
 
-  ~ChildProcess();  // kill_group(SIGKILL) and reap; noexcept
+  ~ChildProcess();  // SIGKILL to the group, then wait (bounded) until the leader is reaped; noexcept
   ChildProcess(const ChildProcess&) = delete;
   ChildProcess& operator=(const ChildProcess&) = delete;
 
@@ -59,34 +63,38 @@ public:
   // Blocks up to `timeout` for the exit.
   std::optional<ExitStatus> wait_for(std::chrono::milliseconds timeout) const;
 
-  void signal(int sig) const;        // the leader only
-  void signal_group(int sig) const;  // the whole process group
-  // SIGTERM to the group, up to `grace` for the leader to exit, then SIGKILL to the group; returns the status.
+  void signal(int sig) const;        // the leader only; nothing once it has been reaped
+  void signal_group(int sig) const;  // the whole process group (also members that outlived the leader)
+  // SIGTERM (+SIGCONT) to the group, up to `grace` for the leader to exit, then SIGKILL to the group; returns
+  // the leader's status ({-1, SIGKILL} if it still was not reaped 5 s after SIGKILL).
   ExitStatus stop(std::chrono::milliseconds grace);
 
 private:
-  explicit ChildProcess(pid_t pid) : m_pid(pid) {}
+  ChildProcess(pid_t pid, Reaper::Ticket ticket) : m_pid(pid), m_ticket(std::move(ticket)) {}
   pid_t m_pid;
+  Reaper::Ticket m_ticket;
 };
 
-// The marker every child carries; set once at start-up by the harness (cli) and by tests.
+// The marker every child carries; the run id is set once at start-up by the harness (runner) and by tests.
 struct OwnerMark {
   static void set_run_id(const std::string& run_id);
-  static std::string owner();   // "<pid>:<start time in clock ticks>"
-  static std::string run_id();
+  static std::string owner();   // "<pid>:<start time in clock ticks>" of this process
+  static std::string run_id();  // empty until set
 };
 
 struct CommandResult {
   std::optional<ExitStatus> status;  // empty when it timed out or could not be spawned
   bool timed_out = false;
-  bool spawn_failed = false;
+  bool spawn_failed = false;         // then `output` holds the reason
   std::string output;                // stdout+stderr, at most the last 64 KiB
   std::chrono::milliseconds duration{0};
   bool succeeded() const { return status && status->code == 0; }
 };
 
-// Runs a command to completion (own process group, output captured); on timeout the group is SIGKILLed and
-// reaped before returning. Never blocks longer than `timeout` plus a few milliseconds.
+// Runs a command to completion (own process group, output captured, log_file ignored). Returns once the
+// leader has exited, with the output written so far; whatever the command left running in its group (e.g.
+// `cmd &` holding the output pipe) is SIGKILLed then. On timeout the group is SIGKILLed and reaped before
+// returning. Never blocks longer than `timeout` plus a few milliseconds.
 CommandResult run_command(const SpawnOptions& options, std::chrono::milliseconds timeout);
 
 // argv for `/bin/sh -c COMMAND`.

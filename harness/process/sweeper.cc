@@ -1,86 +1,99 @@
 #include "harness/process/sweeper.h"
 
+#include <dirent.h>
 #include <signal.h>
+#include <sys/syscall.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <charconv>
 #include <chrono>
-#include <filesystem>
-#include <fstream>
-#include <optional>
-#include <sstream>
 #include <thread>
+#include <utility>
+
+#include "harness/process/proc_stat.h"
 
 namespace harness::process {
 
 namespace {
-namespace fs = std::filesystem;
 constexpr auto k_kill_run_limit = std::chrono::milliseconds{2000};
-constexpr auto k_kill_run_pause = std::chrono::milliseconds{20};
+constexpr auto k_kill_run_pause = std::chrono::milliseconds{5};
 
 struct Marked {
   pid_t pid = 0;
+  pid_t pgrp = 0;
+  int pidfd = -1;  // names this very process, whatever happens to its pid; closed by ~Marked
   std::string owner;
   std::string run;
+  Marked() = default;
+  Marked(Marked&& other) noexcept
+      : pid(other.pid), pgrp(other.pgrp), pidfd(std::exchange(other.pidfd, -1)), owner(std::move(other.owner)),
+        run(std::move(other.run)) {}
+  Marked(const Marked&) = delete;
+  Marked& operator=(const Marked&) = delete;
+  Marked& operator=(Marked&&) = delete;
+  ~Marked() {
+    if (pidfd >= 0) ::close(pidfd);
+  }
 };
 
-std::string read_all(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
-
-// (state, start time) of a live process from /proc/<pid>/stat; empty when gone.
-std::optional<std::pair<char, std::string>> stat_of(pid_t pid) {
-  const std::string stat = read_all("/proc/" + std::to_string(pid) + "/stat");
-  const auto close = stat.rfind(')');
-  if (close == std::string::npos || close + 2 >= stat.size()) return std::nullopt;
-  std::istringstream rest(stat.substr(close + 2));
-  std::string field;
-  char state = '?';
-  for (int i = 3; i <= 22 && rest >> field; ++i) {
-    if (i == 3) state = field[0];
-    if (i == 22) return std::make_pair(state, field);
+std::vector<pid_t> all_pids() {
+  std::vector<pid_t> pids;
+  DIR* proc = ::opendir("/proc");
+  if (proc == nullptr) return pids;
+  while (const dirent* entry = ::readdir(proc)) {
+    pid_t pid = 0;
+    const char* name = entry->d_name;
+    const char* end = name + std::char_traits<char>::length(name);
+    if (auto [ptr, error] = std::from_chars(name, end, pid); error == std::errc{} && ptr == end) pids.push_back(pid);
   }
-  return std::nullopt;
+  ::closedir(proc);
+  return pids;
 }
 
-std::vector<Marked> marked_processes(pid_t except) {
-  std::vector<Marked> out;
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator("/proc", ec)) {
-    const std::string name = entry.path().filename().string();
-    if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
-    const pid_t pid = std::stoi(name);
-    if (pid == except) continue;
-    const std::string environ = read_all(entry.path() / "environ");  // unreadable or gone: empty
+// Calls `visit` with each live process (not `except`, not the caller, not in the caller's group) that carries
+// an owner or a run mark, as the scan finds it: a victim is killed at once, before it can fork much more (a
+// scan reading the environ of a process that forks or execs a lot can take a while).
+template <typename Visit>
+void scan_marked_processes(pid_t except, Visit visit) {
+  const pid_t self = ::getpid();
+  const pid_t own_group = ::getpgrp();
+  for (const pid_t pid : all_pids()) {
+    if (pid == except || pid == self) continue;
     Marked m;
     m.pid = pid;
-    size_t pos = 0;
-    while (pos < environ.size()) {
-      const size_t end = std::min(environ.find('\0', pos), environ.size());
-      const std::string_view var(environ.data() + pos, end - pos);
-      if (var.rfind("CELERY_CHAOS_OWNER=", 0) == 0) m.owner = var.substr(19);
-      if (var.rfind("CELERY_CHAOS_RUN=", 0) == 0) m.run = var.substr(17);
-      pos = end + 1;
-    }
-    if (m.owner.empty()) continue;
-    const auto st = stat_of(pid);
-    if (!st || st->first == 'Z' || st->first == 'X') continue;  // already dead, waiting to be reaped
-    out.push_back(std::move(m));
+    // The pidfd first: the marks read afterwards then belong to it, or the pid was reused and signalling the
+    // pidfd fails harmlessly (ESRCH).
+    m.pidfd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
+    if (m.pidfd < 0 && errno == ESRCH) continue;
+    const std::string environ = read_proc_file(pid, "environ");  // empty when unreadable or gone
+    const auto owner = environ_value(environ, "CELERY_CHAOS_OWNER");
+    const auto run = environ_value(environ, "CELERY_CHAOS_RUN");
+    if (!owner && !run) continue;
+    const auto stat = read_proc_stat(pid);
+    if (!stat || stat->dead() || stat->pgrp == own_group) continue;
+    m.pgrp = stat->pgrp;
+    m.owner = std::string(owner.value_or(""));
+    m.run = std::string(run.value_or(""));
+    visit(std::move(m));
   }
-  return out;
 }
 
 bool owner_alive(const std::string& owner) {
   const auto colon = owner.find(':');
   if (colon == std::string::npos) return false;
   pid_t pid = 0;
-  try {
-    pid = std::stoi(owner.substr(0, colon));
-  } catch (...) {
-    return false;
-  }
-  const auto st = stat_of(pid);
-  return st && st->first != 'Z' && st->first != 'X' && st->second == owner.substr(colon + 1);
+  std::uint64_t start_time = 0;
+  const char* text = owner.data();
+  const auto parsed_pid = std::from_chars(text, text + colon, pid);
+  const auto parsed_start = std::from_chars(text + colon + 1, text + owner.size(), start_time);
+  if (parsed_pid.ec != std::errc{} || parsed_start.ec != std::errc{}) return false;
+  const auto stat = read_proc_stat(pid);
+  return stat && !stat->dead() && stat->start_time == start_time;
+}
+
+void add_unique(std::vector<pid_t>& pids, pid_t pid) {
+  if (std::find(pids.begin(), pids.end(), pid) == pids.end()) pids.push_back(pid);
 }
 
 void note_run(SweepReport& report, const std::string& run) {
@@ -88,17 +101,50 @@ void note_run(SweepReport& report, const std::string& run) {
     report.runs.push_back(run);
   }
 }
+
+// Kills victims as a scan finds them, and at the end of the scan the group of each victim that led its group:
+// group members whose marks were lost (a program that cleared its environment) go with it. Victims are
+// signalled one by one first, so that each is reported. `spared_group` (the group of kill_run's `except`) is
+// never signalled as a group.
+class Killer {
+public:
+  Killer(SweepReport& report, pid_t spared_group) : m_report(report), m_spared_group(spared_group) {}
+  ~Killer() {
+    for (const pid_t group : m_groups) ::killpg(group, SIGKILL);
+  }
+  Killer(const Killer&) = delete;
+  Killer& operator=(const Killer&) = delete;
+
+  void kill(const Marked& m) {
+    const bool sent = m.pidfd >= 0 ? ::syscall(SYS_pidfd_send_signal, m.pidfd, SIGKILL, nullptr, 0) == 0
+                                   : ::kill(m.pid, SIGKILL) == 0;
+    if (sent) {
+      add_unique(m_report.killed, m.pid);
+      note_run(m_report, m.run);
+    }
+    if (m.pgrp == m.pid && m.pgrp != m_spared_group) add_unique(m_groups, m.pgrp);
+    ++m_victims;
+  }
+  int victims() const { return m_victims; }
+
+private:
+  SweepReport& m_report;
+  pid_t m_spared_group;
+  std::vector<pid_t> m_groups;
+  int m_victims = 0;
+};
 }  // namespace
 
 SweepReport sweep_orphans() {
   SweepReport report;
-  for (const auto& m : marked_processes(::getpid())) {
-    if (owner_alive(m.owner)) continue;
-    if (::kill(m.pid, SIGKILL) == 0) {
-      report.killed.push_back(m.pid);
-      note_run(report, m.run);
-    }
-  }
+  Killer killer(report, ::getpgrp());
+  std::vector<std::pair<std::string, bool>> owners;  // owner mark -> alive, checked once per scan
+  scan_marked_processes(::getpid(), [&](Marked m) {
+    if (m.owner.empty()) return;
+    auto known = std::find_if(owners.begin(), owners.end(), [&](const auto& o) { return o.first == m.owner; });
+    if (known == owners.end()) known = owners.insert(owners.end(), {m.owner, owner_alive(m.owner)});
+    if (!known->second) killer.kill(m);
+  });
   return report;
 }
 
@@ -106,20 +152,21 @@ SweepReport kill_run(const std::string& run_id, pid_t except) {
   SweepReport report;
   if (run_id.empty()) return report;
   const auto deadline = std::chrono::steady_clock::now() + k_kill_run_limit;
-  while (true) {
-    bool any = false;
-    for (const auto& m : marked_processes(except)) {
-      if (m.run != run_id) continue;
-      any = true;
-      if (::kill(m.pid, SIGKILL) == 0 &&
-          std::find(report.killed.begin(), report.killed.end(), m.pid) == report.killed.end()) {
-        report.killed.push_back(m.pid);
-      }
+  // Done after two scans in a row find nothing: a process caught in the middle of an exec shows an empty
+  // environ for a moment, and one forked just before a SIGKILL landed may show up a moment later.
+  int clean_scans = 0;
+  while (clean_scans < 2 && std::chrono::steady_clock::now() < deadline) {
+    int victims = 0;
+    {
+      Killer killer(report, ::getpgid(except));
+      scan_marked_processes(except, [&](Marked m) {
+        if (m.run == run_id) killer.kill(m);
+      });
+      victims = killer.victims();
     }
-    if (!any || std::chrono::steady_clock::now() >= deadline) break;
-    std::this_thread::sleep_for(k_kill_run_pause);
+    clean_scans = victims == 0 ? clean_scans + 1 : 0;
+    if (clean_scans < 2) std::this_thread::sleep_for(k_kill_run_pause);
   }
-  if (!report.killed.empty()) note_run(report, run_id);
   return report;
 }
 

@@ -2,13 +2,18 @@
 
 #include <unistd.h>
 
+#include <atomic>
 #include <iomanip>
 #include <iostream>
+#include <mutex>
 #include <random>
+#include <thread>
 
 #include "harness/check/exec_check.h"
 #include "harness/check/log_check.h"
+#include "harness/check/orchestration_checks.h"
 #include "harness/driver/driver.h"
+#include "harness/fault/fault_injector.h"
 #include "harness/process/child_process.h"
 #include "harness/process/cancellation.h"
 #include "harness/process/sweeper.h"
@@ -43,13 +48,85 @@ std::ostream& null_stream() {
   return s;
 }
 
-std::string step_title(const scenario::Step& step, size_t index) {
-  std::string kind = std::holds_alternative<scenario::WaitStep>(step.body) ? "wait" : "exec";
-  return "step " + std::to_string(index + 1) + " (" + kind + ", line " + std::to_string(step.location.line) + ")";
+// The orchestrator's rules for each instance, from its scenario service.
+std::map<std::string, InstancePolicy> instance_policies(const scenario::Scenario& scenario, const Stack& stack) {
+  std::map<std::string, InstancePolicy> policies;
+  for (const auto& service : stack.services()) {
+    const auto* spec = scenario.find_service(service->scenario_service());
+    if (spec == nullptr) continue;
+    InstancePolicy policy;
+    policy.restart = spec->restart;
+    policy.restart_on_unhealthy = spec->restart_on_unhealthy;
+    policy.healthcheck = spec->healthcheck;
+    policy.backoff = health::Backoff::named(spec->backoff).value_or(health::Backoff::docker());
+    // `backoff_scale` compresses minutes into seconds (the loader keeps it in (0, 1]; the history records the
+    // delays really used).
+    if (spec->backoff_scale != 1.0) policy.backoff = health::scaled(policy.backoff, spec->backoff_scale);
+    policies[service->name()] = policy;
+  }
+  return policies;
 }
 
+const char* step_kind(const scenario::Step& step) {
+  if (std::holds_alternative<scenario::WaitStep>(step.body)) return "wait";
+  if (std::holds_alternative<scenario::ExecStep>(step.body)) return "exec";
+  return "fault";
+}
+
+std::string step_title(const scenario::Step& step, size_t index) {
+  std::string title = "step " + std::to_string(index + 1);
+  if (!step.name.empty()) title += " " + step.name;
+  return title + " (" + step_kind(step) + ", line " + std::to_string(step.location.line) + ")";
+}
+
+// Faults applied with a `for:`: cleared by their timer, or at teardown at the latest.
+class ActiveFaults {
+public:
+  ~ActiveFaults() { clear_all(); }
+  void add(std::shared_ptr<fault::Clearer> clearer, std::optional<std::chrono::milliseconds> duration,
+           const RunControl& control) {
+    std::lock_guard lock(m_mutex);
+    m_clearers.push_back(clearer);
+    if (duration) {
+      m_timers.emplace_back([clearer, duration, &control, this] {
+        const auto due = std::chrono::steady_clock::now() + *duration;
+        while (!m_closing && std::chrono::steady_clock::now() < due) {
+          if (!control.sleep_for(std::chrono::milliseconds{20})) break;
+        }
+        std::lock_guard lock(m_mutex);
+        (*clearer)();
+      });
+    }
+  }
+  // Clears every fault still applied (teardown): timers end at once.
+  void clear_all() {
+    m_closing = true;
+    std::vector<std::thread> timers;
+    {
+      std::lock_guard lock(m_mutex);
+      timers.swap(m_timers);
+    }
+    for (auto& t : timers) t.join();
+    std::lock_guard lock(m_mutex);
+    for (auto& c : m_clearers) (*c)();
+    m_clearers.clear();
+  }
+
+private:
+  std::mutex m_mutex;
+  std::vector<std::shared_ptr<fault::Clearer>> m_clearers;
+  std::vector<std::thread> m_timers;
+  std::atomic<bool> m_closing{false};
+};
+
 // Runs one step; a non-empty string is why it failed.
-std::string run_step(const scenario::Step& step, size_t index, Stack& stack, Context& ctx) {
+std::string run_step(const scenario::Step& step, size_t index, Stack& stack, Context& ctx, ActiveFaults& faults) {
+  if (const auto* f = std::get_if<scenario::FaultStep>(&step.body)) {
+    auto clearer = fault::apply_fault(*f, stack, ctx.history);
+    if (!clearer) return "fault '" + f->kind + "' could not be applied: " + clearer.error().message();
+    faults.add(*clearer, step.for_, ctx.control);
+    return {};
+  }
   if (const auto* wait = std::get_if<scenario::WaitStep>(&step.body)) {
     if (wait->duration) {
       if (!ctx.control.sleep_for(*wait->duration)) return ctx.control.stop_reason();
@@ -78,12 +155,18 @@ std::string run_step(const scenario::Step& step, size_t index, Stack& stack, Con
 }
 
 Verdict judge(const scenario::Check& check, Stack& stack, Context& ctx) {
-  const std::string classname = ctx.scenario.name + "." +
-                                (std::holds_alternative<scenario::LogCheck>(check.body) ? "log" : "exec");
+  static const char* const k_kinds[] = {"log", "exec", "health", "restarts", "exit"};
+  const std::string classname = ctx.scenario.name + "." + k_kinds[check.body.index()];
   const auto started = std::chrono::steady_clock::now();
   Verdict verdict;
   if (const auto* log = std::get_if<scenario::LogCheck>(&check.body)) {
     verdict = check::judge_log(*log, check.name, classname, ctx.logs_dir);
+  } else if (const auto* health = std::get_if<scenario::HealthCheckSpec>(&check.body)) {
+    verdict = check::judge_health(*health, check.name, classname, ctx.history.events());
+  } else if (const auto* restarts = std::get_if<scenario::RestartsCheck>(&check.body)) {
+    verdict = check::judge_restarts(*restarts, check.name, classname, ctx.history.events());
+  } else if (const auto* exit = std::get_if<scenario::ExitCheck>(&check.body)) {
+    verdict = check::judge_exit(*exit, check.name, classname, ctx.history.events(), ctx.logs_dir);
   } else {
     const auto& exec = std::get<scenario::ExecCheck>(check.body);
     auto event = run_exec("check " + check.name, exec.command, exec.service, exec.timeout, stack, ctx.history);
@@ -203,6 +286,8 @@ ScenarioOutcome run_scenario(const scenario::Scenario& scenario, const std::stri
       skip_reason = "not judged: " + report.error;
     } else {
       Stack stack(std::move(services.value()), history, control);
+      stack.set_policies(instance_policies(scenario, stack));
+      ActiveFaults faults;
       out << "  booting " << stack.services().size() << " service(s)...\n" << std::flush;
       const auto boot_started = std::chrono::steady_clock::now();
       auto boot = stack.start_all(std::min<std::chrono::milliseconds>(options.boot_timeout, scenario.timeout));
@@ -222,7 +307,7 @@ ScenarioOutcome run_scenario(const scenario::Scenario& scenario, const std::stri
           if (step.at && !control.sleep_until(control.started() + *step.at)) break;
           if (control.should_stop()) break;
           history.record("step.begin", {}, {{"index", i + 1}, {"line", step.location.line}});
-          const std::string failure = run_step(step, i, stack, ctx);
+          const std::string failure = run_step(step, i, stack, ctx, faults);
           history.record("step.end", {}, {{"index", i + 1}, {"ok", failure.empty()}, {"detail", failure}});
           if (!failure.empty() && !control.should_stop()) {
             verdicts.push_back(Verdict{step_title(step, i), scenario.name + ".step", Outcome::k_failed, failure,
@@ -257,6 +342,7 @@ ScenarioOutcome run_scenario(const scenario::Scenario& scenario, const std::stri
       for (const auto& s : stack.services()) {
         report.logs.push_back({s->name(), s->log_path(), util::tail_file(s->log_path(), 40)});
       }
+      faults.clear_all();
       stack.stop_all();
     }
   }

@@ -2,6 +2,8 @@
 
 #include <future>
 
+#include "harness/health/health_state.h"
+#include "harness/run/probe.h"
 #include "harness/scenario/duration.h"
 
 namespace harness::run {
@@ -24,6 +26,66 @@ Stack::~Stack() {
   stop_all();
   m_monitor_done = true;
   if (m_monitor.joinable()) m_monitor.join();
+  for (auto& t : m_probers) t.join();
+}
+
+void Stack::set_policies(std::map<std::string, InstancePolicy> policies) {
+  std::lock_guard lock(m_mutex);
+  for (const auto& service : m_services) {
+    auto it = policies.find(service->name());
+    if (it == policies.end()) continue;
+    Instance& instance = m_instances[service.get()];
+    instance.policy = it->second;
+    instance.backoff = std::make_unique<health::Backoff>(instance.policy.backoff);
+  }
+}
+
+int Stack::generation(const driver::Service* service) const {
+  std::lock_guard lock(const_cast<std::mutex&>(m_mutex));
+  auto it = m_instances.find(service);
+  return it == m_instances.end() ? 0 : it->second.generation;
+}
+
+void Stack::replace_instance(driver::Service* service, const std::string& reason) {
+  {
+    std::lock_guard lock(m_mutex);
+    Instance& instance = m_instances[service];
+    if (instance.replacing || m_stopping) return;
+    instance.replacing = true;
+    instance.restart_reason = reason;
+  }
+  m_history.record("service.killed", service->name(), {{"reason", reason}});
+  service->stop(k_stop_grace);  // Swarm/Kubernetes: SIGTERM, then SIGKILL after the grace period
+}
+
+void Stack::on_exit(driver::Service* service, const process::ExitStatus& status) {
+  const auto now = std::chrono::steady_clock::now();
+  std::string reason;
+  double delay_s = 0;
+  {
+    std::lock_guard lock(m_mutex);
+    Instance& instance = m_instances[service];
+    const bool failed = status.code != 0 || status.signal != 0;
+    const auto& restart = instance.policy.restart;
+    bool restart_it = instance.replacing || restart == "always" || restart == "unless-stopped" ||
+                      (restart == "on-failure" && failed);
+    reason = instance.replacing ? instance.restart_reason : "exited with " + status.describe();
+    if (restart_it) {
+      if (!instance.backoff) instance.backoff = std::make_unique<health::Backoff>(instance.policy.backoff);
+      const auto ran_for = std::chrono::duration_cast<std::chrono::milliseconds>(now - instance.started_at);
+      const auto delay = instance.backoff->next_delay(ran_for);
+      instance.restart_due = now + delay;
+      instance.restart_reason = reason;
+      instance.restart_delay_s = std::chrono::duration<double>(delay).count();
+      delay_s = instance.restart_delay_s;
+    } else {
+      reason.clear();
+    }
+    instance.replacing = false;
+  }
+  nlohmann::json data = {{"code", status.code}, {"signal", status.signal}, {"describe", status.describe()}};
+  if (!reason.empty()) data["restart_in_s"] = delay_s;
+  m_history.record("service.exited", service->name(), std::move(data));
 }
 
 std::vector<driver::Service*> Stack::instances(const std::string& name) const {
@@ -36,23 +98,32 @@ std::vector<driver::Service*> Stack::instances(const std::string& name) const {
 
 util::Status Stack::start_all(std::chrono::milliseconds timeout) {
   std::vector<driver::Service*> targets;
-  for (const auto& service : m_services) {
-    m_history.record("service.starting", service->name(), {{"kind", service->kind()}});
-    if (auto st = service->start(); !st) {
-      m_history.record("service.failed", service->name(), {{"detail", st.message()}});
-      return util::Status::infrastructure("service '" + service->name() + "' could not start: " + st.message());
-    }
-    {
-      std::lock_guard lock(m_mutex);
-      m_started.insert(service.get());
-    }
-    if (auto pid = service->main_pid()) {
-      m_history.record("service.started", service->name(),
-                       {{"pid", *pid}, {"ports", service->ports()}, {"log", service->log_path().string()}});
-    }
-    targets.push_back(service.get());
+  for (const auto& service : m_services) targets.push_back(service.get());
+  return wait_for(targets, timeout, /*start_first=*/true);
+}
+
+util::Status Stack::start_one(driver::Service* service) {
+  m_history.record("service.starting", service->name(), {{"kind", service->kind()}});
+  if (auto st = service->start(); !st) {
+    m_history.record("service.failed", service->name(), {{"detail", st.message()}});
+    return util::Status::infrastructure("service '" + service->name() + "' could not start: " + st.message());
   }
-  return wait_for(targets, timeout);
+  {
+    std::lock_guard lock(m_mutex);
+    m_started.insert(service);
+    Instance& instance = m_instances[service];
+    instance.started_at = std::chrono::steady_clock::now();
+    instance.generation = 1;
+    if (instance.policy.healthcheck && !instance.policy.healthcheck->test.empty() &&
+        instance.policy.healthcheck->test.front() != "NONE") {
+      m_probers.emplace_back([this, service, hc = *instance.policy.healthcheck] { probe_loop(service, hc); });
+    }
+  }
+  if (auto pid = service->main_pid()) {
+    m_history.record("service.started", service->name(),
+                     {{"pid", *pid}, {"ports", service->ports()}, {"log", service->log_path().string()}});
+  }
+  return util::Status::ok();
 }
 
 util::Status Stack::wait_ready(const std::vector<std::string>& names, std::chrono::milliseconds timeout) {
@@ -66,14 +137,26 @@ util::Status Stack::wait_ready(const std::vector<std::string>& names, std::chron
   return wait_for(targets, timeout);
 }
 
-util::Status Stack::wait_for(const std::vector<driver::Service*>& targets, std::chrono::milliseconds timeout) {
+util::Status Stack::wait_for(const std::vector<driver::Service*>& targets, std::chrono::milliseconds timeout,
+                             bool start_first) {
   const auto begin = std::chrono::steady_clock::now();
   const auto deadline = begin + timeout;
   std::atomic<bool> give_up{false};
-  // One thread per service: readiness probes block (a Celery ping takes ~0.5 s), so they run side by side.
+  // One thread per service: starting (PostgreSQL copies its template) and readiness probes (a Celery ping takes
+  // ~0.5 s) block, so they run side by side.
   std::vector<std::future<util::Status>> waits;
   for (auto* service : targets) {
     waits.push_back(std::async(std::launch::async, [&, service]() -> util::Status {
+      if (start_first) {
+        if (auto st = start_one(service); !st) {
+          give_up = true;
+          return st;
+        }
+        // A service with a restart policy is not awaited (Compose does not wait either): if it crash-loops,
+        // the orchestrator restarts it and the checks judge it.
+        std::lock_guard lock(m_mutex);
+        if (m_instances[service].policy.restart != "no") return util::Status::ok();
+      }
       driver::ReadyPoll poll;
       while (!give_up) {
         poll = service->poll_ready();
@@ -130,22 +213,87 @@ void Stack::stop_all() {
 void Stack::monitor() {
   while (!m_monitor_done) {
     for (const auto& service : m_services) {
+      bool restart_now = false;
       {
         std::lock_guard lock(m_mutex);
-        if (!m_started.count(service.get()) || m_exit_recorded.count(service.get())) continue;
+        if (!m_started.count(service.get())) continue;
+        auto& instance = m_instances[service.get()];
+        restart_now = m_exit_recorded.count(service.get()) && instance.restart_due &&
+                      std::chrono::steady_clock::now() >= *instance.restart_due && !m_stopping;
+        if (!restart_now && m_exit_recorded.count(service.get())) continue;
+      }
+      if (restart_now) {
+        // Docker: the container is started again, on the same data, after the policy's delay.
+        const auto st = service->start();
+        std::lock_guard lock(m_mutex);
+        auto& instance = m_instances[service.get()];
+        instance.restart_due.reset();
+        instance.started_at = std::chrono::steady_clock::now();
+        ++instance.generation;
+        ++instance.restarts;
+        if (st) {
+          m_exit_recorded.erase(service.get());
+          m_history.record("service.restarted", service->name(),
+                           {{"count", instance.restarts}, {"reason", instance.restart_reason},
+                            {"delay_s", instance.restart_delay_s}});
+        } else {
+          m_history.record("service.failed", service->name(), {{"detail", st.message()}});
+        }
+        continue;
       }
       if (auto status = service->exit_status()) {
         {
           std::lock_guard lock(m_mutex);
           m_exit_recorded.insert(service.get());
         }
-        if (!m_stopping) {
-          m_history.record("service.exited", service->name(),
-                           {{"code", status->code}, {"signal", status->signal}, {"describe", status->describe()}});
-        }
+        if (!m_stopping) on_exit(service.get(), *status);
       }
     }
     std::this_thread::sleep_for(k_monitor_interval);
+  }
+}
+
+void Stack::probe_loop(driver::Service* service, scenario::HealthCheck config) {
+  auto started = std::chrono::steady_clock::now();
+  health::HealthTracker tracker(config, started);
+  int seen_generation = generation(service);
+  m_history.record("health.state", service->name(), {{"state", "starting"}, {"previous", nullptr}});
+  while (!m_stopping && !m_monitor_done && !m_control.should_stop()) {
+    if (const int g = generation(service); g != seen_generation) {
+      seen_generation = g;
+      const auto previous = tracker.state();
+      tracker.reset(std::chrono::steady_clock::now());
+      if (previous != tracker.state()) {
+        m_history.record("health.state", service->name(),
+                         {{"state", health::to_string(tracker.state())}, {"previous", health::to_string(previous)}});
+      }
+    }
+    if (std::chrono::steady_clock::now() < tracker.next_probe_at() || service->exit_status()) {
+      m_control.sleep_for(std::chrono::milliseconds{20});  // a dead container is not probed
+      continue;
+    }
+    const auto result = run_probe(config, *service, m_placeholders);
+    const auto previous = tracker.state();
+    const auto state = tracker.record(result, std::chrono::steady_clock::now());
+    if (m_stopping) break;
+    std::string output = result.output.size() > 500 ? result.output.substr(result.output.size() - 500) : result.output;
+    m_history.record("health.probe", service->name(),
+                     {{"exit_code", result.exit_code}, {"timed_out", result.timed_out},
+                      {"duration_s", std::chrono::duration<double>(result.duration).count()},
+                      {"output", output}, {"state", health::to_string(state)},
+                      {"failing_streak", tracker.failing_streak()}});
+    if (state != previous) {
+      m_history.record("health.state", service->name(),
+                       {{"state", health::to_string(state)}, {"previous", health::to_string(previous)}});
+    }
+    if (state == health::HealthState::k_unhealthy) {
+      bool replace = false;
+      {
+        std::lock_guard lock(m_mutex);
+        replace = m_instances[service].policy.restart_on_unhealthy;
+      }
+      if (replace) replace_instance(service, "unhealthy after " + std::to_string(tracker.failing_streak()) + " failed probes");
+    }
   }
 }
 

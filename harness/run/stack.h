@@ -4,7 +4,9 @@
 //   service.starting, service.ready {after_s, version}, service.failed {detail}, service.exited {code, signal,
 //   expected}, service.stopped.
 #include <atomic>
+#include <map>
 #include <memory>
+#include <optional>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -12,10 +14,20 @@
 
 #include "harness/driver/placeholders.h"
 #include "harness/driver/service.h"
+#include "harness/health/backoff.h"
+#include "harness/scenario/model.h"
 #include "harness/run/history.h"
 #include "harness/run/run_control.h"
 
 namespace harness::run {
+
+// What the orchestrator does with one instance (from its scenario service).
+struct InstancePolicy {
+  std::string restart = "no";                      // no | on-failure | always | unless-stopped
+  bool restart_on_unhealthy = false;               // Swarm/Kubernetes: an unhealthy container is replaced
+  std::optional<scenario::HealthCheck> healthcheck;
+  health::Backoff::Policy backoff = health::Backoff::docker();
+};
 
 class Stack {
 public:
@@ -32,14 +44,41 @@ public:
   // Stops everything (in parallel), records service.stopped. Idempotent.
   void stop_all();
 
+  // Restart policies and health checks, by instance name; set before start_all(). Without one an instance is
+  // never restarted and has no health state.
+  void set_policies(std::map<std::string, InstancePolicy> policies);
+  // The orchestrator replaces an instance (unhealthy with restart_on_unhealthy): stop it, then restart it after
+  // its backoff delay. Recorded as service.killed and service.restarted {reason}.
+  void replace_instance(driver::Service* service, const std::string& reason);
+  // Increments each time the instance is (re)started: health probing resets on a change.
+  int generation(const driver::Service* service) const;
+
   const std::vector<std::unique_ptr<driver::Service>>& services() const { return m_services; }
   // Instances of a scenario service ("worker" -> worker.1, worker.2), or the one instance named so.
   std::vector<driver::Service*> instances(const std::string& name) const;
   const driver::PlaceholderTable& placeholders() const { return m_placeholders; }
 
 private:
-  util::Status wait_for(const std::vector<driver::Service*>& targets, std::chrono::milliseconds timeout);
+  util::Status wait_for(const std::vector<driver::Service*>& targets, std::chrono::milliseconds timeout,
+                        bool start_first = false);
+  util::Status start_one(driver::Service* service);
   void monitor();
+  void on_exit(driver::Service* service, const process::ExitStatus& status);
+  void probe_loop(driver::Service* service, scenario::HealthCheck config);
+
+  struct Instance {
+    InstancePolicy policy;
+    std::unique_ptr<health::Backoff> backoff;
+    std::chrono::steady_clock::time_point started_at{};
+    std::optional<std::chrono::steady_clock::time_point> restart_due;
+    std::string restart_reason;
+    double restart_delay_s = 0;
+    bool replacing = false;       // the orchestrator itself stopped it
+    int restarts = 0;
+    int generation = 0;
+  };
+  std::map<const driver::Service*, Instance> m_instances;
+  std::vector<std::thread> m_probers;
 
   std::vector<std::unique_ptr<driver::Service>> m_services;
   History& m_history;

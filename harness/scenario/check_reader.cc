@@ -1,17 +1,41 @@
 #include "harness/scenario/check_reader.h"
 
+#include <algorithm>
 #include <map>
 #include <regex>
 
+#include "harness/scenario/duration.h"
 #include "harness/scenario/service_reader.h"
 
 namespace harness::scenario {
 
 namespace {
 
-const KindKeys k_check_keys{"check", "kind", {"log", "exec"}, {"name"}, {"delivery", "health", "restarts", "queue"}};
+const KindKeys k_check_keys{
+    "check", "kind", {"log", "exec", "health", "restarts", "exit"}, {"name"}, {"delivery", "queue"}};
 const std::vector<std::string_view> k_log_keys{"service", "contains", "not_contains", "regex"};
 const std::vector<std::string_view> k_exec_keys{"command", "service", "exit_code", "output_contains", "timeout"};
+const std::vector<std::string_view> k_health_keys{"service", "state", "within", "never", "always"};
+const std::vector<std::string_view> k_health_forms{"state", "never", "always"};
+const std::vector<std::string_view> k_health_states{"healthy", "unhealthy", "starting"};
+const std::vector<std::string_view> k_restarts_keys{"service", "min", "max"};
+const std::vector<std::string_view> k_exit_keys{"service", "code", "log"};
+
+// The required `service:` of a check, resolved; nullptr after reporting (or when services are unknown).
+const Service* read_check_service(YamlReader& reader, const MapView& map, const std::vector<Service>* services,
+                                  const std::string& context, std::string& field, bool& ok) {
+  const MapEntry* e = map.require(reader, "service", context);
+  auto name = e ? read_nonempty_string(reader, *e) : std::nullopt;
+  if (!name) {
+    ok = false;
+    return nullptr;
+  }
+  field = *name;
+  if (!services) return nullptr;
+  const Service* service = resolve_service(reader, *services, *name, e->location, context);
+  if (!service) ok = false;
+  return service;
+}
 
 std::optional<LogCheck> read_log(YamlReader& reader, const MapEntry& entry, const std::vector<Service>* services) {
   if (!entry.value.IsMap()) {
@@ -119,6 +143,130 @@ std::optional<ExecCheck> read_exec(YamlReader& reader, const MapEntry& entry, co
   return exec;
 }
 
+// `health: {service, state, within}`, `{service, never: STATE}` or `{service, always: STATE}`.
+std::optional<HealthCheckSpec> read_health(YamlReader& reader, const MapEntry& entry,
+                                           const std::vector<Service>* services) {
+  if (!entry.value.IsMap()) {
+    reader.error(entry.location,
+                 "'health' must be a map with 'service' and one of 'state' (with 'within'), 'never' or 'always', "
+                 "got " +
+                     describe(entry.value));
+    return std::nullopt;
+  }
+  const std::string context = "health check";
+  MapView map(reader, entry.value);
+  map.report_unknown_keys(reader, k_health_keys, context);
+  HealthCheckSpec health;
+  bool ok = true;
+  const MapEntry* service_entry = map.find("service");
+  if (const Service* service = read_check_service(reader, map, services, context, health.service, ok);
+      service && !has_healthcheck(*service)) {
+    reader.error(service_entry->location,
+                 "health check on service " + quote(health.service) + ", but it has no healthcheck");
+    ok = false;
+  }
+
+  std::vector<const MapEntry*> forms;  // in file order
+  for (const auto& e : map.entries())
+    if (std::find(k_health_forms.begin(), k_health_forms.end(), e.key) != k_health_forms.end()) forms.push_back(&e);
+  const MapEntry* within = map.find("within");
+  if (forms.empty()) {
+    if (!within) reader.error(map.location(), "health check needs 'state' (with 'within'), 'never' or 'always'");
+    ok = false;
+  } else if (forms.size() > 1) {
+    reader.error(forms[1]->key_location, "health check has both " + quote(forms[0]->key) + " and " +
+                                             quote(forms[1]->key) + " (expected exactly one of: " +
+                                             join(k_health_forms) + ")");
+    ok = false;
+  }
+  const MapEntry* state = map.find("state");
+  if (state && !within) {
+    reader.error(state->key_location, "health check has 'state' without 'within' (e.g. within: 30s)");
+    ok = false;
+  } else if (within && !state) {
+    reader.error(within->key_location, "health check has 'within' without 'state'");
+    ok = false;
+  }
+  for (const MapEntry* e : forms) {
+    auto value = read_choice(reader, *e, k_health_states);
+    if (!value) {
+      ok = false;
+      continue;
+    }
+    (e->key == "state" ? health.state : e->key == "never" ? health.never : health.always) = *value;
+  }
+  if (within) {
+    if (auto value = read_duration(reader, *within))
+      health.within = *value;
+    else
+      ok = false;
+  }
+  if (!ok) return std::nullopt;
+  return health;
+}
+
+std::optional<RestartsCheck> read_restarts(YamlReader& reader, const MapEntry& entry,
+                                           const std::vector<Service>* services) {
+  if (!entry.value.IsMap()) {
+    reader.error(entry.location, "'restarts' must be a map with 'service' and 'min' or 'max' (or both), got " +
+                                     describe(entry.value));
+    return std::nullopt;
+  }
+  const std::string context = "restarts check";
+  MapView map(reader, entry.value);
+  map.report_unknown_keys(reader, k_restarts_keys, context);
+  RestartsCheck restarts;
+  bool ok = true;
+  read_check_service(reader, map, services, context, restarts.service, ok);
+  const MapEntry* min = map.find("min");
+  const MapEntry* max = map.find("max");
+  for (const MapEntry* e : {min, max}) {
+    if (!e) continue;
+    if (auto value = read_int(reader, *e, 0))
+      (e == min ? restarts.min : restarts.max) = static_cast<int>(*value);
+    else
+      ok = false;
+  }
+  if (!min && !max) {
+    reader.error(map.location(), "restarts check needs 'min' or 'max' (or both)");
+    ok = false;
+  } else if (restarts.min && restarts.max && *restarts.min > *restarts.max) {
+    reader.error(max->location, "restarts check 'max' " + std::to_string(*restarts.max) + " is less than 'min' " +
+                                    std::to_string(*restarts.min));
+    ok = false;
+  }
+  if (!ok) return std::nullopt;
+  return restarts;
+}
+
+std::optional<ExitCheck> read_exit(YamlReader& reader, const MapEntry& entry, const std::vector<Service>* services) {
+  if (!entry.value.IsMap()) {
+    reader.error(entry.location,
+                 "'exit' must be a map with 'service' and optionally 'code' and 'log', got " + describe(entry.value));
+    return std::nullopt;
+  }
+  const std::string context = "exit check";
+  MapView map(reader, entry.value);
+  map.report_unknown_keys(reader, k_exit_keys, context);
+  ExitCheck exit;
+  bool ok = true;
+  read_check_service(reader, map, services, context, exit.service, ok);
+  if (const MapEntry* e = map.find("code")) {
+    if (auto value = read_int(reader, *e, 0, 255))
+      exit.code = static_cast<int>(*value);
+    else
+      ok = false;
+  }
+  if (const MapEntry* e = map.find("log")) {
+    if (auto value = read_nonempty_string(reader, *e))
+      exit.log = *value;
+    else
+      ok = false;
+  }
+  if (!ok) return std::nullopt;
+  return exit;
+}
+
 }  // namespace
 
 std::string generated_check_name(const Check& check) {
@@ -126,9 +274,28 @@ std::string generated_check_name(const Check& check) {
     if (log->contains) return "log " + log->service + " contains " + quote(truncate(*log->contains));
     return "log " + log->service + " not_contains " + quote(truncate(log->not_contains.value_or("")));
   }
-  const auto& exec = std::get<ExecCheck>(check.body);
-  std::string name = "exec " + quote(truncate(exec.command));
-  if (!exec.service.empty()) name += " in " + exec.service;
+  if (const auto* exec = std::get_if<ExecCheck>(&check.body)) {
+    std::string name = "exec " + quote(truncate(exec->command));
+    if (!exec->service.empty()) name += " in " + exec->service;
+    return name;
+  }
+  if (const auto* health = std::get_if<HealthCheckSpec>(&check.body)) {
+    std::string name = "health " + health->service;
+    if (health->within) return name + " " + health->state + " within " + format_duration(*health->within);
+    if (!health->never.empty()) return name + " never " + health->never;
+    return name + " always " + health->always;
+  }
+  if (const auto* restarts = std::get_if<RestartsCheck>(&check.body)) {
+    const std::string name = "restarts " + restarts->service;
+    if (restarts->min && restarts->max)
+      return name + " " + std::to_string(*restarts->min) + ".." + std::to_string(*restarts->max);
+    if (restarts->min) return name + " >= " + std::to_string(*restarts->min);
+    return name + " <= " + std::to_string(restarts->max.value_or(0));
+  }
+  const auto& exit = std::get<ExitCheck>(check.body);
+  std::string name = "exit " + exit.service;
+  if (exit.code) name += " code " + std::to_string(*exit.code);
+  if (exit.log) name += " log " + quote(truncate(*exit.log));
   return name;
 }
 
@@ -142,7 +309,8 @@ std::vector<Check> read_checks(YamlReader& reader, const MapEntry& entry, const 
   for (const auto& item : entry.value) {
     const SourceLocation location = item.IsNull() ? entry.location : reader.location(item);
     if (!item.IsMap()) {
-      reader.error(location, "a check must be a map with one kind (log or exec), got " + describe(item));
+      reader.error(location,
+                   "a check must be a map with one kind (log, exec, health, restarts or exit), got " + describe(item));
       continue;
     }
     MapView map(reader, item);
@@ -158,17 +326,22 @@ std::vector<Check> read_checks(YamlReader& reader, const MapEntry& entry, const 
     const MapEntry* kind = find_kind_entry(reader, map, k_check_keys);
     if (!kind) continue;
     bool ok = true;
-    if (kind->key == "log") {
-      if (auto log = read_log(reader, *kind, services))
-        check.body = std::move(*log);
+    const auto store = [&](auto body) {
+      if (body)
+        check.body = std::move(*body);
       else
         ok = false;
-    } else {
-      if (auto exec = read_exec(reader, *kind, services))
-        check.body = std::move(*exec);
-      else
-        ok = false;
-    }
+    };
+    if (kind->key == "log")
+      store(read_log(reader, *kind, services));
+    else if (kind->key == "exec")
+      store(read_exec(reader, *kind, services));
+    else if (kind->key == "health")
+      store(read_health(reader, *kind, services));
+    else if (kind->key == "restarts")
+      store(read_restarts(reader, *kind, services));
+    else
+      store(read_exit(reader, *kind, services));
     if (!ok || !named) continue;  // a name made from a broken body would only add confusing duplicates
     if (check.name.empty()) check.name = generated_check_name(check);
     if (auto [it, inserted] = names.emplace(check.name, location); !inserted) {

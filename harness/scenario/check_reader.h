@@ -1,6 +1,6 @@
 #pragma once
-// Reads `checks:` (log and exec checks), generating a name for each check without `name:`; names are unique
-// within a scenario because they become JUnit testcase names.
+// Reads `checks:` (log, exec, health, restarts and exit checks), generating a name for each check without
+// `name:`; names are unique within a scenario because they become JUnit testcase names.
 #include <vector>
 
 #include "harness/scenario/model.h"
@@ -12,7 +12,10 @@ namespace harness::scenario {
 std::vector<Check> read_checks(YamlReader& reader, const MapEntry& entry, const std::vector<Service>* services);
 
 // The name a check gets without `name:`: "log broker contains 'x'", "log broker not_contains 'x'",
-// "exec 'cmd'", "exec 'cmd' in worker"; patterns and commands longer than 40 characters are cut with "...".
+// "exec 'cmd'", "exec 'cmd' in worker", "health worker unhealthy within 25s", "health worker never unhealthy",
+// "health worker always healthy", "restarts worker >= 1", "restarts worker <= 0", "restarts worker 1..3",
+// "exit worker", "exit worker code 1 log 'x'"; patterns, commands and log texts longer than 40 characters are
+// cut with "...".
 std::string generated_check_name(const Check& check);
 
 }  // namespace harness::scenario

@@ -59,6 +59,10 @@ struct Service {
   std::optional<HealthCheck> healthcheck;
   std::string restart = "no";      // no | on-failure | always | unless-stopped
   bool restart_on_unhealthy = false;
+  // Restart delay: Docker's (100ms doubling to 1m) by default, or `backoff: kubernetes` (10s doubling to 5m).
+  // `backoff_scale` compresses it for scenarios (0.1 = ten times faster), and the report says so.
+  std::string backoff = "docker";
+  double backoff_scale = 1.0;
 
   // postgres
   std::string database = "celery";  // created at start (the role owns it)
@@ -83,11 +87,31 @@ struct ExecStep {
   std::optional<int> expect_exit;  // when set, another exit code fails the run with an error
 };
 
+// `fault`: one fault of the catalogue, `{KIND: {...}}`. Applied when the step runs; with the step's `for:` it is
+// cleared (its inverse applied) afterwards, in the background while later steps run; without, it stays until
+// teardown. Kinds so far:
+//   pause:               {service}                      SIGSTOP the instance(s), SIGCONT to clear
+//   kill:                {service, signal: KILL}        signal the instance(s)' process group (no inverse)
+//   pidbox-reply-expiry: {broker, expires}              policy '\.reply\.celery\.pidbox$' {"expires": ms}
+//   policy:              {broker, name, pattern, definition, priority, apply_to}   a RabbitMQ policy; cleared
+//                        by deleting it
+struct FaultStep {
+  std::string kind;                // "pause" | "kill" | "pidbox-reply-expiry" | "policy"
+  std::string service;             // target service or instance ("worker", "worker.1"); `broker:` for RabbitMQ ones
+  int signal = 9;                  // kill: signal number (SIGKILL by default; names like KILL/TERM accepted)
+  std::optional<Millis> expires;   // pidbox-reply-expiry
+  std::string policy_name;         // policy
+  std::string pattern;             // policy: regex over queue names
+  nlohmann::json definition = nlohmann::json::object();  // policy
+  int priority = 0;                // policy
+  std::string apply_to = "queues"; // policy: queues | exchanges | all
+};
+
 struct Step {
   std::string name;                // `name:`, optional (for the timeline and messages)
   std::optional<Millis> at;        // pins the step to a time since the run started
   std::optional<Millis> for_;      // fault steps: cleared afterwards
-  std::variant<WaitStep, ExecStep> body;
+  std::variant<WaitStep, ExecStep, FaultStep> body;
   SourceLocation location;
 };
 
@@ -108,9 +132,36 @@ struct ExecCheck {
   Millis timeout{60'000};
 };
 
+// `health`: judged from health.state events of the service's instances (Docker states).
+//   {service, state: unhealthy, within: 25s}  some instance reaches `state` within `within` of the stack being ready
+//   {service, never: unhealthy}               no instance is ever in that state
+//   {service, always: healthy}                from the first time an instance is in that state, it stays there
+struct HealthCheckSpec {
+  std::string service;
+  std::string state;               // with `within`
+  std::optional<Millis> within;
+  std::string never;               // "healthy" | "unhealthy" | "starting"
+  std::string always;
+};
+
+// `restarts`: how many times the orchestrator restarted the service's instances (service.restarted events).
+struct RestartsCheck {
+  std::string service;
+  std::optional<int> min;
+  std::optional<int> max;
+};
+
+// `exit`: an instance of the service exited by itself (not stopped by the harness), optionally with `code`, and
+// its log contains `log`.
+struct ExitCheck {
+  std::string service;
+  std::optional<int> code;
+  std::optional<std::string> log;
+};
+
 struct Check {
   std::string name;                // `name:` or generated, e.g. "log broker contains 'x'"
-  std::variant<LogCheck, ExecCheck> body;
+  std::variant<LogCheck, ExecCheck, HealthCheckSpec, RestartsCheck, ExitCheck> body;
   SourceLocation location;
 };
 

@@ -1,6 +1,7 @@
 #include "harness/scenario/service_reader.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <map>
 #include <regex>
 
@@ -13,13 +14,15 @@ namespace {
 // clang-format off
 const std::vector<std::string_view> k_service_keys{
     "image", "kind", "replicas", "role", "broker", "backend", "broker_url", "backend_url", "command", "app", "python",
-    "concurrency", "config", "environment", "healthcheck", "restart", "restart_on_unhealthy", "database"};
+    "concurrency", "config", "environment", "healthcheck", "restart", "restart_on_unhealthy", "backoff",
+    "backoff_scale", "database"};
 // clang-format on
 const std::vector<std::string_view> k_kinds{"rabbitmq", "redis", "postgres", "celery-worker"};
 // Keys that configure a Celery worker; an error on other kinds rather than silently ignored.
 const std::vector<std::string_view> k_worker_only_keys{"replicas", "broker", "backend",     "broker_url", "backend_url",
                                                        "app",      "python", "concurrency", "config"};
 const std::vector<std::string_view> k_restart_policies{"no", "on-failure", "always", "unless-stopped"};
+const std::vector<std::string_view> k_backoffs{"docker", "kubernetes"};
 
 bool matches(const std::string& s, const char* pattern) { return std::regex_match(s, std::regex(pattern)); }
 
@@ -28,6 +31,18 @@ std::optional<ServiceKind> kind_from_string(std::string_view s) {
   if (s == "redis") return ServiceKind::k_redis;
   if (s == "postgres") return ServiceKind::k_postgres;
   if (s == "celery-worker") return ServiceKind::k_celery_worker;
+  return std::nullopt;
+}
+
+// `backoff_scale`: a plain decimal number in (0, 1].
+std::optional<double> read_backoff_scale(YamlReader& reader, const MapEntry& entry) {
+  static const std::regex k_number(R"([+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?)");
+  if (entry.value.IsScalar() && std::regex_match(entry.value.Scalar(), k_number)) {
+    const double value = std::strtod(entry.value.Scalar().c_str(), nullptr);
+    if (value > 0 && value <= 1) return value;
+  }
+  reader.error(entry.location, "'backoff_scale' must be a number greater than 0 and at most 1 (e.g. 0.1), got " +
+                                   describe(entry.value));
   return std::nullopt;
 }
 
@@ -174,7 +189,16 @@ void read_service(YamlReader& reader, const MapEntry& entry, ReadService& out, s
   }
   if (const MapEntry* e = map.find("environment"))
     if (auto value = read_environment(reader, *e)) service.environment = std::move(*value);
-  if (const MapEntry* e = map.find("healthcheck")) service.healthcheck = read_healthcheck(reader, *e, service.name);
+  if (const MapEntry* e = map.find("healthcheck")) {
+    service.healthcheck = read_healthcheck(reader, *e, service.name);
+    if (!service.healthcheck) {
+      // Reported already. A stand-in, so that what needs a healthcheck (restart_on_unhealthy, `wait: {healthy}`,
+      // health checks) does not report its absence too; the scenario is rejected anyway.
+      service.healthcheck = HealthCheck{};
+      service.healthcheck->test = {"CMD-SHELL", "false"};
+      service.healthcheck->location = e->key_location;
+    }
+  }
   if (const MapEntry* e = map.find("restart")) {
     // YAML 1.1 reads a bare `no` as false; Compose files write `restart: no` meaning the policy "no".
     if (e->value.IsScalar() && e->value.Scalar() == "false")
@@ -182,8 +206,17 @@ void read_service(YamlReader& reader, const MapEntry& entry, ReadService& out, s
     else if (auto value = read_choice(reader, *e, k_restart_policies))
       service.restart = *value;
   }
-  if (const MapEntry* e = map.find("restart_on_unhealthy"))
-    if (auto value = read_bool(reader, *e)) service.restart_on_unhealthy = *value;
+  if (const MapEntry* e = map.find("restart_on_unhealthy")) {
+    if (auto value = read_bool(reader, *e)) {
+      service.restart_on_unhealthy = *value;
+      if (*value && !has_healthcheck(service))
+        reader.error(e->location, "'restart_on_unhealthy' needs a healthcheck on service " + quote(service.name));
+    }
+  }
+  if (const MapEntry* e = map.find("backoff"))
+    if (auto value = read_choice(reader, *e, k_backoffs)) service.backoff = *value;
+  if (const MapEntry* e = map.find("backoff_scale"))
+    if (auto value = read_backoff_scale(reader, *e)) service.backoff_scale = *value;
   if (const MapEntry* e = map.find("database")) {
     if (auto value = read_string(reader, *e)) {
       if (matches(*value, "[A-Za-z_][A-Za-z0-9_]*"))
@@ -213,6 +246,10 @@ std::optional<ServiceKind> infer_kind(std::string_view image) {
   if (image.starts_with("celery") || image.find("worker") != std::string_view::npos)
     return ServiceKind::k_celery_worker;
   return std::nullopt;
+}
+
+bool has_healthcheck(const Service& service) {
+  return service.healthcheck && !service.healthcheck->test.empty() && service.healthcheck->test.front() != "NONE";
 }
 
 const Service* resolve_service(YamlReader& reader, const std::vector<Service>& services, const std::string& name,

@@ -19,6 +19,11 @@ std::vector<Service> read_services(YamlReader& reader, const MapEntry& entry);
 // "rabbitmq", "redis" or "postgres"; or starting with "celery" or containing "worker" -> celery-worker.
 std::optional<ServiceKind> infer_kind(std::string_view image);
 
+// Whether the service has a health check that runs (not absent, not `disable: true` / ["NONE"]). A healthcheck
+// that failed to read counts as one (read_services keeps a stand-in): its errors are reported already, and
+// "has no healthcheck" on top of them would only mislead.
+bool has_healthcheck(const Service& service);
+
 // The service called `name`, or nullptr after reporting
 // "REFERRER refers to undefined NOUN 'x' (did you mean 'y'?)", or "... (defined services: a, b)" when no name
 // is close. NOUN is what the reference is for: "service", "broker", "backend".

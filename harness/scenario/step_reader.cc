@@ -3,19 +3,16 @@
 #include <algorithm>
 
 #include "harness/scenario/duration.h"
+#include "harness/scenario/fault_reader.h"
 #include "harness/scenario/service_reader.h"
 
 namespace harness::scenario {
 
 namespace {
 
-const KindKeys k_step_keys{"step", "action", {"wait", "exec"}, {"at", "for", "name"}, {"load", "fault"}};
+const KindKeys k_step_keys{"step", "action", {"wait", "exec", "fault"}, {"at", "for", "name"}, {"load"}};
 const std::vector<std::string_view> k_wait_keys{"ready", "healthy", "duration", "timeout"};
 const std::vector<std::string_view> k_exec_keys{"command", "service", "timeout", "expect_exit"};
-
-bool has_healthcheck(const Service& service) {
-  return service.healthcheck && !service.healthcheck->test.empty() && service.healthcheck->test.front() != "NONE";
-}
 
 const Service* find_service(const std::vector<Service>* services, const std::string& name) {
   if (!services) return nullptr;
@@ -185,7 +182,7 @@ std::vector<Step> read_steps(YamlReader& reader, const MapEntry& entry, const st
   for (const auto& item : entry.value) {
     const SourceLocation location = item.IsNull() ? entry.location : reader.location(item);
     if (!item.IsMap()) {
-      reader.error(location, "a step must be a map with one action (wait or exec), got " + describe(item));
+      reader.error(location, "a step must be a map with one action (wait, exec or fault), got " + describe(item));
       continue;
     }
     MapView map(reader, item);
@@ -206,15 +203,20 @@ std::vector<Step> read_steps(YamlReader& reader, const MapEntry& entry, const st
         previous_at = *at;
       }
     }
-    if (const MapEntry* e = map.find("for"))
-      if (auto value = read_duration(reader, *e)) step.for_ = *value;
+    const MapEntry* for_entry = map.find("for");
+    if (for_entry)
+      if (auto value = read_duration(reader, *for_entry)) step.for_ = *value;
 
     const MapEntry* action = find_kind_entry(reader, map, k_step_keys);
     if (!action) continue;
+    if (for_entry && action->key != "fault")
+      reader.error(for_entry->key_location, "'for' applies only to fault steps");
     if (action->key == "wait") {
       if (auto wait = read_wait(reader, *action, services)) step.body = std::move(*wait);
-    } else {
+    } else if (action->key == "exec") {
       if (auto exec = read_exec(reader, *action, services)) step.body = std::move(*exec);
+    } else {
+      if (auto fault = read_fault(reader, *action, services, for_entry)) step.body = std::move(*fault);
     }
     steps.push_back(std::move(step));
   }

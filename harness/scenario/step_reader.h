@@ -1,6 +1,6 @@
 #pragma once
-// Reads `steps:` (the timeline: wait and exec steps, run in order, optionally pinned with `at:`) and the lists of
-// service names steps and checks refer to.
+// Reads `steps:` (the timeline: wait, exec and fault steps, run in order, optionally pinned with `at:`; `for:`
+// on fault steps only) and the lists of service names steps and checks refer to. Faults: fault_reader.h.
 #include <optional>
 #include <string>
 #include <string_view>

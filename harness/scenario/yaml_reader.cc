@@ -198,6 +198,9 @@ const MapEntry* find_kind_entry(YamlReader& reader, const MapView& map, const Ki
   };
   std::vector<std::string_view> known = keys.kinds;
   known.insert(known.end(), keys.others.begin(), keys.others.end());
+  const bool catalogue = keys.naming == KindNaming::k_catalogue;
+  std::vector<std::string_view> catalogue_words = keys.kinds;
+  catalogue_words.insert(catalogue_words.end(), keys.future.begin(), keys.future.end());
 
   std::vector<const MapEntry*> found;
   bool other_problem = false;
@@ -205,10 +208,21 @@ const MapEntry* find_kind_entry(YamlReader& reader, const MapView& map, const Ki
     if (contains(keys.kinds, entry.key)) {
       found.push_back(&entry);
     } else if (contains(keys.future, entry.key)) {
-      reader.error(entry.key_location, std::string(keys.noun) + " kind " + quote(entry.key) +
-                                           " is not supported yet (supported: " + join(keys.kinds) + ")");
+      const std::string label = catalogue ? std::string(keys.noun) : std::string(keys.noun) + " kind";
+      reader.error(entry.key_location,
+                   label + " " + quote(entry.key) + " is not supported yet (supported: " + join(keys.kinds) + ")");
       other_problem = true;
-    } else if (!contains(keys.others, entry.key)) {
+    } else if (contains(keys.others, entry.key)) {
+      continue;
+    } else if (catalogue) {
+      std::string message = "unknown " + std::string(keys.noun) + " " + quote(entry.key);
+      if (auto suggestion = closest_match(entry.key, catalogue_words))
+        message += " (did you mean " + quote(*suggestion) + "?)";
+      else
+        message += " (expected one of: " + join(keys.kinds) + ")";
+      reader.error(entry.key_location, std::move(message));
+      other_problem = true;
+    } else {
       report_unknown_key(reader, entry, known, keys.noun);
       other_problem = true;
     }

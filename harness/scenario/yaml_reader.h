@@ -75,18 +75,31 @@ private:
 void report_unknown_key(YamlReader& reader, const MapEntry& entry, const std::vector<std::string_view>& known,
                         std::string_view context);
 
-// Maps that are one of several kinds, named by a key: steps (`wait:`, `exec:`), checks (`log:`, `exec:`).
+// How find_kind_entry names a kind key in its messages.
+enum class KindNaming {
+  // The kind is one key among others (steps, checks): "step kind 'load' is not supported yet (...)",
+  // "unknown key 'wiat' in step (did you mean 'wait'?)"; suggestions from the supported kinds and other keys.
+  k_key,
+  // The map holds nothing but the kind, named from a catalogue (faults): "fault 'disk-alarm' is not supported yet
+  // (...)", "unknown fault 'pase' (did you mean 'pause'?)"; suggestions from the whole catalogue (supported and
+  // future kinds), so a misspelt future kind leads to the "not supported yet" message, not to a wrong kind.
+  k_catalogue,
+};
+
+// Maps that are one of several kinds, named by a key: steps (`wait:`, `exec:`), checks (`log:`, `exec:`),
+// faults (`pause:`, `kill:`).
 struct KindKeys {
   std::string_view noun;                 // "step"
   std::string_view kind_word;            // "action": "step has no action (expected one of: wait, exec)"
   std::vector<std::string_view> kinds;   // supported kinds
   std::vector<std::string_view> others;  // other keys allowed beside the kind key (at, for, name)
   std::vector<std::string_view> future;  // kinds known from the design but not supported yet
+  KindNaming naming = KindNaming::k_key;
 };
-// The map's one kind entry, or nullptr after reporting: unknown keys, "step kind 'fault' is not supported yet
-// (supported: wait, exec)", "step has more than one action: 'wait', 'exec' (expected exactly one of: wait,
-// exec)", and "step has no action (expected one of: wait, exec)" (the latter only when no other key was wrong,
-// since a misspelt kind key is the likelier story).
+// The map's one kind entry, or nullptr after reporting: unknown keys, "step kind 'load' is not supported yet
+// (supported: wait, exec, fault)", "step has more than one action: 'wait', 'exec' (expected exactly one of:
+// wait, exec, fault)", and "step has no action (expected one of: wait, exec, fault)" (the latter only when no
+// other key was wrong, since a misspelt kind key is the likelier story).
 const MapEntry* find_kind_entry(YamlReader& reader, const MapView& map, const KindKeys& keys);
 
 // What a node is, for "got ..." in messages: "'two'" (scalars, quoted, long ones cut), "a list", "a map", "null".

@@ -1,244 +1,289 @@
 #include "harness/process/child_process.h"
 
-#include <gtest/gtest.h>
+#include <fcntl.h>
 #include <pwd.h>
 #include <signal.h>
 #include <unistd.h>
 
-#include <filesystem>
-#include <fstream>
-#include <sstream>
-#include <thread>
+#include <algorithm>
+#include <set>
 
-#include "harness/process/cancellation.h"
-#include "harness/process/ports.h"
-#include "harness/process/sweeper.h"
+#include "tests/process/process_test_util.h"
 
 namespace {
-namespace fs = std::filesystem;
-using namespace std::chrono_literals;
+using namespace process_test;
 using harness::process::ChildProcess;
-using harness::process::run_command;
-using harness::process::shell;
+using harness::process::ExitStatus;
+using harness::process::OwnerMark;
 using harness::process::SpawnOptions;
 
-std::string read(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
+class ChildProcessTest : public ProcessTest {};
+
+std::unique_ptr<ChildProcess> spawn_or_die(const SpawnOptions& options) {
+  auto child = ChildProcess::spawn(options);
+  if (!child) ADD_FAILURE() << child.error().message();
+  return child ? std::move(child.value()) : nullptr;
 }
 
-bool alive(pid_t pid) {
-  const std::string stat = read("/proc/" + std::to_string(pid) + "/stat");
-  const auto close = stat.rfind(')');
-  return close != std::string::npos && stat[close + 2] != 'Z';
+std::string spawn_error(const SpawnOptions& options) {
+  auto child = ChildProcess::spawn(options);
+  if (child) return "(spawned)";
+  EXPECT_EQ(child.error().kind(), harness::util::ErrorKind::k_infrastructure);
+  return child.error().message();
 }
 
-bool eventually(const std::function<bool()>& done, std::chrono::milliseconds timeout = 5s) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (done()) return true;
-    std::this_thread::sleep_for(5ms);
+// A line of /proc/<pid>/status, e.g. "SigIgn" -> "0000000000000000".
+std::string status_field(pid_t pid, const std::string& name) {
+  std::istringstream lines(read_file("/proc/" + std::to_string(pid) + "/status"));
+  std::string line;
+  while (std::getline(lines, line)) {
+    if (line.rfind(name + ":", 0) == 0) return line.substr(line.find_first_not_of(" \t", name.size() + 1));
   }
-  return done();
+  return {};
 }
 
-SpawnOptions sh(const std::string& command) {
-  SpawnOptions o;
-  o.argv = shell(command);
-  return o;
-}
-
-TEST(ChildProcess, ReportsTheExitCode) {
-  auto child = ChildProcess::spawn(sh("exit 3"));
-  ASSERT_TRUE(child.has_value()) << child.error().message();
-  auto status = (*child)->wait_for(5s);
+TEST_F(ChildProcessTest, ReportsTheExitCode) {
+  auto child = spawn_or_die(sh("exit 3"));
+  ASSERT_TRUE(child);
+  auto status = child->wait_for(5s);
   ASSERT_TRUE(status.has_value());
   EXPECT_EQ(status->code, 3);
   EXPECT_EQ(status->describe(), "exit code 3");
+  EXPECT_FALSE(child->running());
 }
 
-TEST(ChildProcess, AppendsStdoutAndStderrToItsLogFile) {
-  const fs::path log = fs::temp_directory_path() / ("child-log-" + std::to_string(::getpid()));
-  std::ofstream(log) << "before\n";
+TEST_F(ChildProcessTest, ReportsDeathBySignal) {
+  auto child = spawn_or_die(sh("sleep 30"));
+  ASSERT_TRUE(child);
+  EXPECT_TRUE(child->running());
+  child->signal(SIGKILL);
+  auto status = child->wait_for(5s);
+  ASSERT_TRUE(status.has_value());
+  EXPECT_EQ(status->signal, SIGKILL);
+  EXPECT_EQ(status->code, -1);
+  EXPECT_EQ(status->describe(), "killed by SIGKILL");
+  EXPECT_EQ((ExitStatus{-1, SIGTERM}.describe()), "killed by SIGTERM");
+}
+
+TEST_F(ChildProcessTest, AppendsStdoutAndStderrToItsLogFile) {
+  TempPath log("child-log");
+  std::ofstream(log.path()) << "before\n";
   auto options = sh("echo out; echo err >&2");
-  options.log_file = log;
-  auto child = ChildProcess::spawn(options);
-  ASSERT_TRUE(child.has_value());
-  ASSERT_TRUE((*child)->wait_for(5s).has_value());
-  EXPECT_EQ(read(log), "before\nout\nerr\n");
-  fs::remove(log);
+  options.log_file = log.path();
+  auto child = spawn_or_die(options);
+  ASSERT_TRUE(child && child->wait_for(5s));
+  EXPECT_EQ(read_file(log.path()), "before\nout\nerr\n");
 }
 
-TEST(ChildProcess, CarriesTheOwnerAndRunMarks) {
-  harness::process::OwnerMark::set_run_id("mark-test");
-  auto child = ChildProcess::spawn(sh("sleep 30"));
-  ASSERT_TRUE(child.has_value());
-  const std::string environ = read("/proc/" + std::to_string((*child)->pid()) + "/environ");
-  EXPECT_NE(environ.find("CELERY_CHAOS_OWNER=" + harness::process::OwnerMark::owner()), std::string::npos);
-  EXPECT_NE(environ.find("CELERY_CHAOS_RUN=mark-test"), std::string::npos);
-  harness::process::OwnerMark::set_run_id("");
+TEST_F(ChildProcessTest, CarriesTheOwnerAndRunMarks) {
+  OwnerMark::set_run_id("mark-test");
+  auto child = spawn_or_die(sh("sleep 30"));
+  OwnerMark::set_run_id("");
+  ASSERT_TRUE(child);
+  const std::string environ = harness::process::read_proc_file(child->pid(), "environ");
+  EXPECT_EQ(harness::process::environ_value(environ, "CELERY_CHAOS_OWNER"), OwnerMark::owner());
+  EXPECT_EQ(harness::process::environ_value(environ, "CELERY_CHAOS_RUN"), "mark-test");
+  EXPECT_EQ(OwnerMark::owner(), std::to_string(::getpid()) + ":" +
+                                    std::to_string(harness::process::read_proc_stat(::getpid())->start_time));
 }
 
-TEST(ChildProcess, RunsInItsOwnProcessGroup) {
-  auto child = ChildProcess::spawn(sh("sleep 30"));
-  ASSERT_TRUE(child.has_value());
-  EXPECT_EQ(::getpgid((*child)->pid()), (*child)->pid());
+TEST_F(ChildProcessTest, EnvironmentOptionsApplyButCannotChangeTheMarks) {
+  ::setenv("CELERY_CHAOS_TEST_INHERITED", "yes", 1);
+  ::setenv("CELERY_CHAOS_RUN", "inherited-run", 1);  // as if this harness had been started by another one
+  auto options = sh("sleep 30");
+  options.environment = {{"CELERY_CHAOS_TEST_SET", "value with spaces"}, {"CELERY_CHAOS_OWNER", "1:1"}};
+  options.unset_environment = {"CELERY_CHAOS_TEST_INHERITED", "CELERY_CHAOS_OWNER"};
+  auto child = spawn_or_die(options);
+  ::unsetenv("CELERY_CHAOS_TEST_INHERITED");
+  ::unsetenv("CELERY_CHAOS_RUN");
+  ASSERT_TRUE(child);
+  const std::string environ = harness::process::read_proc_file(child->pid(), "environ");
+  EXPECT_EQ(harness::process::environ_value(environ, "CELERY_CHAOS_TEST_SET"), "value with spaces");
+  EXPECT_EQ(harness::process::environ_value(environ, "CELERY_CHAOS_TEST_INHERITED"), std::nullopt);
+  EXPECT_EQ(harness::process::environ_value(environ, "CELERY_CHAOS_OWNER"), OwnerMark::owner());
+  EXPECT_EQ(harness::process::environ_value(environ, "CELERY_CHAOS_RUN"), std::nullopt) << "no run id is set";
+  EXPECT_TRUE(harness::process::environ_value(environ, "PATH").has_value());
 }
 
-TEST(ChildProcess, StopEscalatesToSigkillForAChildThatIgnoresSigterm) {
-  auto child = ChildProcess::spawn(sh("trap '' TERM; echo ready; while :; do sleep 0.05; done"));
-  ASSERT_TRUE(child.has_value());
-  std::this_thread::sleep_for(50ms);  // let the shell install its trap (the outcome is checked either way)
-  const auto started = std::chrono::steady_clock::now();
-  auto status = (*child)->stop(300ms);
-  EXPECT_EQ(status.signal, SIGKILL);
-  EXPECT_LT(std::chrono::steady_clock::now() - started, 3s);
+TEST_F(ChildProcessTest, RunsInItsOwnProcessGroupWithStdinFromDevNull) {
+  auto child = spawn_or_die(sh("sleep 30"));
+  ASSERT_TRUE(child);
+  EXPECT_EQ(::getpgid(child->pid()), child->pid());
+  EXPECT_EQ(child->pgid(), child->pid());
+  EXPECT_EQ(fs::read_symlink("/proc/" + std::to_string(child->pid()) + "/fd/0"), "/dev/null");
 }
 
-TEST(ChildProcess, DestructorKillsTheWholeGroupIncludingGrandchildren) {
-  const fs::path pidfile = fs::temp_directory_path() / ("grandchild-" + std::to_string(::getpid()));
-  pid_t grandchild = 0;
-  {
-    auto child = ChildProcess::spawn(sh("sleep 30 & echo $! > " + pidfile.string() + "; wait"));
-    ASSERT_TRUE(child.has_value());
-    ASSERT_TRUE(eventually([&] { return !read(pidfile).empty() && read(pidfile).back() == '\n'; }));
-    grandchild = std::stoi(read(pidfile));
-    EXPECT_TRUE(alive(grandchild));
+TEST_F(ChildProcessTest, InheritsNoDescriptorsNoBlockedAndNoIgnoredSignals) {
+  const int leaked = ::open("/dev/null", O_RDONLY);  // no O_CLOEXEC, as a careless library would
+  struct sigaction ignore {}, previous {};
+  ignore.sa_handler = SIG_IGN;
+  ::sigaction(SIGPIPE, &ignore, &previous);
+  sigset_t usr1, old_mask;
+  sigemptyset(&usr1);
+  sigaddset(&usr1, SIGUSR1);
+  ::pthread_sigmask(SIG_BLOCK, &usr1, &old_mask);
+  auto child = spawn_or_die(sh("exec sleep 30"));
+  ::pthread_sigmask(SIG_SETMASK, &old_mask, nullptr);
+  ::sigaction(SIGPIPE, &previous, nullptr);
+  ::close(leaked);
+  ASSERT_TRUE(child);
+  // After exec: /proc/<pid>/exe is sleep's.
+  ASSERT_TRUE(eventually([&] {
+    return fs::read_symlink("/proc/" + std::to_string(child->pid()) + "/exe").filename() == "sleep";
+  }));
+  std::set<std::string> fds;
+  for (const auto& entry : fs::directory_iterator("/proc/" + std::to_string(child->pid()) + "/fd")) {
+    fds.insert(entry.path().filename().string());
   }
-  EXPECT_TRUE(eventually([&] { return !alive(grandchild); })) << "grandchild " << grandchild << " survived";
-  fs::remove(pidfile);
+  EXPECT_EQ(fds, (std::set<std::string>{"0", "1", "2"}));
+  EXPECT_EQ(status_field(child->pid(), "SigIgn"), "0000000000000000");
+  EXPECT_EQ(status_field(child->pid(), "SigBlk"), "0000000000000000");
 }
 
-TEST(ChildProcess, MissingBinaryIsAnInfrastructureError) {
+TEST_F(ChildProcessTest, StopEndsAChildThatHonoursSigtermWithinTheGrace) {
+  auto child = spawn_or_die(sh("exec sleep 30"));
+  ASSERT_TRUE(child);
+  const auto status = child->stop(5s);
+  EXPECT_EQ(status.signal, SIGTERM);
+}
+
+TEST_F(ChildProcessTest, StopEscalatesToSigkillForAChildThatIgnoresSigterm) {
+  TempPath log("stop-log");
+  auto options = sh("trap '' TERM; echo ready; while :; do sleep 0.05; done");
+  options.log_file = log.path();
+  auto child = spawn_or_die(options);
+  ASSERT_TRUE(child);
+  ASSERT_TRUE(eventually([&] { return read_file(log.path()) == "ready\n"; }));  // the trap is installed
+  const auto started = std::chrono::steady_clock::now();
+  const auto status = child->stop(300ms);
+  const auto took = std::chrono::steady_clock::now() - started;
+  EXPECT_EQ(status.signal, SIGKILL);
+  EXPECT_GE(took, 300ms);
+  EXPECT_LT(took, 2s);
+}
+
+TEST_F(ChildProcessTest, StopOfAnExitedChildReturnsItsStatus) {
+  auto child = spawn_or_die(sh("exit 5"));
+  ASSERT_TRUE(child && child->wait_for(5s));
+  EXPECT_EQ(child->stop(1s).code, 5);
+}
+
+TEST_F(ChildProcessTest, DestructorKillsTheWholeGroupIncludingGrandchildren) {
+  TempPath pidfile("grandchild");
+  pid_t grandchild = -1;
+  {
+    auto child = spawn_or_die(sh("sleep 30 & echo $! > " + pidfile.string() + "; wait"));
+    ASSERT_TRUE(child);
+    grandchild = pid_from(pidfile.path());
+    ASSERT_GT(grandchild, 0);
+    EXPECT_TRUE(alive(grandchild));
+    EXPECT_EQ(::getpgid(grandchild), child->pid());
+  }
+  // Killed and reaped (by the Reaper, as this process is its subreaper): not even a zombie is left.
+  EXPECT_TRUE(eventually([&] { return reaped(grandchild); })) << "grandchild " << grandchild << " survived";
+}
+
+TEST_F(ChildProcessTest, DestructorKillsGroupMembersThatOutliveTheLeader) {
+  TempPath pidfile("outliver");
+  auto child = spawn_or_die(sh("sleep 30 & echo $! > " + pidfile.string()));
+  ASSERT_TRUE(child);
+  const pid_t grandchild = pid_from(pidfile.path());
+  ASSERT_TRUE(child->wait_for(5s));
+  EXPECT_TRUE(alive(grandchild));
+  child.reset();
+  EXPECT_TRUE(eventually([&] { return reaped(grandchild); }));
+}
+
+TEST_F(ChildProcessTest, MissingBinaryIsAnInfrastructureError) {
   SpawnOptions options;
-  options.argv = {"celery-chaos-no-such-binary"};
-  auto child = ChildProcess::spawn(options);
-  ASSERT_FALSE(child.has_value());
-  EXPECT_EQ(child.error().message(), "cannot run 'celery-chaos-no-such-binary': not found on PATH");
-  EXPECT_EQ(child.error().kind(), harness::util::ErrorKind::k_infrastructure);
+  options.argv = {"celery-chaos-no-such-binary", "--flag"};
+  EXPECT_EQ(spawn_error(options), "cannot run 'celery-chaos-no-such-binary': not found on PATH");
 }
 
-TEST(ChildProcess, RunsAsAnotherUser) {
+TEST_F(ChildProcessTest, PathThatCannotBeExecutedIsAnInfrastructureError) {
+  SpawnOptions options;
+  options.argv = {"/nonexistent/celery-chaos"};
+  EXPECT_EQ(spawn_error(options), "cannot run '/nonexistent/celery-chaos': No such file or directory");
+  TempPath dir("not-executable");
+  fs::create_directories(dir.path());
+  std::ofstream(dir.path() / "data") << "#!/bin/sh\n";
+  fs::permissions(dir.path() / "data", fs::perms::owner_read | fs::perms::owner_write);
+  options.argv = {(dir.path() / "data").string()};
+  EXPECT_EQ(spawn_error(options), "cannot run '" + options.argv[0] + "': not executable");
+  options.argv = {dir.string()};
+  EXPECT_EQ(spawn_error(options), "cannot run '" + dir.string() + "': is a directory");
+  // Executable, but not a program: the exec fails, and spawn reports it.
+  std::ofstream(dir.path() / "garbage") << "\x7f\x01not a program";
+  fs::permissions(dir.path() / "garbage", fs::perms::owner_all);
+  options.argv = {(dir.path() / "garbage").string()};
+  EXPECT_EQ(spawn_error(options), "cannot run '" + options.argv[0] + "': Exec format error");
+}
+
+TEST_F(ChildProcessTest, LooksUpTheBinaryOnTheChildsPath) {
+  TempPath dir("path");
+  fs::create_directories(dir.path());
+  std::ofstream(dir.path() / "celery-chaos-tool") << "#!/bin/sh\necho from tool\n";
+  fs::permissions(dir.path() / "celery-chaos-tool", fs::perms::owner_all);
+  SpawnOptions options;
+  options.argv = {"celery-chaos-tool"};
+  options.environment["PATH"] = dir.string() + ":/usr/bin:/bin";
+  const auto result = harness::process::run_command(options, 5s);
+  ASSERT_TRUE(result.succeeded()) << result.output;
+  EXPECT_EQ(result.output, "from tool\n");
+}
+
+TEST_F(ChildProcessTest, RunsInTheWorkingDirectory) {
+  TempPath dir("cwd");
+  fs::create_directories(dir.path());
+  auto options = sh("pwd");
+  options.working_directory = dir.path();
+  const auto result = harness::process::run_command(options, 5s);
+  ASSERT_TRUE(result.succeeded()) << result.output;
+  EXPECT_EQ(result.output, fs::canonical(dir.path()).string() + "\n");
+}
+
+TEST_F(ChildProcessTest, MissingWorkingDirectoryIsReportedBySpawn) {
+  SpawnOptions options;
+  options.argv = {"true"};
+  options.working_directory = "/nonexistent/celery-chaos";
+  EXPECT_EQ(spawn_error(options),
+            "cannot run 'true': cannot enter working directory /nonexistent/celery-chaos: No such file or directory");
+}
+
+TEST_F(ChildProcessTest, UnopenableLogFileIsAnInfrastructureError) {
+  auto options = sh("true");
+  options.log_file = "/nonexistent/celery-chaos.log";
+  EXPECT_EQ(spawn_error(options),
+            "cannot run '/bin/sh': cannot open log file /nonexistent/celery-chaos.log: No such file or directory");
+}
+
+TEST_F(ChildProcessTest, RunsAsAnotherUser) {
   if (::geteuid() != 0) GTEST_SKIP() << "needs root";
   const passwd* pw = ::getpwnam("postgres");
   if (pw == nullptr) GTEST_SKIP() << "no postgres user (install postgresql)";
-  auto options = sh("id -u");
+  auto options = sh("id -u; id -g; id -G");
   options.run_as_user = "postgres";
-  auto result = run_command(options, 5s);
+  const auto result = harness::process::run_command(options, 5s);
   ASSERT_TRUE(result.succeeded()) << result.output;
-  EXPECT_EQ(result.output, std::to_string(pw->pw_uid) + "\n");
+  std::istringstream lines(result.output);
+  std::string uid, gid, groups;
+  std::getline(lines, uid);
+  std::getline(lines, gid);
+  std::getline(lines, groups);
+  EXPECT_EQ(uid, std::to_string(pw->pw_uid));
+  EXPECT_EQ(gid, std::to_string(pw->pw_gid));
+  EXPECT_EQ(groups.find(" 0 "), std::string::npos) << "root's groups were kept: " << groups;
+  EXPECT_NE(groups, "0");
 }
 
-TEST(RunCommand, CapturesOutputAndExitCode) {
-  auto result = run_command(sh("echo hello; echo oops >&2; exit 4"), 5s);
-  ASSERT_TRUE(result.status.has_value());
-  EXPECT_EQ(result.status->code, 4);
-  EXPECT_EQ(result.output, "hello\noops\n");
-  EXPECT_FALSE(result.timed_out);
+TEST_F(ChildProcessTest, UnknownUserIsAnInfrastructureError) {
+  auto options = sh("true");
+  options.run_as_user = "celery-chaos-no-such-user";
+  EXPECT_EQ(spawn_error(options), "cannot run '/bin/sh' as user 'celery-chaos-no-such-user': no such user");
 }
 
-TEST(RunCommand, TimeoutKillsTheCommandAndItsGrandchildrenPromptly) {
-  const fs::path pidfile = fs::temp_directory_path() / ("timeout-grandchild-" + std::to_string(::getpid()));
-  const auto started = std::chrono::steady_clock::now();
-  auto result = run_command(sh("sleep 60 & echo $! > " + pidfile.string() + "; wait"), 300ms);
-  EXPECT_LT(std::chrono::steady_clock::now() - started, 2s);
-  EXPECT_TRUE(result.timed_out);
-  EXPECT_FALSE(result.status.has_value());
-  const pid_t grandchild = std::stoi(read(pidfile));
-  EXPECT_TRUE(eventually([&] { return !alive(grandchild); }));
-  fs::remove(pidfile);
-}
-
-TEST(RunCommand, ReturnsWhenTheLeaderExitsEvenIfABackgroundedGrandchildHoldsThePipe) {
-  const auto started = std::chrono::steady_clock::now();
-  auto result = run_command(sh("sleep 60 & echo done"), 10s);
-  EXPECT_LT(std::chrono::steady_clock::now() - started, 2s);
-  ASSERT_TRUE(result.succeeded());
-  EXPECT_EQ(result.output, "done\n");
-}
-
-TEST(RunCommand, OutputKeepsOnlyTheLast64KiB) {
-  auto result = run_command(sh("head -c 200000 /dev/zero | tr '\\0' x; echo END"), 10s);
-  ASSERT_TRUE(result.succeeded());
-  EXPECT_EQ(result.output.size(), 64u * 1024);
-  EXPECT_EQ(result.output.substr(result.output.size() - 4), "END\n");
-}
-
-TEST(Reaper, ReapsAnOrphanedGrandchildAsSubreaper) {
-  harness::process::OwnerMark::set_run_id("orphan-test");
-  auto result = run_command(sh("sleep 30 >/dev/null 2>&1 & echo $!"), 5s);
-  ASSERT_TRUE(result.succeeded());
-  const pid_t orphan = std::stoi(result.output);
-  // It was re-parented to this process (the subreaper), not to init.
-  const std::string stat = read("/proc/" + std::to_string(orphan) + "/stat");
-  std::istringstream fields(stat.substr(stat.rfind(')') + 2));
-  std::string state, ppid;
-  fields >> state >> ppid;
-  EXPECT_EQ(std::stoi(ppid), ::getpid());
-  auto swept = harness::process::kill_run("orphan-test");
-  EXPECT_EQ(swept.killed, std::vector<pid_t>{orphan});
-  // Reaped by the Reaper: gone from /proc entirely, not a zombie.
-  EXPECT_TRUE(eventually([&] { return !fs::exists("/proc/" + std::to_string(orphan)); }));
-  harness::process::OwnerMark::set_run_id("");
-}
-
-TEST(Sweeper, KillsProcessesOfADeadHarnessAndLeavesLiveOnesAlone) {
-  // A dead owner: a process that has exited, identified by its pid and start time.
-  auto short_lived = ChildProcess::spawn(sh("exit 0"));
-  ASSERT_TRUE(short_lived.has_value());
-  const std::string dead_owner = std::to_string((*short_lived)->pid()) + ":1";
-  ASSERT_TRUE((*short_lived)->wait_for(5s).has_value());
-
-  auto orphan_options = sh("sleep 30");
-  orphan_options.environment["CELERY_CHAOS_OWNER"] = dead_owner;
-  auto orphan = ChildProcess::spawn(orphan_options);
-  auto mine = ChildProcess::spawn(sh("sleep 30"));
-  ASSERT_TRUE(orphan.has_value() && mine.has_value());
-
-  auto report = harness::process::sweep_orphans();
-  EXPECT_NE(std::find(report.killed.begin(), report.killed.end(), (*orphan)->pid()), report.killed.end());
-  EXPECT_EQ(std::find(report.killed.begin(), report.killed.end(), (*mine)->pid()), report.killed.end());
-  auto status = (*orphan)->wait_for(5s);
-  ASSERT_TRUE(status.has_value());
-  EXPECT_EQ(status->signal, SIGKILL);
-  EXPECT_TRUE((*mine)->running());
-}
-
-TEST(Cancellation, SleepWakesPromptlyOnSigint) {
-  harness::process::install_signal_handlers();
-  harness::process::reset_for_tests();
-  std::thread raiser([] {
-    std::this_thread::sleep_for(50ms);
-    ::kill(::getpid(), SIGINT);
-  });
-  const auto started = std::chrono::steady_clock::now();
-  EXPECT_FALSE(harness::process::sleep_for(10s));
-  EXPECT_LT(std::chrono::steady_clock::now() - started, 2s);
-  raiser.join();
-  EXPECT_TRUE(harness::process::cancelled());
-  EXPECT_EQ(harness::process::cancel_reason(), "interrupted by SIGINT");
-  harness::process::reset_for_tests();
-  EXPECT_FALSE(harness::process::cancelled());
-  EXPECT_TRUE(harness::process::sleep_for(1ms));
-}
-
-TEST(Cancellation, RequestCancelCarriesItsReason) {
-  harness::process::reset_for_tests();
-  harness::process::request_cancel("scenario timeout of 3m exceeded");
-  EXPECT_EQ(harness::process::cancel_reason(), "scenario timeout of 3m exceeded");
-  EXPECT_FALSE(harness::process::sleep_for(10s));
-  harness::process::reset_for_tests();
-}
-
-TEST(Ports, AllocatedPortsAreUniqueAndListeningIsDetected) {
-  auto a = harness::process::allocate_port();
-  auto b = harness::process::allocate_port();
-  ASSERT_TRUE(a.has_value() && b.has_value());
-  EXPECT_NE(*a, *b);
-  EXPECT_FALSE(harness::process::is_listening(*a));
-  EXPECT_FALSE(harness::process::is_listening(*b));
+TEST_F(ChildProcessTest, EmptyCommandIsAnInfrastructureError) {
+  EXPECT_EQ(spawn_error(SpawnOptions{}), "cannot run an empty command");
 }
 
 }  // namespace

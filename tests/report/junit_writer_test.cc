@@ -2,32 +2,40 @@
 
 #include <gtest/gtest.h>
 #include <pugixml.hpp>
+#include <unistd.h>
 
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <regex>
 #include <sstream>
 
+#include "harness/report/xml_text.h"
+
 namespace {
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
 using harness::check::Outcome;
 using harness::check::Verdict;
+using harness::report::render_junit;
 using harness::report::ScenarioReport;
 
-ScenarioReport sample() {
+// One scenario with a verdict of every outcome (and one without classname).
+ScenarioReport mixed_outcomes() {
   ScenarioReport s;
   s.name = "pidbox-reply-expiry";
   s.file = "scenarios/pidbox.yaml";
   s.description = "celery status fails when reply queues expire";
   s.run_id = "20261122-101500-abcd-1";
   s.hostname = "ci-host";
-  s.started = std::chrono::system_clock::time_point{std::chrono::milliseconds{1'795'000'000'123}};
-  s.duration = std::chrono::milliseconds{12'345};
+  s.started = std::chrono::system_clock::time_point{1'795'000'000'123ms};
+  s.duration = 12'345ms;
   s.seed = 7;
   s.properties = {{"driver", "local"}, {"version.rabbitmq", "3.10.8"}};
   s.verdicts = {
-      Verdict{"workers answer ping", "pidbox-reply-expiry.exec", Outcome::k_passed, "exited with 0", {}, std::chrono::milliseconds{1200}},
+      Verdict{"workers answer ping", "pidbox-reply-expiry.exec", Outcome::k_passed, "exited with 0", {}, 1200ms},
       Verdict{"broker logs not_found", "pidbox-reply-expiry.log", Outcome::k_failed,
-              "expected the log of 'broker' to contain 'not_found'; it does not", "searched logs/broker.log",
-              std::chrono::milliseconds{3}},
+              "expected the log of 'broker' to contain 'not_found'; it does not", "searched logs/broker.log", 3ms},
       Verdict{"delivery", "", Outcome::k_error, "service 'worker.1' exited with exit code 2", {}, {}},
       Verdict{"health", "pidbox-reply-expiry.health", Outcome::k_skipped, "not judged: the scenario timed out", {}, {}},
   };
@@ -35,13 +43,31 @@ ScenarioReport sample() {
   return s;
 }
 
-ScenarioReport setup_error() {
+// A scenario whose services never started and that has no checks at all.
+ScenarioReport setup_error_without_checks() {
   ScenarioReport s;
   s.name = "bad-worker";
   s.file = "scenarios/bad.yaml";
   s.run_id = "20261122-101500-abcd-2";
   s.hostname = "ci-host";
   s.error = "service 'worker.1' exited with exit code 2\nError: No such option: --queue";
+  return s;
+}
+
+// What the runner reports when a service does not start: the error, and every check skipped.
+ScenarioReport setup_error_with_skipped_checks() {
+  ScenarioReport s;
+  s.name = "broker-down";
+  s.file = "scenarios/broker-down.yaml";
+  s.run_id = "20261122-101500-abcd-3";
+  s.hostname = "ci-host";
+  s.expectation = "fail";
+  s.seed = 42;
+  s.duration = 30'000ms;
+  s.error = "service 'broker' was not ready within 30s";
+  s.verdicts = {Verdict{"tasks complete", "broker-down.check", Outcome::k_skipped,
+                        "not judged: a service did not start", {}, {}}};
+  s.logs = {{"broker", "logs/broker.log", "BOOT FAILED"}};  // no final newline
   return s;
 }
 
@@ -52,71 +78,201 @@ std::string normalise(std::string xml) {
   return xml;
 }
 
-std::string read(const std::string& path) {
-  std::ifstream in(path);
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
   std::stringstream s;
   s << in.rdbuf();
   return s.str();
 }
 
+pugi::xml_document parse(const std::string& xml) {
+  pugi::xml_document doc;
+  const auto result = doc.load_string(xml.c_str());
+  EXPECT_TRUE(result) << result.description() << " at offset " << result.offset;
+  return doc;
+}
+
 TEST(JunitWriter, MatchesTheApprovedGoldenFile) {
-  const std::string golden_path = std::string(TESTS_DIR) + "/report/golden/junit.approved.xml";
-  const std::string actual = normalise(harness::report::render_junit({sample(), setup_error()}));
-  if (std::getenv("CELERY_CHAOS_APPROVE")) std::ofstream(golden_path) << actual;
-  EXPECT_EQ(actual, read(golden_path)) << "re-approve with CELERY_CHAOS_APPROVE=1 if the change is intended";
+  const fs::path golden = fs::path(TESTS_DIR) / "report/golden/junit.approved.xml";
+  const std::string actual =
+      normalise(render_junit({mixed_outcomes(), setup_error_without_checks(), setup_error_with_skipped_checks()}));
+  if (std::getenv("CELERY_CHAOS_APPROVE")) std::ofstream(golden, std::ios::binary) << actual;
+  EXPECT_EQ(actual, read_file(golden)) << "re-approve with CELERY_CHAOS_APPROVE=1 if the change is intended";
 }
 
 TEST(JunitWriter, TimesAreDecimalSecondsAndTimestampsUtcWithZ) {
-  const std::string xml = harness::report::render_junit({sample()});
-  EXPECT_NE(xml.find(R"(time="12.345")"), std::string::npos);
-  EXPECT_NE(xml.find(R"(timestamp="2026-11-18T11:06:40.123Z")"), std::string::npos);
+  const auto doc = parse(render_junit({mixed_outcomes()}));
+  EXPECT_STREQ(doc.child("testsuites").attribute("time").value(), "12.345");
+  const auto suite = doc.child("testsuites").child("testsuite");
+  EXPECT_STREQ(suite.attribute("time").value(), "12.345");
+  EXPECT_STREQ(suite.attribute("timestamp").value(), "2026-11-18T11:06:40.123Z");
+  EXPECT_STREQ(suite.child("testcase").attribute("time").value(), "1.200");
 }
 
-TEST(JunitWriter, ClassnameIsAlwaysSet) {
-  pugi::xml_document doc;
-  ASSERT_TRUE(doc.load_string(harness::report::render_junit({sample(), setup_error()}).c_str()));
+TEST(JunitWriter, ClassnameIsAlwaysSetAndDefaultsToScenarioDotCheck) {
+  const auto doc = parse(render_junit({mixed_outcomes(), setup_error_without_checks()}));
   int cases = 0;
-  for (auto tc : doc.select_nodes("//testcase")) {
+  for (const auto& tc : doc.select_nodes("//testcase")) {
     ++cases;
     EXPECT_STRNE(tc.node().attribute("classname").value(), "") << tc.node().attribute("name").value();
   }
   EXPECT_EQ(cases, 5);
+  EXPECT_STREQ(doc.select_node("//testcase[@name='delivery']").node().attribute("classname").value(),
+               "pidbox-reply-expiry.check");
 }
 
-TEST(JunitWriter, HostileStringsYieldWellFormedXmlThatReadsBackSanitised) {
-  ScenarioReport s = sample();
-  const std::string hostile = std::string("quote\" apos' <tag> & ]]> nul:") + '\0' + " bell:\x07 esc:\x1b[31m "
-                              "bad utf8:\xff\xfe ok utf8: \xc3\xa9 \xe2\x9c\x93";
-  s.name = hostile;
-  s.verdicts[1].message = hostile;
-  s.verdicts[1].details = hostile;
-  s.logs[0].tail = hostile;
-  const std::string xml = harness::report::render_junit({s});
-  pugi::xml_document doc;
-  const auto parsed = doc.load_string(xml.c_str());
-  ASSERT_TRUE(parsed) << parsed.description();
-  const std::string expected = "quote\" apos' <tag> & ]]> nul:\\x00 bell:\\x07 esc:\\x1B[31m bad utf8:\xef\xbf\xbd\xef\xbf\xbd"
-                               " ok utf8: \xc3\xa9 \xe2\x9c\x93";
-  EXPECT_EQ(doc.select_node("//testsuite").node().attribute("name").value(), expected);
-  EXPECT_EQ(doc.select_node("//failure").node().attribute("message").value(), expected);
-  EXPECT_NE(std::string(doc.select_node("//system-out").node().child_value()).find(expected), std::string::npos);
+TEST(JunitWriter, CountsOfTheRootAreTheSumOfTheSuites) {
+  const auto doc = parse(render_junit({mixed_outcomes(), setup_error_without_checks(), setup_error_with_skipped_checks()}));
+  const auto root = doc.child("testsuites");
+  EXPECT_STREQ(root.attribute("tests").value(), "7");
+  EXPECT_STREQ(root.attribute("failures").value(), "1");
+  EXPECT_STREQ(root.attribute("errors").value(), "3");
+  EXPECT_STREQ(root.attribute("skipped").value(), "2");
+  EXPECT_STREQ(root.attribute("time").value(), "42.345");
 }
 
-TEST(JunitWriter, SanitizerKeepsTabsNewlinesAndValidUtf8) {
-  EXPECT_EQ(harness::report::sanitize_xml_text("a\tb\nc\rd \xf0\x9f\x90\x87"), "a\tb\nc\rd \xf0\x9f\x90\x87");
-  EXPECT_EQ(harness::report::sanitize_xml_text("\xed\xa0\x80"), "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");  // surrogate
-  EXPECT_EQ(harness::report::sanitize_xml_text("\xef\xbf\xbe"), "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");  // U+FFFE
+TEST(JunitWriter, ASetupErrorIsAnErrorTestcaseOfItsOwnAndGoesToSystemErr) {
+  const auto doc = parse(render_junit({setup_error_without_checks()}));
+  const auto suite = doc.child("testsuites").child("testsuite");
+  EXPECT_STREQ(suite.attribute("tests").value(), "1");
+  EXPECT_STREQ(suite.attribute("errors").value(), "1");
+  const auto testcase = suite.child("testcase");
+  EXPECT_STREQ(testcase.attribute("name").value(), "scenario setup");
+  EXPECT_STREQ(testcase.attribute("classname").value(), "bad-worker.setup");
+  EXPECT_STREQ(testcase.child("error").attribute("type").value(), "infrastructure");
+  EXPECT_STREQ(testcase.child("error").attribute("message").value(),
+               "service 'worker.1' exited with exit code 2\nError: No such option: --queue");
+  EXPECT_STREQ(suite.child("system-err").child_value(),
+               "service 'worker.1' exited with exit code 2\nError: No such option: --queue\n");
+}
+
+TEST(JunitWriter, APassingScenarioHasNoSystemErr) {
+  const auto doc = parse(render_junit({mixed_outcomes()}));
+  EXPECT_FALSE(doc.child("testsuites").child("testsuite").child("system-err"));
+}
+
+TEST(JunitWriter, PropertiesAreSeedThenTheGivenOnesThenRunIdAndExpect) {
+  const auto doc = parse(render_junit({mixed_outcomes()}));
+  std::vector<std::string> names;
+  for (const auto& p : doc.child("testsuites").child("testsuite").child("properties").children("property")) {
+    names.push_back(p.attribute("name").value());
+  }
+  EXPECT_EQ(names, (std::vector<std::string>{"seed", "driver", "version.rabbitmq", "run_id", "expect"}));
 }
 
 TEST(JunitWriter, SeedAndVersionsAreInPropertiesAndInSystemOut) {
-  pugi::xml_document doc;
-  ASSERT_TRUE(doc.load_string(harness::report::render_junit({sample()}).c_str()));
+  const auto doc = parse(render_junit({mixed_outcomes()}));
   EXPECT_STREQ(doc.select_node("//property[@name='seed']").node().attribute("value").value(), "7");
   EXPECT_STREQ(doc.select_node("//property[@name='version.rabbitmq']").node().attribute("value").value(), "3.10.8");
   const std::string out = doc.select_node("//system-out").node().child_value();
-  EXPECT_NE(out.find("seed: 7\n"), std::string::npos);
+  EXPECT_EQ(out.find("seed: 7\n"), 0u);
   EXPECT_NE(out.find("version.rabbitmq: 3.10.8\n"), std::string::npos);
   EXPECT_NE(out.find("----- logs/broker.log (last lines) -----\nline one\nline two\n"), std::string::npos);
+}
+
+TEST(JunitWriter, NoScenariosIsAnEmptyButValidDocument) {
+  const auto doc = parse(render_junit({}));
+  EXPECT_STREQ(doc.child("testsuites").attribute("tests").value(), "0");
+  EXPECT_FALSE(doc.child("testsuites").child("testsuite"));
+}
+
+// Everything a service or a user can put in a string.
+const std::string k_hostile = std::string("quote\" apos' <tag> &amp; & ]]> <![CDATA[x]]> nul:") + '\0' +
+                              " bell:\x07 esc:\x1B[31mred\x1B[0m tab:\t lf:\n cr:\r crlf:\r\n "
+                              "bad utf8:\xFF\xC3 surrogate:\xED\xA0\x80 fffe:\xEF\xBF\xBE ok: \xC3\xA9 \xE2\x9C\x93";
+
+ScenarioReport hostile_scenario() {
+  ScenarioReport s = mixed_outcomes();
+  s.name = s.file = s.description = s.run_id = s.hostname = s.error = k_hostile;
+  s.properties = {{k_hostile, k_hostile}};
+  for (auto& v : s.verdicts) v.name = v.classname = v.message = v.details = k_hostile;
+  s.logs = {{k_hostile, "logs/x.log", k_hostile}};
+  return s;
+}
+
+TEST(JunitWriter, HostileStringsYieldWellFormedXmlThatReadsBackSanitised) {
+  const auto doc = parse(render_junit({hostile_scenario()}));
+  const std::string as_attribute = harness::report::sanitize_xml_attribute(k_hostile);
+  const std::string as_text = harness::report::sanitize_xml_text(k_hostile);
+  EXPECT_EQ(as_attribute,
+            "quote\" apos' <tag> &amp; & ]]> <![CDATA[x]]> nul:\\x00 bell:\\x07 esc:\\x1B[31mred\\x1B[0m "
+            "tab:\t lf:\n cr:\r crlf:\r\n bad utf8:\xEF\xBF\xBD\xEF\xBF\xBD surrogate:\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD"
+            " fffe:\xEF\xBF\xBD ok: \xC3\xA9 \xE2\x9C\x93");
+
+  const auto suite = doc.child("testsuites").child("testsuite");
+  for (const char* attribute : {"name", "file", "hostname"}) {
+    EXPECT_EQ(suite.attribute(attribute).value(), as_attribute) << attribute;
+  }
+  for (const auto& p : suite.child("properties").children("property")) {
+    const std::string name = p.attribute("name").value();
+    if (name == "seed" || name == "expect") continue;
+    EXPECT_EQ(p.attribute("value").value(), as_attribute) << p.attribute("name").value();
+  }
+  int cases = 0;
+  for (const auto& tc : suite.children("testcase")) {
+    ++cases;
+    const bool setup = std::string(tc.attribute("name").value()) == "scenario setup";
+    EXPECT_EQ(tc.attribute("classname").value(), setup ? as_attribute + ".setup" : as_attribute);
+    EXPECT_EQ(tc.attribute("file").value(), as_attribute);
+    for (const char* element : {"failure", "error", "skipped"}) {
+      if (const auto result = tc.child(element)) {
+        EXPECT_EQ(result.attribute("message").value(), as_attribute);
+      }
+    }
+  }
+  EXPECT_EQ(cases, 5);  // the scenario setup testcase and four verdicts
+  EXPECT_EQ(std::string(suite.select_node("testcase/failure").node().child_value()),
+            as_text + "\n\n" + as_text);
+  const std::string out = suite.child("system-out").child_value();
+  EXPECT_NE(out.find("description: " + as_text + "\n"), std::string::npos);
+  EXPECT_NE(out.find(as_text + ": " + as_text + "\n"), std::string::npos);
+  EXPECT_NE(out.find("----- logs/" + as_text + ".log (last lines) -----\n" + as_text + "\n"), std::string::npos);
+  EXPECT_EQ(std::string(suite.child("system-err").child_value()), as_text + "\n");
+}
+
+TEST(JunitWriter, HostileStringsLeaveNoCharacterThatXml10Forbids) {
+  const std::string xml = render_junit({hostile_scenario()});
+  // No raw control characters other than tab and newline (pugixml writes CR in attributes as &#13;).
+  for (const char c : xml) {
+    const auto byte = static_cast<unsigned char>(c);
+    EXPECT_FALSE(byte < 0x20 && byte != '\t' && byte != '\n') << "raw control character " << int{byte};
+  }
+  // No character references to them either: pugixml would write "&#01;" if given a raw \x01.
+  const std::regex reference("&#x?([0-9A-Fa-f]+);");
+  for (auto it = std::sregex_iterator(xml.begin(), xml.end(), reference); it != std::sregex_iterator(); ++it) {
+    EXPECT_TRUE((*it)[0] == "&#09;" || (*it)[0] == "&#10;" || (*it)[0] == "&#13;") << (*it)[0];
+  }
+  // Valid UTF-8 throughout, without U+FFFE/U+FFFF or surrogates: the sanitiser finds nothing to change.
+  EXPECT_EQ(harness::report::sanitize_xml_attribute(xml), xml);
+}
+
+class JunitFile : public testing::Test {
+protected:
+  fs::path dir = fs::temp_directory_path() / ("junit-test-" + std::to_string(::getpid()) + "-" +
+                                              testing::UnitTest::GetInstance()->current_test_info()->name());
+  void TearDown() override { fs::remove_all(dir); }
+};
+
+TEST_F(JunitFile, WriteCreatesTheFolderAndLeavesNoTemporaryFile) {
+  const fs::path path = dir / "reports" / "junit.xml";
+  const auto status = harness::report::write_junit({mixed_outcomes()}, path);
+  ASSERT_TRUE(status.is_ok()) << status.message();
+  EXPECT_EQ(read_file(path), render_junit({mixed_outcomes()}));
+  EXPECT_FALSE(fs::exists(dir / "reports" / "junit.xml.tmp"));
+}
+
+TEST_F(JunitFile, WriteReplacesAnOlderReport) {
+  fs::create_directories(dir);
+  std::ofstream(dir / "junit.xml") << "old and much longer content than an empty report would be, surely";
+  ASSERT_TRUE(harness::report::write_junit({}, dir / "junit.xml").is_ok());
+  EXPECT_EQ(read_file(dir / "junit.xml"), render_junit({}));
+}
+
+TEST_F(JunitFile, AnUnwritablePathIsAnInfrastructureErrorNamingIt) {
+  const auto status = harness::report::write_junit({}, "/dev/null/junit.xml");
+  ASSERT_FALSE(status.is_ok());
+  EXPECT_EQ(status.kind(), harness::util::ErrorKind::k_infrastructure);
+  EXPECT_EQ(status.message(), "cannot create /dev/null: Not a directory");
 }
 
 }  // namespace

@@ -1,80 +1,249 @@
 #include "harness/run/history.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
+#include <set>
+#include <thread>
 
 namespace {
 namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+using harness::run::Event;
+using harness::run::History;
+using harness::run::read_history;
+using nlohmann::json;
 
 class HistoryFile : public testing::Test {
 protected:
-  fs::path path = fs::temp_directory_path() / ("history-test-" + std::to_string(::getpid()) + "-" +
-                                               testing::UnitTest::GetInstance()->current_test_info()->name() + ".jsonl");
-  void TearDown() override { fs::remove(path); }
+  fs::path dir = fs::temp_directory_path() / ("history-test-" + std::to_string(::getpid()) + "-" +
+                                              testing::UnitTest::GetInstance()->current_test_info()->name());
+  fs::path path = dir / "reports" / "history.jsonl";
+  harness::util::ManualClock clock;  // wall clock starts at 2023-11-14T22:13:20Z
+
+  void TearDown() override { fs::remove_all(dir); }
+  void write(const std::string& text) {
+    fs::create_directories(path.parent_path());
+    std::ofstream(path, std::ios::binary) << text;
+  }
+  std::vector<std::string> lines() {
+    std::ifstream in(path);
+    std::vector<std::string> out;
+    for (std::string line; std::getline(in, line);) out.push_back(line);
+    return out;
+  }
 };
 
 TEST_F(HistoryFile, RecordsStampedEventsAndReadsThemBack) {
-  harness::util::ManualClock clock;
-  harness::run::History history(clock, path);
+  History history(clock, path);
   ASSERT_TRUE(history.open().is_ok());
   history.record("run.begin", {}, {{"scenario", "smoke"}});
-  clock.advance(std::chrono::milliseconds{1500});
+  clock.advance(1500ms);
   history.record("service.ready", "broker", {{"after_s", 1.5}});
-  auto events = harness::run::read_history(path);
+  auto events = read_history(path);
   ASSERT_TRUE(events.has_value()) << events.error().message();
   ASSERT_EQ(events->size(), 2u);
   EXPECT_EQ((*events)[0].type, "run.begin");
   EXPECT_EQ((*events)[0].service, "");
+  EXPECT_EQ((*events)[0].data, (json{{"scenario", "smoke"}}));
   EXPECT_DOUBLE_EQ((*events)[1].t, 1.5);
   EXPECT_EQ((*events)[1].service, "broker");
   EXPECT_EQ((*events)[1].time, "2023-11-14T22:13:21.500Z");
   EXPECT_EQ((*events)[1].data["after_s"], 1.5);
 }
 
-TEST_F(HistoryFile, EveryLineIsFlushedAsItIsRecorded) {
-  harness::util::ManualClock clock;
-  harness::run::History history(clock, path);
+TEST_F(HistoryFile, RecordReturnsTheStampedEventAndKeepsItInMemory) {
+  History history(clock, path);
+  ASSERT_TRUE(history.open().is_ok());
+  clock.advance(250ms);
+  const Event event = history.record("fault.start", "broker", {{"kind", "pause"}});
+  EXPECT_DOUBLE_EQ(event.t, 0.25);
+  EXPECT_EQ(event.time, "2023-11-14T22:13:20.250Z");
+  ASSERT_EQ(history.events().size(), 1u);
+  EXPECT_EQ(history.events()[0].type, "fault.start");
+}
+
+TEST_F(HistoryFile, TimeIsCountedFromConstructionNotFromOpen) {
+  History history(clock, path);
+  clock.advance(2s);
+  ASSERT_TRUE(history.open().is_ok());
+  EXPECT_DOUBLE_EQ(history.record("run.begin").t, 2.0);
+}
+
+TEST_F(HistoryFile, EveryLineIsFlushedAsItIsRecordedInAFixedFieldOrder) {
+  History history(clock, path);
   ASSERT_TRUE(history.open().is_ok());
   history.record("step.begin", {}, {{"index", 1}});
-  std::ifstream in(path);  // read while the writer is still open
-  std::string line;
-  ASSERT_TRUE(std::getline(in, line));
-  EXPECT_EQ(line, R"({"t":0.0,"time":"2023-11-14T22:13:20.000Z","type":"step.begin","data":{"index":1}})");
+  clock.advance(1234ms);
+  history.record("service.ready", "broker", {{"b", 2}, {"a", 1}});
+  // Read while the writer is still open: nothing may wait in a buffer.
+  EXPECT_EQ(lines(), (std::vector<std::string>{
+                         R"({"t":0.0,"time":"2023-11-14T22:13:20.000Z","type":"step.begin","data":{"index":1}})",
+                         R"({"t":1.234,"time":"2023-11-14T22:13:21.234Z","type":"service.ready","service":"broker","data":{"a":1,"b":2}})"}));
 }
 
-TEST_F(HistoryFile, ATruncatedLastLineOfAKilledWriterIsIgnored) {
-  std::ofstream(path) << R"({"t":0.5,"type":"run.begin","data":{}})" << "\n" << R"({"t":1.0,"type":"serv)";
-  auto events = harness::run::read_history(path);
+TEST_F(HistoryFile, InvalidUtf8InAnEventIsWrittenAsReplacementCharacters) {
+  History history(clock, path);
+  ASSERT_TRUE(history.open().is_ok());
+  history.record("exec.result", "worker.1", {{"output", "bad:\xFF"}});
+  auto events = read_history(path);
   ASSERT_TRUE(events.has_value()) << events.error().message();
-  EXPECT_EQ(events->size(), 1u);
+  EXPECT_EQ((*events)[0].data["output"], "bad:\xEF\xBF\xBD");
 }
 
-TEST_F(HistoryFile, AMalformedMiddleLineIsAnErrorNamingTheLine) {
-  std::ofstream(path) << R"({"t":0.5,"type":"run.begin"})" << "\nnot json\n" << R"({"t":1,"type":"run.end"})" << "\n";
-  auto events = harness::run::read_history(path);
-  ASSERT_FALSE(events.has_value());
-  EXPECT_EQ(events.error().message(), path.filename().string() + ":2: not valid JSON");
+TEST_F(HistoryFile, ConcurrentRecordsWriteWholeLinesInTimeOrder) {
+  History history(clock, path);
+  ASSERT_TRUE(history.open().is_ok());
+  constexpr int k_threads = 4, k_per_thread = 200;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < k_threads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < k_per_thread; ++i) {
+        history.record("exec.result", "worker." + std::to_string(t), {{"i", i}});
+        clock.advance(1ms);
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  auto events = read_history(path);
+  ASSERT_TRUE(events.has_value()) << events.error().message();
+  ASSERT_EQ(events->size(), static_cast<size_t>(k_threads * k_per_thread));
+  std::set<std::pair<std::string, int>> seen;
+  for (size_t i = 0; i < events->size(); ++i) {
+    if (i > 0) {
+      EXPECT_LE((*events)[i - 1].t, (*events)[i].t) << "line " << i + 1;
+    }
+    seen.emplace((*events)[i].service, (*events)[i].data["i"].get<int>());
+  }
+  EXPECT_EQ(seen.size(), events->size());
+  EXPECT_EQ(history.events().size(), events->size());
 }
 
-TEST_F(HistoryFile, AnEventWithoutTypeIsAnError) {
-  std::ofstream(path) << R"({"t":0.5})" << "\n";
-  auto events = harness::run::read_history(path);
-  ASSERT_FALSE(events.has_value());
-  EXPECT_EQ(events.error().message(), path.filename().string() + ":1: no \"type\" string");
+TEST_F(HistoryFile, EventsOfTypeSelectsByPrefix) {
+  History history(clock, path);
+  history.record("service.started", "broker");
+  history.record("step.begin");
+  history.record("service.ready", "broker");
+  const auto service_events = history.events_of_type("service.");
+  ASSERT_EQ(service_events.size(), 2u);
+  EXPECT_EQ(service_events[0].type, "service.started");
+  EXPECT_EQ(service_events[1].type, "service.ready");
+  EXPECT_EQ(history.events_of_type("step.end").size(), 0u);
+  EXPECT_EQ(history.events_of_type("").size(), 3u);
+}
+
+TEST_F(HistoryFile, WithoutOpenEventsAreKeptInMemoryOnly) {
+  History history(clock, path);
+  history.record("run.begin");
+  EXPECT_EQ(history.events().size(), 1u);
+  EXPECT_FALSE(fs::exists(path));
+}
+
+TEST_F(HistoryFile, OpenCreatesTheParentFolders) {
+  History history(clock, path);
+  ASSERT_TRUE(history.open().is_ok());
+  EXPECT_TRUE(fs::exists(path));
+}
+
+TEST_F(HistoryFile, OpenFailsNamingThePathWhenItCannotWrite) {
+  History history(clock, "/dev/null/history.jsonl");
+  const auto status = history.open();
+  ASSERT_FALSE(status.is_ok());
+  EXPECT_EQ(status.kind(), harness::util::ErrorKind::k_infrastructure);
+  EXPECT_EQ(status.message(), "cannot create /dev/null: Not a directory");
 }
 
 TEST_F(HistoryFile, ObserverSeesEveryEventInOrder) {
-  harness::util::ManualClock clock;
-  harness::run::History history(clock, path);
-  ASSERT_TRUE(history.open().is_ok());
+  History history(clock, path);
   std::vector<std::string> seen;
-  history.set_observer([&](const harness::run::Event& e) { seen.push_back(e.type); });
+  history.set_observer([&](const Event& e) { seen.push_back(e.type); });
   history.record("a");
   history.record("b");
   EXPECT_EQ(seen, (std::vector<std::string>{"a", "b"}));
-  EXPECT_EQ(history.events_of_type("b").size(), 1u);
+}
+
+TEST_F(HistoryFile, ATruncatedLastLineOfAKilledWriterIsIgnored) {
+  write(R"({"t":0.5,"type":"run.begin","data":{}})" "\n" R"({"t":1.0,"type":"serv)");
+  auto events = read_history(path);
+  ASSERT_TRUE(events.has_value()) << events.error().message();
+  ASSERT_EQ(events->size(), 1u);
+  EXPECT_EQ((*events)[0].type, "run.begin");
+}
+
+TEST_F(HistoryFile, ACompleteLastLineWithoutNewlineIsRead) {
+  write(R"({"t":0.5,"type":"run.begin"})" "\n" R"({"t":1.0,"type":"run.end"})");
+  auto events = read_history(path);
+  ASSERT_TRUE(events.has_value()) << events.error().message();
+  EXPECT_EQ(events->size(), 2u);
+}
+
+TEST_F(HistoryFile, AMalformedMiddleLineIsAnErrorNamingFileAndLine) {
+  write(R"({"t":0.5,"type":"run.begin"})" "\nnot json\n" R"({"t":1,"type":"run.end"})" "\n");
+  auto events = read_history(path);
+  ASSERT_FALSE(events.has_value());
+  EXPECT_EQ(events.error().kind(), harness::util::ErrorKind::k_invalid_input);
+  EXPECT_EQ(events.error().message(), path.string() + ":2: not valid JSON");
+}
+
+TEST_F(HistoryFile, AMalformedLastLineEndingInNewlineIsAnError) {
+  write(R"({"t":0.5,"type":"run.begin"})" "\n" R"({"t":1.0,"type":"serv)" "\n");
+  auto events = read_history(path);
+  ASSERT_FALSE(events.has_value());
+  EXPECT_EQ(events.error().message(), path.string() + ":2: not valid JSON");
+}
+
+TEST_F(HistoryFile, BlankLinesAreSkippedButCounted) {
+  write("\n" R"({"t":0.5,"type":"run.begin"})" "\n\n" R"({"t":"late","type":"run.end"})" "\n");
+  auto events = read_history(path);
+  ASSERT_FALSE(events.has_value());
+  EXPECT_EQ(events.error().message(), path.string() + ":4: no \"t\" number");
+}
+
+TEST_F(HistoryFile, AnEventWithoutTypeIsAnError) {
+  write(R"({"t":0.5})" "\n");
+  auto events = read_history(path);
+  ASSERT_FALSE(events.has_value());
+  EXPECT_EQ(events.error().message(), path.string() + ":1: no \"type\" string");
+}
+
+TEST_F(HistoryFile, AMissingFileIsAnErrorNamingIt) {
+  auto events = read_history(dir / "missing.jsonl");
+  ASSERT_FALSE(events.has_value());
+  EXPECT_EQ(events.error().message(), "cannot read " + (dir / "missing.jsonl").string() + ": No such file or directory");
+}
+
+TEST(History, EventJsonRoundTrips) {
+  Event event{12.5, "2026-11-22T17:41:03.125Z", "service.exited", "worker.1", {{"exit_code", 2}, {"signal", nullptr}}};
+  const json j = harness::run::to_json(event);
+  EXPECT_EQ(j, json::parse(R"({"t":12.5,"time":"2026-11-22T17:41:03.125Z","type":"service.exited",
+                               "service":"worker.1","data":{"exit_code":2,"signal":null}})"));
+  auto back = harness::run::event_from_json(j);
+  ASSERT_TRUE(back.has_value()) << back.error().message();
+  EXPECT_EQ(back->t, event.t);
+  EXPECT_EQ(back->time, event.time);
+  EXPECT_EQ(back->type, event.type);
+  EXPECT_EQ(back->service, event.service);
+  EXPECT_EQ(back->data, event.data);
+  EXPECT_EQ(json::parse(harness::run::to_line(event)), j);
+}
+
+TEST(History, EventJsonLeavesOutAnEmptyService) {
+  EXPECT_FALSE(harness::run::to_json(Event{0.0, "", "run.begin", "", json::object()}).contains("service"));
+}
+
+TEST(History, EventFromJsonRejectsWrongTypesWithoutThrowing) {
+  const auto message = [](const char* text) {
+    auto event = harness::run::event_from_json(json::parse(text));
+    return event.has_value() ? std::string("accepted") : event.error().message();
+  };
+  EXPECT_EQ(message("[1,2]"), "not a JSON object");
+  EXPECT_EQ(message(R"({"type":"a"})"), "no \"t\" number");
+  EXPECT_EQ(message(R"({"t":1,"type":3})"), "no \"type\" string");
+  EXPECT_EQ(message(R"({"t":1,"type":"a","time":5})"), "\"time\" is not a string");
+  EXPECT_EQ(message(R"({"t":1,"type":"a","service":["x"]})"), "\"service\" is not a string");
+  EXPECT_EQ(message(R"({"t":1,"type":"a"})"), "accepted");  // time, service and data are optional
 }
 
 }  // namespace

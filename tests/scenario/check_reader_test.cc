@@ -130,30 +130,182 @@ TEST(ScenarioCheckTest, names_must_be_unique) {
             "test.yaml:7:5: duplicate check name 'up' (first used at line 6)");
 }
 
-TEST(ScenarioCheckTest, later_check_kinds_are_not_supported_yet) {
-  EXPECT_EQ(load_errors(k_head + "  - delivery: {lost: 0, duplicated: 0}\n"
-                                 "  - health: {service: worker, state: unhealthy, within: 25s}\n"
-                                 "  - restarts: {service: worker, min: 1}\n  - queue: {name: celery, max: 0}\n"),
+// Orchestration checks (health, restarts, exit) start on line 7.
+const std::string k_orchestration_head =
+    "name: t\nservices:\n  broker: {image: rabbitmq}\n"
+    "  worker: {image: celery, broker: broker, replicas: 2, healthcheck: {test: x}, restart: always}\n"
+    "  beat: {image: celery, broker: broker, healthcheck: {disable: true}}\nchecks:\n";
+
+std::vector<Check> load_orchestration_checks(const std::string& checks) {
+  return load_ok(k_orchestration_head + checks).checks;
+}
+
+TEST(ScenarioCheckTest, health_state_within) {
+  const auto checks = load_orchestration_checks(
+      "  - health: {service: worker, state: unhealthy, within: 25s}\n"
+      "  - health: {service: worker, state: starting, within: 1m30s}\n");
+  ASSERT_EQ(checks.size(), 2u);
+  EXPECT_EQ(checks[0].name, "health worker unhealthy within 25s");
+  EXPECT_EQ(checks[0].location.line, 7);
+  const auto& health = std::get<HealthCheckSpec>(checks[0].body);
+  EXPECT_EQ(health.service, "worker");
+  EXPECT_EQ(health.state, "unhealthy");
+  EXPECT_EQ(health.within, 25s);
+  EXPECT_EQ(health.never, "");
+  EXPECT_EQ(health.always, "");
+  EXPECT_EQ(checks[1].name, "health worker starting within 1m30s");
+}
+
+TEST(ScenarioCheckTest, health_never_and_always) {
+  const auto checks = load_orchestration_checks(
+      "  - health: {service: worker, never: unhealthy}\n  - health: {service: worker, always: healthy}\n");
+  ASSERT_EQ(checks.size(), 2u);
+  EXPECT_EQ(checks[0].name, "health worker never unhealthy");
+  const auto& never = std::get<HealthCheckSpec>(checks[0].body);
+  EXPECT_EQ(never.never, "unhealthy");
+  EXPECT_EQ(never.state, "");
+  EXPECT_FALSE(never.within.has_value());
+  EXPECT_EQ(checks[1].name, "health worker always healthy");
+  EXPECT_EQ(std::get<HealthCheckSpec>(checks[1].body).always, "healthy");
+}
+
+TEST(ScenarioCheckTest, health_needs_a_healthcheck) {
+  EXPECT_EQ(load_errors(k_orchestration_head + "  - health: {service: broker, never: unhealthy}\n"
+                                               "  - health: {service: beat, never: unhealthy}\n"),
             (std::vector<std::string>{
-                "test.yaml:6:5: check kind 'delivery' is not supported yet (supported: log, exec)",
-                "test.yaml:7:5: check kind 'health' is not supported yet (supported: log, exec)",
-                "test.yaml:8:5: check kind 'restarts' is not supported yet (supported: log, exec)",
-                "test.yaml:9:5: check kind 'queue' is not supported yet (supported: log, exec)",
+                "test.yaml:7:23: health check on service 'broker', but it has no healthcheck",
+                "test.yaml:8:23: health check on service 'beat', but it has no healthcheck",
+            }));
+}
+
+TEST(ScenarioCheckTest, health_needs_exactly_one_form) {
+  EXPECT_EQ(load_errors(k_orchestration_head + "  - health: {service: worker}\n"
+                                               "  - health: {service: worker, never: unhealthy, always: healthy}\n"
+                                               "  - health: {service: worker, state: unhealthy}\n"
+                                               "  - health: {service: worker, never: unhealthy, within: 5s}\n"),
+            (std::vector<std::string>{
+                "test.yaml:7:13: health check needs 'state' (with 'within'), 'never' or 'always'",
+                "test.yaml:8:49: health check has both 'never' and 'always' (expected exactly one of: state, never, "
+                "always)",
+                "test.yaml:9:31: health check has 'state' without 'within' (e.g. within: 30s)",
+                "test.yaml:10:49: health check has 'within' without 'state'",
+            }));
+}
+
+TEST(ScenarioCheckTest, health_values) {
+  EXPECT_EQ(load_errors(k_orchestration_head + "  - health: {service: worker, state: sick, within: 0s}\n"
+                                               "  - health: {service: workr, always: [healthy]}\n"
+                                               "  - health: {stat: unhealthy}\n  - health: worker\n"),
+            (std::vector<std::string>{
+                "test.yaml:7:38: invalid value 'sick' for 'state' (expected one of: healthy, unhealthy, starting)",
+                "test.yaml:7:52: 'within' must be a positive duration, got '0s'",
+                "test.yaml:8:23: health check refers to undefined service 'workr' (did you mean 'worker'?)",
+                "test.yaml:8:38: 'always' must be a string (one of: healthy, unhealthy, starting), got a list",
+                "test.yaml:9:13: missing required key 'service' in health check",
+                "test.yaml:9:13: health check needs 'state' (with 'within'), 'never' or 'always'",
+                "test.yaml:9:14: unknown key 'stat' in health check (did you mean 'state'?)",
+                "test.yaml:10:13: 'health' must be a map with 'service' and one of 'state' (with 'within'), 'never' "
+                "or 'always', got 'worker'",
+            }));
+}
+
+TEST(ScenarioCheckTest, restarts) {
+  const auto checks = load_orchestration_checks(
+      "  - restarts: {service: worker, min: 1}\n  - restarts: {service: broker, max: 0}\n"
+      "  - restarts: {service: worker, min: 1, max: 3}\n  - restarts: {service: worker, min: 2, max: 2}\n");
+  ASSERT_EQ(checks.size(), 4u);
+  EXPECT_EQ(checks[0].name, "restarts worker >= 1");
+  const auto& min = std::get<RestartsCheck>(checks[0].body);
+  EXPECT_EQ(min.service, "worker");
+  EXPECT_EQ(min.min, 1);
+  EXPECT_FALSE(min.max.has_value());
+  EXPECT_EQ(checks[1].name, "restarts broker <= 0");
+  const auto& max = std::get<RestartsCheck>(checks[1].body);
+  EXPECT_FALSE(max.min.has_value());
+  EXPECT_EQ(max.max, 0);
+  EXPECT_EQ(checks[2].name, "restarts worker 1..3");
+  EXPECT_EQ(std::get<RestartsCheck>(checks[2].body).min, 1);
+  EXPECT_EQ(std::get<RestartsCheck>(checks[2].body).max, 3);
+  EXPECT_EQ(checks[3].name, "restarts worker 2..2");
+}
+
+TEST(ScenarioCheckTest, restarts_problems) {
+  EXPECT_EQ(load_errors(k_orchestration_head + "  - restarts: {service: worker}\n"
+                                               "  - restarts: {service: worker, min: 3, max: 1}\n"
+                                               "  - restarts: {min: -1, max: x, maximum: 2}\n"
+                                               "  - restarts: worker\n"),
+            (std::vector<std::string>{
+                "test.yaml:7:15: restarts check needs 'min' or 'max' (or both)",
+                "test.yaml:8:46: restarts check 'max' 1 is less than 'min' 3",
+                "test.yaml:9:15: missing required key 'service' in restarts check",
+                "test.yaml:9:21: 'min' must be an integer >= 0, got '-1'",
+                "test.yaml:9:30: 'max' must be an integer >= 0, got 'x'",
+                "test.yaml:9:33: unknown key 'maximum' in restarts check (did you mean 'max'?)",
+                "test.yaml:10:15: 'restarts' must be a map with 'service' and 'min' or 'max' (or both), got 'worker'",
+            }));
+}
+
+TEST(ScenarioCheckTest, exit) {
+  const auto checks = load_orchestration_checks(
+      "  - exit: {service: worker}\n  - exit: {service: worker, code: 1}\n"
+      "  - exit: {service: worker, log: 'Traceback'}\n"
+      "  - exit: {service: broker, code: 0, log: 'a very long log line that goes on and on and on'}\n");
+  ASSERT_EQ(checks.size(), 4u);
+  EXPECT_EQ(checks[0].name, "exit worker");
+  const auto& plain = std::get<ExitCheck>(checks[0].body);
+  EXPECT_EQ(plain.service, "worker");
+  EXPECT_FALSE(plain.code.has_value());
+  EXPECT_FALSE(plain.log.has_value());
+  EXPECT_EQ(checks[1].name, "exit worker code 1");
+  EXPECT_EQ(std::get<ExitCheck>(checks[1].body).code, 1);
+  EXPECT_EQ(checks[2].name, "exit worker log 'Traceback'");
+  EXPECT_EQ(std::get<ExitCheck>(checks[2].body).log, "Traceback");
+  EXPECT_EQ(checks[3].name, "exit broker code 0 log 'a very long log line that goes on and on...'");
+  EXPECT_EQ(std::get<ExitCheck>(checks[3].body).code, 0);
+}
+
+TEST(ScenarioCheckTest, exit_problems) {
+  EXPECT_EQ(load_errors(k_orchestration_head + "  - exit: {service: wrker, code: 256, log: ''}\n"
+                                               "  - exit: {code: 1, signal: 9}\n  - exit: worker\n"),
+            (std::vector<std::string>{
+                "test.yaml:7:21: exit check refers to undefined service 'wrker' (did you mean 'worker'?)",
+                "test.yaml:7:34: 'code' must be an integer from 0 to 255, got '256'",
+                "test.yaml:7:44: 'log' must not be empty",
+                "test.yaml:8:11: missing required key 'service' in exit check",
+                "test.yaml:8:21: unknown key 'signal' in exit check (expected one of: service, code, log)",
+                "test.yaml:9:11: 'exit' must be a map with 'service' and optionally 'code' and 'log', got 'worker'",
+            }));
+}
+
+TEST(ScenarioCheckTest, generated_names_of_orchestration_checks_are_unique) {
+  EXPECT_EQ(load_error(k_orchestration_head + "  - restarts: {service: worker, min: 1}\n"
+                                              "  - restarts: {min: 1, service: worker}\n"),
+            "test.yaml:8:5: duplicate check name 'restarts worker >= 1' (first used at line 7)");
+}
+
+TEST(ScenarioCheckTest, later_check_kinds_are_not_supported_yet) {
+  EXPECT_EQ(load_errors(k_head + "  - delivery: {lost: 0, duplicated: 0}\n  - queue: {name: celery, max: 0}\n"),
+            (std::vector<std::string>{
+                "test.yaml:6:5: check kind 'delivery' is not supported yet (supported: log, exec, health, restarts, "
+                "exit)",
+                "test.yaml:7:5: check kind 'queue' is not supported yet (supported: log, exec, health, restarts, exit)",
             }));
 }
 
 TEST(ScenarioCheckTest, check_needs_exactly_one_kind) {
   EXPECT_EQ(load_error(k_head + "  - {name: nothing}\n"),
-            "test.yaml:6:5: check has no kind (expected one of: log, exec)");
+            "test.yaml:6:5: check has no kind (expected one of: log, exec, health, restarts, exit)");
   EXPECT_EQ(load_error(k_head + "  - {log: {service: broker, contains: a}, exec: b}\n"),
-            "test.yaml:6:43: check has more than one kind: 'log', 'exec' (expected exactly one of: log, exec)");
+            "test.yaml:6:43: check has more than one kind: 'log', 'exec' (expected exactly one of: log, exec, "
+            "health, restarts, exit)");
   EXPECT_EQ(load_error(k_head + "  - {lgo: {service: broker, contains: a}}\n"),
             "test.yaml:6:6: unknown key 'lgo' in check (did you mean 'log'?)");
 }
 
 TEST(ScenarioCheckTest, check_must_be_a_map) {
   EXPECT_EQ(load_error(k_head + "  - delivery\n"),
-            "test.yaml:6:5: a check must be a map with one kind (log or exec), got 'delivery'");
+            "test.yaml:6:5: a check must be a map with one kind (log, exec, health, restarts or exit), got "
+            "'delivery'");
   EXPECT_EQ(load_error(k_head + "  log: {}\n"), "test.yaml:6:3: 'checks' must be a list of checks, got a map");
 }
 

@@ -55,7 +55,7 @@ steps:
   - name: settle
     at: 8s
     for: 30s
-    wait: 5s
+    fault: {pause: worker.2}
   - exec: {command: "rabbitmqctl list_queues", service: broker, timeout: 5s, expect_exit: 0}
 checks:
   - log: {service: broker, contains: "channel exception", regex: false}
@@ -125,7 +125,8 @@ checks:
   EXPECT_EQ(s.steps[1].name, "settle");
   EXPECT_EQ(s.steps[1].at, 8s);
   EXPECT_EQ(s.steps[1].for_, 30s);
-  EXPECT_EQ(std::get<WaitStep>(s.steps[1].body).duration, 5s);
+  EXPECT_EQ(std::get<FaultStep>(s.steps[1].body).kind, "pause");
+  EXPECT_EQ(std::get<FaultStep>(s.steps[1].body).service, "worker.2");
   const auto& exec = std::get<ExecStep>(s.steps[2].body);
   EXPECT_EQ(exec.command, "rabbitmqctl list_queues");
   EXPECT_EQ(exec.service, "broker");
@@ -356,7 +357,7 @@ services:
   mystery: {image: nginx}
 steps:
   - wiat: 5s
-  - fault: {kill: worker}
+  - fault: {kill: wrker}
 checks:
   - log: {service: broker}
   - delivery: {lost: 0}
@@ -371,9 +372,10 @@ checks:
                 "test.yaml:6:3: service 'mystery' needs 'kind' (one of: rabbitmq, redis, postgres, celery-worker) "
                 "or an image whose name implies it",
                 "test.yaml:8:5: unknown key 'wiat' in step (did you mean 'wait'?)",
-                "test.yaml:9:5: step kind 'fault' is not supported yet (supported: wait, exec)",
+                "test.yaml:9:19: kill fault refers to undefined service 'wrker' (did you mean 'worker'?)",
                 "test.yaml:11:10: log check needs 'contains' or 'not_contains'",
-                "test.yaml:12:5: check kind 'delivery' is not supported yet (supported: log, exec)",
+                "test.yaml:12:5: check kind 'delivery' is not supported yet (supported: log, exec, health, restarts, "
+                "exit)",
             }));
 }
 

@@ -73,7 +73,7 @@ TEST(ScenarioServiceTest, unknown_service_key) {
   EXPECT_EQ(load_error(k_head + "  broker: {image: rabbitmq, ports: [5672]}\n"),
             "test.yaml:3:29: unknown key 'ports' in service 'broker' (expected one of: image, kind, replicas, role, "
             "broker, backend, broker_url, backend_url, command, app, python, concurrency, config, environment, "
-            "healthcheck, restart, restart_on_unhealthy, database)");
+            "healthcheck, restart, restart_on_unhealthy, backoff, backoff_scale, database)");
 }
 
 TEST(ScenarioServiceTest, replicas_must_be_an_integer_at_least_one) {
@@ -266,7 +266,54 @@ TEST(ScenarioServiceTest, restart_policy) {
 TEST(ScenarioServiceTest, restart_on_unhealthy_must_be_a_bool) {
   EXPECT_EQ(load_error(k_head + "  a: {image: redis, restart_on_unhealthy: maybe}\n"),
             "test.yaml:3:43: 'restart_on_unhealthy' must be true or false, got 'maybe'");
-  EXPECT_TRUE(load_ok(k_head + "  a: {image: redis, restart_on_unhealthy: yes}\n").services[0].restart_on_unhealthy);
+  EXPECT_TRUE(load_ok(k_head + "  a: {image: redis, restart_on_unhealthy: yes, healthcheck: {test: x}}\n")
+                  .services[0]
+                  .restart_on_unhealthy);
+}
+
+TEST(ScenarioServiceTest, restart_on_unhealthy_needs_a_healthcheck) {
+  EXPECT_EQ(load_error(k_head + "  worker: {image: celery, broker_url: x, restart_on_unhealthy: true}\n"),
+            "test.yaml:3:64: 'restart_on_unhealthy' needs a healthcheck on service 'worker'");
+  EXPECT_EQ(load_error(k_head + "  a: {image: redis, restart_on_unhealthy: on, healthcheck: {disable: true}}\n"),
+            "test.yaml:3:43: 'restart_on_unhealthy' needs a healthcheck on service 'a'");
+  EXPECT_EQ(load_error(k_head + "  a: {image: redis, restart_on_unhealthy: on, healthcheck: {test: [NONE]}}\n"),
+            "test.yaml:3:43: 'restart_on_unhealthy' needs a healthcheck on service 'a'");
+  EXPECT_FALSE(load_ok(k_head + "  a: {image: redis, restart_on_unhealthy: false}\n").services[0].restart_on_unhealthy);
+}
+
+TEST(ScenarioServiceTest, an_invalid_healthcheck_is_not_also_reported_missing) {
+  EXPECT_EQ(load_error(k_head + "  a: {image: redis, restart_on_unhealthy: true, healthcheck: {test: x, retries: 0}}\n"),
+            "test.yaml:3:81: 'retries' must be an integer >= 1, got '0'");
+}
+
+TEST(ScenarioServiceTest, backoff) {
+  const Scenario s = load_ok(k_head +
+                             "  a: {image: redis}\n  b: {image: redis, backoff: kubernetes, backoff_scale: 0.1}\n"
+                             "  c: {image: redis, backoff: docker, backoff_scale: 1}\n  d: {image: redis, backoff_scale: .5}\n");
+  EXPECT_EQ(s.services[0].backoff, "docker");
+  EXPECT_EQ(s.services[0].backoff_scale, 1.0);
+  EXPECT_EQ(s.services[1].backoff, "kubernetes");
+  EXPECT_EQ(s.services[1].backoff_scale, 0.1);
+  EXPECT_EQ(s.services[2].backoff, "docker");
+  EXPECT_EQ(s.services[2].backoff_scale, 1.0);
+  EXPECT_EQ(s.services[3].backoff_scale, 0.5);
+}
+
+TEST(ScenarioServiceTest, backoff_values) {
+  EXPECT_EQ(load_errors(k_head + "  a: {image: redis, backoff: swarm, backoff_scale: 0}\n"
+                                 "  b: {image: redis, backoff_scale: 1.5}\n  c: {image: redis, backoff_scale: fast}\n"
+                                 "  d: {image: redis, backoff_scale: -0.5}\n  e: {image: redis, backoff_scale: [1]}\n"),
+            (std::vector<std::string>{
+                "test.yaml:3:30: invalid value 'swarm' for 'backoff' (expected one of: docker, kubernetes)",
+                "test.yaml:3:52: 'backoff_scale' must be a number greater than 0 and at most 1 (e.g. 0.1), got '0'",
+                "test.yaml:4:36: 'backoff_scale' must be a number greater than 0 and at most 1 (e.g. 0.1), got '1.5'",
+                "test.yaml:5:36: 'backoff_scale' must be a number greater than 0 and at most 1 (e.g. 0.1), got "
+                "'fast'",
+                "test.yaml:6:36: 'backoff_scale' must be a number greater than 0 and at most 1 (e.g. 0.1), got "
+                "'-0.5'",
+                "test.yaml:7:36: 'backoff_scale' must be a number greater than 0 and at most 1 (e.g. 0.1), got a "
+                "list",
+            }));
 }
 
 TEST(ScenarioServiceTest, empty_strings_are_rejected) {

@@ -128,7 +128,7 @@ TEST(ScenarioStepTest, exec_problems_are_all_reported) {
 
 TEST(ScenarioStepTest, step_must_be_a_map) {
   EXPECT_EQ(load_error(k_head + "  - wait\n"),
-            "test.yaml:7:5: a step must be a map with one action (wait or exec), got 'wait'");
+            "test.yaml:7:5: a step must be a map with one action (wait, exec or fault), got 'wait'");
 }
 
 TEST(ScenarioStepTest, steps_must_be_a_list) {
@@ -137,19 +137,18 @@ TEST(ScenarioStepTest, steps_must_be_a_list) {
 
 TEST(ScenarioStepTest, step_needs_an_action) {
   EXPECT_EQ(load_error(k_head + "  - {name: idle, at: 1s}\n"),
-            "test.yaml:7:5: step has no action (expected one of: wait, exec)");
+            "test.yaml:7:5: step has no action (expected one of: wait, exec, fault)");
 }
 
 TEST(ScenarioStepTest, step_has_one_action) {
   EXPECT_EQ(load_error(k_head + "  - wait: 1s\n    exec: x\n"),
-            "test.yaml:8:5: step has more than one action: 'wait', 'exec' (expected exactly one of: wait, exec)");
+            "test.yaml:8:5: step has more than one action: 'wait', 'exec' (expected exactly one of: wait, exec, "
+            "fault)");
 }
 
 TEST(ScenarioStepTest, later_step_kinds_are_not_supported_yet) {
-  EXPECT_EQ(load_error(k_head + "  - at: 8s\n    fault: {kill: {service: worker}}\n    for: 30s\n"),
-            "test.yaml:8:5: step kind 'fault' is not supported yet (supported: wait, exec)");
   EXPECT_EQ(load_error(k_head + "  - load: {task: probe.record, count: 300}\n"),
-            "test.yaml:7:5: step kind 'load' is not supported yet (supported: wait, exec)");
+            "test.yaml:7:5: step kind 'load' is not supported yet (supported: wait, exec, fault)");
 }
 
 TEST(ScenarioStepTest, misspelt_action_is_reported_once) {
@@ -157,11 +156,12 @@ TEST(ScenarioStepTest, misspelt_action_is_reported_once) {
   EXPECT_EQ(load_error(k_head + "  - {name: a, exce: x}\n"),
             "test.yaml:7:15: unknown key 'exce' in step (did you mean 'exec'?)");
   EXPECT_EQ(load_error(k_head + "  - {wait: 1s, sleep: 1s}\n"),
-            "test.yaml:7:16: unknown key 'sleep' in step (expected one of: wait, exec, at, for, name)");
+            "test.yaml:7:16: unknown key 'sleep' in step (expected one of: wait, exec, fault, at, for, name)");
 }
 
 TEST(ScenarioStepTest, at_for_and_name) {
-  const auto steps = load_steps("  - {at: 0s, wait: 1s}\n  - {at: 10s, for: 5s, name: later, exec: 'true'}\n");
+  const auto steps =
+      load_steps("  - {at: 0s, wait: 1s}\n  - {at: 10s, for: 5s, name: later, fault: {pause: worker}}\n");
   ASSERT_EQ(steps.size(), 2u);
   EXPECT_EQ(steps[0].at, 0s);
   EXPECT_FALSE(steps[0].for_.has_value());
@@ -169,6 +169,14 @@ TEST(ScenarioStepTest, at_for_and_name) {
   EXPECT_EQ(steps[1].at, 10s);
   EXPECT_EQ(steps[1].for_, 5s);
   EXPECT_EQ(steps[1].name, "later");
+}
+
+TEST(ScenarioStepTest, for_applies_only_to_fault_steps) {
+  EXPECT_EQ(load_errors(k_head + "  - {for: 5s, wait: 1s}\n  - {exec: x, for: 5s}\n"),
+            (std::vector<std::string>{
+                "test.yaml:7:6: 'for' applies only to fault steps",
+                "test.yaml:8:15: 'for' applies only to fault steps",
+            }));
 }
 
 TEST(ScenarioStepTest, at_must_not_go_back_in_time) {
@@ -182,7 +190,7 @@ TEST(ScenarioStepTest, at_must_be_before_the_timeout) {
 }
 
 TEST(ScenarioStepTest, at_for_and_name_values) {
-  EXPECT_EQ(load_errors(k_head + "  - at: -1s\n    for: 0s\n    name: [a]\n    wait: 1s\n"),
+  EXPECT_EQ(load_errors(k_head + "  - at: -1s\n    for: 0s\n    name: [a]\n    fault: {pause: worker}\n"),
             (std::vector<std::string>{
                 "test.yaml:7:9: invalid duration '-1s' for 'at' (expected e.g. 500ms, 10s, 1m30s)",
                 "test.yaml:8:10: 'for' must be a positive duration, got '0s'",

@@ -35,6 +35,10 @@ void LocalService::set_version(std::string version) {
 
 util::Status LocalService::spawn(process::SpawnOptions options) {
   options.log_file = m_log_path;
+  // A restarted service appends to the same log: readiness markers are looked for after this offset only.
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(m_log_path, ec);
+  m_log_offset = ec ? 0 : size;
   auto child = process::ChildProcess::spawn(options);
   if (!child) return child.error();
   m_child = std::move(child.value());
@@ -51,6 +55,7 @@ std::string LocalService::failure_detail(const std::string& what) const {
 
 std::string LocalService::read_log() const {
   std::ifstream in(m_log_path, std::ios::binary);
+  in.seekg(static_cast<std::streamoff>(m_log_offset));
   std::ostringstream out;
   out << in.rdbuf();
   return out.str();

@@ -29,7 +29,7 @@ protected:
   // "exited with exit code 1" plus the last lines of the log, for a service that died or never became ready.
   std::string failure_detail(const std::string& what) const;
   void set_version(std::string version);
-  // Reads the log file (for readiness markers and versions); empty when unreadable.
+  // Reads the log written since the last spawn (for readiness markers and versions); empty when unreadable.
   std::string read_log() const;
 
   std::unique_ptr<process::ChildProcess> m_child;
@@ -38,6 +38,7 @@ private:
   std::string m_name;
   std::string m_scenario_service;
   std::filesystem::path m_log_path;
+  std::uintmax_t m_log_offset = 0;
   mutable std::mutex m_version_mutex;
   std::string m_version;
 };

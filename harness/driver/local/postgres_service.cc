@@ -106,6 +106,13 @@ util::Status PostgresService::start() {
   fs::permissions(m_dir, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
                              fs::perms::others_read | fs::perms::others_exec, ec);
   const fs::path data = m_dir / "data";
+  if (fs::exists(data / "PG_VERSION")) {
+    // A restart: boot on the same data (the role and database are still there).
+    process::SpawnOptions options;
+    options.argv = postgres_argv(data);
+    options.working_directory = m_dir;
+    return spawn(as_postgres(std::move(options)));
+  }
   fs::copy(*templ, data, fs::copy_options::recursive, ec);
   if (ec) return util::Status::infrastructure("cannot copy the PostgreSQL template: " + ec.message());
   if (auto st = write_file(data / "pg_hba.conf",
@@ -118,11 +125,15 @@ util::Status PostgresService::start() {
   fs::permissions(data, fs::perms::owner_all, ec);
 
   process::SpawnOptions options;
-  options.argv = {(m_bin / "postgres").string(), "-D", data.string(), "-p", std::to_string(m_port),
-                  "-k", (m_dir / "socket").string(), "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off",
-                  "-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "logging_collector=off"};
+  options.argv = postgres_argv(data);
   options.working_directory = m_dir;
   return spawn(as_postgres(std::move(options)));
+}
+
+std::vector<std::string> PostgresService::postgres_argv(const std::filesystem::path& data) const {
+  return {(m_bin / "postgres").string(), "-D", data.string(), "-p", std::to_string(m_port),
+          "-k", (m_dir / "socket").string(), "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off",
+          "-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "logging_collector=off"};
 }
 
 std::string PostgresService::admin_conninfo(const std::string& dbname) const {

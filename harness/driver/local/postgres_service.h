@@ -27,6 +27,7 @@ private:
   PostgresService(std::string name, std::filesystem::path log, std::filesystem::path dir, std::filesystem::path bin)
       : LocalService(name, name, std::move(log)), m_dir(std::move(dir)), m_bin(std::move(bin)) {}
   util::Status bootstrap();
+  std::vector<std::string> postgres_argv(const std::filesystem::path& data) const;
 
   std::filesystem::path m_dir;
   std::filesystem::path m_cache_dir;

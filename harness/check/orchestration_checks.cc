@@ -1,0 +1,191 @@
+#include "harness/check/orchestration_checks.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "harness/check/log_check.h"
+#include "harness/scenario/duration.h"
+
+namespace harness::check {
+
+namespace {
+std::string seconds(double t) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1fs", t);
+  return buf;
+}
+
+double reference_time(const std::vector<run::Event>& history) {
+  for (const auto& e : history) {
+    if (e.type == "stack.ready") return e.t;
+  }
+  return 0.0;
+}
+
+// The last probe outputs of the service: evidence for a health verdict.
+std::string last_probes(const std::vector<run::Event>& history, const std::string& service, size_t count = 5) {
+  std::vector<const run::Event*> probes;
+  for (const auto& e : history) {
+    if (e.type == "health.probe" && instance_of(e.service, service)) probes.push_back(&e);
+  }
+  std::ostringstream out;
+  const size_t from = probes.size() > count ? probes.size() - count : 0;
+  for (size_t i = from; i < probes.size(); ++i) {
+    const auto& d = probes[i]->data;
+    out << "probe at " << seconds(probes[i]->t) << " on " << probes[i]->service << ": "
+        << (d.value("timed_out", false) ? std::string("timed out") : "exit " + std::to_string(d.value("exit_code", -1)))
+        << " -> " << d.value("state", std::string{}) << "\n";
+    const std::string output = d.value("output", std::string{});
+    if (!output.empty()) out << "  " << output.substr(0, 300) << (output.back() == '\n' ? "" : "\n");
+  }
+  return probes.empty() ? "no health probe ran for '" + service + "'\n" : out.str();
+}
+
+Verdict make(const std::string& name, const std::string& classname) {
+  Verdict v;
+  v.name = name;
+  v.classname = classname;
+  return v;
+}
+
+bool contains_text(const std::filesystem::path& file, const std::string& text) {
+  std::ifstream in(file, std::ios::binary);
+  std::string all((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return all.find(text) != std::string::npos;
+}
+}  // namespace
+
+bool instance_of(const std::string& instance, const std::string& service) {
+  if (instance == service) return true;
+  if (instance.size() <= service.size() + 1 || instance.compare(0, service.size() + 1, service + ".") != 0) return false;
+  return std::all_of(instance.begin() + static_cast<long>(service.size()) + 1, instance.end(), ::isdigit);
+}
+
+Verdict judge_health(const scenario::HealthCheckSpec& spec, const std::string& name, const std::string& classname,
+                     const std::vector<run::Event>& history) {
+  Verdict v = make(name, classname);
+  const double t0 = reference_time(history);
+  std::vector<const run::Event*> states;
+  for (const auto& e : history) {
+    if (e.type == "health.state" && instance_of(e.service, spec.service)) states.push_back(&e);
+  }
+  std::string seen;
+  for (const auto* e : states) {
+    seen += (seen.empty() ? "" : ", ") + e->service + " " + e->data.value("state", std::string{}) + " at " +
+            seconds(e->t - t0);
+  }
+  if (seen.empty()) seen = "no health state change";
+  v.details = "states seen (after the stack was ready): " + seen + "\n" + last_probes(history, spec.service);
+
+  if (spec.within) {
+    const double limit = std::chrono::duration<double>(*spec.within).count();
+    for (const auto* e : states) {
+      if (e->data.value("state", std::string{}) == spec.state && e->t - t0 <= limit) {
+        v.outcome = Outcome::k_passed;
+        v.message = e->service + " became " + spec.state + " " + seconds(e->t - t0) + " after the stack was ready";
+        return v;
+      }
+    }
+    v.outcome = Outcome::k_failed;
+    v.message = "expected '" + spec.service + "' to become " + spec.state + " within " +
+                scenario::format_duration(*spec.within) + "; it did not (" + seen + ")";
+    return v;
+  }
+  if (!spec.never.empty()) {
+    for (const auto* e : states) {
+      if (e->data.value("state", std::string{}) == spec.never) {
+        v.outcome = Outcome::k_failed;
+        v.message = "expected '" + spec.service + "' never to be " + spec.never + "; " + e->service + " was at " +
+                    seconds(e->t - t0);
+        return v;
+      }
+    }
+    v.outcome = Outcome::k_passed;
+    v.message = "'" + spec.service + "' was never " + spec.never + " (" + seen + ")";
+    return v;
+  }
+  // always: once an instance reached the state, it never left it.
+  std::map<std::string, bool> reached;
+  for (const auto* e : states) {
+    const std::string state = e->data.value("state", std::string{});
+    if (state == spec.always) {
+      reached[e->service] = true;
+    } else if (reached.count(e->service)) {
+      v.outcome = Outcome::k_failed;
+      v.message = "expected '" + spec.service + "' to stay " + spec.always + "; " + e->service + " became " + state +
+                  " at " + seconds(e->t - t0);
+      return v;
+    }
+  }
+  if (reached.empty()) {
+    v.outcome = Outcome::k_failed;
+    v.message = "expected '" + spec.service + "' to be " + spec.always + " throughout; it never was (" + seen + ")";
+    return v;
+  }
+  v.outcome = Outcome::k_passed;
+  v.message = "'" + spec.service + "' stayed " + spec.always + " (" + seen + ")";
+  return v;
+}
+
+Verdict judge_restarts(const scenario::RestartsCheck& spec, const std::string& name, const std::string& classname,
+                       const std::vector<run::Event>& history) {
+  Verdict v = make(name, classname);
+  int count = 0;
+  for (const auto& e : history) {
+    if (e.type == "service.restarted" && instance_of(e.service, spec.service)) {
+      ++count;
+      v.details += e.service + " restarted at " + seconds(e.t) + ": " + e.data.value("reason", std::string{}) + "\n";
+    }
+  }
+  const bool ok = (!spec.min || count >= *spec.min) && (!spec.max || count <= *spec.max);
+  std::string expected;
+  if (spec.min && spec.max) {
+    expected = "between " + std::to_string(*spec.min) + " and " + std::to_string(*spec.max);
+  } else if (spec.min) {
+    expected = "at least " + std::to_string(*spec.min);
+  } else {
+    expected = "at most " + std::to_string(spec.max.value_or(0));
+  }
+  v.outcome = ok ? Outcome::k_passed : Outcome::k_failed;
+  v.message = (ok ? "" : "expected " + expected + " restart(s) of '" + spec.service + "'; ") +
+              std::to_string(count) + " restart(s)" + (ok ? " (expected " + expected + ")" : "");
+  return v;
+}
+
+Verdict judge_exit(const scenario::ExitCheck& spec, const std::string& name, const std::string& classname,
+                   const std::vector<run::Event>& history, const std::filesystem::path& logs_dir) {
+  Verdict v = make(name, classname);
+  std::vector<const run::Event*> exits;
+  for (const auto& e : history) {
+    if (e.type == "service.exited" && instance_of(e.service, spec.service)) exits.push_back(&e);
+  }
+  bool log_ok = true;
+  if (spec.log) {
+    log_ok = false;
+    for (const auto& file : service_logs(logs_dir, spec.service)) log_ok |= contains_text(file, *spec.log);
+  }
+  std::string seen;
+  for (const auto* e : exits) {
+    seen += (seen.empty() ? "" : ", ") + e->service + " " + e->data.value("describe", std::string{}) + " at " +
+            seconds(e->t);
+    const bool code_ok = !spec.code || (e->data.value("signal", 0) == 0 && e->data.value("code", -1) == *spec.code);
+    if (code_ok && log_ok) {
+      v.outcome = Outcome::k_passed;
+      v.message = e->service + " " + e->data.value("describe", std::string{}) + " at " + seconds(e->t) +
+                  (spec.log ? " and its log has '" + *spec.log + "'" : "");
+      return v;
+    }
+  }
+  v.outcome = Outcome::k_failed;
+  std::string expected = "expected '" + spec.service + "' to exit";
+  if (spec.code) expected += " with exit code " + std::to_string(*spec.code);
+  if (spec.log) expected += " with '" + *spec.log + "' in its log";
+  v.message = expected + "; " + (exits.empty() ? "it did not exit" : "exits seen: " + seen) +
+              (spec.log && !log_ok ? " (the log does not contain it)" : "");
+  return v;
+}
+
+}  // namespace harness::check

@@ -1,0 +1,36 @@
+#pragma once
+// Applies the faults of the catalogue to running services, and gives back their inverse. Every fault records
+// `fault.start` (with what was observed on the service, not assumed) and, when cleared, `fault.end`.
+// Faults are wrappers around the real thing (STYLE.md 5): signals to the real process group, real RabbitMQ
+// policies through the management API.
+#include <functional>
+#include <memory>
+
+#include "harness/run/history.h"
+#include "harness/run/stack.h"
+#include "harness/scenario/model.h"
+
+namespace harness::fault {
+
+// The inverse of an applied fault; safe to call more than once (only the first call acts).
+class Clearer {
+public:
+  explicit Clearer(std::function<void()> clear) : m_clear(std::move(clear)) {}
+  void operator()() {
+    if (m_clear) {
+      auto clear = std::move(m_clear);
+      m_clear = nullptr;
+      clear();
+    }
+  }
+
+private:
+  std::function<void()> m_clear;
+};
+
+// Applies `fault`. A fault that cannot be applied (unknown target, management API refused) is a Status;
+// the returned Clearer is empty-acting for faults without an inverse (kill).
+util::Expected<std::shared_ptr<Clearer>> apply_fault(const scenario::FaultStep& fault, const run::Stack& stack,
+                                                     run::History& history);
+
+}  // namespace harness::fault

@@ -1,0 +1,38 @@
+#include "harness/report/scenario_report.h"
+
+namespace harness::report {
+
+Counts& Counts::operator+=(const Counts& other) {
+  tests += other.tests;
+  failures += other.failures;
+  errors += other.errors;
+  skipped += other.skipped;
+  return *this;
+}
+
+Counts count(const ScenarioReport& scenario) {
+  using check::Outcome;
+  Counts c;
+  for (const auto& v : scenario.verdicts) {
+    ++c.tests;
+    c.failures += v.outcome == Outcome::k_failed;
+    c.errors += v.outcome == Outcome::k_error;
+    c.skipped += v.outcome == Outcome::k_skipped;
+  }
+  if (!scenario.error.empty()) {
+    ++c.tests;
+    ++c.errors;
+  }
+  return c;
+}
+
+bool passed(const ScenarioReport& scenario) {
+  const Counts c = count(scenario);
+  return c.failures == 0 && c.errors == 0;
+}
+
+std::string classname_of(const ScenarioReport& scenario, const check::Verdict& verdict) {
+  return verdict.classname.empty() ? scenario.name + ".check" : verdict.classname;
+}
+
+}  // namespace harness::report

@@ -1,0 +1,51 @@
+#pragma once
+// What the runner knows about one scenario once it is over: the input of every report (junit.xml,
+// summary.json). Plain data; the writers decide how to show it.
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "harness/check/verdict.h"
+
+namespace harness::report {
+
+struct ServiceLog {
+  std::string service;            // "broker", "worker.1"
+  std::filesystem::path path;     // where the whole log is
+  std::string tail;               // its last lines (util::tail_file), as stored: may be any bytes
+};
+
+struct ScenarioReport {
+  std::string name, file, description, run_id, hostname;
+  std::string expectation = "pass";  // or "fail"
+  std::chrono::system_clock::time_point started{};
+  std::chrono::milliseconds duration{0};
+  std::uint64_t seed = 0;
+  std::vector<std::pair<std::string, std::string>> properties;  // {"version.rabbitmq","3.10.8"}, {"driver","local"}
+  std::vector<check::Verdict> verdicts;
+  std::vector<ServiceLog> logs;
+  // Infrastructure error of the whole scenario, if any. Reported as a testcase of its own ("scenario setup"),
+  // beside the verdicts, which are then usually <skipped> ("not judged: ..."): otherwise a run whose services
+  // never started would show no error at all.
+  std::string error;
+};
+
+// The counts as JUnit states them: tests = verdicts + 1 for a non-empty `error`, which is also one of `errors`.
+struct Counts {
+  int tests = 0;
+  int failures = 0;
+  int errors = 0;
+  int skipped = 0;
+  Counts& operator+=(const Counts& other);
+};
+
+Counts count(const ScenarioReport& scenario);
+// No failure and no error (skipped checks do not fail a scenario).
+bool passed(const ScenarioReport& scenario);
+// The verdict's classname, or "<scenario>.check" when it has none: CI systems group by classname.
+std::string classname_of(const ScenarioReport& scenario, const check::Verdict& verdict);
+
+}  // namespace harness::report

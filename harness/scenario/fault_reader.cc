@@ -1,0 +1,304 @@
+#include "harness/scenario/fault_reader.h"
+
+#include <signal.h>
+
+#include <string>
+
+#include "harness/scenario/service_reader.h"
+
+namespace harness::scenario {
+
+namespace {
+
+// The catalogue in DESIGN.md's order; `future` holds what the loader does not read yet.
+const KindKeys k_fault_keys{"fault",
+                            "kind",
+                            {"pause", "kill", "pidbox-reply-expiry", "policy"},
+                            {},
+                            {"restart", "broker-restart", "disk-alarm", "memory-alarm", "close-connections",
+                             "redis-readonly", "redis-failover", "postgres-down", "drop-database", "latency",
+                             "partition", "reset", "bandwidth", "slow-close", "exec"},
+                            KindNaming::k_catalogue};
+const std::vector<std::string_view> k_pause_keys{"service"};
+const std::vector<std::string_view> k_kill_keys{"service", "signal"};
+const std::vector<std::string_view> k_pidbox_keys{"broker", "expires"};
+const std::vector<std::string_view> k_policy_keys{"broker", "name", "pattern", "definition", "priority", "apply_to"};
+const std::vector<std::string_view> k_apply_to{"queues", "exchanges", "all"};
+
+constexpr int k_max_signal = 64;  // Linux: SIGRTMAX
+
+struct SignalName {
+  std::string_view name;  // without "SIG"
+  int number;
+};
+// clang-format off
+const std::vector<SignalName> k_signals{
+    {"HUP", SIGHUP},   {"INT", SIGINT},     {"QUIT", SIGQUIT},     {"ILL", SIGILL},   {"TRAP", SIGTRAP},
+    {"ABRT", SIGABRT}, {"BUS", SIGBUS},     {"FPE", SIGFPE},       {"KILL", SIGKILL}, {"USR1", SIGUSR1},
+    {"SEGV", SIGSEGV}, {"USR2", SIGUSR2},   {"PIPE", SIGPIPE},     {"ALRM", SIGALRM}, {"TERM", SIGTERM},
+    {"CHLD", SIGCHLD}, {"CONT", SIGCONT},   {"STOP", SIGSTOP},     {"TSTP", SIGTSTP}, {"TTIN", SIGTTIN},
+    {"TTOU", SIGTTOU}, {"URG", SIGURG},     {"XCPU", SIGXCPU},     {"XFSZ", SIGXFSZ}, {"VTALRM", SIGVTALRM},
+    {"PROF", SIGPROF}, {"WINCH", SIGWINCH}, {"SYS", SIGSYS},
+#ifdef SIGIO
+    {"IO", SIGIO},
+#endif
+#ifdef SIGPWR
+    {"PWR", SIGPWR},
+#endif
+};
+// clang-format on
+
+std::string upper(std::string_view s) {
+  std::string out(s);
+  for (char& c : out)
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  return out;
+}
+
+const Service* find_service(const std::vector<Service>& services, std::string_view name) {
+  for (const auto& service : services)
+    if (service.name == name) return &service;
+  return nullptr;
+}
+
+std::optional<int> read_signal(YamlReader& reader, const MapEntry& entry) {
+  if (entry.value.IsScalar())
+    if (auto signal = parse_signal(entry.value.Scalar())) return signal;
+  const std::string& text = entry.value.IsScalar() ? entry.value.Scalar() : std::string();
+  const std::size_t digits = text.starts_with('-') || text.starts_with('+') ? 1 : 0;
+  const bool number = text.size() > digits && text.find_first_not_of("0123456789", digits) == std::string::npos;
+  if (!entry.value.IsScalar() || number || text.empty()) {
+    reader.error(entry.location, "'signal' must be a signal name (e.g. KILL, TERM) or a number from 1 to " +
+                                     std::to_string(k_max_signal) + ", got " + describe(entry.value));
+    return std::nullopt;
+  }
+  std::vector<std::string_view> names;
+  for (const auto& signal : k_signals) names.push_back(signal.name);
+  std::string bare = upper(text);
+  if (bare.starts_with("SIG")) bare.erase(0, 3);
+  std::string message = "unknown signal " + quote(truncate(text));
+  if (auto suggestion = closest_match(bare, names))
+    message += " (did you mean " + quote(*suggestion) + "?)";
+  else
+    message += " (expected a name such as KILL, TERM, INT or STOP, or a number from 1 to " +
+               std::to_string(k_max_signal) + ")";
+  reader.error(entry.location, std::move(message));
+  return std::nullopt;
+}
+
+// A pause or kill target: a service, or one instance of a celery-worker service ("worker.2"); not the ledger.
+bool check_target(YamlReader& reader, const std::vector<Service>& services, const std::string& name,
+                  const SourceLocation& at, const std::string& referrer) {
+  const std::size_t dot = name.rfind('.');
+  const Service* service = dot == std::string::npos ? nullptr : find_service(services, name.substr(0, dot));
+  if (service) {  // an instance; service names have no dots, so NAME.N is never a service itself
+    if (service->kind != ServiceKind::k_celery_worker) {
+      reader.error(at, referrer + " refers to instance " + quote(name) + ", but " + quote(service->name) + " is a " +
+                           to_string(service->kind) + " service (only celery-worker services have numbered instances)");
+      return false;
+    }
+    const std::string number = name.substr(dot + 1);
+    const bool valid = !number.empty() && number.size() <= 9 && number.front() != '0' &&
+                       number.find_first_not_of("0123456789") == std::string::npos &&
+                       std::stoi(number) <= service->replicas;
+    if (!valid) {
+      std::string expected = service->name + ".1";
+      if (service->replicas > 1) expected += " to " + service->name + "." + std::to_string(service->replicas);
+      reader.error(at, referrer + " refers to instance " + quote(name) + ", but service " + quote(service->name) +
+                           " has " + std::to_string(service->replicas) +
+                           (service->replicas == 1 ? " replica" : " replicas") + " (expected " + expected + ")");
+      return false;
+    }
+  } else {
+    service = resolve_service(reader, services, name, at, referrer);
+    if (!service) return false;
+  }
+  if (service->role == "ledger") {
+    reader.error(at, referrer + " targets service " + quote(service->name) +
+                         ", which has role 'ledger' (the harness's own record is never faulted)");
+    return false;
+  }
+  return true;
+}
+
+// `pause: worker`, `pause: {service: worker}`, `kill: {service: worker.1, signal: TERM}`.
+std::optional<FaultStep> read_signal_fault(YamlReader& reader, const MapEntry& entry,
+                                           const std::vector<Service>* services) {
+  FaultStep fault;
+  fault.kind = entry.key;
+  const bool kill = entry.key == "kill";
+  const std::string context = entry.key + " fault";
+  const MapEntry* target = &entry;  // the scalar shorthand names the service itself
+  std::optional<MapView> map;
+  if (entry.value.IsMap()) {
+    map.emplace(reader, entry.value);
+    map->report_unknown_keys(reader, kill ? k_kill_keys : k_pause_keys, context);
+    target = map->require(reader, "service", context);
+  } else if (!entry.value.IsScalar()) {
+    reader.error(entry.location, quote(entry.key) + " must be a service name or a map with " +
+                                     (kill ? "'service' and 'signal'" : "'service'") + ", got " +
+                                     describe(entry.value));
+    return std::nullopt;
+  }
+  bool ok = target != nullptr;
+  if (target) {
+    if (auto name = read_nonempty_string(reader, *target)) {
+      fault.service = *name;
+      if (services && !check_target(reader, *services, *name, target->location, context)) ok = false;
+    } else {
+      ok = false;
+    }
+  }
+  if (const MapEntry* e = (map && kill) ? map->find("signal") : nullptr) {
+    if (auto signal = read_signal(reader, *e))
+      fault.signal = *signal;
+    else
+      ok = false;
+  }
+  if (!ok) return std::nullopt;
+  return fault;
+}
+
+// `broker:` of the RabbitMQ faults: a rabbitmq service. Sets fault.service.
+bool read_broker(YamlReader& reader, const MapView& map, const std::vector<Service>* services,
+                 const std::string& context, FaultStep& fault) {
+  const MapEntry* e = map.require(reader, "broker", context);
+  if (!e) return false;
+  auto name = read_nonempty_string(reader, *e);
+  if (!name) return false;
+  fault.service = *name;
+  if (!services) return true;
+  const Service* broker = resolve_service(reader, *services, *name, e->location, context, "broker");
+  if (!broker) return false;
+  if (broker->kind != ServiceKind::k_rabbitmq) {
+    reader.error(e->location, "broker " + quote(*name) + " of " + context + " is a " + to_string(broker->kind) +
+                                  " service (expected rabbitmq)");
+    return false;
+  }
+  return true;
+}
+
+std::optional<FaultStep> read_pidbox_reply_expiry(YamlReader& reader, const MapEntry& entry,
+                                                  const std::vector<Service>* services) {
+  if (!entry.value.IsMap()) {
+    reader.error(entry.location,
+                 "'pidbox-reply-expiry' must be a map with 'broker' and 'expires', got " + describe(entry.value));
+    return std::nullopt;
+  }
+  const std::string context = "pidbox-reply-expiry fault";
+  MapView map(reader, entry.value);
+  map.report_unknown_keys(reader, k_pidbox_keys, context);
+  FaultStep fault;
+  fault.kind = entry.key;
+  bool ok = read_broker(reader, map, services, context, fault);
+  if (const MapEntry* e = map.require(reader, "expires", context)) {
+    if (auto expires = read_duration(reader, *e))
+      fault.expires = *expires;
+    else
+      ok = false;
+  } else {
+    ok = false;
+  }
+  if (!ok) return std::nullopt;
+  return fault;
+}
+
+std::optional<FaultStep> read_policy(YamlReader& reader, const MapEntry& entry, const std::vector<Service>* services) {
+  if (!entry.value.IsMap()) {
+    reader.error(entry.location, "'policy' must be a map with 'broker', 'name', 'pattern' and 'definition', got " +
+                                     describe(entry.value));
+    return std::nullopt;
+  }
+  const std::string context = "policy fault";
+  MapView map(reader, entry.value);
+  map.report_unknown_keys(reader, k_policy_keys, context);
+  FaultStep fault;
+  fault.kind = entry.key;
+  bool ok = read_broker(reader, map, services, context, fault);
+  const auto required_string = [&](std::string_view key, std::string& field) {
+    const MapEntry* e = map.require(reader, key, context);
+    auto value = e ? read_nonempty_string(reader, *e) : std::nullopt;
+    if (value)
+      field = *value;
+    else
+      ok = false;
+  };
+  required_string("name", fault.policy_name);
+  // RabbitMQ matches policy patterns with Erlang's re (PCRE); std::regex is not that dialect, so the pattern is
+  // left to RabbitMQ, which refuses a bad one when the fault is applied.
+  required_string("pattern", fault.pattern);
+  if (const MapEntry* e = map.require(reader, "definition", context)) {
+    if (!e->value.IsMap()) {
+      reader.error(e->location,
+                   "'definition' must be a map of policy keys (e.g. {max-length: 1000}), got " + describe(e->value));
+      ok = false;
+    } else if (auto definition = read_json(reader, e->value, "definition")) {
+      fault.definition = std::move(*definition);
+      if (fault.definition.empty()) {  // RabbitMQ: "no policy provided"
+        reader.error(e->location, "'definition' must not be empty (expected policy keys, e.g. {max-length: 1000})");
+        ok = false;
+      }
+    } else {
+      ok = false;
+    }
+  } else {
+    ok = false;
+  }
+  if (const MapEntry* e = map.find("priority")) {
+    if (auto priority = read_int(reader, *e, 0))
+      fault.priority = static_cast<int>(*priority);
+    else
+      ok = false;
+  }
+  if (const MapEntry* e = map.find("apply_to")) {
+    if (auto apply_to = read_choice(reader, *e, k_apply_to))
+      fault.apply_to = *apply_to;
+    else
+      ok = false;
+  }
+  if (!ok) return std::nullopt;
+  return fault;
+}
+
+}  // namespace
+
+std::optional<int> parse_signal(std::string_view text) {
+  if (!text.empty() && text.size() <= 2 && text.find_first_not_of("0123456789") == std::string_view::npos) {
+    const int number = std::stoi(std::string(text));
+    if (number >= 1 && number <= k_max_signal) return number;
+    return std::nullopt;
+  }
+  std::string name = upper(text);
+  if (name.starts_with("SIG")) name.erase(0, 3);
+  for (const auto& signal : k_signals)
+    if (signal.name == name) return signal.number;
+  return std::nullopt;
+}
+
+std::optional<FaultStep> read_fault(YamlReader& reader, const MapEntry& entry, const std::vector<Service>* services,
+                                    const MapEntry* for_entry) {
+  if (!entry.value.IsMap()) {
+    reader.error(entry.location,
+                 "'fault' must be a map with one fault (e.g. {kill: {service: worker}}), got " + describe(entry.value));
+    return std::nullopt;
+  }
+  MapView map(reader, entry.value);
+  const MapEntry* kind = find_kind_entry(reader, map, k_fault_keys);
+  if (!kind) return std::nullopt;
+  bool ok = true;
+  if (for_entry && kind->key == "kill") {
+    reader.error(for_entry->key_location, "'for' does not apply to fault 'kill' (it has no inverse)");
+    ok = false;
+  }
+  std::optional<FaultStep> fault;
+  if (kind->key == "pause" || kind->key == "kill")
+    fault = read_signal_fault(reader, *kind, services);
+  else if (kind->key == "pidbox-reply-expiry")
+    fault = read_pidbox_reply_expiry(reader, *kind, services);
+  else
+    fault = read_policy(reader, *kind, services);
+  if (!ok) return std::nullopt;
+  return fault;
+}
+
+}  // namespace harness::scenario

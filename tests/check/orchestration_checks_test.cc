@@ -1,0 +1,136 @@
+// health / restarts / exit checks on hand-made histories: each passes where its property holds and fails where
+// it is broken, with the exact message.
+#include "harness/check/orchestration_checks.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+namespace {
+using harness::check::Outcome;
+using harness::run::Event;
+using namespace std::chrono_literals;
+
+Event ev(double t, std::string type, std::string service, nlohmann::json data = nlohmann::json::object()) {
+  Event e;
+  e.t = t;
+  e.type = std::move(type);
+  e.service = std::move(service);
+  e.data = std::move(data);
+  return e;
+}
+
+std::vector<Event> flapping_worker() {
+  return {
+      ev(2.0, "stack.ready", ""),
+      ev(2.0, "health.state", "worker.1", {{"state", "starting"}}),
+      ev(5.0, "health.state", "worker.1", {{"state", "healthy"}}),
+      ev(9.0, "health.probe", "worker.1", {{"exit_code", 1}, {"timed_out", false}, {"state", "healthy"}, {"output", "Error: No nodes replied"}}),
+      ev(11.0, "health.probe", "worker.1", {{"exit_code", -1}, {"timed_out", true}, {"state", "unhealthy"}, {"output", ""}}),
+      ev(11.0, "health.state", "worker.1", {{"state", "unhealthy"}}),
+      ev(12.0, "service.exited", "worker.1", {{"code", 0}, {"signal", 15}, {"describe", "killed by SIGTERM"}}),
+      ev(12.1, "service.restarted", "worker.1", {{"reason", "unhealthy after 2 failed probes"}}),
+      ev(12.1, "health.state", "worker.1", {{"state", "starting"}}),
+      ev(15.0, "health.state", "worker.1", {{"state", "healthy"}}),
+      ev(15.0, "health.state", "worker-pg.1", {{"state", "unhealthy"}}),  // another service: never counted
+  };
+}
+
+TEST(HealthCheck, WithinPassesWhenTheStateIsReachedInTime) {
+  auto v = harness::check::judge_health({"worker", "unhealthy", 10s, "", ""}, "h", "s.health", flapping_worker());
+  EXPECT_EQ(v.outcome, Outcome::k_passed);
+  EXPECT_EQ(v.message, "worker.1 became unhealthy 9.0s after the stack was ready");
+}
+
+TEST(HealthCheck, WithinFailsWhenTheStateComesTooLate) {
+  auto v = harness::check::judge_health({"worker", "unhealthy", 5s, "", ""}, "h", "s.health", flapping_worker());
+  EXPECT_EQ(v.outcome, Outcome::k_failed);
+  EXPECT_EQ(v.message.substr(0, 68), "expected 'worker' to become unhealthy within 5s; it did not (worker.");
+  // The failure shows the last probe outputs.
+  EXPECT_NE(v.details.find("probe at 9.0s on worker.1: exit 1 -> healthy\n  Error: No nodes replied"), std::string::npos);
+  EXPECT_NE(v.details.find("probe at 11.0s on worker.1: timed out -> unhealthy"), std::string::npos);
+}
+
+TEST(HealthCheck, NeverFailsWhenTheStateOccurs) {
+  auto v = harness::check::judge_health({"worker", "", std::nullopt, "unhealthy", ""}, "h", "s.health", flapping_worker());
+  EXPECT_EQ(v.outcome, Outcome::k_failed);
+  EXPECT_EQ(v.message, "expected 'worker' never to be unhealthy; worker.1 was at 9.0s");
+}
+
+TEST(HealthCheck, NeverPassesWhenTheStateNeverOccurs) {
+  auto history = flapping_worker();
+  history.resize(3);
+  auto v = harness::check::judge_health({"worker", "", std::nullopt, "unhealthy", ""}, "h", "s.health", history);
+  EXPECT_EQ(v.outcome, Outcome::k_passed);
+}
+
+TEST(HealthCheck, AlwaysFailsWhenTheStateIsLeft) {
+  auto v = harness::check::judge_health({"worker", "", std::nullopt, "", "healthy"}, "h", "s.health", flapping_worker());
+  EXPECT_EQ(v.outcome, Outcome::k_failed);
+  EXPECT_EQ(v.message, "expected 'worker' to stay healthy; worker.1 became unhealthy at 9.0s");
+}
+
+TEST(HealthCheck, AlwaysFailsWhenTheStateIsNeverReached) {
+  std::vector<Event> history = {ev(1, "stack.ready", ""), ev(1, "health.state", "worker.1", {{"state", "starting"}})};
+  auto v = harness::check::judge_health({"worker", "", std::nullopt, "", "healthy"}, "h", "s.health", history);
+  EXPECT_EQ(v.outcome, Outcome::k_failed);
+  EXPECT_EQ(v.message, "expected 'worker' to be healthy throughout; it never was (worker.1 starting at 0.0s)");
+}
+
+TEST(RestartsCheck, CountsRestartsOfTheServiceOnly) {
+  auto ok = harness::check::judge_restarts({"worker", 1, std::nullopt}, "r", "s.restarts", flapping_worker());
+  EXPECT_EQ(ok.outcome, Outcome::k_passed);
+  EXPECT_EQ(ok.message, "1 restart(s) (expected at least 1)");
+  auto too_many = harness::check::judge_restarts({"worker", std::nullopt, 0}, "r", "s.restarts", flapping_worker());
+  EXPECT_EQ(too_many.outcome, Outcome::k_failed);
+  EXPECT_EQ(too_many.message, "expected at most 0 restart(s) of 'worker'; 1 restart(s)");
+  EXPECT_NE(too_many.details.find("unhealthy after 2 failed probes"), std::string::npos);
+  auto too_few = harness::check::judge_restarts({"worker", 2, 3}, "r", "s.restarts", flapping_worker());
+  EXPECT_EQ(too_few.message, "expected between 2 and 3 restart(s) of 'worker'; 1 restart(s)");
+}
+
+class ExitCheck : public testing::Test {
+protected:
+  void SetUp() override {
+    std::filesystem::create_directories(dir);
+    std::ofstream(dir / "worker.1.log") << "Error: No such option: --queue (Possible options: --queues)\n";
+  }
+  void TearDown() override { std::filesystem::remove_all(dir); }
+  std::filesystem::path dir = std::filesystem::temp_directory_path() / ("exit-check-" + std::to_string(::getpid()));
+  std::vector<Event> history = {ev(0.6, "service.exited", "worker.1", {{"code", 2}, {"signal", 0}, {"describe", "exit code 2"}})};
+};
+
+TEST_F(ExitCheck, PassesOnTheExpectedCodeAndLog) {
+  auto v = harness::check::judge_exit({"worker", 2, std::string("No such option: --queue")}, "e", "s.exit", history, dir);
+  EXPECT_EQ(v.outcome, Outcome::k_passed);
+  EXPECT_EQ(v.message, "worker.1 exit code 2 at 0.6s and its log has 'No such option: --queue'");
+}
+
+TEST_F(ExitCheck, FailsOnAnotherCode) {
+  auto v = harness::check::judge_exit({"worker", 1, std::nullopt}, "e", "s.exit", history, dir);
+  EXPECT_EQ(v.outcome, Outcome::k_failed);
+  EXPECT_EQ(v.message, "expected 'worker' to exit with exit code 1; exits seen: worker.1 exit code 2 at 0.6s");
+}
+
+TEST_F(ExitCheck, FailsWhenTheLogLacksTheText) {
+  auto v = harness::check::judge_exit({"worker", std::nullopt, std::string("Unrecoverable error")}, "e", "s.exit", history, dir);
+  EXPECT_EQ(v.outcome, Outcome::k_failed);
+  EXPECT_EQ(v.message, "expected 'worker' to exit with 'Unrecoverable error' in its log; exits seen: worker.1 exit code "
+                       "2 at 0.6s (the log does not contain it)");
+}
+
+TEST_F(ExitCheck, FailsWhenNothingExited) {
+  auto v = harness::check::judge_exit({"worker", std::nullopt, std::nullopt}, "e", "s.exit", {}, dir);
+  EXPECT_EQ(v.outcome, Outcome::k_failed);
+  EXPECT_EQ(v.message, "expected 'worker' to exit; it did not exit");
+}
+
+TEST(InstanceOf, MatchesReplicasButNotPrefixedServices) {
+  EXPECT_TRUE(harness::check::instance_of("worker.2", "worker"));
+  EXPECT_TRUE(harness::check::instance_of("worker", "worker"));
+  EXPECT_FALSE(harness::check::instance_of("worker-pg.1", "worker"));
+  EXPECT_FALSE(harness::check::instance_of("worker.x", "worker"));
+}
+
+}  // namespace

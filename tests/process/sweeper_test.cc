@@ -1,0 +1,150 @@
+#include "harness/process/sweeper.h"
+
+#include <signal.h>
+
+#include <algorithm>
+
+#include "harness/process/child_process.h"
+#include "tests/process/process_test_util.h"
+
+namespace {
+using namespace process_test;
+using harness::process::ChildProcess;
+using harness::process::OwnerMark;
+
+class SweeperTest : public ProcessTest {};
+
+bool contains(const std::vector<pid_t>& pids, pid_t pid) { return std::find(pids.begin(), pids.end(), pid) != pids.end(); }
+
+// Spawned, and past its exec: while a process execs, /proc/<pid>/environ reads empty for a moment.
+std::unique_ptr<ChildProcess> spawn(harness::process::SpawnOptions options,
+                                    std::optional<std::string> owner = std::nullopt) {
+  options.owner_mark_for_tests = std::move(owner);
+  auto child = ChildProcess::spawn(options);
+  if (!child) {
+    ADD_FAILURE() << child.error().message();
+    return nullptr;
+  }
+  const pid_t pid = (*child)->pid();
+  EXPECT_TRUE(eventually([&] { return !harness::process::read_proc_file(pid, "environ").empty(); }));
+  return std::move(child.value());
+}
+
+harness::process::SpawnOptions sleep_30() {
+  harness::process::SpawnOptions options;
+  options.argv = {"sleep", "30"};
+  return options;
+}
+
+// The owner mark of a harness that has exited: a short-lived process's pid and start time, once it is reaped.
+// Past `env -i`: running sleep, with no environment at all.
+bool sleeping_without_environment(pid_t pid) {
+  std::error_code ec;
+  return fs::read_symlink("/proc/" + std::to_string(pid) + "/exe", ec).filename() == "sleep" &&
+         harness::process::read_proc_file(pid, "environ").empty();
+}
+
+std::string dead_owner() {
+  auto short_lived = spawn(sleep_30());
+  const auto stat = harness::process::read_proc_stat(short_lived->pid());
+  const std::string owner = std::to_string(short_lived->pid()) + ":" + std::to_string(stat->start_time);
+  short_lived.reset();  // SIGKILLed and reaped
+  return owner;
+}
+
+TEST_F(SweeperTest, KillsProcessesOfADeadHarnessAndLeavesLiveOnesAlone) {
+  auto orphan = spawn(sleep_30(), dead_owner());
+  // This very pid, but another start time: the owner's pid was reused by an unrelated process.
+  auto reused = spawn(sleep_30(), std::to_string(::getpid()) + ":1");
+  auto mine = spawn(sleep_30());
+  ASSERT_TRUE(orphan && reused && mine);
+
+  const auto report = harness::process::sweep_orphans();
+  EXPECT_TRUE(contains(report.killed, orphan->pid()));
+  EXPECT_TRUE(contains(report.killed, reused->pid()));
+  EXPECT_FALSE(contains(report.killed, mine->pid()));
+  EXPECT_EQ(orphan->wait_for(5s).value_or(harness::process::ExitStatus{}).signal, SIGKILL);
+  EXPECT_EQ(reused->wait_for(5s).value_or(harness::process::ExitStatus{}).signal, SIGKILL);
+  EXPECT_TRUE(mine->running());
+}
+
+TEST_F(SweeperTest, ReportsTheRunsOfWhatItKilled) {
+  OwnerMark::set_run_id("sweep-runs-test");
+  auto orphan = spawn(sleep_30(), dead_owner());
+  OwnerMark::set_run_id("");
+  ASSERT_TRUE(orphan);
+  const auto report = harness::process::sweep_orphans();
+  EXPECT_TRUE(contains(report.killed, orphan->pid()));
+  EXPECT_NE(std::find(report.runs.begin(), report.runs.end(), "sweep-runs-test"), report.runs.end());
+}
+
+TEST_F(SweeperTest, KillsTheWholeGroupOfAnOrphanThatLeadsIt) {
+  TempPath pidfile("unmarked-member");
+  // The member cleared its environment (env -i): it carries no mark, but it is in the orphan's group.
+  auto orphan = spawn(sh("env -i sleep 30 & echo $! > " + pidfile.string() + "; wait"), dead_owner());
+  ASSERT_TRUE(orphan);
+  const pid_t member = pid_from(pidfile.path());
+  ASSERT_TRUE(eventually([&] { return sleeping_without_environment(member); }))
+      << member << " " << fs::read_symlink("/proc/" + std::to_string(member) + "/exe") << " ["
+      << harness::process::read_proc_file(member, "environ") << "] " << harness::process::read_proc_file(member, "stat");
+  harness::process::sweep_orphans();
+  EXPECT_TRUE(eventually([&] { return reaped(member); }));
+}
+
+TEST_F(SweeperTest, NeverTouchesAProcessWithoutAMark) {
+  TempPath pidfile("unmarked");
+  // In its own session and group, with an empty environment: nothing ties it to a harness.
+  auto orphan = spawn(sh("setsid env -i sleep 30 & echo $! > " + pidfile.string() + "; wait"), dead_owner());
+  ASSERT_TRUE(orphan);
+  const pid_t unmarked = pid_from(pidfile.path());
+  ASSERT_TRUE(eventually([&] { return sleeping_without_environment(unmarked); }));
+  const auto report = harness::process::sweep_orphans();
+  EXPECT_TRUE(contains(report.killed, orphan->pid()));
+  EXPECT_FALSE(contains(report.killed, unmarked));
+  EXPECT_TRUE(alive(unmarked));
+  ::kill(unmarked, SIGKILL);  // the test's own cleanup; the Reaper reaps it
+}
+
+TEST_F(SweeperTest, KillRunKillsEveryProcessOfTheRunAndSparesOtherRuns) {
+  OwnerMark::set_run_id("kill-run-a");
+  auto a1 = spawn(sleep_30());
+  auto a2 = spawn(sh("sleep 30; true"));
+  OwnerMark::set_run_id("kill-run-b");
+  auto b = spawn(sleep_30());
+  OwnerMark::set_run_id("");
+  ASSERT_TRUE(a1 && a2 && b);
+  const auto report = harness::process::kill_run("kill-run-a");
+  EXPECT_TRUE(contains(report.killed, a1->pid()));
+  EXPECT_TRUE(contains(report.killed, a2->pid()));
+  EXPECT_FALSE(contains(report.killed, b->pid()));
+  EXPECT_EQ(report.runs, std::vector<std::string>{"kill-run-a"});
+  EXPECT_TRUE(a1->wait_for(5s) && a2->wait_for(5s));
+  EXPECT_TRUE(b->running());
+  EXPECT_TRUE(harness::process::kill_run("").killed.empty());
+}
+
+TEST_F(SweeperTest, KillRunCatchesProcessesForkedMidSweep) {
+  const std::string run = "kill-run-forks-" + std::to_string(::getpid());
+  OwnerMark::set_run_id(run);
+  // Keeps starting processes in new groups (setsid), so killing the loop's group does not take them along.
+  TempPath log("forker");
+  auto options = sh("while :; do setsid sleep 30 & echo started; done");
+  options.log_file = log.path();
+  auto forker = spawn(options);
+  OwnerMark::set_run_id("");
+  ASSERT_TRUE(forker);
+  ASSERT_TRUE(eventually([&] { return read_file(log.path()).size() > 40; }));  // a few are running
+  const auto report = harness::process::kill_run(run);
+  EXPECT_GT(report.killed.size(), 1u);
+  // Nothing of the run is alive any more.
+  const auto again = harness::process::kill_run(run);
+  EXPECT_TRUE(again.killed.empty());
+  for (pid_t pid : again.killed) {
+    std::error_code ec;
+    std::cerr << "DEBUG " << pid << " " << fs::read_symlink("/proc/" + std::to_string(pid) + "/exe", ec) << " "
+              << harness::process::read_proc_file(pid, "stat") << "\n";
+  }
+  std::cerr << "DEBUG first " << report.killed.size() << " second " << again.killed.size() << "\n";
+}
+
+}  // namespace

@@ -1,0 +1,109 @@
+#include "harness/report/summary.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+namespace {
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+using harness::check::Outcome;
+using harness::check::Verdict;
+using harness::report::ScenarioReport;
+using harness::report::summary_json;
+using nlohmann::json;
+
+ScenarioReport passing() {
+  ScenarioReport s;
+  s.name = "smoke";
+  s.file = "scenarios/smoke.yaml";
+  s.run_id = "run-1";
+  s.started = std::chrono::system_clock::time_point{1'795'000'000'123ms};
+  s.duration = 2'500ms;
+  s.seed = 9;
+  s.properties = {{"driver", "local"}};
+  s.verdicts = {Verdict{"ping", "smoke.exec", Outcome::k_passed, "exited with 0", {}, {}},
+                Verdict{"health", "", Outcome::k_skipped, "no health data", {}, {}}};
+  return s;
+}
+
+ScenarioReport failing() {
+  ScenarioReport s;
+  s.name = "pidbox";
+  s.verdicts = {Verdict{"logs", "pidbox.log", Outcome::k_failed, "expected 'x' in broker log", "details", {}}};
+  return s;
+}
+
+ScenarioReport broken() {
+  ScenarioReport s;
+  s.name = "broken";
+  s.error = "service 'broker' was not ready within 30s";
+  s.verdicts = {Verdict{"ping", "broken.exec", Outcome::k_skipped, "not judged: a service did not start", {}, {}}};
+  return s;
+}
+
+TEST(Summary, DescribesEachScenarioForScripts) {
+  const json summary = summary_json({passing()});
+  const json expected = json::parse(R"({
+    "passed": true,
+    "counts": {"scenarios": 1, "passed": 1, "tests": 2, "failures": 0, "errors": 0, "skipped": 1},
+    "scenarios": [{
+      "name": "smoke", "file": "scenarios/smoke.yaml", "run_id": "run-1", "passed": true, "expect": "pass",
+      "started": "2026-11-18T11:06:40.123Z", "duration_s": 2.5, "seed": 9,
+      "counts": {"tests": 2, "failures": 0, "errors": 0, "skipped": 1},
+      "properties": {"driver": "local"},
+      "verdicts": [
+        {"name": "ping", "classname": "smoke.exec", "outcome": "passed", "message": "exited with 0"},
+        {"name": "health", "classname": "smoke.check", "outcome": "skipped", "message": "no health data"}
+      ]
+    }]
+  })");
+  EXPECT_EQ(summary, expected) << summary.dump(2);
+}
+
+TEST(Summary, AFailedCheckFailsTheScenarioAndTheRun) {
+  const json summary = summary_json({passing(), failing()});
+  EXPECT_FALSE(summary["passed"]);
+  EXPECT_EQ(summary["counts"]["passed"], 1);
+  EXPECT_TRUE(summary["scenarios"][0]["passed"]);
+  EXPECT_FALSE(summary["scenarios"][1]["passed"]);
+  EXPECT_EQ(summary["scenarios"][1]["verdicts"][0]["outcome"], "failed");
+  EXPECT_FALSE(summary["scenarios"][1].contains("error"));
+}
+
+TEST(Summary, AnInfrastructureErrorIsReportedAndCountedAsJunitDoes) {
+  const json scenario = summary_json({broken()})["scenarios"][0];
+  EXPECT_FALSE(scenario["passed"]);
+  EXPECT_EQ(scenario["error"], "service 'broker' was not ready within 30s");
+  EXPECT_EQ(scenario["counts"], json::parse(R"({"tests": 2, "failures": 0, "errors": 1, "skipped": 1})"));
+}
+
+TEST(Summary, NoScenariosIsAPassingEmptyRun) {
+  const json summary = summary_json({});
+  EXPECT_TRUE(summary["passed"]);
+  EXPECT_EQ(summary["scenarios"], json::array());
+}
+
+TEST(Summary, WriteProducesParseableJsonEvenFromInvalidUtf8) {
+  const fs::path dir = fs::temp_directory_path() / ("summary-test-" + std::to_string(::getpid()));
+  ScenarioReport s = failing();
+  s.verdicts[0].message = "bad byte:\xFF";
+  const auto status = harness::report::write_summary({s}, dir / "summary.json");
+  ASSERT_TRUE(status.is_ok()) << status.message();
+  std::ifstream in(dir / "summary.json");
+  const json read = json::parse(in, nullptr, /*allow_exceptions=*/false);
+  ASSERT_FALSE(read.is_discarded());
+  EXPECT_EQ(read["scenarios"][0]["verdicts"][0]["message"], "bad byte:\xEF\xBF\xBD");
+  fs::remove_all(dir);
+}
+
+TEST(Summary, AnUnwritablePathIsAnInfrastructureErrorNamingIt) {
+  const auto status = harness::report::write_summary({}, "/dev/null/summary.json");
+  ASSERT_FALSE(status.is_ok());
+  EXPECT_EQ(status.kind(), harness::util::ErrorKind::k_infrastructure);
+  EXPECT_EQ(status.message(), "cannot create /dev/null: Not a directory");
+}
+
+}  // namespace

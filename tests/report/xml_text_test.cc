@@ -1,0 +1,57 @@
+#include "harness/report/xml_text.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace {
+using harness::report::sanitize_xml_attribute;
+using harness::report::sanitize_xml_text;
+
+const std::string k_fffd = "\xEF\xBF\xBD";  // U+FFFD REPLACEMENT CHARACTER
+
+TEST(XmlText, KeepsPrintableAsciiAndValidUtf8Unchanged) {
+  const std::string text = "quote\" apos' <tag> & ]]> caf\xC3\xA9 \xE2\x9C\x93 \xF0\x9F\x90\x87 \xEF\xBF\xBD";
+  EXPECT_EQ(sanitize_xml_attribute(text), text);
+  EXPECT_EQ(sanitize_xml_text(text), text);
+}
+
+TEST(XmlText, ControlCharactersBecomeVisibleHexEscapes) {
+  using namespace std::string_literals;
+  EXPECT_EQ(sanitize_xml_text("nul:\0 bell:\x07 esc:\x1B[31mred\x1B[0m del:\x7F"s),
+            "nul:\\x00 bell:\\x07 esc:\\x1B[31mred\\x1B[0m del:\\x7F");
+}
+
+TEST(XmlText, AttributesKeepTabNewlineAndCarriageReturn) {
+  EXPECT_EQ(sanitize_xml_attribute("a\tb\nc\rd\r\ne"), "a\tb\nc\rd\r\ne");
+}
+
+TEST(XmlText, TextNormalisesLineEndsAsAnXmlParserWould) {
+  EXPECT_EQ(sanitize_xml_text("a\tb\nc\rd\r\ne\r"), "a\tb\nc\nd\ne\n");
+}
+
+TEST(XmlText, EachInvalidUtf8ByteOrTruncatedSequenceBecomesOneReplacementCharacter) {
+  EXPECT_EQ(sanitize_xml_text("\xFF\xFE"), k_fffd + k_fffd);                   // never valid bytes
+  EXPECT_EQ(sanitize_xml_text("a\x80z"), "a" + k_fffd + "z");                  // a stray continuation byte
+  EXPECT_EQ(sanitize_xml_text("\xE2\x9C" "z"), k_fffd + "z");                  // truncated: one for the subpart
+  EXPECT_EQ(sanitize_xml_text("end\xF0\x9F\x90"), "end" + k_fffd);             // truncated at the end
+  EXPECT_EQ(sanitize_xml_text("\xC0\xAF"), k_fffd + k_fffd);                   // overlong '/'
+  EXPECT_EQ(sanitize_xml_text("\xE0\x80\xAF"), k_fffd + k_fffd + k_fffd);      // overlong, three bytes
+  EXPECT_EQ(sanitize_xml_text("\xF4\x90\x80\x80"), k_fffd + k_fffd + k_fffd + k_fffd);  // above U+10FFFF
+}
+
+TEST(XmlText, EncodedSurrogatesAreReplaced) {
+  EXPECT_EQ(sanitize_xml_text("\xED\xA0\x80"), k_fffd + k_fffd + k_fffd);  // U+D800, as Unicode 3.9 decodes it
+  EXPECT_EQ(sanitize_xml_text("\xED\x9F\xBF"), "\xED\x9F\xBF");            // U+D7FF, just below, is fine
+}
+
+TEST(XmlText, NonCharactersFffeAndFfffBecomeOneReplacementCharacterEach) {
+  EXPECT_EQ(sanitize_xml_text("\xEF\xBF\xBE|\xEF\xBF\xBF"), k_fffd + "|" + k_fffd);
+}
+
+TEST(XmlText, EmptyStaysEmpty) {
+  EXPECT_EQ(sanitize_xml_text(""), "");
+  EXPECT_EQ(sanitize_xml_attribute(""), "");
+}
+
+}  // namespace

@@ -1,0 +1,44 @@
+#include "harness/util/time_format.h"
+
+#include <gtest/gtest.h>
+
+namespace {
+using namespace std::chrono_literals;
+using harness::util::decimal_seconds;
+using harness::util::iso8601_utc;
+using TimePoint = std::chrono::system_clock::time_point;
+
+TEST(TimeFormat, Iso8601IsUtcWithMillisecondsAndZ) {
+  EXPECT_EQ(iso8601_utc(TimePoint{0ms}), "1970-01-01T00:00:00.000Z");
+  EXPECT_EQ(iso8601_utc(TimePoint{1'795'000'000'007ms}), "2026-11-18T11:06:40.007Z");
+  EXPECT_EQ(iso8601_utc(TimePoint{951'782'400'000ms}), "2000-02-29T00:00:00.000Z");  // a leap day
+}
+
+TEST(TimeFormat, Iso8601DropsSubMillisecondsInsteadOfRounding) {
+  // 23:59:59.9999 must not become the next day's .000.
+  EXPECT_EQ(iso8601_utc(TimePoint{86'399'999'900us}), "1970-01-01T23:59:59.999Z");
+}
+
+TEST(TimeFormat, Iso8601BeforeTheEpochCountsBackwards) {
+  EXPECT_EQ(iso8601_utc(TimePoint{-1ms}), "1969-12-31T23:59:59.999Z");
+}
+
+TEST(TimeFormat, DecimalSecondsHasThreeDecimals) {
+  EXPECT_EQ(decimal_seconds(0ms), "0.000");
+  EXPECT_EQ(decimal_seconds(7ms), "0.007");
+  EXPECT_EQ(decimal_seconds(1234ms), "1.234");
+  EXPECT_EQ(decimal_seconds(61'005ms), "61.005");
+  EXPECT_EQ(decimal_seconds(2s), "2.000");
+}
+
+TEST(TimeFormat, DecimalSecondsRoundsNanosecondsToTheNearestMillisecond) {
+  EXPECT_EQ(decimal_seconds(1'234'400us), "1.234");
+  EXPECT_EQ(decimal_seconds(1'234'600us), "1.235");
+  EXPECT_EQ(decimal_seconds(999'999'999ns), "1.000");
+}
+
+TEST(TimeFormat, DecimalSecondsOfANegativeDurationIsZero) {
+  EXPECT_EQ(decimal_seconds(-5ms), "0.000");
+}
+
+}  // namespace
