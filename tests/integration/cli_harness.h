@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "harness/process/child_process.h"
+#include "harness/run/history.h"
 
 namespace test {
 
