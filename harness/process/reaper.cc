@@ -54,13 +54,18 @@ ExitStatus decode(int status) {
   return out;
 }
 
-void record_exit(State& s, pid_t pid, ExitStatus status) {
+// Reaps `pid` (an exited child, found with WNOWAIT) and records its status in one step under the lock: a status
+// is visible only once the zombie is gone (a restarted postmaster checks that the old pid is dead), and track()
+// cannot run between the reap, which frees the pid for reuse, and the record.
+void reap_and_record(State& s, pid_t pid) {
   std::lock_guard lock(s.mutex);
+  int status = 0;
+  if (::waitpid(pid, &status, WNOHANG | __WALL) != pid) return;
   ++s.collected;
   if (auto it = s.tracked.find(pid); it != s.tracked.end() && !it->second->status) {
-    it->second->status = status;
+    it->second->status = decode(status);
   } else {
-    s.untracked[pid] = Untracked{status, s.collected};
+    s.untracked[pid] = Untracked{decode(status), s.collected};
     s.untracked_order.emplace_back(pid, s.collected);
     while (s.untracked_order.size() > k_max_untracked) {
       const auto [old_pid, old_sequence] = s.untracked_order.front();
@@ -81,11 +86,11 @@ void reap_loop() {
       std::lock_guard lock(s.mutex);
       tracks_before = s.tracks;
     }
-    int status = 0;
+    // Wait without reaping (WNOWAIT), then reap and record at once (reap_and_record).
     // __WALL: also children whose exit signal is not SIGCHLD (clone()d by a service), so none stays a zombie.
-    const pid_t pid = ::waitpid(-1, &status, __WALL);
-    if (pid > 0) {
-      if (WIFEXITED(status) || WIFSIGNALED(status)) record_exit(s, pid, decode(status));
+    siginfo_t info{};
+    if (::waitid(P_ALL, 0, &info, WEXITED | WNOWAIT | __WALL) == 0) {
+      if (info.si_pid > 0) reap_and_record(s, info.si_pid);
       continue;
     }
     if (errno == EINTR) continue;

@@ -5,9 +5,11 @@
 // to the harness and reaped here too: a dead postmaster must be reaped before its data dir can be reused
 // (SERVICES.md), and nothing of ours is left as a zombie.
 //
-// A background thread collects every exit with waitpid(-1) and records it. A child may exit (and be collected)
-// before its spawner calls track(): statuses of pids nobody tracks are kept too (the newest 4096), and track()
-// picks them up. When there are no children the thread sleeps until the next track() (or 50 ms), it never spins.
+// A background thread collects every exit (waitid(P_ALL), then waitpid) and records it. A status is visible
+// only once the process is reaped: when exit_status() answers, the zombie is gone (so a restarted postmaster
+// does not find its predecessor's pid alive). A child may exit (and be collected) before its spawner calls
+// track(): statuses of pids nobody tracks are kept too (the newest 4096), and track() picks them up. When there
+// are no children the thread sleeps until the next track() (or 50 ms), it never spins.
 //
 // Pids are reused (pid_max may be 32768): prefer the Ticket forms. A Ticket names one child, so its status is
 // not confused with that of a later process that got the same pid. ChildProcess uses them.

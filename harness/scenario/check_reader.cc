@@ -5,6 +5,7 @@
 #include <regex>
 
 #include "harness/scenario/duration.h"
+#include "harness/scenario/exec_reader.h"
 #include "harness/scenario/service_reader.h"
 
 namespace harness::scenario {
@@ -38,41 +39,24 @@ const Service* read_check_service(YamlReader& reader, const MapView& map, const 
 }
 
 std::optional<LogCheck> read_log(YamlReader& reader, const MapEntry& entry, const std::vector<Service>* services) {
-  if (!entry.value.IsMap()) {
-    reader.error(entry.location,
-                 "'log' must be a map with 'service' and 'contains' or 'not_contains', got " + describe(entry.value));
-    return std::nullopt;
-  }
-  MapView map(reader, entry.value);
-  map.report_unknown_keys(reader, k_log_keys, "log check");
+  const std::string context = "log check";
+  auto map = read_map(reader, entry, "'log' must be a map with 'service' and 'contains' or 'not_contains'", k_log_keys,
+                      context);
+  if (!map) return std::nullopt;
   LogCheck log;
   bool ok = true;
-  if (const MapEntry* e = map.require(reader, "service", "log check")) {
-    if (auto value = read_nonempty_string(reader, *e)) {
-      log.service = *value;
-      if (services && !resolve_service(reader, *services, *value, e->location, "log check")) ok = false;
-    } else {
-      ok = false;
-    }
-  } else {
-    ok = false;
-  }
-  const MapEntry* contains = map.find("contains");
-  const MapEntry* not_contains = map.find("not_contains");
+  read_check_service(reader, *map, services, context, log.service, ok);
+  const MapEntry* contains = map->find("contains");
+  const MapEntry* not_contains = map->find("not_contains");
   if (contains && not_contains) {
     const MapEntry* later = is_before(contains->key_location, not_contains->key_location) ? not_contains : contains;
     reader.error(later->key_location, "log check has both 'contains' and 'not_contains' (expected exactly one)");
     ok = false;
   } else if (!contains && !not_contains) {
-    reader.error(map.location(), "log check needs 'contains' or 'not_contains'");
+    reader.error(map->location(), "log check needs 'contains' or 'not_contains'");
     ok = false;
   }
-  if (const MapEntry* e = map.find("regex")) {
-    if (auto value = read_bool(reader, *e))
-      log.regex = *value;
-    else
-      ok = false;
-  }
+  if (const MapEntry* e = map->find("regex")) assign_or_fail(read_bool(reader, *e), log.regex, ok);
   for (const MapEntry* e : {contains, not_contains}) {
     if (!e) continue;
     auto pattern = read_nonempty_string(reader, *e);
@@ -96,48 +80,12 @@ std::optional<LogCheck> read_log(YamlReader& reader, const MapEntry& entry, cons
 
 std::optional<ExecCheck> read_exec(YamlReader& reader, const MapEntry& entry, const std::vector<Service>* services) {
   ExecCheck exec;
-  if (entry.value.IsScalar()) {  // `exec: some shell command`
-    auto command = read_nonempty_string(reader, entry);
-    if (!command) return std::nullopt;
-    exec.command = *command;
-    return exec;
-  }
-  if (!entry.value.IsMap()) {
-    reader.error(entry.location,
-                 "'exec' must be a shell command or a map with command, service, exit_code, "
-                 "output_contains or timeout, got " +
-                     describe(entry.value));
-    return std::nullopt;
-  }
-  MapView map(reader, entry.value);
-  map.report_unknown_keys(reader, k_exec_keys, "exec check");
   bool ok = true;
-  const auto string_field = [&](std::string_view key, auto store) {
-    if (const MapEntry* e = map.find(key)) {
-      if (auto value = read_nonempty_string(reader, *e))
-        store(*value, *e);
-      else
-        ok = false;
-    }
-  };
-  if (!map.require(reader, "command", "exec check")) ok = false;
-  string_field("command", [&](const std::string& v, const MapEntry&) { exec.command = v; });
-  string_field("service", [&](const std::string& v, const MapEntry& e) {
-    exec.service = v;
-    if (services && !resolve_service(reader, *services, v, e.location, "exec check")) ok = false;
-  });
-  string_field("output_contains", [&](const std::string& v, const MapEntry&) { exec.output_contains = v; });
-  if (const MapEntry* e = map.find("exit_code")) {
-    if (auto value = read_int(reader, *e, 0, 255))
-      exec.exit_code = static_cast<int>(*value);
-    else
-      ok = false;
-  }
-  if (const MapEntry* e = map.find("timeout")) {
-    if (auto value = read_duration(reader, *e))
-      exec.timeout = *value;
-    else
-      ok = false;
+  if (auto map = read_exec_map(reader, entry, services, "exec check", k_exec_keys, exec.command, exec.service, ok)) {
+    if (const MapEntry* e = map->find("output_contains"))
+      assign_or_fail(read_nonempty_string(reader, *e), exec.output_contains, ok);
+    if (const MapEntry* e = map->find("exit_code")) assign_or_fail(read_int(reader, *e, 0, 255), exec.exit_code, ok);
+    if (const MapEntry* e = map->find("timeout")) assign_or_fail(read_duration(reader, *e), exec.timeout, ok);
   }
   if (!ok) return std::nullopt;
   return exec;
@@ -146,20 +94,15 @@ std::optional<ExecCheck> read_exec(YamlReader& reader, const MapEntry& entry, co
 // `health: {service, state, within}`, `{service, never: STATE}` or `{service, always: STATE}`.
 std::optional<HealthCheckSpec> read_health(YamlReader& reader, const MapEntry& entry,
                                            const std::vector<Service>* services) {
-  if (!entry.value.IsMap()) {
-    reader.error(entry.location,
-                 "'health' must be a map with 'service' and one of 'state' (with 'within'), 'never' or 'always', "
-                 "got " +
-                     describe(entry.value));
-    return std::nullopt;
-  }
   const std::string context = "health check";
-  MapView map(reader, entry.value);
-  map.report_unknown_keys(reader, k_health_keys, context);
+  auto map = read_map(reader, entry,
+                      "'health' must be a map with 'service' and one of 'state' (with 'within'), 'never' or 'always'",
+                      k_health_keys, context);
+  if (!map) return std::nullopt;
   HealthCheckSpec health;
   bool ok = true;
-  const MapEntry* service_entry = map.find("service");
-  if (const Service* service = read_check_service(reader, map, services, context, health.service, ok);
+  const MapEntry* service_entry = map->find("service");
+  if (const Service* service = read_check_service(reader, *map, services, context, health.service, ok);
       service && !has_healthcheck(*service)) {
     reader.error(service_entry->location,
                  "health check on service " + quote(health.service) + ", but it has no healthcheck");
@@ -167,11 +110,11 @@ std::optional<HealthCheckSpec> read_health(YamlReader& reader, const MapEntry& e
   }
 
   std::vector<const MapEntry*> forms;  // in file order
-  for (const auto& e : map.entries())
+  for (const auto& e : map->entries())
     if (std::find(k_health_forms.begin(), k_health_forms.end(), e.key) != k_health_forms.end()) forms.push_back(&e);
-  const MapEntry* within = map.find("within");
+  const MapEntry* within = map->find("within");
   if (forms.empty()) {
-    if (!within) reader.error(map.location(), "health check needs 'state' (with 'within'), 'never' or 'always'");
+    if (!within) reader.error(map->location(), "health check needs 'state' (with 'within'), 'never' or 'always'");
     ok = false;
   } else if (forms.size() > 1) {
     reader.error(forms[1]->key_location, "health check has both " + quote(forms[0]->key) + " and " +
@@ -179,7 +122,7 @@ std::optional<HealthCheckSpec> read_health(YamlReader& reader, const MapEntry& e
                                              join(k_health_forms) + ")");
     ok = false;
   }
-  const MapEntry* state = map.find("state");
+  const MapEntry* state = map->find("state");
   if (state && !within) {
     reader.error(state->key_location, "health check has 'state' without 'within' (e.g. within: 30s)");
     ok = false;
@@ -195,40 +138,26 @@ std::optional<HealthCheckSpec> read_health(YamlReader& reader, const MapEntry& e
     }
     (e->key == "state" ? health.state : e->key == "never" ? health.never : health.always) = *value;
   }
-  if (within) {
-    if (auto value = read_duration(reader, *within))
-      health.within = *value;
-    else
-      ok = false;
-  }
+  if (within) assign_or_fail(read_duration(reader, *within), health.within, ok);
   if (!ok) return std::nullopt;
   return health;
 }
 
 std::optional<RestartsCheck> read_restarts(YamlReader& reader, const MapEntry& entry,
                                            const std::vector<Service>* services) {
-  if (!entry.value.IsMap()) {
-    reader.error(entry.location, "'restarts' must be a map with 'service' and 'min' or 'max' (or both), got " +
-                                     describe(entry.value));
-    return std::nullopt;
-  }
   const std::string context = "restarts check";
-  MapView map(reader, entry.value);
-  map.report_unknown_keys(reader, k_restarts_keys, context);
+  auto map = read_map(reader, entry, "'restarts' must be a map with 'service' and 'min' or 'max' (or both)",
+                      k_restarts_keys, context);
+  if (!map) return std::nullopt;
   RestartsCheck restarts;
   bool ok = true;
-  read_check_service(reader, map, services, context, restarts.service, ok);
-  const MapEntry* min = map.find("min");
-  const MapEntry* max = map.find("max");
-  for (const MapEntry* e : {min, max}) {
-    if (!e) continue;
-    if (auto value = read_int(reader, *e, 0))
-      (e == min ? restarts.min : restarts.max) = static_cast<int>(*value);
-    else
-      ok = false;
-  }
+  read_check_service(reader, *map, services, context, restarts.service, ok);
+  const MapEntry* min = map->find("min");
+  const MapEntry* max = map->find("max");
+  for (const MapEntry* e : {min, max})
+    if (e) assign_or_fail(read_int(reader, *e, 0), e == min ? restarts.min : restarts.max, ok);
   if (!min && !max) {
-    reader.error(map.location(), "restarts check needs 'min' or 'max' (or both)");
+    reader.error(map->location(), "restarts check needs 'min' or 'max' (or both)");
     ok = false;
   } else if (restarts.min && restarts.max && *restarts.min > *restarts.max) {
     reader.error(max->location, "restarts check 'max' " + std::to_string(*restarts.max) + " is less than 'min' " +
@@ -240,29 +169,15 @@ std::optional<RestartsCheck> read_restarts(YamlReader& reader, const MapEntry& e
 }
 
 std::optional<ExitCheck> read_exit(YamlReader& reader, const MapEntry& entry, const std::vector<Service>* services) {
-  if (!entry.value.IsMap()) {
-    reader.error(entry.location,
-                 "'exit' must be a map with 'service' and optionally 'code' and 'log', got " + describe(entry.value));
-    return std::nullopt;
-  }
   const std::string context = "exit check";
-  MapView map(reader, entry.value);
-  map.report_unknown_keys(reader, k_exit_keys, context);
+  auto map = read_map(reader, entry, "'exit' must be a map with 'service' and optionally 'code' and 'log'",
+                      k_exit_keys, context);
+  if (!map) return std::nullopt;
   ExitCheck exit;
   bool ok = true;
-  read_check_service(reader, map, services, context, exit.service, ok);
-  if (const MapEntry* e = map.find("code")) {
-    if (auto value = read_int(reader, *e, 0, 255))
-      exit.code = static_cast<int>(*value);
-    else
-      ok = false;
-  }
-  if (const MapEntry* e = map.find("log")) {
-    if (auto value = read_nonempty_string(reader, *e))
-      exit.log = *value;
-    else
-      ok = false;
-  }
+  read_check_service(reader, *map, services, context, exit.service, ok);
+  if (const MapEntry* e = map->find("code")) assign_or_fail(read_int(reader, *e, 0, 255), exit.code, ok);
+  if (const MapEntry* e = map->find("log")) assign_or_fail(read_nonempty_string(reader, *e), exit.log, ok);
   if (!ok) return std::nullopt;
   return exit;
 }

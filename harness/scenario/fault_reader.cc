@@ -149,12 +149,7 @@ std::optional<FaultStep> read_signal_fault(YamlReader& reader, const MapEntry& e
       ok = false;
     }
   }
-  if (const MapEntry* e = (map && kill) ? map->find("signal") : nullptr) {
-    if (auto signal = read_signal(reader, *e))
-      fault.signal = *signal;
-    else
-      ok = false;
-  }
+  if (const MapEntry* e = (map && kill) ? map->find("signal") : nullptr) assign_or_fail(read_signal(reader, *e), fault.signal, ok);
   if (!ok) return std::nullopt;
   return fault;
 }
@@ -180,43 +175,31 @@ bool read_broker(YamlReader& reader, const MapView& map, const std::vector<Servi
 
 std::optional<FaultStep> read_pidbox_reply_expiry(YamlReader& reader, const MapEntry& entry,
                                                   const std::vector<Service>* services) {
-  if (!entry.value.IsMap()) {
-    reader.error(entry.location,
-                 "'pidbox-reply-expiry' must be a map with 'broker' and 'expires', got " + describe(entry.value));
-    return std::nullopt;
-  }
   const std::string context = "pidbox-reply-expiry fault";
-  MapView map(reader, entry.value);
-  map.report_unknown_keys(reader, k_pidbox_keys, context);
+  auto map = read_map(reader, entry, "'pidbox-reply-expiry' must be a map with 'broker' and 'expires'", k_pidbox_keys,
+                      context);
+  if (!map) return std::nullopt;
   FaultStep fault;
   fault.kind = entry.key;
-  bool ok = read_broker(reader, map, services, context, fault);
-  if (const MapEntry* e = map.require(reader, "expires", context)) {
-    if (auto expires = read_duration(reader, *e))
-      fault.expires = *expires;
-    else
-      ok = false;
-  } else {
+  bool ok = read_broker(reader, *map, services, context, fault);
+  if (const MapEntry* e = map->require(reader, "expires", context))
+    assign_or_fail(read_duration(reader, *e), fault.expires, ok);
+  else
     ok = false;
-  }
   if (!ok) return std::nullopt;
   return fault;
 }
 
 std::optional<FaultStep> read_policy(YamlReader& reader, const MapEntry& entry, const std::vector<Service>* services) {
-  if (!entry.value.IsMap()) {
-    reader.error(entry.location, "'policy' must be a map with 'broker', 'name', 'pattern' and 'definition', got " +
-                                     describe(entry.value));
-    return std::nullopt;
-  }
   const std::string context = "policy fault";
-  MapView map(reader, entry.value);
-  map.report_unknown_keys(reader, k_policy_keys, context);
+  auto map = read_map(reader, entry, "'policy' must be a map with 'broker', 'name', 'pattern' and 'definition'",
+                      k_policy_keys, context);
+  if (!map) return std::nullopt;
   FaultStep fault;
   fault.kind = entry.key;
-  bool ok = read_broker(reader, map, services, context, fault);
+  bool ok = read_broker(reader, *map, services, context, fault);
   const auto required_string = [&](std::string_view key, std::string& field) {
-    const MapEntry* e = map.require(reader, key, context);
+    const MapEntry* e = map->require(reader, key, context);
     auto value = e ? read_nonempty_string(reader, *e) : std::nullopt;
     if (value)
       field = *value;
@@ -227,7 +210,7 @@ std::optional<FaultStep> read_policy(YamlReader& reader, const MapEntry& entry, 
   // RabbitMQ matches policy patterns with Erlang's re (PCRE); std::regex is not that dialect, so the pattern is
   // left to RabbitMQ, which refuses a bad one when the fault is applied.
   required_string("pattern", fault.pattern);
-  if (const MapEntry* e = map.require(reader, "definition", context)) {
+  if (const MapEntry* e = map->require(reader, "definition", context)) {
     if (!e->value.IsMap()) {
       reader.error(e->location,
                    "'definition' must be a map of policy keys (e.g. {max-length: 1000}), got " + describe(e->value));
@@ -244,18 +227,8 @@ std::optional<FaultStep> read_policy(YamlReader& reader, const MapEntry& entry, 
   } else {
     ok = false;
   }
-  if (const MapEntry* e = map.find("priority")) {
-    if (auto priority = read_int(reader, *e, 0))
-      fault.priority = static_cast<int>(*priority);
-    else
-      ok = false;
-  }
-  if (const MapEntry* e = map.find("apply_to")) {
-    if (auto apply_to = read_choice(reader, *e, k_apply_to))
-      fault.apply_to = *apply_to;
-    else
-      ok = false;
-  }
+  if (const MapEntry* e = map->find("priority")) assign_or_fail(read_int(reader, *e, 0), fault.priority, ok);
+  if (const MapEntry* e = map->find("apply_to")) assign_or_fail(read_choice(reader, *e, k_apply_to), fault.apply_to, ok);
   if (!ok) return std::nullopt;
   return fault;
 }

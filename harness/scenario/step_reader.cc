@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "harness/scenario/duration.h"
+#include "harness/scenario/exec_reader.h"
 #include "harness/scenario/fault_reader.h"
 #include "harness/scenario/service_reader.h"
 
@@ -73,65 +74,18 @@ std::optional<WaitStep> read_wait(YamlReader& reader, const MapEntry& entry, con
       ok = false;
     }
   }
-  if (const MapEntry* e = map.find("duration")) {
-    if (auto value = read_duration(reader, *e))
-      wait.duration = *value;
-    else
-      ok = false;
-  }
-  if (const MapEntry* e = map.find("timeout")) {
-    if (auto value = read_duration(reader, *e))
-      wait.timeout = *value;
-    else
-      ok = false;
-  }
+  if (const MapEntry* e = map.find("duration")) assign_or_fail(read_duration(reader, *e), wait.duration, ok);
+  if (const MapEntry* e = map.find("timeout")) assign_or_fail(read_duration(reader, *e), wait.timeout, ok);
   if (!ok) return std::nullopt;
   return wait;
 }
 
 std::optional<ExecStep> read_exec(YamlReader& reader, const MapEntry& entry, const std::vector<Service>* services) {
   ExecStep exec;
-  if (entry.value.IsScalar()) {  // `exec: some shell command`
-    auto command = read_nonempty_string(reader, entry);
-    if (!command) return std::nullopt;
-    exec.command = *command;
-    return exec;
-  }
-  if (!entry.value.IsMap()) {
-    reader.error(entry.location,
-                 "'exec' must be a shell command or a map with command, service, timeout or "
-                 "expect_exit, got " +
-                     describe(entry.value));
-    return std::nullopt;
-  }
-  MapView map(reader, entry.value);
-  map.report_unknown_keys(reader, k_exec_keys, "exec step");
   bool ok = true;
-  if (const MapEntry* e = map.require(reader, "command", "exec step")) {
-    if (auto value = read_nonempty_string(reader, *e))
-      exec.command = *value;
-    else
-      ok = false;
-  }
-  if (const MapEntry* e = map.find("service")) {
-    if (auto value = read_nonempty_string(reader, *e)) {
-      exec.service = *value;
-      if (services && !resolve_service(reader, *services, *value, e->location, "exec step")) ok = false;
-    } else {
-      ok = false;
-    }
-  }
-  if (const MapEntry* e = map.find("timeout")) {
-    if (auto value = read_duration(reader, *e))
-      exec.timeout = *value;
-    else
-      ok = false;
-  }
-  if (const MapEntry* e = map.find("expect_exit")) {
-    if (auto value = read_int(reader, *e, 0, 255))
-      exec.expect_exit = static_cast<int>(*value);
-    else
-      ok = false;
+  if (auto map = read_exec_map(reader, entry, services, "exec step", k_exec_keys, exec.command, exec.service, ok)) {
+    if (const MapEntry* e = map->find("timeout")) assign_or_fail(read_duration(reader, *e), exec.timeout, ok);
+    if (const MapEntry* e = map->find("expect_exit")) assign_or_fail(read_int(reader, *e, 0, 255), exec.expect_exit, ok);
   }
   if (!ok) return std::nullopt;
   return exec;

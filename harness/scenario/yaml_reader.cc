@@ -417,6 +417,17 @@ std::optional<std::vector<std::string>> read_string_list(YamlReader& reader, con
   return out;
 }
 
+std::optional<MapView> read_map(YamlReader& reader, const MapEntry& entry, std::string_view must_be,
+                                const std::vector<std::string_view>& known, std::string_view context) {
+  if (!entry.value.IsMap()) {
+    reader.error(entry.location, std::string(must_be) + ", got " + describe(entry.value));
+    return std::nullopt;
+  }
+  std::optional<MapView> map(std::in_place, reader, entry.value);
+  map->report_unknown_keys(reader, known, context);
+  return map;
+}
+
 std::optional<nlohmann::json> read_json(YamlReader& reader, const YAML::Node& node, std::string_view key) {
   int values_left = k_max_json_values;
   return to_json(reader, node, key, 0, values_left);

@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <yaml-cpp/yaml.h>
@@ -158,6 +159,22 @@ std::optional<std::string> read_choice(YamlReader& reader, const MapEntry& entry
 // "entry 2 of 'tags' must be a string, got a map". With `allow_single`, one scalar is a list of one.
 std::optional<std::vector<std::string>> read_string_list(YamlReader& reader, const MapEntry& entry,
                                                          bool allow_single = false);
+
+// `field` = *value, or `ok` = false when there is none (whoever read it has reported why): how a reader keeps one
+// optional key, e.g. `if (const MapEntry* e = map.find("timeout")) assign_or_fail(read_duration(reader, *e), x, ok);`.
+template <typename T, typename U>
+void assign_or_fail(std::optional<U> value, T& field, bool& ok) {
+  if (value)
+    field = static_cast<T>(std::move(*value));
+  else
+    ok = false;
+}
+
+// The map of an entry whose value must be a map (a check's `log: {...}`, a fault's `policy: {...}`): otherwise
+// reports "MUST_BE, got ..." at the value and returns nullopt. Reports the map's keys that are not in `known`
+// (see MapView::report_unknown_keys).
+std::optional<MapView> read_map(YamlReader& reader, const MapEntry& entry, std::string_view must_be,
+                                const std::vector<std::string_view>& known, std::string_view context);
 
 // Any YAML value as JSON: plain scalars true/false -> bool, integers -> int, floats -> double, null/~ -> null;
 // everything else, and every quoted scalar, -> string. Maps and lists recurse (duplicate keys reported).
