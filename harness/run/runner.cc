@@ -70,6 +70,7 @@ std::map<std::string, InstancePolicy> instance_policies(const scenario::Scenario
 const char* step_kind(const scenario::Step& step) {
   if (std::holds_alternative<scenario::WaitStep>(step.body)) return "wait";
   if (std::holds_alternative<scenario::ExecStep>(step.body)) return "exec";
+  if (std::holds_alternative<scenario::LoadStep>(step.body)) return "load";
   return "fault";
 }
 
@@ -155,7 +156,7 @@ std::string run_step(const scenario::Step& step, size_t index, Stack& stack, Con
 }
 
 Verdict judge(const scenario::Check& check, Stack& stack, Context& ctx) {
-  static const char* const k_kinds[] = {"log", "exec", "health", "restarts", "exit"};
+  static const char* const k_kinds[] = {"log", "exec", "health", "restarts", "exit", "delivery"};
   const std::string classname = ctx.scenario.name + "." + k_kinds[check.body.index()];
   const auto started = std::chrono::steady_clock::now();
   Verdict verdict;

@@ -75,6 +75,7 @@ struct WaitStep {
   std::vector<std::string> ready;  // service names; empty with no duration = all services
   std::vector<std::string> healthy;
   std::optional<Millis> duration;
+  bool drained = false;            // every load has finished publishing and every accepted task has executed
   Millis timeout{60'000};
 };
 
@@ -107,11 +108,36 @@ struct FaultStep {
   std::string apply_to = "queues"; // policy: queues | exchanges | all
 };
 
+// Publish options of a load, as the Celery client applies them (apply_async / broker_transport_options).
+struct PublishOptions {
+  std::optional<bool> confirm_publish;  // py-amqp publisher confirms (broker_transport_options.confirm_publish)
+  std::optional<bool> retry;            // apply_async(retry=...): kombu retries a failed publish
+  nlohmann::json retry_policy = nlohmann::json::object();  // max_retries, interval_start, interval_step, interval_max
+  std::optional<Millis> timeout;        // apply_async(timeout=...): how long to wait for a confirm
+  std::optional<int> delivery_mode;     // 1 transient, 2 persistent (Celery's default)
+};
+
+// `load`: publishes tasks through a real Celery client (fixtures/celery/load.py) in the background, while later
+// steps run. Every publish outcome is a `load.publish` event: {load, id, outcome, at, took_ms, error}, where
+// outcome is "confirmed" (publisher confirm received), "sent" (no confirms asked, returned without error),
+// "failed" (raised) or "timeout" (no confirm within the publish timeout); `at` is wall-clock epoch seconds.
+struct LoadStep {
+  std::string name;                // "load-N" (N counts load steps from 1) unless the step has a `name:`
+  std::string task = "probe.record";
+  std::optional<std::int64_t> count;     // stop after this many publishes
+  std::optional<Millis> duration;        // or after this long (at least one of the two)
+  double rate = 0;                 // tasks per second; 0 = as fast as the client can
+  nlohmann::json args = nlohmann::json::array();
+  std::string queue;               // optional routing queue
+  std::string service;             // the celery-worker service whose environment (broker, config) the client uses
+  PublishOptions publish;
+};
+
 struct Step {
   std::string name;                // `name:`, optional (for the timeline and messages)
   std::optional<Millis> at;        // pins the step to a time since the run started
   std::optional<Millis> for_;      // fault steps: cleared afterwards
-  std::variant<WaitStep, ExecStep, FaultStep> body;
+  std::variant<WaitStep, ExecStep, FaultStep, LoadStep> body;
   SourceLocation location;
 };
 
@@ -159,9 +185,34 @@ struct ExitCheck {
   std::optional<std::string> log;
 };
 
+// A bound on a count: `lost: 0` (a plain number is "at most"), or a string "==3", "<=5", "<10", ">0", ">=1".
+struct CountBound {
+  enum class Op { k_eq, k_le, k_lt, k_ge, k_gt };
+  Op op = Op::k_le;
+  std::int64_t value = 0;
+};
+
+// `delivery`: judged from the History (load.publish, fault.start/end events) and the run's ledger.jsonl, by set
+// arithmetic over task ids. Accepted = published with outcome confirmed or sent.
+//   lost        accepted and never executed
+//   duplicated  executed more than once
+//   phantom     executed but never published by any load
+// Unset counts default to 0 ("at most 0"). Latencies (publish -> start) and recovery are "at most".
+struct DeliveryCheck {
+  std::string load;                      // only this load's tasks; empty = every load
+  std::optional<CountBound> lost;
+  std::optional<CountBound> duplicated;
+  std::optional<CountBound> phantom;
+  std::optional<Millis> latency_p50;
+  std::optional<Millis> latency_p95;
+  std::optional<Millis> latency_p99;
+  std::optional<Millis> latency_max;
+  std::optional<Millis> recovery;        // for every fault: from its end until throughput is back (README)
+};
+
 struct Check {
   std::string name;                // `name:` or generated, e.g. "log broker contains 'x'"
-  std::variant<LogCheck, ExecCheck, HealthCheckSpec, RestartsCheck, ExitCheck> body;
+  std::variant<LogCheck, ExecCheck, HealthCheckSpec, RestartsCheck, ExitCheck, DeliveryCheck> body;
   SourceLocation location;
 };
 
