@@ -167,6 +167,12 @@ steps:
   ASSERT_TRUE((*harness)->wait_for(std::chrono::seconds{10}).has_value());
   const auto left = test::processes_owned_by(pid);
   ASSERT_FALSE(left.empty()) << "a SIGKILLed harness should leave its services running (nothing to sweep?)";
+  // Every service must still carry the harness's mark, or the sweeper cannot recognise it (redis-server rewrites
+  // its process title over environ unless told not to).
+  std::vector<std::string> marked;
+  for (pid_t p : left) marked.push_back(test::read_file("/proc/" + std::to_string(p) + "/comm"));
+  EXPECT_THAT(marked, testing::Contains(testing::HasSubstr("redis-server")));
+  EXPECT_THAT(marked, testing::Contains(testing::HasSubstr("beam.smp")));
 
   const auto next = dir.write("next.yaml", k_redis_only);
   auto result = test::run_cli({"run", next.string(), "--report-dir", (dir.path() / "reports2").string()});

@@ -31,7 +31,10 @@ util::Status RedisService::start() {
                   "--dir", m_dir.string(), "--save", "", "--appendonly", "no", "--daemonize", "no",
                   "--logfile", "", "--pidfile", (m_dir / "redis.pid").string(),
                   "--requirepass", m_password, "--masterauth", m_password,
-                  "--repl-diskless-sync-delay", "0", "--protected-mode", "yes"};
+                  "--repl-diskless-sync-delay", "0", "--protected-mode", "yes",
+                  // Redis rewrites its process title over argv and environ by default, erasing CELERY_CHAOS_OWNER
+                  // from /proc/PID/environ: the sweeper could not recognise a killed harness's redis-server.
+                  "--set-proc-title", "no"};
   options.working_directory = m_dir;
   return spawn(std::move(options));
 }
