@@ -9,6 +9,7 @@
 #include <random>
 #include <thread>
 
+#include "harness/check/delivery_check.h"
 #include "harness/check/exec_check.h"
 #include "harness/check/log_check.h"
 #include "harness/check/orchestration_checks.h"
@@ -20,6 +21,8 @@
 #include "harness/report/summary.h"
 #include "harness/run/exec.h"
 #include "harness/run/history.h"
+#include "harness/run/ledger.h"
+#include "harness/run/load.h"
 #include "harness/run/run_control.h"
 #include "harness/run/stack.h"
 #include "harness/scenario/duration.h"
@@ -39,8 +42,11 @@ struct Context {
   History& history;
   const RunControl& control;
   const RunOptions& options;
+  fs::path report_dir;
   fs::path logs_dir;
   std::ostream& out;
+  Loads loads;
+  std::unique_ptr<Ledger> ledger;  // when the scenario has loads
 };
 
 std::ostream& null_stream() {
@@ -128,17 +134,32 @@ std::string run_step(const scenario::Step& step, size_t index, Stack& stack, Con
     faults.add(*clearer, step.for_, ctx.control);
     return {};
   }
+  if (const auto* load = std::get_if<scenario::LoadStep>(&step.body)) {
+    auto st = ctx.loads.start(*load, stack, ctx.history, ctx.report_dir);
+    return st ? std::string{} : st.message();
+  }
   if (const auto* wait = std::get_if<scenario::WaitStep>(&step.body)) {
     if (wait->duration) {
       if (!ctx.control.sleep_for(*wait->duration)) return ctx.control.stop_reason();
       return {};
     }
-    // `healthy` waits for readiness until health checks exist (services without a health check count as
-    // healthy once ready, as Compose's service_started).
-    std::vector<std::string> names = wait->ready;
-    names.insert(names.end(), wait->healthy.begin(), wait->healthy.end());
-    auto st = stack.wait_ready(names, wait->timeout);
-    return st ? std::string{} : st.message();
+    std::string failure;
+    if (wait->drained) {
+      if (!ctx.ledger) return "no ledger service in this run (internal error: the loader adds one with a load)";
+      failure = ctx.loads.wait_drained(*ctx.ledger, wait->timeout, ctx.control);
+    } else {
+      // `healthy` waits for readiness until health checks exist (services without a health check count as
+      // healthy once ready, as Compose's service_started).
+      std::vector<std::string> names = wait->ready;
+      names.insert(names.end(), wait->healthy.begin(), wait->healthy.end());
+      auto st = stack.wait_ready(names, wait->timeout);
+      if (!st) failure = st.message();
+    }
+    if (!failure.empty() && !wait->fail_on_timeout && !ctx.control.should_stop()) {
+      ctx.history.record("wait.unmet", {}, {{"index", index + 1}, {"detail", failure}});
+      return {};
+    }
+    return failure;
   }
   const auto& exec = std::get<scenario::ExecStep>(step.body);
   auto event = run_exec("step " + std::to_string(index + 1), exec.command, exec.service, exec.timeout, stack,
@@ -168,6 +189,9 @@ Verdict judge(const scenario::Check& check, Stack& stack, Context& ctx) {
     verdict = check::judge_restarts(*restarts, check.name, classname, ctx.history.events());
   } else if (const auto* exit = std::get_if<scenario::ExitCheck>(&check.body)) {
     verdict = check::judge_exit(*exit, check.name, classname, ctx.history.events(), ctx.logs_dir);
+  } else if (const auto* delivery = std::get_if<scenario::DeliveryCheck>(&check.body)) {
+    verdict = check::judge_delivery(*delivery, check.name, classname, ctx.report_dir / "history.jsonl",
+                                    ctx.report_dir / "ledger.jsonl", ctx.report_dir);
   } else {
     const auto& exec = std::get<scenario::ExecCheck>(check.body);
     auto event = run_exec("check " + check.name, exec.command, exec.service, exec.timeout, stack, ctx.history);
@@ -179,6 +203,20 @@ Verdict judge(const scenario::Check& check, Stack& stack, Context& ctx) {
   }
   verdict.duration = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
   return verdict;
+}
+
+// After the steps: loads still publishing are stopped (a scenario that wants them complete waits for `drained`),
+// and the ledger is read to its end into ledger.jsonl, while the services still run, for the delivery checks.
+void finish_loads(Context& ctx) {
+  if (ctx.loads.empty()) return;
+  ctx.loads.stop_all();
+  if (!ctx.ledger) return;
+  if (auto st = ctx.ledger->poll(); !st) {
+    ctx.history.record("ledger.error", {}, {{"detail", st.message()}});
+  } else {
+    ctx.history.record("ledger.read", {}, {{"executions", ctx.ledger->executions()},
+                                           {"file", ctx.ledger->path().string()}});
+  }
 }
 
 void apply_expectation(const scenario::Scenario& scenario, std::vector<Verdict>& verdicts) {
@@ -256,7 +294,7 @@ ScenarioOutcome run_scenario(const scenario::Scenario& scenario, const std::stri
   }
   process::OwnerMark::set_run_id(run_id);
   RunControl control(clock, scenario.timeout);
-  Context ctx{scenario, history, control, options, logs_dir, out};
+  Context ctx{scenario, history, control, options, report_dir, logs_dir, out, {}, nullptr};
   history.record("run.begin", {}, {{"scenario", scenario.name}, {"file", scenario.file}, {"run_id", run_id},
                                    {"seed", report.seed}, {"harness_version", k_version}});
   out << scenario.name << " (" << scenario.file << ")\n";
@@ -303,6 +341,7 @@ ScenarioOutcome run_scenario(const scenario::Scenario& scenario, const std::stri
         out << "  all ready in " << std::chrono::duration<double>(std::chrono::steady_clock::now() - boot_started).count()
             << " s\n" << std::flush;
         history.record("stack.ready", {}, {{"after_s", control.elapsed().count() / 1000.0}});
+        ctx.ledger = Ledger::for_stack(scenario, stack, report_dir / "ledger.jsonl");
         for (size_t i = 0; i < scenario.steps.size(); ++i) {
           const auto& step = scenario.steps[i];
           if (step.at && !control.sleep_until(control.started() + *step.at)) break;
@@ -317,6 +356,7 @@ ScenarioOutcome run_scenario(const scenario::Scenario& scenario, const std::stri
             break;  // later steps assume this one worked
           }
         }
+        finish_loads(ctx);
         if (control.should_stop()) {
           skip_reason = "not judged: " + control.stop_reason();
           outcome.result = process::cancelled() ? ScenarioResult::k_cancelled : ScenarioResult::k_failed;

@@ -13,7 +13,7 @@ namespace harness::scenario {
 namespace {
 
 const KindKeys k_check_keys{
-    "check", "kind", {"log", "exec", "health", "restarts", "exit"}, {"name"}, {"delivery", "queue"}};
+    "check", "kind", {"log", "exec", "health", "restarts", "exit", "delivery"}, {"name"}, {"queue"}};
 const std::vector<std::string_view> k_log_keys{"service", "contains", "not_contains", "regex"};
 const std::vector<std::string_view> k_exec_keys{"command", "service", "exit_code", "output_contains", "timeout"};
 const std::vector<std::string_view> k_health_keys{"service", "state", "within", "never", "always"};
@@ -21,6 +21,10 @@ const std::vector<std::string_view> k_health_forms{"state", "never", "always"};
 const std::vector<std::string_view> k_health_states{"healthy", "unhealthy", "starting"};
 const std::vector<std::string_view> k_restarts_keys{"service", "min", "max"};
 const std::vector<std::string_view> k_exit_keys{"service", "code", "log"};
+const std::vector<std::string_view> k_delivery_keys{"load",        "lost",        "duplicated",
+                                                    "phantom",     "latency_p50", "latency_p95",
+                                                    "latency_p99", "latency_max", "recovery"};
+constexpr std::string_view k_bound_examples = "a number or a comparison such as \"<=5\" or \">0\"";
 
 // The required `service:` of a check, resolved; nullptr after reporting (or when services are unknown).
 const Service* read_check_service(YamlReader& reader, const MapView& map, const std::vector<Service>* services,
@@ -182,6 +186,99 @@ std::optional<ExitCheck> read_exit(YamlReader& reader, const MapEntry& entry, co
   return exit;
 }
 
+// "==3", "<= 5", ">0", or a plain number (at most): a CountBound. nullopt for anything else.
+std::optional<CountBound> parse_count_bound(std::string_view text) {
+  static const std::pair<std::string_view, CountBound::Op> k_ops[] = {
+      {"==", CountBound::Op::k_eq}, {"<=", CountBound::Op::k_le}, {">=", CountBound::Op::k_ge},
+      {"<", CountBound::Op::k_lt},  {">", CountBound::Op::k_gt}};
+  const auto trim = [](std::string_view& t) {
+    while (!t.empty() && t.front() == ' ') t.remove_prefix(1);
+    while (!t.empty() && t.back() == ' ') t.remove_suffix(1);
+  };
+  trim(text);
+  CountBound bound;
+  for (const auto& [symbol, op] : k_ops) {
+    if (text.starts_with(symbol)) {
+      bound.op = op;
+      text.remove_prefix(symbol.size());
+      trim(text);
+      break;
+    }
+  }
+  if (text.empty() || text.size() > 18 || text.find_first_not_of("0123456789") != std::string_view::npos)
+    return std::nullopt;
+  for (char c : text) bound.value = bound.value * 10 + (c - '0');
+  return bound;
+}
+
+std::optional<CountBound> read_count_bound(YamlReader& reader, const MapEntry& entry) {
+  if (!entry.value.IsScalar()) {
+    reader.error(entry.location,
+                 quote(entry.key) + " must be " + std::string(k_bound_examples) + ", got " + describe(entry.value));
+    return std::nullopt;
+  }
+  const std::string& text = entry.value.Scalar();
+  auto bound = parse_count_bound(text);
+  if (!bound) {
+    reader.error(entry.location, "invalid bound " + quote(truncate(text)) + " for " + quote(entry.key) +
+                                     " (expected " + std::string(k_bound_examples) + ")");
+    return std::nullopt;
+  }
+  if (bound->op == CountBound::Op::k_lt && bound->value == 0) {
+    reader.error(entry.location,
+                 "bound " + quote(text) + " for " + quote(entry.key) + " can never hold (a count is never negative)");
+    return std::nullopt;
+  }
+  return bound;
+}
+
+// `delivery: {load, lost, duplicated, phantom, latency_p50/p95/p99/max, recovery}`; `delivery: {}` is every
+// default (nothing lost, duplicated or phantom, over every load).
+std::optional<DeliveryCheck> read_delivery(YamlReader& reader, const MapEntry& entry) {
+  auto map = read_map(reader, entry,
+                      "'delivery' must be a map of bounds (load, lost, duplicated, phantom, latency_p50, latency_p95, "
+                      "latency_p99, latency_max, recovery; {} for the defaults)",
+                      k_delivery_keys, "delivery check");
+  if (!map) return std::nullopt;
+  DeliveryCheck delivery;
+  bool ok = true;
+  if (const MapEntry* e = map->find("load")) assign_or_fail(read_nonempty_string(reader, *e), delivery.load, ok);
+  const std::pair<std::string_view, std::optional<CountBound>*> counts[] = {
+      {"lost", &delivery.lost}, {"duplicated", &delivery.duplicated}, {"phantom", &delivery.phantom}};
+  for (const auto& [key, field] : counts)
+    if (const MapEntry* e = map->find(key)) assign_or_fail(read_count_bound(reader, *e), *field, ok);
+  const std::pair<std::string_view, std::optional<Millis>*> durations[] = {
+      {"latency_p50", &delivery.latency_p50}, {"latency_p95", &delivery.latency_p95},
+      {"latency_p99", &delivery.latency_p99}, {"latency_max", &delivery.latency_max},
+      {"recovery", &delivery.recovery}};
+  for (const auto& [key, field] : durations)
+    if (const MapEntry* e = map->find(key)) assign_or_fail(read_duration(reader, *e), *field, ok);
+  if (!ok) return std::nullopt;
+  return delivery;
+}
+
+// "<= 0": a bound as check names show it.
+std::string format_bound(const CountBound& bound) {
+  static const char* const k_symbols[] = {"==", "<=", "<", ">=", ">"};
+  return std::string(k_symbols[static_cast<int>(bound.op)]) + " " + std::to_string(bound.value);
+}
+
+std::string delivery_name(const DeliveryCheck& delivery) {
+  std::string name = "delivery";
+  if (!delivery.load.empty()) name += " " + delivery.load;
+  const CountBound none{};
+  name += " lost " + format_bound(delivery.lost.value_or(none)) + ", duplicated " +
+          format_bound(delivery.duplicated.value_or(none)) + ", phantom " +
+          format_bound(delivery.phantom.value_or(none));
+  const std::pair<const char*, const std::optional<Millis>*> durations[] = {
+      {"latency_p50", &delivery.latency_p50}, {"latency_p95", &delivery.latency_p95},
+      {"latency_p99", &delivery.latency_p99}, {"latency_max", &delivery.latency_max},
+      {"recovery", &delivery.recovery}};
+  for (const auto& [key, field] : durations)
+    if (*field) name += std::string(", ") + key + " <= " + format_duration(**field);
+  return name;
+}
+
 }  // namespace
 
 std::string generated_check_name(const Check& check) {
@@ -207,6 +304,7 @@ std::string generated_check_name(const Check& check) {
     if (restarts->min) return name + " >= " + std::to_string(*restarts->min);
     return name + " <= " + std::to_string(restarts->max.value_or(0));
   }
+  if (const auto* delivery = std::get_if<DeliveryCheck>(&check.body)) return delivery_name(*delivery);
   const auto& exit = std::get<ExitCheck>(check.body);
   std::string name = "exit " + exit.service;
   if (exit.code) name += " code " + std::to_string(*exit.code);
@@ -225,7 +323,8 @@ std::vector<Check> read_checks(YamlReader& reader, const MapEntry& entry, const 
     const SourceLocation location = item.IsNull() ? entry.location : reader.location(item);
     if (!item.IsMap()) {
       reader.error(location,
-                   "a check must be a map with one kind (log, exec, health, restarts or exit), got " + describe(item));
+                   "a check must be a map with one kind (log, exec, health, restarts, exit or delivery), got " +
+                       describe(item));
       continue;
     }
     MapView map(reader, item);
@@ -255,6 +354,8 @@ std::vector<Check> read_checks(YamlReader& reader, const MapEntry& entry, const 
       store(read_health(reader, *kind, services));
     else if (kind->key == "restarts")
       store(read_restarts(reader, *kind, services));
+    else if (kind->key == "delivery")
+      store(read_delivery(reader, *kind));
     else
       store(read_exit(reader, *kind, services));
     if (!ok || !named) continue;  // a name made from a broken body would only add confusing duplicates

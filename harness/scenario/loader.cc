@@ -26,6 +26,36 @@ Diagnostic file_diagnostic(const std::string& file, std::string message) {
   return Diagnostic{SourceLocation{file, 0, 0}, std::move(message)};
 }
 
+// Loads need the execution ledger (a Redis of the harness's own): one is added, named "ledger" (or
+// "celery-chaos-ledger" when that name is taken), unless a service has `role: ledger`. A `wait: {drained}` or a
+// `delivery` check without any load has nothing to judge: reported at that step or check.
+void add_ledger(YamlReader& reader, Scenario& scenario) {
+  bool has_load = false;
+  for (const auto& step : scenario.steps) has_load |= std::holds_alternative<LoadStep>(step.body);
+  if (!has_load) {
+    for (const auto& step : scenario.steps) {
+      if (const auto* wait = std::get_if<WaitStep>(&step.body); wait && wait->drained)
+        reader.error(step.location, "wait step waits for 'drained', but the scenario has no load step");
+    }
+    for (const auto& check : scenario.checks) {
+      if (std::holds_alternative<DeliveryCheck>(check.body))
+        reader.error(check.location, "delivery check needs a load step (nothing is published to judge)");
+    }
+    return;
+  }
+  for (const auto& service : scenario.services)
+    if (service.role == "ledger") return;
+  Service ledger;
+  ledger.name = scenario.find_service("ledger") ? "celery-chaos-ledger" : "ledger";
+  ledger.kind = ServiceKind::k_redis;
+  ledger.image = "redis";
+  ledger.role = "ledger";
+  // Before the workers, so the driver has its URL when it creates them.
+  auto first_worker = std::find_if(scenario.services.begin(), scenario.services.end(),
+                                   [](const Service& s) { return s.kind == ServiceKind::k_celery_worker; });
+  scenario.services.insert(first_worker, std::move(ledger));
+}
+
 Scenario read_scenario(YamlReader& reader, const YAML::Node& root) {
   Scenario scenario;
   scenario.file = reader.file_name();
@@ -82,6 +112,7 @@ Scenario read_scenario(YamlReader& reader, const YAML::Node& root) {
   }
   if (const MapEntry* e = map.find("steps")) scenario.steps = read_steps(reader, *e, services, timeout);
   if (const MapEntry* e = map.find("checks")) scenario.checks = read_checks(reader, *e, services);
+  add_ledger(reader, scenario);
   return scenario;
 }
 

@@ -1,6 +1,7 @@
 #include "harness/scenario/step_reader.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "harness/scenario/duration.h"
 #include "harness/scenario/exec_reader.h"
@@ -11,8 +12,15 @@ namespace harness::scenario {
 
 namespace {
 
-const KindKeys k_step_keys{"step", "action", {"wait", "exec", "fault"}, {"at", "for", "name"}, {"load"}};
-const std::vector<std::string_view> k_wait_keys{"ready", "healthy", "duration", "timeout"};
+const KindKeys k_step_keys{"step", "action", {"wait", "exec", "fault", "load"}, {"at", "for", "name"}, {}};
+const std::vector<std::string_view> k_wait_keys{"ready", "healthy", "drained", "duration", "timeout",
+                                                "fail_on_timeout"};
+const std::vector<std::string_view> k_load_keys{"task", "count", "duration", "rate", "args", "queue", "service",
+                                                "publish"};
+const std::vector<std::string_view> k_publish_keys{"confirm_publish", "retry", "retry_policy", "timeout",
+                                                   "delivery_mode"};
+const std::vector<std::string_view> k_retry_policy_keys{"max_retries", "interval_start", "interval_step",
+                                                        "interval_max"};
 const std::vector<std::string_view> k_exec_keys{"command", "service", "timeout", "expect_exit"};
 
 const Service* find_service(const std::vector<Service>* services, const std::string& name) {
@@ -32,7 +40,7 @@ std::optional<WaitStep> read_wait(YamlReader& reader, const MapEntry& entry, con
   }
   if (!entry.value.IsMap()) {
     reader.error(entry.location,
-                 "'wait' must be a duration (e.g. 10s) or a map with ready, healthy, duration or "
+                 "'wait' must be a duration (e.g. 10s) or a map with ready, healthy, drained, duration or "
                  "timeout, got " +
                      describe(entry.value));
     return std::nullopt;
@@ -40,14 +48,13 @@ std::optional<WaitStep> read_wait(YamlReader& reader, const MapEntry& entry, con
   MapView map(reader, entry.value);
   bool ok = true;
   for (const auto& e : map.entries()) {
-    if (e.key == "drained") {
-      reader.error(e.key_location, "wait key 'drained' is not supported yet (supported: " + join(k_wait_keys) + ")");
-      ok = false;
-    } else if (std::find(k_wait_keys.begin(), k_wait_keys.end(), e.key) == k_wait_keys.end()) {
+    if (std::find(k_wait_keys.begin(), k_wait_keys.end(), e.key) == k_wait_keys.end()) {
       report_unknown_key(reader, e, k_wait_keys, "wait step");
       ok = false;
     }
   }
+  if (const MapEntry* e = map.find("drained")) assign_or_fail(read_bool(reader, *e), wait.drained, ok);
+  if (const MapEntry* e = map.find("fail_on_timeout")) assign_or_fail(read_bool(reader, *e), wait.fail_on_timeout, ok);
 
   if (const MapEntry* e = map.find("ready")) {
     if (e->value.IsScalar() && e->value.Scalar() == "all") {
@@ -89,6 +96,125 @@ std::optional<ExecStep> read_exec(YamlReader& reader, const MapEntry& entry, con
   }
   if (!ok) return std::nullopt;
   return exec;
+}
+
+// `rate: 50`, `rate: 50/s` or `rate: 600/m`: tasks per second.
+std::optional<double> read_rate(YamlReader& reader, const MapEntry& entry) {
+  const std::string text = entry.value.IsScalar() ? entry.value.Scalar() : std::string();
+  std::string number = text;
+  double per = 1.0;
+  if (number.ends_with("/s")) {
+    number.resize(number.size() - 2);
+  } else if (number.ends_with("/m")) {
+    number.resize(number.size() - 2);
+    per = 60.0;
+  }
+  double value = -1;
+  std::size_t used = 0;
+  try {
+    value = number.empty() || std::isspace(static_cast<unsigned char>(number.front())) ? -1 : std::stod(number, &used);
+  } catch (const std::exception&) {
+    value = -1;
+  }
+  if (!entry.value.IsScalar() || used != number.size() || !(value >= 0) || !std::isfinite(value)) {
+    reader.error(entry.location,
+                 "'rate' must be tasks per second, e.g. 50, 50/s or 600/m (0 = as fast as possible), got " +
+                     describe(entry.value));
+    return std::nullopt;
+  }
+  return value / per;
+}
+
+std::optional<PublishOptions> read_publish(YamlReader& reader, const MapEntry& entry) {
+  auto map = read_map(reader, entry,
+                      "'publish' must be a map with confirm_publish, retry, retry_policy, timeout or delivery_mode",
+                      k_publish_keys, "publish options");
+  if (!map) return std::nullopt;
+  PublishOptions publish;
+  bool ok = true;
+  if (const MapEntry* e = map->find("confirm_publish")) assign_or_fail(read_bool(reader, *e), publish.confirm_publish, ok);
+  if (const MapEntry* e = map->find("retry")) assign_or_fail(read_bool(reader, *e), publish.retry, ok);
+  if (const MapEntry* e = map->find("timeout")) assign_or_fail(read_duration(reader, *e), publish.timeout, ok);
+  if (const MapEntry* e = map->find("delivery_mode")) assign_or_fail(read_int(reader, *e, 1, 2), publish.delivery_mode, ok);
+  if (const MapEntry* e = map->find("retry_policy")) {
+    // Celery's task_publish_retry_policy: max_retries (a count), the intervals in seconds (durations here).
+    auto policy = read_map(reader, *e, "'retry_policy' must be a map with max_retries, interval_start, "
+                                       "interval_step or interval_max", k_retry_policy_keys, "retry_policy");
+    if (!policy) {
+      ok = false;
+    } else {
+      for (const auto& item : policy->entries()) {
+        if (item.key == "max_retries") {
+          if (auto n = read_int(reader, item, 0)) publish.retry_policy[item.key] = *n; else ok = false;
+        } else if (std::find(k_retry_policy_keys.begin(), k_retry_policy_keys.end(), item.key) !=
+                   k_retry_policy_keys.end()) {
+          if (auto d = read_duration(reader, item, DurationRule::k_any))
+            publish.retry_policy[item.key] = static_cast<double>(d->count()) / 1000.0;
+          else
+            ok = false;
+        }
+      }
+    }
+  }
+  if (!ok) return std::nullopt;
+  return publish;
+}
+
+// `load: {task, count | duration, rate, args, queue, service, publish}`.
+std::optional<LoadStep> read_load(YamlReader& reader, const MapEntry& entry, const std::vector<Service>* services) {
+  const std::string context = "load step";
+  auto map = read_map(reader, entry,
+                      "'load' must be a map with task, count or duration, rate, args, queue, service or publish",
+                      k_load_keys, context);
+  if (!map) return std::nullopt;
+  LoadStep load;
+  bool ok = true;
+  if (const MapEntry* e = map->find("task")) assign_or_fail(read_nonempty_string(reader, *e), load.task, ok);
+  if (const MapEntry* e = map->find("count")) assign_or_fail(read_int(reader, *e, 1, std::int64_t{100'000'000}), load.count, ok);
+  if (const MapEntry* e = map->find("duration")) assign_or_fail(read_duration(reader, *e), load.duration, ok);
+  if (!map->find("count") && !map->find("duration")) {
+    reader.error(map->location(), "load step needs 'count' or 'duration' (or both: whichever comes first)");
+    ok = false;
+  }
+  if (const MapEntry* e = map->find("rate")) assign_or_fail(read_rate(reader, *e), load.rate, ok);
+  if (const MapEntry* e = map->find("args")) {
+    if (auto args = read_json(reader, e->value, e->key)) {
+      load.args = args->is_array() ? *args : nlohmann::json::array({*args});
+    } else {
+      ok = false;
+    }
+  }
+  if (const MapEntry* e = map->find("queue")) assign_or_fail(read_nonempty_string(reader, *e), load.queue, ok);
+  if (const MapEntry* e = map->find("publish")) assign_or_fail(read_publish(reader, *e), load.publish, ok);
+  if (const MapEntry* e = map->find("service")) {
+    if (auto name = read_nonempty_string(reader, *e)) {
+      load.service = *name;
+      const Service* service = services ? resolve_service(reader, *services, *name, e->location, context) : nullptr;
+      if (services && !service) {
+        ok = false;
+      } else if (service && service->kind != ServiceKind::k_celery_worker) {
+        reader.error(e->location, "load step publishes through the Celery client of a celery-worker service, but " +
+                                      quote(*name) + " is a " + to_string(service->kind) + " service");
+        ok = false;
+      }
+    } else {
+      ok = false;
+    }
+  } else if (services) {
+    // The first celery-worker service's environment (its broker and settings) by default.
+    for (const auto& service : *services) {
+      if (service.kind == ServiceKind::k_celery_worker) {
+        load.service = service.name;
+        break;
+      }
+    }
+    if (load.service.empty()) {
+      reader.error(entry.key_location, "load step needs a celery-worker service to publish through (none is defined)");
+      ok = false;
+    }
+  }
+  if (!ok) return std::nullopt;
+  return load;
 }
 
 }  // namespace
@@ -133,10 +259,11 @@ std::vector<Step> read_steps(YamlReader& reader, const MapEntry& entry, const st
   }
   std::vector<Step> steps;
   std::optional<Millis> previous_at;
+  int loads = 0;
   for (const auto& item : entry.value) {
     const SourceLocation location = item.IsNull() ? entry.location : reader.location(item);
     if (!item.IsMap()) {
-      reader.error(location, "a step must be a map with one action (wait, exec or fault), got " + describe(item));
+      reader.error(location, "a step must be a map with one action (wait, exec, fault or load), got " + describe(item));
       continue;
     }
     MapView map(reader, item);
@@ -169,6 +296,12 @@ std::vector<Step> read_steps(YamlReader& reader, const MapEntry& entry, const st
       if (auto wait = read_wait(reader, *action, services)) step.body = std::move(*wait);
     } else if (action->key == "exec") {
       if (auto exec = read_exec(reader, *action, services)) step.body = std::move(*exec);
+    } else if (action->key == "load") {
+      if (auto load = read_load(reader, *action, services)) {
+        ++loads;
+        load->name = step.name.empty() ? "load-" + std::to_string(loads) : step.name;
+        step.body = std::move(*load);
+      }
     } else {
       if (auto fault = read_fault(reader, *action, services, for_entry)) step.body = std::move(*fault);
     }

@@ -284,28 +284,118 @@ TEST(ScenarioCheckTest, generated_names_of_orchestration_checks_are_unique) {
 }
 
 TEST(ScenarioCheckTest, later_check_kinds_are_not_supported_yet) {
-  EXPECT_EQ(load_errors(k_head + "  - delivery: {lost: 0, duplicated: 0}\n  - queue: {name: celery, max: 0}\n"),
+  EXPECT_EQ(load_error(k_head + "  - queue: {name: celery, max: 0}\n"),
+            "test.yaml:6:5: check kind 'queue' is not supported yet (supported: log, exec, health, restarts, exit, "
+            "delivery)");
+}
+
+// Delivery checks need a load step (loader.cc); they start on line 8.
+const std::string k_delivery_head =
+    "name: t\nservices:\n  broker: {image: rabbitmq}\n  worker: {image: celery, broker: broker}\n"
+    "steps:\n  - load: {count: 10}\nchecks:\n";
+
+std::vector<Check> load_delivery_checks(const std::string& checks) { return load_ok(k_delivery_head + checks).checks; }
+
+TEST(ScenarioCheckTest, delivery_with_no_bounds_allows_nothing_lost_duplicated_or_phantom) {
+  const auto checks = load_delivery_checks("  - delivery: {}\n");
+  ASSERT_EQ(checks.size(), 1u);
+  EXPECT_EQ(checks[0].name, "delivery lost <= 0, duplicated <= 0, phantom <= 0");
+  EXPECT_EQ(checks[0].location.line, 8);
+  const auto& delivery = std::get<DeliveryCheck>(checks[0].body);
+  EXPECT_EQ(delivery.load, "");
+  EXPECT_FALSE(delivery.lost.has_value());
+  EXPECT_FALSE(delivery.duplicated.has_value());
+  EXPECT_FALSE(delivery.phantom.has_value());
+  EXPECT_FALSE(delivery.latency_p99.has_value());
+  EXPECT_FALSE(delivery.recovery.has_value());
+}
+
+TEST(ScenarioCheckTest, delivery_bounds_of_every_operator) {
+  const auto checks = load_delivery_checks(
+      "  - delivery: {load: load-1, lost: 0, duplicated: '<=5', phantom: '==2'}\n"
+      "  - delivery: {load: load-2, lost: '>0', duplicated: '>= 1', phantom: '<10'}\n"
+      "  - delivery: {load: load-3, lost: '3'}\n");
+  ASSERT_EQ(checks.size(), 3u);
+  EXPECT_EQ(checks[0].name, "delivery load-1 lost <= 0, duplicated <= 5, phantom == 2");
+  EXPECT_EQ(checks[1].name, "delivery load-2 lost > 0, duplicated >= 1, phantom < 10");
+  EXPECT_EQ(checks[2].name, "delivery load-3 lost <= 3, duplicated <= 0, phantom <= 0");
+  using Op = CountBound::Op;
+  const auto bound = [](const std::optional<CountBound>& b) {
+    return b ? std::pair(b->op, b->value) : std::pair(Op::k_eq, std::int64_t{-1});
+  };
+  const auto& first = std::get<DeliveryCheck>(checks[0].body);
+  EXPECT_EQ(first.load, "load-1");
+  EXPECT_EQ(bound(first.lost), std::pair(Op::k_le, std::int64_t{0}));
+  EXPECT_EQ(bound(first.duplicated), std::pair(Op::k_le, std::int64_t{5}));
+  EXPECT_EQ(bound(first.phantom), std::pair(Op::k_eq, std::int64_t{2}));
+  const auto& second = std::get<DeliveryCheck>(checks[1].body);
+  EXPECT_EQ(bound(second.lost), std::pair(Op::k_gt, std::int64_t{0}));
+  EXPECT_EQ(bound(second.duplicated), std::pair(Op::k_ge, std::int64_t{1}));
+  EXPECT_EQ(bound(second.phantom), std::pair(Op::k_lt, std::int64_t{10}));
+  EXPECT_EQ(bound(std::get<DeliveryCheck>(checks[2].body).lost), std::pair(Op::k_le, std::int64_t{3}));
+}
+
+TEST(ScenarioCheckTest, delivery_latencies_and_recovery) {
+  const auto checks = load_delivery_checks(
+      "  - delivery: {latency_p50: 100ms, latency_p95: 500ms, latency_p99: 2s, latency_max: 1m, recovery: 10}\n");
+  ASSERT_EQ(checks.size(), 1u);
+  EXPECT_EQ(checks[0].name,
+            "delivery lost <= 0, duplicated <= 0, phantom <= 0, latency_p50 <= 100ms, latency_p95 <= 500ms, "
+            "latency_p99 <= 2s, latency_max <= 1m, recovery <= 10s");
+  const auto& delivery = std::get<DeliveryCheck>(checks[0].body);
+  EXPECT_EQ(delivery.latency_p50, 100ms);
+  EXPECT_EQ(delivery.latency_p95, 500ms);
+  EXPECT_EQ(delivery.latency_p99, 2s);
+  EXPECT_EQ(delivery.latency_max, 1min);
+  EXPECT_EQ(delivery.recovery, 10s);
+}
+
+TEST(ScenarioCheckTest, delivery_problems_are_all_reported) {
+  EXPECT_EQ(load_errors(k_delivery_head + "  - delivery: {lost: many, duplicated: [1], phantom: '<0', load: ''}\n"
+                                 "  - delivery: {lost: -1, latency_p99: 2x, recovery: 0s, recovry: 5s}\n"
+                                 "  - delivery: {lost: '=< 3', phantom: 1.5}\n"
+                                 "  - delivery: true\n"),
             (std::vector<std::string>{
-                "test.yaml:6:5: check kind 'delivery' is not supported yet (supported: log, exec, health, restarts, "
-                "exit)",
-                "test.yaml:7:5: check kind 'queue' is not supported yet (supported: log, exec, health, restarts, exit)",
+                "test.yaml:8:22: invalid bound 'many' for 'lost' (expected a number or a comparison such as \"<=5\" "
+                "or \">0\")",
+                "test.yaml:8:40: 'duplicated' must be a number or a comparison such as \"<=5\" or \">0\", got a list",
+                "test.yaml:8:54: bound '<0' for 'phantom' can never hold (a count is never negative)",
+                "test.yaml:8:66: 'load' must not be empty",
+                "test.yaml:9:22: invalid bound '-1' for 'lost' (expected a number or a comparison such as \"<=5\" or "
+                "\">0\")",
+                "test.yaml:9:39: invalid duration '2x' for 'latency_p99' (expected e.g. 500ms, 10s, 1m30s)",
+                "test.yaml:9:53: 'recovery' must be a positive duration, got '0s'",
+                "test.yaml:9:57: unknown key 'recovry' in delivery check (did you mean 'recovery'?)",
+                "test.yaml:10:22: invalid bound '=< 3' for 'lost' (expected a number or a comparison such as \"<=5\" "
+                "or \">0\")",
+                "test.yaml:10:39: invalid bound '1.5' for 'phantom' (expected a number or a comparison such as \"<=5\" "
+                "or \">0\")",
+                "test.yaml:11:15: 'delivery' must be a map of bounds (load, lost, duplicated, phantom, latency_p50, "
+                "latency_p95, latency_p99, latency_max, recovery; {} for the defaults), got 'true'",
             }));
+}
+
+TEST(ScenarioCheckTest, generated_delivery_names_are_unique) {
+  EXPECT_EQ(load_error(k_delivery_head + "  - delivery: {}\n  - delivery: {lost: 0}\n"),
+            "test.yaml:9:5: duplicate check name 'delivery lost <= 0, duplicated <= 0, phantom <= 0' (first used at "
+            "line 8)");
+  EXPECT_EQ(load_delivery_checks("  - delivery: {}\n  - delivery: {load: load-1}\n").size(), 2u);
 }
 
 TEST(ScenarioCheckTest, check_needs_exactly_one_kind) {
   EXPECT_EQ(load_error(k_head + "  - {name: nothing}\n"),
-            "test.yaml:6:5: check has no kind (expected one of: log, exec, health, restarts, exit)");
+            "test.yaml:6:5: check has no kind (expected one of: log, exec, health, restarts, exit, delivery)");
   EXPECT_EQ(load_error(k_head + "  - {log: {service: broker, contains: a}, exec: b}\n"),
             "test.yaml:6:43: check has more than one kind: 'log', 'exec' (expected exactly one of: log, exec, "
-            "health, restarts, exit)");
+            "health, restarts, exit, delivery)");
   EXPECT_EQ(load_error(k_head + "  - {lgo: {service: broker, contains: a}}\n"),
             "test.yaml:6:6: unknown key 'lgo' in check (did you mean 'log'?)");
 }
 
 TEST(ScenarioCheckTest, check_must_be_a_map) {
   EXPECT_EQ(load_error(k_head + "  - delivery\n"),
-            "test.yaml:6:5: a check must be a map with one kind (log, exec, health, restarts or exit), got "
-            "'delivery'");
+            "test.yaml:6:5: a check must be a map with one kind (log, exec, health, restarts, exit or delivery), "
+            "got 'delivery'");
   EXPECT_EQ(load_error(k_head + "  log: {}\n"), "test.yaml:6:3: 'checks' must be a list of checks, got a map");
 }
 

@@ -374,8 +374,7 @@ checks:
                 "test.yaml:8:5: unknown key 'wiat' in step (did you mean 'wait'?)",
                 "test.yaml:9:19: kill fault refers to undefined service 'wrker' (did you mean 'worker'?)",
                 "test.yaml:11:10: log check needs 'contains' or 'not_contains'",
-                "test.yaml:12:5: check kind 'delivery' is not supported yet (supported: log, exec, health, restarts, "
-                "exit)",
+                "test.yaml:12:5: delivery check needs a load step (nothing is published to judge)",
             }));
 }
 

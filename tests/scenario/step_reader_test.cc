@@ -56,15 +56,14 @@ TEST(ScenarioStepTest, wait_duration_must_be_valid) {
 
 TEST(ScenarioStepTest, wait_must_be_a_duration_or_a_map) {
   EXPECT_EQ(load_error(k_head + "  - wait: [a]\n"),
-            "test.yaml:7:11: 'wait' must be a duration (e.g. 10s) or a map with ready, healthy, duration or timeout, "
-            "got a list");
+            "test.yaml:7:11: 'wait' must be a duration (e.g. 10s) or a map with ready, healthy, drained, duration or "
+            "timeout, got a list");
 }
 
 TEST(ScenarioStepTest, wait_keys) {
-  EXPECT_EQ(load_errors(k_head + "  - wait: {drained: true, redy: [broker]}\n"),
+  EXPECT_EQ(load_errors(k_head + "  - wait: {drianed: true, redy: [broker]}\n"),
             (std::vector<std::string>{
-                "test.yaml:7:12: wait key 'drained' is not supported yet (supported: ready, healthy, duration, "
-                "timeout)",
+                "test.yaml:7:12: unknown key 'drianed' in wait step (did you mean 'drained'?)",
                 "test.yaml:7:27: unknown key 'redy' in wait step (did you mean 'ready'?)",
             }));
 }
@@ -128,7 +127,7 @@ TEST(ScenarioStepTest, exec_problems_are_all_reported) {
 
 TEST(ScenarioStepTest, step_must_be_a_map) {
   EXPECT_EQ(load_error(k_head + "  - wait\n"),
-            "test.yaml:7:5: a step must be a map with one action (wait, exec or fault), got 'wait'");
+            "test.yaml:7:5: a step must be a map with one action (wait, exec, fault or load), got 'wait'");
 }
 
 TEST(ScenarioStepTest, steps_must_be_a_list) {
@@ -137,18 +136,13 @@ TEST(ScenarioStepTest, steps_must_be_a_list) {
 
 TEST(ScenarioStepTest, step_needs_an_action) {
   EXPECT_EQ(load_error(k_head + "  - {name: idle, at: 1s}\n"),
-            "test.yaml:7:5: step has no action (expected one of: wait, exec, fault)");
+            "test.yaml:7:5: step has no action (expected one of: wait, exec, fault, load)");
 }
 
 TEST(ScenarioStepTest, step_has_one_action) {
   EXPECT_EQ(load_error(k_head + "  - wait: 1s\n    exec: x\n"),
             "test.yaml:8:5: step has more than one action: 'wait', 'exec' (expected exactly one of: wait, exec, "
-            "fault)");
-}
-
-TEST(ScenarioStepTest, later_step_kinds_are_not_supported_yet) {
-  EXPECT_EQ(load_error(k_head + "  - load: {task: probe.record, count: 300}\n"),
-            "test.yaml:7:5: step kind 'load' is not supported yet (supported: wait, exec, fault)");
+            "fault, load)");
 }
 
 TEST(ScenarioStepTest, misspelt_action_is_reported_once) {
@@ -156,7 +150,7 @@ TEST(ScenarioStepTest, misspelt_action_is_reported_once) {
   EXPECT_EQ(load_error(k_head + "  - {name: a, exce: x}\n"),
             "test.yaml:7:15: unknown key 'exce' in step (did you mean 'exec'?)");
   EXPECT_EQ(load_error(k_head + "  - {wait: 1s, sleep: 1s}\n"),
-            "test.yaml:7:16: unknown key 'sleep' in step (expected one of: wait, exec, fault, at, for, name)");
+            "test.yaml:7:16: unknown key 'sleep' in step (expected one of: wait, exec, fault, load, at, for, name)");
 }
 
 TEST(ScenarioStepTest, at_for_and_name) {

@@ -1,0 +1,249 @@
+#include "harness/check/delivery_check.h"
+
+#include <cstdio>
+#include <future>
+#include <optional>
+
+#include "harness/check/delivery_report.h"
+#include "harness/scenario/duration.h"
+
+namespace harness::check {
+
+namespace {
+using Op = scenario::CountBound::Op;
+
+constexpr std::size_t k_ids_in_message = 10;
+constexpr const char* k_report_file = "delivery.json";
+
+std::string format(const char* pattern, double value) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, pattern, value);
+  return buffer;
+}
+std::string ms(double value) { return format("%.1f ms", value); }
+std::string count_of(std::size_t n, const std::string& noun) {
+  return std::to_string(n) + " " + noun + (n == 1 ? "" : "s");
+}
+
+// "pause broker (12.3s into the load)": which fault, for messages.
+std::string fault_label(const FaultWindow& fault, double first_publish) {
+  std::string label = fault.kind.empty() ? std::string("fault") : fault.kind;
+  if (!fault.service.empty()) label += " " + fault.service;
+  const double offset = fault.start - first_publish;
+  return label + " (" +
+         (offset < 0 ? format("%.1fs before the load", -offset) : format("%.1fs into the load", offset)) + ")";
+}
+
+// "worker-1@a + worker-2@a redelivered": an id's executions.
+std::string runs_of(const Offender& o, const DeliveryAnalysis& analysis, const DeliveryInput& input) {
+  std::string out;
+  for (std::uint32_t i = o.first; i < o.first + o.count; ++i) {
+    const Execution& run = analysis.executions_of_offenders[i];
+    if (i != o.first) out += " + ";
+    out += input.workers.name(run.worker);
+    if (run.redelivered) out += " redelivered";
+  }
+  return out;
+}
+
+// The first k_ids_in_message ids, then how many more.
+template <typename Item, typename Describe>
+std::string first_ids(const std::vector<Item>& items, Describe describe) {
+  std::string out;
+  const std::size_t shown = std::min(items.size(), k_ids_in_message);
+  for (std::size_t i = 0; i < shown; ++i) out += (i ? ", " : "") + describe(items[i]);
+  if (items.size() > shown) out += ", and " + std::to_string(items.size() - shown) + " more";
+  return out;
+}
+
+std::string recovery_outcome(const Recovery& r) {
+  switch (r.state) {
+    case Recovery::State::k_recovered:
+      return ms(r.recovery_ms) + (r.by_backlog ? " (backlog done)" : " (throughput back)");
+    case Recovery::State::k_not_recovered: return "not recovered";
+    case Recovery::State::k_no_baseline: return "n/a (no throughput before the fault)";
+  }
+  return "?";
+}
+
+std::string details_of(const DeliveryAnalysis& a) {
+  std::string d;
+  d += "load: " + (a.load.empty() ? std::string("every load") : "'" + a.load + "'") + "\n";
+  d += "published " + count_of(a.published, "task") + ": " + std::to_string(a.accepted) +
+       " accepted (confirmed or sent), " + std::to_string(a.published - a.accepted) + " failed or timed out\n";
+  d += "executed " + std::to_string(a.executed) + " of them (" + count_of(a.executions, "execution") +
+       "; the ledger has " + std::to_string(a.ledger_executions) + ")\n";
+  d += "lost " + std::to_string(a.lost.size()) + ", duplicated " + std::to_string(a.duplicated.size()) +
+       ", phantom " + std::to_string(a.phantom.size()) + ", executed although the publish failed " +
+       std::to_string(a.executed_although_failed.size()) + "\n";
+  if (a.latency.count > 0) {
+    d += "latency publish -> start over " + count_of(a.latency.count, "task") + ": p50 " + ms(a.latency.p50_ms) +
+         ", p95 " + ms(a.latency.p95_ms) + ", p99 " + ms(a.latency.p99_ms) + ", max " + ms(a.latency.max_ms) + "\n";
+  } else {
+    d += "latency: no accepted task was executed\n";
+  }
+  if (!a.throughput.empty()) {
+    std::uint32_t peak = 0;
+    for (auto n : a.throughput) peak = std::max(peak, n);
+    d += "throughput: peak " + std::to_string(peak) + "/s over " + std::to_string(a.throughput.size()) +
+         " s from the first publish\n";
+  }
+  for (const auto& r : a.recoveries) {
+    d += "fault " + fault_label(r.fault, a.first_publish) + ", " +
+         (r.fault.ended ? format("ended %.1fs later", r.fault.end - r.fault.start) : std::string("no end")) +
+         ": baseline " + format("%.1f/s", r.baseline_per_s) + ", recovery " + recovery_outcome(r) + "\n";
+  }
+  return d;
+}
+}  // namespace
+
+bool holds(const scenario::CountBound& bound, std::int64_t count) {
+  switch (bound.op) {
+    case Op::k_eq: return count == bound.value;
+    case Op::k_le: return count <= bound.value;
+    case Op::k_lt: return count < bound.value;
+    case Op::k_ge: return count >= bound.value;
+    case Op::k_gt: return count > bound.value;
+  }
+  return false;
+}
+
+std::string expectation(const scenario::CountBound& bound) {
+  const std::string n = std::to_string(bound.value);
+  switch (bound.op) {
+    case Op::k_eq: return "exactly " + n;
+    case Op::k_le: return "at most " + n;
+    case Op::k_lt: return "fewer than " + n;
+    case Op::k_ge: return "at least " + n;
+    case Op::k_gt: return "more than " + n;
+  }
+  return n;
+}
+
+Verdict delivery_verdict(const scenario::DeliveryCheck& check, const std::string& name, const std::string& classname,
+                         const DeliveryAnalysis& a, const DeliveryInput& input) {
+  Verdict v;
+  v.name = name;
+  v.classname = classname;
+  v.details = details_of(a);
+  const auto id = [&](TaskKey key) { return input.ids.text(key); };
+  const auto with_runs = [&](const Offender& o) { return id(o.publish.id) + " (" + runs_of(o, a, input) + ")"; };
+
+  std::vector<std::string> failures;
+  bool listed = false;
+  const auto count_check = [&](const std::optional<scenario::CountBound>& set, std::size_t n, std::string what,
+                               auto list) {
+    const auto bound = set.value_or(k_none_allowed);
+    if (holds(bound, static_cast<std::int64_t>(n))) return;
+    what += " (expected " + expectation(bound) + ")";
+    if (n > 0) {
+      what += ": " + list();
+      listed = true;
+    }
+    failures.push_back(std::move(what));
+  };
+  count_check(check.lost, a.lost.size(),
+              "lost " + std::to_string(a.lost.size()) + " of " + count_of(a.accepted, "accepted task"),
+              [&] { return first_ids(a.lost, [&](const Publish& p) { return id(p.id); }); });
+  count_check(check.duplicated, a.duplicated.size(),
+              "duplicated " + std::to_string(a.duplicated.size()) + " of " + count_of(a.executed, "executed task"),
+              [&] { return first_ids(a.duplicated, with_runs); });
+  count_check(check.phantom, a.phantom.size(),
+              "phantom " + count_of(a.phantom.size(), "executed task") + " never published",
+              [&] { return first_ids(a.phantom, with_runs); });
+
+  const std::pair<const char*, const std::optional<scenario::Millis>*> latencies[] = {
+      {"p50", &check.latency_p50},
+      {"p95", &check.latency_p95},
+      {"p99", &check.latency_p99},
+      {"max", &check.latency_max}};
+  const double values[] = {a.latency.p50_ms, a.latency.p95_ms, a.latency.p99_ms, a.latency.max_ms};
+  for (std::size_t i = 0; i < 4; ++i) {
+    const auto& bound = *latencies[i].second;
+    if (!bound) continue;
+    const std::string expected = " (expected at most " + scenario::format_duration(*bound) + ")";
+    if (a.latency.count == 0)
+      failures.push_back(std::string("latency ") + latencies[i].first + " not measured: no accepted task was executed" +
+                         expected);
+    else if (values[i] > static_cast<double>(bound->count()))
+      failures.push_back(std::string("latency ") + latencies[i].first + " " + ms(values[i]) + expected);
+  }
+  if (check.recovery) {
+    for (const auto& r : a.recoveries) {
+      const bool late = r.state == Recovery::State::k_recovered &&
+                        r.recovery_ms > static_cast<double>(check.recovery->count());
+      if (late || r.state == Recovery::State::k_not_recovered)
+        failures.push_back("recovery after " + fault_label(r.fault, a.first_publish) + ": " +
+                           (late ? ms(r.recovery_ms) : std::string("not recovered")) + " (expected at most " +
+                           scenario::format_duration(*check.recovery) + ")");
+    }
+  }
+
+  if (!failures.empty()) {
+    v.outcome = Outcome::k_failed;
+    for (std::size_t i = 0; i < failures.size(); ++i) v.message += (i ? "; " : "") + failures[i];
+    if (listed) v.message += std::string("; all ids in ") + k_report_file;
+    return v;
+  }
+  v.outcome = Outcome::k_passed;
+  v.message = "accepted " + std::to_string(a.accepted) + ", executed " + std::to_string(a.executed) + ", lost " +
+              std::to_string(a.lost.size()) + ", duplicated " + std::to_string(a.duplicated.size()) + ", phantom " +
+              std::to_string(a.phantom.size()) +
+              (a.latency.count > 0 ? ", latency p99 " + ms(a.latency.p99_ms) : std::string());
+  if (!a.executed_although_failed.empty())
+    v.message += ", " + std::to_string(a.executed_although_failed.size()) + " executed although the publish failed";
+  for (const auto& r : a.recoveries)
+    v.message += "; recovery after " + fault_label(r.fault, a.first_publish) + ": " + recovery_outcome(r);
+  return v;
+}
+
+Verdict judge_delivery(const scenario::DeliveryCheck& check, const std::string& name, const std::string& classname,
+                       const std::filesystem::path& history_path, const std::filesystem::path& ledger_path,
+                       const std::filesystem::path& out_dir) {
+  const auto error = [&](std::string message) {
+    Verdict v;
+    v.name = name;
+    v.classname = classname;
+    v.outcome = Outcome::k_error;
+    v.message = std::move(message);
+    return v;
+  };
+  // The two files are independent: read (and sort) the ledger on a second thread, then join its ids into the
+  // history's. Sorted here, both sides are only checked by analyse_delivery.
+  DeliveryInput input;
+  auto ledger = std::async(std::launch::async, [&ledger_path] {
+    DeliveryInput executions;
+    util::Status status = read_ledger_into(ledger_path, executions);
+    sort_by_id(executions.executions);
+    return std::make_pair(std::move(status), std::move(executions));
+  });
+  const util::Status history_status = read_history_into(history_path, input);
+  sort_by_id(input.publishes);
+  auto [ledger_status, executions] = ledger.get();
+  if (!history_status) return error(history_status.message());
+  if (!ledger_status) return error(ledger_status.message());
+  input.merge_executions(std::move(executions));
+
+  if (input.publishes.empty())
+    return error("no load.publish event in " + history_path.string() + ": nothing to judge (did a load step run?)");
+  DeliveryAnalysis analysis = analyse_delivery(input, check.load);
+  if (analysis.published == 0) {
+    std::string seen;
+    for (std::uint32_t i = 0; i < input.loads.size(); ++i) seen += (i ? ", " : "") + input.loads.name(i);
+    return error("no load.publish event of load '" + check.load + "' in " + history_path.string() +
+                 " (loads seen: " + seen + ")");
+  }
+
+  Verdict v = delivery_verdict(check, name, classname, analysis, input);
+  const auto report = out_dir / k_report_file;
+  v.details = "history: " + history_path.string() + (input.history_truncated ? " (truncated last line ignored)" : "") +
+              "\nledger: " + ledger_path.string() + (input.ledger_truncated ? " (truncated last line ignored)" : "") +
+              "\n" + v.details + "report: " + report.string() + "\n";
+  if (auto written = write_delivery_report(report, analysis, input, v); !written) {
+    v.message += " (" + written.message() + ")";
+    v.details += written.message() + "\n";
+  }
+  return v;
+}
+
+}  // namespace harness::check

@@ -1,0 +1,49 @@
+#pragma once
+// The execution ledger of a run, as the harness reads it: every probe task appends one JSON line per execution
+// to the Redis list `celery-chaos:executions` of the ledger service (role: ledger; fixtures/celery/probe.py
+// `_record`). The Ledger fetches what is new (LRANGE from where it stopped), appends it verbatim to the run's
+// ledger.jsonl (what the delivery check reads) and keeps the set of executed task ids (what `wait: drained` asks).
+// The ledger is the harness's own: no fault ever targets it, so a read that fails is an infrastructure error.
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_set>
+
+#include "harness/datastore/redis_client.h"
+#include "harness/run/stack.h"
+#include "harness/scenario/model.h"
+
+namespace harness::run {
+
+class Ledger {
+public:
+  inline static const std::string k_key = "celery-chaos:executions";
+
+  // The ledger of the scenario's `role: ledger` service among `stack`'s services, writing to `jsonl_path`;
+  // nullptr when the scenario has none (no load). Nothing is read before poll().
+  static std::unique_ptr<Ledger> for_stack(const scenario::Scenario& scenario, const Stack& stack,
+                                           std::filesystem::path jsonl_path);
+
+  Ledger(std::uint16_t port, std::string password, std::filesystem::path jsonl_path);
+
+  // Fetches the executions recorded since the last poll, appends them to ledger.jsonl and to the id set.
+  // k_infrastructure when the ledger Redis cannot be reached or answers with an error.
+  util::Status poll();
+  bool executed(const std::string& task_id) const { return m_ids.count(task_id) != 0; }
+  std::size_t executions() const { return static_cast<std::size_t>(m_offset); }
+  const std::filesystem::path& path() const { return m_path; }
+
+private:
+  std::uint16_t m_port;
+  std::string m_password;
+  std::filesystem::path m_path;
+  std::optional<datastore::RedisClient> m_client;
+  std::ofstream m_out;
+  long long m_offset = 0;  // entries of the list already read
+  std::unordered_set<std::string> m_ids;
+};
+
+}  // namespace harness::run

@@ -1,0 +1,226 @@
+#include "harness/run/load.h"
+
+#include <signal.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "harness/util/log_tail.h"
+
+namespace harness::run {
+
+namespace {
+namespace fs = std::filesystem;
+constexpr auto k_follow_interval = std::chrono::milliseconds{20};
+constexpr auto k_stop_grace = std::chrono::milliseconds{3000};
+constexpr std::size_t k_listed_ids = 5;
+
+std::string seconds_arg(std::chrono::milliseconds d) {
+  std::ostringstream out;
+  out << static_cast<double>(d.count()) / 1000.0;
+  return out.str();
+}
+
+// load.py's command line for a step.
+std::vector<std::string> client_argv(const scenario::LoadStep& step, const std::string& python,
+                                     const fs::path& fixtures, const fs::path& out) {
+  std::vector<std::string> argv{python, (fixtures / "load.py").string(), "--task", step.task, "--out", out.string()};
+  if (step.count) argv.insert(argv.end(), {"--count", std::to_string(*step.count)});
+  if (step.duration) argv.insert(argv.end(), {"--duration", seconds_arg(*step.duration)});
+  if (step.rate > 0) {
+    std::ostringstream rate;
+    rate << step.rate;
+    argv.insert(argv.end(), {"--rate", rate.str()});
+  }
+  if (!step.args.empty()) argv.insert(argv.end(), {"--args", step.args.dump()});
+  if (!step.queue.empty()) argv.insert(argv.end(), {"--queue", step.queue});
+  const auto& p = step.publish;
+  if (p.confirm_publish) argv.insert(argv.end(), {"--confirm-publish", *p.confirm_publish ? "true" : "false"});
+  if (p.retry) argv.insert(argv.end(), {"--retry", *p.retry ? "true" : "false"});
+  if (!p.retry_policy.empty()) argv.insert(argv.end(), {"--retry-policy", p.retry_policy.dump()});
+  if (p.timeout) argv.insert(argv.end(), {"--timeout", seconds_arg(*p.timeout)});
+  if (p.delivery_mode) argv.insert(argv.end(), {"--delivery-mode", std::to_string(*p.delivery_mode)});
+  return argv;
+}
+}  // namespace
+
+util::Expected<std::unique_ptr<Load>> Load::start(const scenario::LoadStep& step, const Stack& stack,
+                                                  History& history, const fs::path& report_dir) {
+  auto instances = stack.instances(step.service);
+  if (instances.empty()) return util::Status::invalid("load through unknown service '" + step.service + "'");
+  const driver::Service& service = *instances.front();
+  const auto placeholders = service.placeholders();
+  const auto python = placeholders.find("python");
+  const auto fixtures = placeholders.find("fixtures");
+  if (python == placeholders.end() || fixtures == placeholders.end())
+    return util::Status::invalid("load through service '" + step.service + "', which is not a celery-worker");
+
+  std::error_code ec;
+  fs::create_directories(report_dir / "loads", ec);
+  // Absolute: the client runs in the worker's working directory.
+  const fs::path dir = fs::absolute(report_dir, ec);
+  std::unique_ptr<Load> load(new Load(step.name, history, dir / "loads" / (step.name + ".jsonl"),
+                                      dir / "logs" / (step.name + ".log")));
+  fs::remove(load->m_jsonl, ec);
+  std::ofstream(load->m_jsonl).close();  // exists before the follower opens it
+
+  process::SpawnOptions options;
+  options.argv = client_argv(step, python->second, fixtures->second, load->m_jsonl);
+  options.environment = service.exec_environment();
+  options.unset_environment = {"PYTHONHOME"};
+  options.working_directory = service.exec_working_directory();
+  options.log_file = load->m_log;
+  std::string command;
+  for (const auto& a : options.argv) command += (command.empty() ? "" : " ") + a;
+  history.record("load.begin", {},
+                 {{"load", step.name}, {"task", step.task}, {"count", step.count ? nlohmann::json(*step.count) : nullptr},
+                  {"duration_s", step.duration ? nlohmann::json(step.duration->count() / 1000.0) : nullptr},
+                  {"rate", step.rate}, {"service", step.service}, {"command", command}});
+  auto child = process::ChildProcess::spawn(options);
+  if (!child) {
+    history.record("load.end", {}, {{"load", step.name}, {"published", 0}, {"error", child.error().message()}});
+    return child.error();
+  }
+  load->m_child = std::move(child.value());
+  load->m_follower = std::thread([raw = load.get()] {
+    // An exception must not escape a thread (std::terminate would leave every service of the run behind).
+    try {
+      raw->follow();
+    } catch (const std::exception& error) {
+      {
+        std::lock_guard lock(raw->m_mutex);
+        raw->m_failure = "load '" + raw->m_name + "': internal error following its output: " + error.what();
+      }
+      raw->m_history.record("load.end", {}, {{"load", raw->m_name}, {"error", raw->failure()}});
+      raw->m_ended = true;
+    }
+  });
+  return load;
+}
+
+Load::~Load() { stop(); }
+
+void Load::stop() {
+  if (m_child && !m_ended) {
+    m_stopped = true;
+    m_child->stop(k_stop_grace);
+  }
+  if (m_follower.joinable()) m_follower.join();
+}
+
+std::vector<std::string> Load::accepted() const {
+  std::lock_guard lock(m_mutex);
+  return m_accepted;
+}
+
+std::string Load::failure() const {
+  std::lock_guard lock(m_mutex);
+  return m_failure;
+}
+
+// Follows the client's JSON lines until it has exited and its file is read to the end.
+void Load::follow() {
+  std::ifstream in(m_jsonl);
+  std::string partial;
+  nlohmann::json summary = nlohmann::json::object();  // the client's last line {"done": true, ...}
+  const auto consume = [&] {
+    std::string chunk;
+    char buffer[65536];
+    while (in.read(buffer, sizeof buffer) || in.gcount() > 0) chunk.append(buffer, static_cast<size_t>(in.gcount()));
+    in.clear();  // EOF for now; the client may write more
+    partial += chunk;
+    std::size_t start = 0;
+    for (std::size_t nl; (nl = partial.find('\n', start)) != std::string::npos; start = nl + 1) {
+      auto line = nlohmann::json::parse(partial.begin() + static_cast<long>(start),
+                                        partial.begin() + static_cast<long>(nl), nullptr, false);
+      if (!line.is_object()) continue;
+      if (line.value("done", false)) {
+        summary = std::move(line);
+        continue;
+      }
+      nlohmann::json data = {{"load", m_name}};
+      for (const char* key : {"id", "outcome", "at", "took_ms", "error"})
+        if (line.contains(key)) data[key] = line[key];
+      const std::string outcome = line.value("outcome", "");
+      if (outcome == "confirmed" || outcome == "sent") {
+        std::lock_guard lock(m_mutex);
+        m_accepted.push_back(line.value("id", ""));
+      }
+      m_history.record("load.publish", {}, std::move(data));
+    }
+    partial.erase(0, start);
+  };
+  while (true) {
+    const bool exited = !m_child->running();
+    consume();
+    if (exited) break;
+    std::this_thread::sleep_for(k_follow_interval);
+  }
+  consume();
+  const auto status = m_child->exit_status();
+  nlohmann::json end = {{"load", m_name}, {"published", summary.value("published", 0)},
+                        {"counts", summary.value("counts", nlohmann::json::object())},
+                        {"stopped", m_stopped.load()}};
+  if (status) end["exit_code"] = status->code;
+  if (!summary.value("done", false) && !m_stopped) {
+    const std::string tail = util::tail_file(m_log, 20);
+    end["log_tail"] = tail;
+    std::lock_guard lock(m_mutex);
+    m_failure = "load '" + m_name + "' client exited with " + (status ? status->describe() : "an unknown status") +
+                " before its end; its log (" + m_log.string() + ") ends with:\n" + tail;
+  }
+  m_history.record("load.end", {}, std::move(end));
+  m_ended = true;
+}
+
+util::Status Loads::start(const scenario::LoadStep& step, const Stack& stack, History& history,
+                          const fs::path& report_dir) {
+  auto load = Load::start(step, stack, history, report_dir);
+  if (!load) return load.error();
+  m_loads.push_back(std::move(load.value()));
+  return util::Status::ok();
+}
+
+bool Loads::all_ended() const {
+  for (const auto& load : m_loads)
+    if (!load->ended()) return false;
+  return true;
+}
+
+void Loads::stop_all() {
+  for (auto& load : m_loads) load->stop();
+}
+
+std::string Loads::wait_drained(Ledger& ledger, std::chrono::milliseconds timeout, const RunControl& control) const {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  std::string why;
+  while (true) {
+    std::vector<std::string> missing;
+    std::size_t accepted = 0;
+    const bool ended = all_ended();
+    if (auto st = ledger.poll(); !st) return st.message();
+    for (const auto& load : m_loads) {
+      if (auto failure = load->failure(); !failure.empty()) return failure;
+      for (const auto& id : load->accepted()) {
+        ++accepted;
+        if (!ledger.executed(id)) missing.push_back(id);
+      }
+    }
+    if (ended && missing.empty()) return {};
+    if (std::chrono::steady_clock::now() >= deadline) {
+      if (!ended) {
+        std::string running;
+        for (const auto& load : m_loads)
+          if (!load->ended()) running += (running.empty() ? "" : ", ") + load->name();
+        return "loads still publishing after " + seconds_arg(timeout) + " s: " + running;
+      }
+      why = std::to_string(missing.size()) + " of " + std::to_string(accepted) +
+            " accepted tasks not executed after " + seconds_arg(timeout) + " s (first:";
+      for (std::size_t i = 0; i < missing.size() && i < k_listed_ids; ++i) why += " " + missing[i];
+      return why + ")";
+    }
+    if (!control.sleep_for(std::chrono::milliseconds{100})) return control.stop_reason();
+  }
+}
+
+}  // namespace harness::run

@@ -1,0 +1,143 @@
+// Task delivery under faults, on the real services: the load generator, the ledger and the delivery check give the
+// verdicts Celery's documentation predicts, and the check fails on runs where tasks really are lost.
+#include <gmock/gmock.h>
+
+#include <nlohmann/json.hpp>
+
+#include "harness/process/ports.h"
+#include "tests/integration/cli_harness.h"
+
+namespace {
+using testing::HasSubstr;
+
+struct ScenarioRun {
+  test::CliResult result;
+  test::fs::path dir;  // the scenario's report folder
+  std::string junit;
+  nlohmann::json delivery;
+};
+
+// Runs `file` (a scenario of scenarios/, or one written to `reports`), returns what it left.
+ScenarioRun run_scenario(const test::fs::path& file, const std::string& name, const test::TempDir& reports) {
+  ScenarioRun run;
+  run.result = test::run_cli({"run", file.string(), "--report-dir", reports.path().string()});
+  const auto latest = test::latest_run(reports.path());
+  run.dir = latest / name;
+  run.junit = test::read_file(latest / "junit.xml");
+  run.delivery = nlohmann::json::parse(test::read_file(run.dir / "delivery.json"), nullptr, false);
+  for (int port : test::ports_of_run(run.dir))
+    EXPECT_FALSE(harness::process::is_listening(static_cast<std::uint16_t>(port))) << "port " << port << " still open";
+  return run;
+}
+
+test::fs::path shipped(const std::string& name) { return test::source_dir() / "scenarios" / (name + ".yaml"); }
+
+// The scenario text of `name` with its checks replaced by `checks`.
+std::string with_checks(const std::string& name, const std::string& checks) {
+  std::string text = test::read_file(shipped(name));
+  return text.substr(0, text.find("\nchecks:\n")) + "\nchecks:\n" + checks;
+}
+
+std::size_t count_lines(const test::fs::path& path, const std::string& needle) {
+  std::size_t n = 0;
+  std::istringstream in(test::read_file(path));
+  for (std::string line; std::getline(in, line);) n += line.find(needle) != std::string::npos;
+  return n;
+}
+
+TEST(Delivery, AcksLateLosesNothingWhenAPodIsKilledMidLoad) {
+  REQUIRE_SERVICES();
+  test::TempDir reports;
+  const ScenarioRun run = run_scenario(shipped("delivery-kill-worker-acks-late"), "delivery-kill-worker-acks-late", reports);
+  EXPECT_EQ(run.result.exit_code, 0) << run.result.output;
+  // Every publish is an event, every execution a ledger line.
+  EXPECT_EQ(count_lines(run.dir / "history.jsonl", "\"type\":\"load.publish\""), 60u);
+  EXPECT_EQ(run.delivery["counts"]["lost"], 0);
+  EXPECT_EQ(run.delivery["counts"]["accepted"], 60);
+  // The killed pod was mid-task: RabbitMQ redelivered what it held.
+  EXPECT_GE(count_lines(run.dir / "ledger.jsonl", "\"redelivered\":true"), 1u);
+}
+
+TEST(Delivery, EarlyAcksLoseTheKilledPodsTasksAndALostZeroCheckFails) {
+  REQUIRE_SERVICES();
+  test::TempDir reports;
+  const auto file = reports.write("early.yaml", with_checks("delivery-kill-worker-acks-early",
+                                                            "  - name: known to lose\n    delivery: {lost: \">0\"}\n"
+                                                            "  - name: loses nothing\n    delivery: {lost: 0}\n"));
+  const ScenarioRun run = run_scenario(file, "delivery-kill-worker-acks-early", reports);
+  EXPECT_EQ(run.result.exit_code, 1) << run.result.output;
+  const int lost = run.delivery["counts"]["lost"].get<int>();
+  EXPECT_GE(lost, 1);
+  EXPECT_LE(lost, 2);  // the killed pod's two slots
+  EXPECT_THAT(run.junit, HasSubstr("lost " + std::to_string(lost) + " of 60 accepted tasks (expected at most 0)"));
+  // Only "loses nothing" failed; "known to lose" passed.
+  std::size_t failures = 0;
+  for (std::size_t at = run.junit.find("<failure"); at != std::string::npos; at = run.junit.find("<failure", at + 1))
+    ++failures;
+  EXPECT_EQ(failures, 1u) << run.junit;
+}
+
+TEST(Delivery, PoolChildKillLosesTasksUnlessRejectOnWorkerLost) {
+  REQUIRE_SERVICES();
+  test::TempDir reports;
+  // Off: the lost process's tasks are acked as failed; the check of the fixed configuration fails on it.
+  const auto off = reports.write("off.yaml", with_checks("delivery-kill-pool-child-reject-off",
+                                                         "  - delivery: {lost: 0}\n"
+                                                         "  - log: {service: worker, contains: WorkerLostError}\n"));
+  const ScenarioRun broken = run_scenario(off, "delivery-kill-pool-child-reject-off", reports);
+  EXPECT_EQ(broken.result.exit_code, 1) << broken.result.output;
+  EXPECT_GE(broken.delivery["counts"]["lost"].get<int>(), 1);
+  EXPECT_THAT(broken.junit, HasSubstr("of 30 accepted tasks (expected at most 0)"));
+  // On: requeued and run again.
+  const ScenarioRun fixed = run_scenario(shipped("delivery-kill-pool-child-reject-on"), "delivery-kill-pool-child-reject-on",
+                                 reports);
+  EXPECT_EQ(fixed.result.exit_code, 0) << fixed.result.output;
+  EXPECT_EQ(fixed.delivery["counts"]["lost"], 0);
+  EXPECT_GE(count_lines(fixed.dir / "ledger.jsonl", "\"redelivered\":true"), 1u);
+}
+
+// The checker can fail on a real run: the harness itself purges the queue mid-load, and the purged tasks are
+// reported lost, by the drained wait (a failed step) and by the delivery check.
+TEST(Delivery, TasksPurgedFromTheQueueAreReportedLost) {
+  REQUIRE_SERVICES();
+  test::TempDir reports;
+  const auto file = reports.write("purge.yaml", R"(name: purge
+timeout: 2m
+services:
+  broker: {image: rabbitmq}
+  worker:
+    image: celery-worker
+    broker: broker
+    concurrency: 1
+    config: {worker_prefetch_multiplier: 1}
+steps:
+  - wait: {ready: all, timeout: 90s}
+  - fault: {pause: worker}
+    for: 8s
+  - load: {count: 20}
+  - wait: 3s
+  - exec: {service: worker, command: "celery -A probe purge -f", expect_exit: 0}
+  - wait: {drained: true, timeout: 10s}
+checks:
+  - delivery: {lost: 0}
+)");
+  const ScenarioRun run = run_scenario(file, "purge", reports);
+  EXPECT_EQ(run.result.exit_code, 1) << run.result.output;
+  const int lost = run.delivery["counts"]["lost"].get<int>();
+  EXPECT_GE(lost, 15) << run.delivery.dump();  // all but what the paused worker had reserved
+  EXPECT_THAT(run.junit, HasSubstr("accepted tasks not executed after 10 s"));
+  EXPECT_THAT(run.junit, HasSubstr("lost " + std::to_string(lost) + " of 20 accepted tasks (expected at most 0)"));
+  EXPECT_EQ(run.delivery["lost"].size(), static_cast<std::size_t>(lost));
+}
+
+TEST(Delivery, RedisRedeliversAKilledWorkersTasksOnlyAfterTheVisibilityTimeout) {
+  REQUIRE_SERVICES();
+  test::TempDir reports;
+  const ScenarioRun run = run_scenario(shipped("delivery-redis-visibility-timeout"), "delivery-redis-visibility-timeout",
+                               reports);
+  EXPECT_EQ(run.result.exit_code, 0) << run.result.output;
+  EXPECT_EQ(run.delivery["counts"]["lost"], 0);
+  EXPECT_GT(run.delivery["latency_ms"]["max"].get<double>(), 5000.0);
+}
+
+}  // namespace
