@@ -55,6 +55,24 @@ public:
   virtual std::filesystem::path log_path() const = 0;
   // The version the service reported (empty until known).
   virtual std::string version() const = 0;
+
+  // --- What faults (harness/fault) need beyond the placeholders; the defaults mean "this service has none" ---
+  // The process that does the serving, to signal it: RabbitMQ's beam.smp (its launcher script does not exec
+  // it), the main process otherwise. Empty when it is not running.
+  virtual std::optional<pid_t> server_pid() const { return main_pid(); }
+  // Runs the service's own control tool against this instance, bounded by `timeout`: RabbitMQ's rabbitmqctl
+  // ARGS with the node's private environment (HOME and cookie, epmd port). k_invalid_input when it has none.
+  virtual util::Expected<process::CommandResult> control(const std::vector<std::string>& args,
+                                                         std::chrono::milliseconds timeout) const {
+    (void)args;
+    (void)timeout;
+    return util::Status::invalid("service '" + name() + "' has no control tool");
+  }
+  // A libpq conninfo that reaches database `dbname` as the superuser (PostgreSQL); empty for other services.
+  virtual std::string admin_conninfo(const std::string& dbname) const {
+    (void)dbname;
+    return {};
+  }
 };
 
 }  // namespace harness::driver

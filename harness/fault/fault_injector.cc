@@ -2,7 +2,12 @@
 
 #include <signal.h>
 
-#include "harness/datastore/http_client.h"
+#include <filesystem>
+
+#include "harness/fault/broker_faults.h"
+#include "harness/fault/datastore_faults.h"
+#include "harness/fault/management_api.h"
+#include "harness/process/proc_stat.h"
 
 namespace harness::fault {
 
@@ -21,38 +26,36 @@ util::Expected<std::vector<driver::Service*>> targets(const run::Stack& stack, c
   return found;
 }
 
-// Signals the process group of every target instance; returns the instance names reached.
-nlohmann::json signal_all(const std::vector<driver::Service*>& services, int sig) {
+// The live children of `parent` (a Celery worker's pool processes), from /proc.
+std::vector<pid_t> children_of(pid_t parent) {
+  std::vector<pid_t> children;
+  std::error_code ec;
+  for (std::filesystem::directory_iterator it("/proc", ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
+    const pid_t pid = static_cast<pid_t>(std::stol(name));
+    if (auto stat = process::read_proc_stat(pid); stat && stat->ppid == parent && !stat->dead()) children.push_back(pid);
+  }
+  return children;
+}
+
+// Signals every target instance: its process group ("group"), its main process ("main") or the main process's
+// children ("children"). Returns what was reached: instance names, or {instance, pids} for children.
+nlohmann::json signal_all(const std::vector<driver::Service*>& services, int sig, const std::string& target = "group") {
   nlohmann::json reached = nlohmann::json::array();
   for (auto* s : services) {
-    if (auto pid = s->main_pid(); pid && !s->exit_status() && ::killpg(*pid, sig) == 0) reached.push_back(s->name());
+    const auto pid = s->main_pid();
+    if (!pid || s->exit_status()) continue;
+    if (target == "children") {
+      nlohmann::json pids = nlohmann::json::array();
+      for (pid_t child : children_of(*pid))
+        if (::kill(child, sig) == 0) pids.push_back(child);
+      reached.push_back({{"instance", s->name()}, {"pids", pids}});
+    } else if ((target == "main" ? ::kill(*pid, sig) : ::killpg(*pid, sig)) == 0) {
+      reached.push_back(s->name());
+    }
   }
   return reached;
-}
-
-struct Management {
-  std::uint16_t port = 0;
-  std::string user, password;
-};
-
-util::Expected<Management> management_of(const run::Stack& stack, const std::string& broker) {
-  const auto& t = stack.placeholders();
-  auto port = t.find(broker + ".management_port");
-  if (port == t.end()) return util::Status::invalid("'" + broker + "' is not a rabbitmq service of this run");
-  return Management{static_cast<std::uint16_t>(std::stoi(port->second)), t.at(broker + ".user"),
-                    t.at(broker + ".password")};
-}
-
-util::Expected<datastore::HttpResponse> call(const Management& m, const std::string& method, const std::string& target,
-                                             const std::string& body = {}) {
-  datastore::HttpRequest request;
-  request.method = method;
-  request.port = m.port;
-  request.target = target;
-  request.body = body;
-  request.user = m.user;
-  request.password = m.password;
-  return datastore::http_request(request);
 }
 
 util::Expected<std::shared_ptr<Clearer>> apply_policy(const std::string& broker, const std::string& name,
@@ -60,41 +63,45 @@ util::Expected<std::shared_ptr<Clearer>> apply_policy(const std::string& broker,
                                                       int priority, const std::string& apply_to,
                                                       const std::string& kind, const run::Stack& stack,
                                                       run::History& history) {
-  auto m = management_of(stack, broker);
+  auto m = ManagementApi::of(stack.placeholders(), broker);
   if (!m) return m.error();
   const std::string path = "/api/policies/%2F/" + datastore::url_encode(name);
   const nlohmann::json body = {
       {"pattern", pattern}, {"definition", definition}, {"priority", priority}, {"apply-to", apply_to}};
-  auto put = call(*m, "PUT", path, body.dump());
+  auto put = m->call("PUT", path, body.dump());
   if (!put) return put.error();
   if (put->status / 100 != 2) {
     return util::Status::infrastructure("RabbitMQ refused policy '" + name + "': HTTP " + std::to_string(put->status) +
                                         " " + put->body);
   }
   // Observed, not assumed: read the policy back.
-  auto got = call(*m, "GET", path);
+  auto got = m->call("GET", path);
   const bool observed = got && got->status == 200;
   history.record("fault.start", broker,
                  {{"kind", kind}, {"policy", name}, {"pattern", pattern}, {"definition", definition},
                   {"priority", priority}, {"observed", observed}});
   auto mgmt = *m;
   return std::make_shared<Clearer>([mgmt, path, name, kind, broker, &history] {
-    auto deleted = call(mgmt, "DELETE", path);
+    auto deleted = mgmt.call("DELETE", path);
     history.record("fault.end", broker,
                    {{"kind", kind}, {"policy", name}, {"removed", deleted && deleted->status / 100 == 2}});
   });
 }
 }  // namespace
 
-util::Expected<std::shared_ptr<Clearer>> apply_fault(const scenario::FaultStep& fault, const run::Stack& stack,
+util::Expected<std::shared_ptr<Clearer>> apply_fault(const scenario::FaultStep& fault, run::Stack& stack,
                                                      run::History& history) {
+  if (is_broker_fault(fault.kind)) return apply_broker_fault(fault, stack, history);
+  if (is_datastore_fault(fault.kind)) return apply_datastore_fault(fault, stack, history);
   if (fault.kind == "pause" || fault.kind == "kill") {
     auto services = targets(stack, fault.service);
     if (!services) return services.error();
     const int sig = fault.kind == "pause" ? SIGSTOP : fault.signal;
-    const nlohmann::json reached = signal_all(*services, sig);
+    const std::string target = fault.kind == "kill" ? fault.target : "group";
+    const nlohmann::json reached = signal_all(*services, sig, target);
     history.record("fault.start", fault.service,
-                   {{"kind", fault.kind}, {"signal", std::string("SIG") + signal_label(sig)}, {"instances", reached}});
+                   {{"kind", fault.kind}, {"signal", std::string("SIG") + signal_label(sig)}, {"target", target},
+                    {"instances", reached}});
     if (fault.kind == "kill") return std::make_shared<Clearer>(nullptr);
     auto list = *services;
     const std::string service = fault.service;

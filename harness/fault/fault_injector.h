@@ -28,9 +28,11 @@ private:
   std::function<void()> m_clear;
 };
 
-// Applies `fault`. A fault that cannot be applied (unknown target, management API refused) is a Status;
-// the returned Clearer is empty-acting for faults without an inverse (kill).
-util::Expected<std::shared_ptr<Clearer>> apply_fault(const scenario::FaultStep& fault, const run::Stack& stack,
+// Applies `fault`. A fault that cannot be applied (unknown target, management API refused, its effect not
+// observed) is a Status; the returned Clearer is empty-acting for faults without an inverse (kill, restarts,
+// close-connections). The stack is not const: restarts and postgres-down stop and start services through it.
+// REQUIRES: `stack` and `history` outlive the Clearer.
+util::Expected<std::shared_ptr<Clearer>> apply_fault(const scenario::FaultStep& fault, run::Stack& stack,
                                                      run::History& history);
 
 }  // namespace harness::fault

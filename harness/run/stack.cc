@@ -58,6 +58,66 @@ void Stack::replace_instance(driver::Service* service, const std::string& reason
   service->stop(k_stop_grace);  // Swarm/Kubernetes: SIGTERM, then SIGKILL after the grace period
 }
 
+util::Status Stack::stop_instance(driver::Service* service, const std::string& reason,
+                                  const std::function<void()>& how, std::chrono::milliseconds timeout) {
+  {
+    std::lock_guard lock(m_mutex);
+    if (m_stopping) return util::Status::cancelled("the run is stopping");
+    if (!m_started.count(service)) return util::Status::invalid("service '" + service->name() + "' was never started");
+    Instance& instance = m_instances[service];
+    instance.held = true;
+    instance.restart_due.reset();  // an orchestrator restart due now would undo the fault
+  }
+  if (how)
+    how();
+  else
+    service->stop(k_stop_grace);
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!service->exit_status() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds{10});
+  }
+  if (!service->exit_status()) service->stop(k_stop_grace);  // it ignored `how`
+  const auto status = service->exit_status();
+  if (!status) return util::Status::infrastructure("service '" + service->name() + "' would not stop");
+  {
+    std::lock_guard lock(m_mutex);
+    m_exit_recorded.insert(service);
+  }
+  // Not a service.exited: that event is an exit the harness did not cause (the `exit` check reads it).
+  m_history.record("service.stopped", service->name(),
+                   {{"reason", reason}, {"code", status->code}, {"signal", status->signal},
+                    {"describe", status->describe()}});
+  return util::Status::ok();
+}
+
+util::Status Stack::start_instance(driver::Service* service, const std::string& reason,
+                                   std::chrono::milliseconds timeout) {
+  {
+    std::lock_guard lock(m_mutex);
+    if (m_stopping) return util::Status::cancelled("the run is stopping");
+    if (!m_instances[service].held) {
+      return util::Status::invalid("service '" + service->name() + "' was not stopped by the harness");
+    }
+  }
+  // The monitor leaves a held instance alone, so nothing else touches its process while it is replaced.
+  if (auto st = service->start(); !st) {
+    m_history.record("service.failed", service->name(), {{"detail", st.message()}});
+    return util::Status::infrastructure("service '" + service->name() + "' could not start again: " + st.message());
+  }
+  {
+    std::lock_guard lock(m_mutex);
+    Instance& instance = m_instances[service];
+    instance.held = false;
+    instance.started_at = std::chrono::steady_clock::now();
+    ++instance.generation;
+    m_exit_recorded.erase(service);
+  }
+  m_history.record("service.started", service->name(),
+                   {{"pid", service->main_pid().value_or(0)}, {"ports", service->ports()},
+                    {"log", service->log_path().string()}, {"reason", reason}});
+  return wait_for({service}, timeout);
+}
+
 void Stack::on_exit(driver::Service* service, const process::ExitStatus& status) {
   const auto now = std::chrono::steady_clock::now();
   std::string reason;
@@ -218,6 +278,7 @@ void Stack::monitor() {
         std::lock_guard lock(m_mutex);
         if (!m_started.count(service.get())) continue;
         auto& instance = m_instances[service.get()];
+        if (instance.held) continue;  // stop_instance()/start_instance() own it until it is back
         restart_now = m_exit_recorded.count(service.get()) && instance.restart_due &&
                       std::chrono::steady_clock::now() >= *instance.restart_due && !m_stopping;
         if (!restart_now && m_exit_recorded.count(service.get())) continue;
@@ -244,6 +305,7 @@ void Stack::monitor() {
       if (auto status = service->exit_status()) {
         {
           std::lock_guard lock(m_mutex);
+          if (m_instances[service.get()].held) continue;  // held since the check above: stop_instance() records it
           m_exit_recorded.insert(service.get());
         }
         if (!m_stopping) on_exit(service.get(), *status);

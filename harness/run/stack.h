@@ -2,8 +2,10 @@
 // The running services of one scenario: boots them all in parallel, waits for readiness, watches for exits,
 // and stops them. Every observation becomes a History event:
 //   service.starting, service.ready {after_s, version}, service.failed {detail}, service.exited {code, signal,
-//   expected}, service.stopped.
+//   expected}, service.stopped, and for a stop the harness itself did (a fault): service.stopped {reason, code,
+//   signal, describe}, then service.started {reason} (never service.exited: not an exit by itself).
 #include <atomic>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -53,6 +55,17 @@ public:
   // Increments each time the instance is (re)started: health probing resets on a change.
   int generation(const driver::Service* service) const;
 
+  // A stop the harness itself does (a fault), not a crash: `how` stops the instance (empty: the driver's stop,
+  // SIGTERM then SIGKILL), then up to `timeout` passes for its main process to exit (then the driver's stop).
+  // The exit is recorded as service.stopped {reason, code, signal, describe}, the restart policy does not act on
+  // it, and the instance stays down until start_instance(). k_cancelled while the stack is stopping;
+  // k_infrastructure when it would not exit.
+  util::Status stop_instance(driver::Service* service, const std::string& reason, const std::function<void()>& how,
+                             std::chrono::milliseconds timeout);
+  // Starts an instance stopped by stop_instance() again, on the same ports and data, and waits up to `timeout`
+  // until it is ready: service.started {reason}, service.ready.
+  util::Status start_instance(driver::Service* service, const std::string& reason, std::chrono::milliseconds timeout);
+
   const std::vector<std::unique_ptr<driver::Service>>& services() const { return m_services; }
   // Instances of a scenario service ("worker" -> worker.1, worker.2), or the one instance named so.
   std::vector<driver::Service*> instances(const std::string& name) const;
@@ -74,6 +87,7 @@ private:
     std::string restart_reason;
     double restart_delay_s = 0;
     bool replacing = false;       // the orchestrator itself stopped it
+    bool held = false;            // the harness stopped it (stop_instance): not watched, not restarted
     int restarts = 0;
     int generation = 0;
   };

@@ -13,17 +13,25 @@ namespace {
 // The catalogue in DESIGN.md's order; `future` holds what the loader does not read yet.
 const KindKeys k_fault_keys{"fault",
                             "kind",
-                            {"pause", "kill", "pidbox-reply-expiry", "policy"},
+                            {"pause", "kill", "pidbox-reply-expiry", "policy", "disk-alarm", "memory-alarm",
+                             "close-connections", "broker-restart", "redis-readonly", "redis-restart", "postgres-down",
+                             "drop-database"},
                             {},
-                            {"restart", "broker-restart", "disk-alarm", "memory-alarm", "close-connections",
-                             "redis-readonly", "redis-failover", "postgres-down", "drop-database", "latency",
-                             "partition", "reset", "bandwidth", "slow-close", "exec"},
+                            {"restart", "redis-failover", "latency", "partition", "reset", "bandwidth", "slow-close",
+                             "exec"},
                             KindNaming::k_catalogue};
 const std::vector<std::string_view> k_pause_keys{"service"};
-const std::vector<std::string_view> k_kill_keys{"service", "signal"};
+const std::vector<std::string_view> k_kill_keys{"service", "replica", "target", "signal"};
+const std::vector<std::string_view> k_kill_targets{"group", "main", "children"};
 const std::vector<std::string_view> k_pidbox_keys{"broker", "expires"};
 const std::vector<std::string_view> k_policy_keys{"broker", "name", "pattern", "definition", "priority", "apply_to"};
 const std::vector<std::string_view> k_apply_to{"queues", "exchanges", "all"};
+const std::vector<std::string_view> k_broker_keys{"broker"};  // disk-alarm, memory-alarm, close-connections
+const std::vector<std::string_view> k_broker_restart_keys{"broker", "mode"};
+const std::vector<std::string_view> k_restart_modes{"graceful", "kill"};
+const std::vector<std::string_view> k_service_keys{"service"};  // redis-restart, postgres-down
+const std::vector<std::string_view> k_redis_readonly_keys{"service", "of"};
+const std::vector<std::string_view> k_drop_database_keys{"service", "database"};
 
 constexpr int k_max_signal = 64;  // Linux: SIGRTMAX
 
@@ -149,7 +157,28 @@ std::optional<FaultStep> read_signal_fault(YamlReader& reader, const MapEntry& e
       ok = false;
     }
   }
-  if (const MapEntry* e = (map && kill) ? map->find("signal") : nullptr) assign_or_fail(read_signal(reader, *e), fault.signal, ok);
+  if (const MapEntry* e = (map && kill) ? map->find("signal") : nullptr)
+    assign_or_fail(read_signal(reader, *e), fault.signal, ok);
+  if (const MapEntry* e = (map && kill) ? map->find("target") : nullptr)
+    assign_or_fail(read_choice(reader, *e, k_kill_targets), fault.target, ok);
+  if (const MapEntry* e = (map && kill) ? map->find("replica") : nullptr) {
+    // `replica: 2` is `service: worker.2`.
+    if (auto replica = read_int(reader, *e, 1)) {
+      if (ok && fault.service.find('.') != std::string::npos) {
+        reader.error(e->key_location, "kill fault has 'replica' and an instance in 'service' " +
+                                          quote(fault.service) + " (expected one of the two)");
+        ok = false;
+      } else if (ok) {
+        const std::string instance = fault.service + "." + std::to_string(*replica);
+        if (services && !check_target(reader, *services, instance, e->location, context))
+          ok = false;
+        else
+          fault.service = instance;
+      }
+    } else {
+      ok = false;
+    }
+  }
   if (!ok) return std::nullopt;
   return fault;
 }
@@ -233,6 +262,120 @@ std::optional<FaultStep> read_policy(YamlReader& reader, const MapEntry& entry, 
   return fault;
 }
 
+// disk-alarm, memory-alarm, close-connections: `{broker: NAME}`; broker-restart adds `mode`.
+std::optional<FaultStep> read_broker_fault(YamlReader& reader, const MapEntry& entry,
+                                           const std::vector<Service>* services) {
+  const bool restart = entry.key == "broker-restart";
+  const std::string context = entry.key + " fault";
+  auto map = read_map(reader, entry,
+                      quote(entry.key) + " must be a map with 'broker'" + (restart ? " and optionally 'mode'" : ""),
+                      restart ? k_broker_restart_keys : k_broker_keys, context);
+  if (!map) return std::nullopt;
+  FaultStep fault;
+  fault.kind = entry.key;
+  bool ok = read_broker(reader, *map, services, context, fault);
+  if (const MapEntry* e = restart ? map->find("mode") : nullptr)
+    assign_or_fail(read_choice(reader, *e, k_restart_modes), fault.mode, ok);
+  if (!ok) return std::nullopt;
+  return fault;
+}
+
+// `service:` of a Redis or PostgreSQL fault: a service of `kind`, never the ledger. Sets fault.service.
+const Service* read_data_service(YamlReader& reader, const MapView& map, const std::vector<Service>* services,
+                                 ServiceKind kind, const std::string& context, FaultStep& fault, bool& ok) {
+  const MapEntry* e = map.require(reader, "service", context);
+  auto name = e ? read_nonempty_string(reader, *e) : std::nullopt;
+  if (!name) {
+    ok = false;
+    return nullptr;
+  }
+  fault.service = *name;
+  if (!services) return nullptr;
+  const Service* service = resolve_service(reader, *services, *name, e->location, context);
+  if (service && service->kind != kind) {
+    reader.error(e->location, "service " + quote(*name) + " of " + context + " is a " + to_string(service->kind) +
+                                  " service (expected " + to_string(kind) + ")");
+    service = nullptr;
+  } else if (service && service->role == "ledger") {
+    reader.error(e->location, context + " targets service " + quote(*name) +
+                                  ", which has role 'ledger' (the harness's own record is never faulted)");
+    service = nullptr;
+  }
+  if (!service) ok = false;
+  return service;
+}
+
+// redis-readonly: `{service, of}`; redis-restart: `{service}`.
+std::optional<FaultStep> read_redis_fault(YamlReader& reader, const MapEntry& entry,
+                                          const std::vector<Service>* services) {
+  const bool readonly = entry.key == "redis-readonly";
+  const std::string context = entry.key + " fault";
+  auto map = read_map(reader, entry, quote(entry.key) + " must be a map with 'service'" + (readonly ? " and 'of'" : ""),
+                      readonly ? k_redis_readonly_keys : k_service_keys, context);
+  if (!map) return std::nullopt;
+  FaultStep fault;
+  fault.kind = entry.key;
+  bool ok = true;
+  read_data_service(reader, *map, services, ServiceKind::k_redis, context, fault, ok);
+  if (readonly) {
+    const MapEntry* e = map->require(reader, "of", context);
+    auto name = e ? read_nonempty_string(reader, *e) : std::nullopt;
+    if (name) {
+      fault.of = *name;
+      const std::string must = "'of' of " + context + " must be another redis service, got " + quote(*name);
+      const Service* of = services ? resolve_service(reader, *services, *name, e->location, context) : nullptr;
+      if (services && !of) {
+        ok = false;
+      } else if (of && of->kind != ServiceKind::k_redis) {
+        reader.error(e->location, must + " (a " + std::string(to_string(of->kind)) + " service)");
+        ok = false;
+      } else if (of && of->role == "ledger") {
+        reader.error(e->location, must + " (the harness's own record, role 'ledger', is never faulted)");
+        ok = false;
+      } else if (*name == fault.service) {
+        reader.error(e->location, must + " (the service itself)");
+        ok = false;
+      }
+    } else {
+      ok = false;
+    }
+  }
+  if (!ok) return std::nullopt;
+  return fault;
+}
+
+// postgres-down: `{service}`; drop-database: `{service, database}` (default: the service's own database).
+std::optional<FaultStep> read_postgres_fault(YamlReader& reader, const MapEntry& entry,
+                                             const std::vector<Service>* services) {
+  const bool drop = entry.key == "drop-database";
+  const std::string context = entry.key + " fault";
+  auto map = read_map(reader, entry,
+                      quote(entry.key) + " must be a map with 'service'" + (drop ? " and optionally 'database'" : ""),
+                      drop ? k_drop_database_keys : k_service_keys, context);
+  if (!map) return std::nullopt;
+  FaultStep fault;
+  fault.kind = entry.key;
+  bool ok = true;
+  const Service* service = read_data_service(reader, *map, services, ServiceKind::k_postgres, context, fault, ok);
+  if (drop) {
+    if (const MapEntry* e = map->find("database"))
+      assign_or_fail(read_nonempty_string(reader, *e), fault.database, ok);
+    else if (service)
+      fault.database = service->database;
+  }
+  if (!ok) return std::nullopt;
+  return fault;
+}
+
+// Why `for:` does not apply to a fault kind, or nullptr when it does.
+const char* no_inverse_reason(const std::string& kind) {
+  if (kind == "kill") return "it has no inverse";
+  if (kind == "close-connections") return "it has no inverse: clients reconnect by themselves";
+  if (kind == "broker-restart" || kind == "redis-restart")
+    return "it has no inverse: the service is back when the step ends";
+  return nullptr;
+}
+
 }  // namespace
 
 std::optional<int> parse_signal(std::string_view text) {
@@ -259,17 +402,25 @@ std::optional<FaultStep> read_fault(YamlReader& reader, const MapEntry& entry, c
   const MapEntry* kind = find_kind_entry(reader, map, k_fault_keys);
   if (!kind) return std::nullopt;
   bool ok = true;
-  if (for_entry && kind->key == "kill") {
-    reader.error(for_entry->key_location, "'for' does not apply to fault 'kill' (it has no inverse)");
+  if (const char* reason = for_entry ? no_inverse_reason(kind->key) : nullptr) {
+    reader.error(for_entry->key_location,
+                 "'for' does not apply to fault " + quote(kind->key) + " (" + std::string(reason) + ")");
     ok = false;
   }
   std::optional<FaultStep> fault;
-  if (kind->key == "pause" || kind->key == "kill")
+  const std::string& k = kind->key;
+  if (k == "pause" || k == "kill")
     fault = read_signal_fault(reader, *kind, services);
-  else if (kind->key == "pidbox-reply-expiry")
+  else if (k == "pidbox-reply-expiry")
     fault = read_pidbox_reply_expiry(reader, *kind, services);
-  else
+  else if (k == "policy")
     fault = read_policy(reader, *kind, services);
+  else if (k == "disk-alarm" || k == "memory-alarm" || k == "close-connections" || k == "broker-restart")
+    fault = read_broker_fault(reader, *kind, services);
+  else if (k == "redis-readonly" || k == "redis-restart")
+    fault = read_redis_fault(reader, *kind, services);
+  else
+    fault = read_postgres_fault(reader, *kind, services);
   if (!ok) return std::nullopt;
   return fault;
 }

@@ -77,6 +77,8 @@ struct WaitStep {
   std::optional<Millis> duration;
   bool drained = false;            // every load has finished publishing and every accepted task has executed
   Millis timeout{60'000};
+  // false: a wait that times out is recorded and the run goes on (e.g. draining a load known to lose tasks).
+  bool fail_on_timeout = true;
 };
 
 // `exec`: run a shell command, record exit code and output. With `service:` it runs in that service's
@@ -92,20 +94,36 @@ struct ExecStep {
 // cleared (its inverse applied) afterwards, in the background while later steps run; without, it stays until
 // teardown. Kinds so far:
 //   pause:               {service}                      SIGSTOP the instance(s), SIGCONT to clear
-//   kill:                {service, signal: KILL}        signal the instance(s)' process group (no inverse)
+//   kill:                {service, replica, target, signal: KILL}   signal the instance(s)' process group, main
+//                        process or pool children (no inverse)
 //   pidbox-reply-expiry: {broker, expires}              policy '\.reply\.celery\.pidbox$' {"expires": ms}
 //   policy:              {broker, name, pattern, definition, priority, apply_to}   a RabbitMQ policy; cleared
 //                        by deleting it
+//   disk-alarm, memory-alarm: {broker}      RabbitMQ resource alarm raised, cleared by the default limit
+//   close-connections:   {broker}           every client connection closed (no inverse)
+//   broker-restart:      {broker, mode}     graceful (stop_app/start_app) or kill (SIGKILL of beam, boot on the
+//                        same data); back up when the step ends (no inverse)
+//   redis-readonly:      {service, of}      REPLICAOF the other Redis; cleared by REPLICAOF NO ONE
+//   redis-restart:       {service}          stopped and started on the same port (no inverse)
+//   postgres-down:       {service}          stopped; cleared by starting it on the same data dir and port
+//   drop-database:       {service, database}   dropped (WITH FORCE); cleared by re-creating it empty
+// (harness/fault/broker_faults.h and datastore_faults.h say what each observes.)
 struct FaultStep {
-  std::string kind;                // "pause" | "kill" | "pidbox-reply-expiry" | "policy"
+  std::string kind;                // "pause" | "kill" | "pidbox-reply-expiry" | "policy" | ... (above)
   std::string service;             // target service or instance ("worker", "worker.1"); `broker:` for RabbitMQ ones
   int signal = 9;                  // kill: signal number (SIGKILL by default; names like KILL/TERM accepted)
+  // kill: "group" (the instance's process group: a killed pod), "main" (its main process only: a Celery worker's
+  // MainProcess, its pool children orphaned), "children" (the main process's children: Celery's pool processes).
+  std::string target = "group";
   std::optional<Millis> expires;   // pidbox-reply-expiry
   std::string policy_name;         // policy
   std::string pattern;             // policy: regex over queue names
   nlohmann::json definition = nlohmann::json::object();  // policy
   int priority = 0;                // policy
   std::string apply_to = "queues"; // policy: queues | exchanges | all
+  std::string mode = "graceful";   // broker-restart: graceful | kill
+  std::string of;                  // redis-readonly: the redis service it becomes a replica of
+  std::string database;            // drop-database: the database; the loader fills in the service's own
 };
 
 // Publish options of a load, as the Celery client applies them (apply_async / broker_transport_options).

@@ -239,33 +239,197 @@ TEST(ScenarioFaultTest, policy_problems) {
             }));
 }
 
+// The catalogue's supported kinds, as the messages list them.
+const std::string k_supported =
+    "pause, kill, pidbox-reply-expiry, policy, disk-alarm, memory-alarm, close-connections, broker-restart, "
+    "redis-readonly, redis-restart, postgres-down, drop-database";
+
 TEST(ScenarioFaultTest, later_faults_are_not_supported_yet) {
-  EXPECT_EQ(load_errors(k_head + "  - fault: {disk-alarm: {broker: broker}}\n  - fault: {latency: {}}\n"),
+  EXPECT_EQ(load_errors(k_head + "  - fault: {redis-failover: {service: results}}\n  - fault: {latency: {}}\n"),
             (std::vector<std::string>{
-                "test.yaml:9:13: fault 'disk-alarm' is not supported yet (supported: pause, kill, "
-                "pidbox-reply-expiry, policy)",
-                "test.yaml:10:13: fault 'latency' is not supported yet (supported: pause, kill, pidbox-reply-expiry, "
-                "policy)",
+                "test.yaml:9:13: fault 'redis-failover' is not supported yet (supported: " + k_supported + ")",
+                "test.yaml:10:13: fault 'latency' is not supported yet (supported: " + k_supported + ")",
             }));
 }
 
 TEST(ScenarioFaultTest, unknown_faults_suggest_from_the_whole_catalogue) {
-  EXPECT_EQ(load_errors(k_head + "  - fault: {pase: worker}\n  - fault: {disk_alarm: {}}\n  - fault: {crash: worker}\n"),
+  EXPECT_EQ(load_errors(k_head + "  - fault: {pase: worker}\n  - fault: {disk_alarm: {}}\n  - fault: {crash: worker}\n"
+                                 "  - fault: {redis-failovr: {}}\n"),
             (std::vector<std::string>{
                 "test.yaml:9:13: unknown fault 'pase' (did you mean 'pause'?)",
                 "test.yaml:10:13: unknown fault 'disk_alarm' (did you mean 'disk-alarm'?)",
-                "test.yaml:11:13: unknown fault 'crash' (expected one of: pause, kill, pidbox-reply-expiry, policy)",
+                "test.yaml:11:13: unknown fault 'crash' (expected one of: " + k_supported + ")",
+                "test.yaml:12:13: unknown fault 'redis-failovr' (did you mean 'redis-failover'?)",
             }));
 }
 
 TEST(ScenarioFaultTest, fault_needs_exactly_one_kind) {
   EXPECT_EQ(load_error(k_head + "  - fault: {}\n"),
-            "test.yaml:9:12: fault has no kind (expected one of: pause, kill, pidbox-reply-expiry, policy)");
+            "test.yaml:9:12: fault has no kind (expected one of: " + k_supported + ")");
   EXPECT_EQ(load_error(k_head + "  - fault: {pause: worker, kill: broker}\n"),
-            "test.yaml:9:28: fault has more than one kind: 'pause', 'kill' (expected exactly one of: pause, kill, "
-            "pidbox-reply-expiry, policy)");
+            "test.yaml:9:28: fault has more than one kind: 'pause', 'kill' (expected exactly one of: " + k_supported +
+                ")");
   EXPECT_EQ(load_error(k_head + "  - fault: kill\n"),
             "test.yaml:9:12: 'fault' must be a map with one fault (e.g. {kill: {service: worker}}), got 'kill'");
+}
+
+}  // namespace
+}  // namespace harness::scenario
+
+namespace harness::scenario {
+namespace {
+
+TEST(ScenarioFaultTest, kill_target_and_replica) {
+  EXPECT_EQ(load_fault("  - fault: {kill: worker}\n").target, "group");
+  const FaultStep children = load_fault("  - fault: {kill: {service: worker, replica: 2, target: children}}\n");
+  EXPECT_EQ(children.service, "worker.2");
+  EXPECT_EQ(children.target, "children");
+  EXPECT_EQ(load_fault("  - fault: {kill: {service: worker.1, target: main, signal: TERM}}\n").target, "main");
+}
+
+TEST(ScenarioFaultTest, kill_target_and_replica_problems) {
+  EXPECT_EQ(load_error(k_head + "  - fault: {kill: {service: worker, target: pool}}\n"),
+            "test.yaml:9:45: invalid value 'pool' for 'target' (expected one of: group, main, children)");
+  EXPECT_EQ(load_error(k_head + "  - fault: {kill: {service: worker, replica: 3}}\n"),
+            "test.yaml:9:46: kill fault refers to instance 'worker.3', but service 'worker' has 2 replicas "
+            "(expected worker.1 to worker.2)");
+  EXPECT_EQ(load_error(k_head + "  - fault: {kill: {service: worker.1, replica: 1}}\n"),
+            "test.yaml:9:39: kill fault has 'replica' and an instance in 'service' 'worker.1' (expected one of the "
+            "two)");
+  EXPECT_EQ(load_error(k_head + "  - fault: {kill: {service: broker, replica: 1}}\n"),
+            "test.yaml:9:46: kill fault refers to instance 'broker.1', but 'broker' is a rabbitmq service (only "
+            "celery-worker services have numbered instances)");
+  EXPECT_EQ(load_error(k_head + "  - fault: {pause: {service: worker, replica: 1}}\n"),
+            "test.yaml:9:38: unknown key 'replica' in pause fault (expected one of: service)");
+}
+
+}  // namespace
+}  // namespace harness::scenario
+
+// Broker and datastore faults (issue 5).
+namespace harness::scenario {
+namespace {
+
+// Steps start on line 11.
+const std::string k_data_head =
+    "name: t\nservices:\n  broker: {image: rabbitmq}\n  cache: {image: redis}\n  other: {image: redis}\n"
+    "  ledger: {image: redis, role: ledger}\n  db: {image: postgres, database: results}\n"
+    "  worker: {image: celery, broker: broker, backend: cache}\n"
+    "steps:\n  - wait: {ready: all}\n";
+
+FaultStep load_data_fault(const std::string& step) {
+  const auto steps = testing::load_ok(k_data_head + step).steps;
+  if (steps.size() != 2 || !std::holds_alternative<FaultStep>(steps[1].body)) {
+    ADD_FAILURE() << "expected one fault step after the wait";
+    return {};
+  }
+  return std::get<FaultStep>(steps[1].body);
+}
+
+TEST(ScenarioFaultTest, broker_alarms_and_close_connections_name_the_broker) {
+  for (const std::string kind : {"disk-alarm", "memory-alarm", "close-connections"}) {
+    const FaultStep fault = load_data_fault("  - fault: {" + kind + ": {broker: broker}}\n");
+    EXPECT_EQ(fault.kind, kind);
+    EXPECT_EQ(fault.service, "broker");
+  }
+  const auto steps = testing::load_ok(k_data_head + "  - fault: {disk-alarm: {broker: broker}}\n    for: 20s\n").steps;
+  EXPECT_EQ(steps[1].for_, std::chrono::seconds{20});
+}
+
+TEST(ScenarioFaultTest, broker_restart_is_graceful_unless_told_to_kill) {
+  EXPECT_EQ(load_data_fault("  - fault: {broker-restart: {broker: broker}}\n").mode, "graceful");
+  const FaultStep kill = load_data_fault("  - fault: {broker-restart: {broker: broker, mode: kill}}\n");
+  EXPECT_EQ(kill.kind, "broker-restart");
+  EXPECT_EQ(kill.service, "broker");
+  EXPECT_EQ(kill.mode, "kill");
+}
+
+TEST(ScenarioFaultTest, broker_fault_problems) {
+  EXPECT_EQ(load_errors(k_data_head + "  - fault: {disk-alarm: {broker: cache}}\n"
+                                      "  - fault: {memory-alarm: {brokr: broker}}\n"
+                                      "  - fault: {close-connections: broker}\n"
+                                      "  - fault: {broker-restart: {broker: broker, mode: hard}}\n"
+                                      "  - fault: {broker-restart: {broker: rabbit}}\n"),
+            (std::vector<std::string>{
+                "test.yaml:11:34: broker 'cache' of disk-alarm fault is a redis service (expected rabbitmq)",
+                "test.yaml:12:27: missing required key 'broker' in memory-alarm fault",
+                "test.yaml:12:28: unknown key 'brokr' in memory-alarm fault (did you mean 'broker'?)",
+                "test.yaml:13:32: 'close-connections' must be a map with 'broker', got 'broker'",
+                "test.yaml:14:52: invalid value 'hard' for 'mode' (expected one of: graceful, kill)",
+                "test.yaml:15:38: broker-restart fault refers to undefined broker 'rabbit' (defined services: broker, "
+                "cache, other, ledger, db, worker)",
+            }));
+}
+
+TEST(ScenarioFaultTest, faults_without_an_inverse_take_no_for) {
+  EXPECT_EQ(load_errors(k_data_head + "  - fault: {close-connections: {broker: broker}}\n    for: 5s\n"
+                                      "  - fault: {broker-restart: {broker: broker}}\n    for: 5s\n"
+                                      "  - fault: {redis-restart: {service: cache}}\n    for: 5s\n"),
+            (std::vector<std::string>{
+                "test.yaml:12:5: 'for' does not apply to fault 'close-connections' (it has no inverse: clients "
+                "reconnect by themselves)",
+                "test.yaml:14:5: 'for' does not apply to fault 'broker-restart' (it has no inverse: the service is "
+                "back when the step ends)",
+                "test.yaml:16:5: 'for' does not apply to fault 'redis-restart' (it has no inverse: the service is "
+                "back when the step ends)",
+            }));
+}
+
+TEST(ScenarioFaultTest, redis_faults) {
+  const FaultStep readonly = load_data_fault("  - fault: {redis-readonly: {service: cache, of: other}}\n");
+  EXPECT_EQ(readonly.kind, "redis-readonly");
+  EXPECT_EQ(readonly.service, "cache");
+  EXPECT_EQ(readonly.of, "other");
+  const FaultStep restart = load_data_fault("  - fault: {redis-restart: {service: other}}\n");
+  EXPECT_EQ(restart.kind, "redis-restart");
+  EXPECT_EQ(restart.service, "other");
+}
+
+TEST(ScenarioFaultTest, redis_fault_problems) {
+  EXPECT_EQ(load_errors(k_data_head + "  - fault: {redis-readonly: {service: cache}}\n"
+                                      "  - fault: {redis-readonly: {service: cache, of: cache}}\n"
+                                      "  - fault: {redis-readonly: {service: cache, of: broker}}\n"
+                                      "  - fault: {redis-readonly: {service: cache, of: ledger}}\n"
+                                      "  - fault: {redis-readonly: {service: ledger, of: other}}\n"
+                                      "  - fault: {redis-restart: {service: db}}\n"
+                                      "  - fault: {redis-restart: {service: cahce, of: other}}\n"),
+            (std::vector<std::string>{
+                "test.yaml:11:29: missing required key 'of' in redis-readonly fault",
+                "test.yaml:12:50: 'of' of redis-readonly fault must be another redis service, got 'cache' (the "
+                "service itself)",
+                "test.yaml:13:50: 'of' of redis-readonly fault must be another redis service, got 'broker' (a "
+                "rabbitmq service)",
+                "test.yaml:14:50: 'of' of redis-readonly fault must be another redis service, got 'ledger' (the "
+                "harness's own record, role 'ledger', is never faulted)",
+                "test.yaml:15:39: redis-readonly fault targets service 'ledger', which has role 'ledger' (the "
+                "harness's own record is never faulted)",
+                "test.yaml:16:38: service 'db' of redis-restart fault is a postgres service (expected redis)",
+                "test.yaml:17:38: redis-restart fault refers to undefined service 'cahce' (did you mean 'cache'?)",
+                "test.yaml:17:45: unknown key 'of' in redis-restart fault (expected one of: service)",
+            }));
+}
+
+TEST(ScenarioFaultTest, postgres_faults) {
+  const FaultStep down = load_data_fault("  - fault: {postgres-down: {service: db}}\n");
+  EXPECT_EQ(down.kind, "postgres-down");
+  EXPECT_EQ(down.service, "db");
+  // drop-database defaults to the service's own database.
+  EXPECT_EQ(load_data_fault("  - fault: {drop-database: {service: db}}\n").database, "results");
+  EXPECT_EQ(load_data_fault("  - fault: {drop-database: {service: db, database: other}}\n").database, "other");
+}
+
+TEST(ScenarioFaultTest, postgres_fault_problems) {
+  EXPECT_EQ(load_errors(k_data_head + "  - fault: {postgres-down: {service: cache}}\n"
+                                      "  - fault: {postgres-down: db}\n"
+                                      "  - fault: {drop-database: {database: x}}\n"
+                                      "  - fault: {drop-database: {service: db, database: '', table: t}}\n"),
+            (std::vector<std::string>{
+                "test.yaml:11:38: service 'cache' of postgres-down fault is a redis service (expected postgres)",
+                "test.yaml:12:28: 'postgres-down' must be a map with 'service', got 'db'",
+                "test.yaml:13:28: missing required key 'service' in drop-database fault",
+                "test.yaml:14:52: 'database' must not be empty",
+                "test.yaml:14:56: unknown key 'table' in drop-database fault (expected one of: service, database)",
+            }));
 }
 
 }  // namespace

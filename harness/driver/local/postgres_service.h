@@ -21,7 +21,7 @@ public:
   std::vector<std::uint16_t> ports() const override { return {m_port}; }
 
   // libpq connection string over the private socket as the superuser (for faults and checks).
-  std::string admin_conninfo(const std::string& dbname = "postgres") const;
+  std::string admin_conninfo(const std::string& dbname = "postgres") const override;
 
 private:
   PostgresService(std::string name, std::filesystem::path log, std::filesystem::path dir, std::filesystem::path bin)

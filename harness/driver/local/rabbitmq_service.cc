@@ -115,6 +115,28 @@ std::optional<pid_t> RabbitmqService::beam_pid() const {
   return std::nullopt;
 }
 
+std::optional<pid_t> RabbitmqService::server_pid() const {
+  const auto pid = beam_pid();
+  if (!pid) return std::nullopt;
+  std::ifstream comm("/proc/" + std::to_string(*pid) + "/comm");
+  std::string name;
+  std::getline(comm, name);
+  if (!name.starts_with("beam")) return std::nullopt;
+  return pid;
+}
+
+util::Expected<process::CommandResult> RabbitmqService::control(const std::vector<std::string>& args,
+                                                               std::chrono::milliseconds timeout) const {
+  process::SpawnOptions options;
+  options.argv = {(m_server.parent_path() / "rabbitmqctl").string()};
+  options.argv.insert(options.argv.end(), args.begin(), args.end());
+  options.environment = environment();
+  options.working_directory = m_dir;
+  auto result = process::run_command(options, timeout);
+  if (result.spawn_failed) return util::Status::infrastructure("cannot run rabbitmqctl: " + result.output);
+  return result;
+}
+
 void RabbitmqService::stop(std::chrono::milliseconds grace) {
   // beam.smp is in the launcher's process group; SIGTERM makes Erlang shut down cleanly (init:stop).
   LocalService::stop(grace);

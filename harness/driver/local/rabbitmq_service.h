@@ -23,6 +23,11 @@ public:
   std::map<std::string, std::string> ctl_environment() const;
   // The beam.smp pid from RABBITMQ_PID_FILE (the launcher script does not exec beam).
   std::optional<pid_t> beam_pid() const;
+  // beam_pid() while that process is alive and still a beam (a stale pid file after a kill names nobody).
+  std::optional<pid_t> server_pid() const override;
+  // rabbitmqctl ARGS against this node (~0.5-0.7 s a call: it boots an Erlang VM).
+  util::Expected<process::CommandResult> control(const std::vector<std::string>& args,
+                                                 std::chrono::milliseconds timeout) const override;
 
 private:
   RabbitmqService(std::string name, std::filesystem::path log, std::filesystem::path dir, std::filesystem::path server);

@@ -1,0 +1,69 @@
+#include "harness/fault/observe.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <thread>
+
+namespace harness::fault {
+
+PollOutcome poll_until(const std::function<bool()>& done, std::chrono::milliseconds timeout,
+                       std::chrono::milliseconds interval, const util::Clock& clock,
+                       const std::function<void(std::chrono::milliseconds)>& sleep) {
+  const auto start = clock.now();
+  const auto deadline = start + timeout;
+  PollOutcome outcome;
+  const auto elapsed = [&] { return std::chrono::duration_cast<std::chrono::milliseconds>(clock.now() - start); };
+  while (true) {
+    ++outcome.polls;
+    if (done()) {
+      outcome.met = true;
+      outcome.after = elapsed();
+      return outcome;
+    }
+    const auto now = clock.now();
+    if (now >= deadline) break;
+    sleep(std::min(interval, std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now)));
+  }
+  outcome.after = elapsed();
+  return outcome;
+}
+
+PollOutcome poll_until(const std::function<bool()>& done, std::chrono::milliseconds timeout,
+                       std::chrono::milliseconds interval) {
+  static const util::RealClock clock;
+  return poll_until(done, timeout, interval, clock,
+                    [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); });
+}
+
+bool port_refuses(std::uint16_t port, std::chrono::milliseconds timeout) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) return false;
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{fd};
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) return false;
+  if (errno == ECONNREFUSED) return true;
+  if (errno != EINPROGRESS) return false;
+  pollfd p{fd, POLLOUT, 0};
+  if (::poll(&p, 1, static_cast<int>(timeout.count())) != 1) return false;
+  int error = 0;
+  socklen_t len = sizeof error;
+  return ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &len) == 0 && error == ECONNREFUSED;
+}
+
+long long ms_since(std::chrono::steady_clock::time_point since) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - since).count();
+}
+
+}  // namespace harness::fault
