@@ -1,5 +1,7 @@
 #include "harness/fault/observe.h"
 
+#include "harness/process/ports.h"
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -42,24 +44,7 @@ PollOutcome poll_until(const std::function<bool()>& done, std::chrono::milliseco
 }
 
 bool port_refuses(std::uint16_t port, std::chrono::milliseconds timeout) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  if (fd < 0) return false;
-  struct Closer {
-    int fd;
-    ~Closer() { ::close(fd); }
-  } closer{fd};
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(port);
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) return false;
-  if (errno == ECONNREFUSED) return true;
-  if (errno != EINPROGRESS) return false;
-  pollfd p{fd, POLLOUT, 0};
-  if (::poll(&p, 1, static_cast<int>(timeout.count())) != 1) return false;
-  int error = 0;
-  socklen_t len = sizeof error;
-  return ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &len) == 0 && error == ECONNREFUSED;
+  return process::LoopbackConnection::connect(port, timeout).result() == process::LoopbackConnection::Result::k_refused;
 }
 
 long long ms_since(std::chrono::steady_clock::time_point since) {

@@ -53,24 +53,31 @@ util::Expected<std::uint16_t> allocate_port() {
   return util::Status::infrastructure("cannot allocate a loopback port: " + error);
 }
 
-bool is_listening(std::uint16_t port, std::chrono::milliseconds timeout) {
+LoopbackConnection LoopbackConnection::connect(std::uint16_t port, std::chrono::milliseconds timeout) {
   const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  if (fd < 0) return false;
+  if (fd < 0) return LoopbackConnection(-1, Result::k_failed);
   sockaddr_in addr = loopback(port);
-  bool connected = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-  if (!connected && errno == EINPROGRESS) {
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) return LoopbackConnection(fd, Result::k_connected);
+  int error = errno;
+  if (error == EINPROGRESS) {
     pollfd p{fd, POLLOUT, 0};
     int ready;
     while ((ready = ::poll(&p, 1, static_cast<int>(timeout.count()))) < 0 && errno == EINTR) {
     }
-    if (ready == 1) {
-      int error = 0;
-      socklen_t len = sizeof error;
-      connected = ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &len) == 0 && error == 0;
-    }
+    if (ready != 1) return LoopbackConnection(fd, Result::k_failed);
+    socklen_t len = sizeof error;
+    if (::getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &len) != 0) return LoopbackConnection(fd, Result::k_failed);
   }
-  ::close(fd);
-  return connected;
+  if (error == 0) return LoopbackConnection(fd, Result::k_connected);
+  return LoopbackConnection(fd, error == ECONNREFUSED ? Result::k_refused : Result::k_failed);
+}
+
+LoopbackConnection::~LoopbackConnection() {
+  if (m_fd >= 0) ::close(m_fd);
+}
+
+bool is_listening(std::uint16_t port, std::chrono::milliseconds timeout) {
+  return LoopbackConnection::connect(port, timeout).result() == LoopbackConnection::Result::k_connected;
 }
 
 bool wait_for_listening(std::uint16_t port, std::chrono::milliseconds timeout,

@@ -9,6 +9,7 @@
 #include <random>
 #include <thread>
 
+#include "harness/check/broker_checks.h"
 #include "harness/check/delivery_check.h"
 #include "harness/check/exec_check.h"
 #include "harness/check/log_check.h"
@@ -20,6 +21,7 @@
 #include "harness/process/sweeper.h"
 #include "harness/report/summary.h"
 #include "harness/run/exec.h"
+#include "harness/run/broker_sampler.h"
 #include "harness/run/history.h"
 #include "harness/run/ledger.h"
 #include "harness/run/load.h"
@@ -177,7 +179,8 @@ std::string run_step(const scenario::Step& step, size_t index, Stack& stack, Con
 }
 
 Verdict judge(const scenario::Check& check, Stack& stack, Context& ctx) {
-  static const char* const k_kinds[] = {"log", "exec", "health", "restarts", "exit", "delivery"};
+  static const char* const k_kinds[] = {"log",      "exec",  "health",      "restarts",
+                                       "exit",     "delivery", "queue", "connections"};
   const std::string classname = ctx.scenario.name + "." + k_kinds[check.body.index()];
   const auto started = std::chrono::steady_clock::now();
   Verdict verdict;
@@ -189,6 +192,14 @@ Verdict judge(const scenario::Check& check, Stack& stack, Context& ctx) {
     verdict = check::judge_restarts(*restarts, check.name, classname, ctx.history.events());
   } else if (const auto* exit = std::get_if<scenario::ExitCheck>(&check.body)) {
     verdict = check::judge_exit(*exit, check.name, classname, ctx.history.events(), ctx.logs_dir);
+  } else if (const auto* queue = std::get_if<scenario::QueueCheck>(&check.body)) {
+    const auto samples = poll_queue_depth(
+        stack, ctx.history, queue->broker, queue->name,
+        [&](std::int64_t depth) { return check::holds(queue->depth, depth); },
+        queue->within.value_or(std::chrono::milliseconds{0}), ctx.control);
+    verdict = check::judge_queue(*queue, check.name, classname, samples);
+  } else if (const auto* connections = std::get_if<scenario::ConnectionsCheck>(&check.body)) {
+    verdict = check::judge_connections(*connections, check.name, classname, ctx.history.events());
   } else if (const auto* delivery = std::get_if<scenario::DeliveryCheck>(&check.body)) {
     verdict = check::judge_delivery(*delivery, check.name, classname, ctx.report_dir / "history.jsonl",
                                     ctx.report_dir / "ledger.jsonl", ctx.report_dir);
@@ -325,6 +336,8 @@ ScenarioOutcome run_scenario(const scenario::Scenario& scenario, const std::stri
       skip_reason = "not judged: " + report.error;
     } else {
       Stack stack(std::move(services.value()), history, control);
+      // As in services' URLs and environment (the driver's table): commands and probes can use them too.
+      stack.add_placeholders({{"run.dir", paths.work_dir.string()}, {"run.id", run_id}});
       stack.set_policies(instance_policies(scenario, stack));
       ActiveFaults faults;
       out << "  booting " << stack.services().size() << " service(s)...\n" << std::flush;
@@ -342,6 +355,7 @@ ScenarioOutcome run_scenario(const scenario::Scenario& scenario, const std::stri
             << " s\n" << std::flush;
         history.record("stack.ready", {}, {{"after_s", control.elapsed().count() / 1000.0}});
         ctx.ledger = Ledger::for_stack(scenario, stack, report_dir / "ledger.jsonl");
+        BrokerSampler sampler(stack, history, BrokerSampler::brokers_to_sample(scenario));
         for (size_t i = 0; i < scenario.steps.size(); ++i) {
           const auto& step = scenario.steps[i];
           if (step.at && !control.sleep_until(control.started() + *step.at)) break;
@@ -356,6 +370,7 @@ ScenarioOutcome run_scenario(const scenario::Scenario& scenario, const std::stri
             break;  // later steps assume this one worked
           }
         }
+        sampler.stop();
         finish_loads(ctx);
         if (control.should_stop()) {
           skip_reason = "not judged: " + control.stop_reason();

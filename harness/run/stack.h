@@ -70,6 +70,10 @@ public:
   // Instances of a scenario service ("worker" -> worker.1, worker.2), or the one instance named so.
   std::vector<driver::Service*> instances(const std::string& name) const;
   const driver::PlaceholderTable& placeholders() const { return m_placeholders; }
+  // Adds run-wide values ({{run.dir}}, {{run.id}}) to the services' placeholders; before start_all().
+  void add_placeholders(const driver::PlaceholderTable& extra) {
+    for (const auto& [key, value] : extra) m_placeholders[key] = value;
+  }
 
 private:
   util::Status wait_for(const std::vector<driver::Service*>& targets, std::chrono::milliseconds timeout,

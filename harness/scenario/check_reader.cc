@@ -13,7 +13,11 @@ namespace harness::scenario {
 namespace {
 
 const KindKeys k_check_keys{
-    "check", "kind", {"log", "exec", "health", "restarts", "exit", "delivery"}, {"name"}, {"queue"}};
+    "check", "kind", {"log", "exec", "health", "restarts", "exit", "delivery", "queue", "connections"}, {"name"}, {}};
+const std::vector<std::string_view> k_queue_keys{"broker", "name", "depth", "within"};
+const std::vector<std::string_view> k_connections_keys{"broker", "state", "never", "min"};
+const std::vector<std::string_view> k_connection_states{"running", "blocked", "blocking", "flow", "closed",
+                                                        "starting", "tuning", "opening"};
 const std::vector<std::string_view> k_log_keys{"service", "contains", "not_contains", "regex"};
 const std::vector<std::string_view> k_exec_keys{"command", "service", "exit_code", "output_contains", "timeout"};
 const std::vector<std::string_view> k_health_keys{"service", "state", "within", "never", "always"};
@@ -232,6 +236,78 @@ std::optional<CountBound> read_count_bound(YamlReader& reader, const MapEntry& e
   return bound;
 }
 
+// The required `broker:` of a check: a rabbitmq service. False after reporting.
+bool read_check_broker(YamlReader& reader, const MapView& map, const std::vector<Service>* services,
+                       const std::string& context, std::string& field) {
+  const MapEntry* e = map.require(reader, "broker", context);
+  auto name = e ? read_nonempty_string(reader, *e) : std::nullopt;
+  if (!name) return false;
+  field = *name;
+  if (!services) return true;
+  const Service* service = resolve_service(reader, *services, *name, e->location, context);
+  if (!service) return false;
+  if (service->kind != ServiceKind::k_rabbitmq) {
+    reader.error(e->location, context + " needs a rabbitmq broker, but " + quote(*name) + " is a " +
+                                  to_string(service->kind) + " service");
+    return false;
+  }
+  return true;
+}
+
+// `queue: {broker, name, depth, within}`.
+std::optional<QueueCheck> read_queue(YamlReader& reader, const MapEntry& entry, const std::vector<Service>* services) {
+  const std::string context = "queue check";
+  auto map = read_map(reader, entry, "'queue' must be a map with 'broker', 'name', 'depth' and optionally 'within'",
+                      k_queue_keys, context);
+  if (!map) return std::nullopt;
+  QueueCheck queue;
+  bool ok = read_check_broker(reader, *map, services, context, queue.broker);
+  if (const MapEntry* e = map->require(reader, "name", context))
+    assign_or_fail(read_nonempty_string(reader, *e), queue.name, ok);
+  else
+    ok = false;
+  if (const MapEntry* e = map->require(reader, "depth", context))
+    assign_or_fail(read_count_bound(reader, *e), queue.depth, ok);
+  else
+    ok = false;
+  if (const MapEntry* e = map->find("within")) assign_or_fail(read_duration(reader, *e), queue.within, ok);
+  if (!ok) return std::nullopt;
+  return queue;
+}
+
+// `connections: {broker, state, min}` or `{broker, never}`.
+std::optional<ConnectionsCheck> read_connections(YamlReader& reader, const MapEntry& entry,
+                                                 const std::vector<Service>* services) {
+  const std::string context = "connections check";
+  auto map = read_map(reader, entry, "'connections' must be a map with 'broker' and 'state' (with 'min') or 'never'",
+                      k_connections_keys, context);
+  if (!map) return std::nullopt;
+  ConnectionsCheck connections;
+  bool ok = read_check_broker(reader, *map, services, context, connections.broker);
+  const MapEntry* state = map->find("state");
+  const MapEntry* never = map->find("never");
+  if (state && never) {
+    const MapEntry* later = is_before(state->key_location, never->key_location) ? never : state;
+    reader.error(later->key_location, "connections check has both 'state' and 'never' (expected exactly one)");
+    ok = false;
+  } else if (!state && !never) {
+    reader.error(map->location(), "connections check needs 'state' or 'never'");
+    ok = false;
+  }
+  if (state) assign_or_fail(read_choice(reader, *state, k_connection_states), connections.state, ok);
+  if (never) assign_or_fail(read_choice(reader, *never, k_connection_states), connections.never, ok);
+  if (const MapEntry* e = map->find("min")) {
+    if (never) {
+      reader.error(e->key_location, "connections check 'min' applies to 'state', not 'never'");
+      ok = false;
+    } else {
+      assign_or_fail(read_int(reader, *e, 1), connections.min, ok);
+    }
+  }
+  if (!ok) return std::nullopt;
+  return connections;
+}
+
 // `delivery: {load, lost, duplicated, phantom, latency_p50/p95/p99/max, recovery}`; `delivery: {}` is every
 // default (nothing lost, duplicated or phantom, over every load).
 std::optional<DeliveryCheck> read_delivery(YamlReader& reader, const MapEntry& entry) {
@@ -305,6 +381,15 @@ std::string generated_check_name(const Check& check) {
     return name + " <= " + std::to_string(restarts->max.value_or(0));
   }
   if (const auto* delivery = std::get_if<DeliveryCheck>(&check.body)) return delivery_name(*delivery);
+  if (const auto* queue = std::get_if<QueueCheck>(&check.body)) {
+    std::string name = "queue " + queue->broker + " " + queue->name + " depth " + format_bound(queue->depth);
+    if (queue->within) name += " within " + format_duration(*queue->within);
+    return name;
+  }
+  if (const auto* connections = std::get_if<ConnectionsCheck>(&check.body)) {
+    if (!connections->never.empty()) return "connections " + connections->broker + " never " + connections->never;
+    return "connections " + connections->broker + " " + connections->state + " >= " + std::to_string(connections->min);
+  }
   const auto& exit = std::get<ExitCheck>(check.body);
   std::string name = "exit " + exit.service;
   if (exit.code) name += " code " + std::to_string(*exit.code);
@@ -323,7 +408,8 @@ std::vector<Check> read_checks(YamlReader& reader, const MapEntry& entry, const 
     const SourceLocation location = item.IsNull() ? entry.location : reader.location(item);
     if (!item.IsMap()) {
       reader.error(location,
-                   "a check must be a map with one kind (log, exec, health, restarts, exit or delivery), got " +
+                   "a check must be a map with one kind (log, exec, health, restarts, exit, delivery, queue or "
+                   "connections), got " +
                        describe(item));
       continue;
     }
@@ -356,6 +442,10 @@ std::vector<Check> read_checks(YamlReader& reader, const MapEntry& entry, const 
       store(read_restarts(reader, *kind, services));
     else if (kind->key == "delivery")
       store(read_delivery(reader, *kind));
+    else if (kind->key == "queue")
+      store(read_queue(reader, *kind, services));
+    else if (kind->key == "connections")
+      store(read_connections(reader, *kind, services));
     else
       store(read_exit(reader, *kind, services));
     if (!ok || !named) continue;  // a name made from a broken body would only add confusing duplicates

@@ -42,8 +42,15 @@ struct Service {
   std::string name;
   ServiceKind kind = ServiceKind::k_redis;
   std::string image;               // as written; kind is inferred from it when `kind:` is absent
-  int replicas = 1;                // celery-worker only (>= 1)
+  int replicas = 1;                // celery-worker: instances (>= 1); redis: see redis_replicas
   std::string role;                // redis: "ledger" marks the harness's own execution record (never faulted)
+
+  // redis: `replicas: N` read replicas of this master (instances NAME.replica-1..N, each `replicaof` the master),
+  // and `sentinels: M` redis-sentinel processes (NAME.sentinel-1..M) monitoring it under the master name NAME,
+  // quorum M/2+1. REQUIRES: sentinels > 0 only with redis_replicas >= 1. Instance NAME stays the initial master.
+  int redis_replicas = 0;
+  int sentinels = 0;
+  Millis down_after{2'000};        // sentinel down-after-milliseconds (`down_after:`)
 
   // celery-worker
   std::string broker;              // name of a rabbitmq or redis service
@@ -107,6 +114,8 @@ struct ExecStep {
 //   redis-restart:       {service}          stopped and started on the same port (no inverse)
 //   postgres-down:       {service}          stopped; cleared by starting it on the same data dir and port
 //   drop-database:       {service, database}   dropped (WITH FORCE); cleared by re-creating it empty
+//   redis-failover:      {service, mode}    sentinel (SENTINEL FAILOVER) or kill (SIGKILL of the current master):
+//                        a replica is promoted (no inverse)
 // (harness/fault/broker_faults.h and datastore_faults.h say what each observes.)
 struct FaultStep {
   std::string kind;                // "pause" | "kill" | "pidbox-reply-expiry" | "policy" | ... (above)
@@ -121,7 +130,7 @@ struct FaultStep {
   nlohmann::json definition = nlohmann::json::object();  // policy
   int priority = 0;                // policy
   std::string apply_to = "queues"; // policy: queues | exchanges | all
-  std::string mode = "graceful";   // broker-restart: graceful | kill
+  std::string mode = "graceful";   // broker-restart: graceful | kill; redis-failover: sentinel | kill
   std::string of;                  // redis-readonly: the redis service it becomes a replica of
   std::string database;            // drop-database: the database; the loader fills in the service's own
 };
@@ -228,9 +237,32 @@ struct DeliveryCheck {
   std::optional<Millis> recovery;        // for every fault: from its end until throughput is back (README)
 };
 
+// `queue`: a RabbitMQ queue's depth (ready + unacked messages, from the management API) satisfies `depth`,
+// polled live when the check is judged until it does or `within` passes (without `within`: one reading).
+// Every reading is a `queue.sample` event.
+struct QueueCheck {
+  std::string broker;              // a rabbitmq service
+  std::string name;                // the queue, e.g. "celery"
+  CountBound depth;
+  std::optional<Millis> within;
+};
+
+// `connections`: judged from the `broker.sample` events the harness records every second while the steps run
+// (connection states from the management API, whose statistics are collected every second here).
+//   {broker, state: blocked}          some sample had at least `min` (default 1) connections in that state
+//   {broker, never: blocked}          no sample had any
+struct ConnectionsCheck {
+  std::string broker;
+  std::string state;               // RabbitMQ's: running, blocked, blocking, flow, closed, ...
+  std::string never;
+  int min = 1;
+};
+
 struct Check {
   std::string name;                // `name:` or generated, e.g. "log broker contains 'x'"
-  std::variant<LogCheck, ExecCheck, HealthCheckSpec, RestartsCheck, ExitCheck, DeliveryCheck> body;
+  std::variant<LogCheck, ExecCheck, HealthCheckSpec, RestartsCheck, ExitCheck, DeliveryCheck, QueueCheck,
+               ConnectionsCheck>
+      body;
   SourceLocation location;
 };
 

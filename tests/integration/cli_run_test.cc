@@ -245,3 +245,25 @@ TEST(CliRun, HelpWorksOnEverySubcommand) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(CliRun, RunPlaceholdersWorkInCommandsAndChecks) {
+  REQUIRE_SERVICES();
+  test::TempDir dir;
+  const auto file = dir.write("placeholders.yaml", R"(name: placeholders
+services:
+  cache: {image: redis}
+steps:
+  - exec: {command: "test -d {{run.dir}}", expect_exit: 0}
+checks:
+  - exec: {command: "echo run={{run.id}} dir={{run.dir}}", output_contains: "run="}
+)");
+  auto result = test::run_cli({"run", file.string(), "--report-dir", (dir.path() / "reports").string()});
+  EXPECT_EQ(result.exit_code, 0) << result.output;
+  const auto run = test::latest_run(dir.path() / "reports");
+  const std::string history = test::read_file(run / "placeholders" / "history.jsonl");
+  EXPECT_THAT(history, HasSubstr("run=" + run.filename().string()));
+}
+
+}  // namespace

@@ -169,7 +169,10 @@ private:
   }
 };
 
-TEST_F(Faults, BothScenariosPassAndNoFaultLooksLikeACrash) {
+// One test: under ctest every test is its own process, and each would run both scenarios again.
+TEST_F(Faults, EveryFaultAppliesIsObservedAndClears) {
+  {
+  SCOPED_TRACE("BothScenariosPassAndNoFaultLooksLikeACrash");
   for (const ScenarioRun* run : {&s_broker, &s_data}) {
     EXPECT_EQ(run->cli.exit_code, 0) << run->cli.output;
     ASSERT_TRUE(run->error.empty()) << run->error;
@@ -181,7 +184,8 @@ TEST_F(Faults, BothScenariosPassAndNoFaultLooksLikeACrash) {
   }
 }
 
-TEST_F(Faults, DiskAndMemoryAlarmsAreListedWhileRaisedAndGoneOnceCleared) {
+  {
+  SCOPED_TRACE("DiskAndMemoryAlarmsAreListedWhileRaisedAndGoneOnceCleared");
   for (const auto& [kind, resource] : {std::pair{"disk-alarm", "disk space"}, std::pair{"memory-alarm", "memory"}}) {
     const auto start = faults(s_broker, "fault.start", kind);
     const auto end = faults(s_broker, "fault.end", kind);
@@ -197,7 +201,8 @@ TEST_F(Faults, DiskAndMemoryAlarmsAreListedWhileRaisedAndGoneOnceCleared) {
   EXPECT_EQ(exec_result(s_broker, "alarms-cleared").value("exit_code", -1), 0);
 }
 
-TEST_F(Faults, CloseConnectionsClosesTheWorkersConnectionsAndTheWorkerCarriesOn) {
+  {
+  SCOPED_TRACE("CloseConnectionsClosesTheWorkersConnectionsAndTheWorkerCarriesOn");
   const auto start = faults(s_broker, "fault.start", "close-connections");
   ASSERT_EQ(start.size(), 1u);
   EXPECT_TRUE(start[0].data["observed"].get<bool>());
@@ -206,7 +211,8 @@ TEST_F(Faults, CloseConnectionsClosesTheWorkersConnectionsAndTheWorkerCarriesOn)
   EXPECT_EQ(exec_result(s_broker, "task-after-close").value("exit_code", -1), 0);
 }
 
-TEST_F(Faults, BrokerRestartKillBootsOnTheSameDataAndTheWorkerCarriesOn) {
+  {
+  SCOPED_TRACE("BrokerRestartKillBootsOnTheSameDataAndTheWorkerCarriesOn");
   const auto start = faults(s_broker, "fault.start", "broker-restart", "kill");
   const auto end = faults(s_broker, "fault.end", "broker-restart", "kill");
   ASSERT_EQ(start.size(), 1u);
@@ -225,7 +231,8 @@ TEST_F(Faults, BrokerRestartKillBootsOnTheSameDataAndTheWorkerCarriesOn) {
   EXPECT_EQ(exec_result(s_broker, "task-after-kill").value("exit_code", -1), 0);
 }
 
-TEST_F(Faults, BrokerRestartGracefulStopsAndStartsTheAppAndTheWorkerCarriesOn) {
+  {
+  SCOPED_TRACE("BrokerRestartGracefulStopsAndStartsTheAppAndTheWorkerCarriesOn");
   const auto start = faults(s_broker, "fault.start", "broker-restart", "graceful");
   const auto end = faults(s_broker, "fault.end", "broker-restart", "graceful");
   ASSERT_EQ(start.size(), 1u);
@@ -237,7 +244,8 @@ TEST_F(Faults, BrokerRestartGracefulStopsAndStartsTheAppAndTheWorkerCarriesOn) {
   EXPECT_EQ(exec_result(s_broker, "task-after-graceful").value("exit_code", -1), 0);
 }
 
-TEST_F(Faults, RedisReadonlyMakesAReplicaThatRefusesWritesUntilCleared) {
+  {
+  SCOPED_TRACE("RedisReadonlyMakesAReplicaThatRefusesWritesUntilCleared");
   const auto start = faults(s_data, "fault.start", "redis-readonly");
   const auto end = faults(s_data, "fault.end", "redis-readonly");
   ASSERT_EQ(start.size(), 1u);
@@ -252,7 +260,8 @@ TEST_F(Faults, RedisReadonlyMakesAReplicaThatRefusesWritesUntilCleared) {
   EXPECT_EQ(exec_result(s_data, "write-after-clear").value("exit_code", -1), 0);
 }
 
-TEST_F(Faults, PostgresDownRefusesConnectionsUntilStartedAgain) {
+  {
+  SCOPED_TRACE("PostgresDownRefusesConnectionsUntilStartedAgain");
   const auto start = faults(s_data, "fault.start", "postgres-down");
   const auto end = faults(s_data, "fault.end", "postgres-down");
   ASSERT_EQ(start.size(), 1u);
@@ -265,7 +274,8 @@ TEST_F(Faults, PostgresDownRefusesConnectionsUntilStartedAgain) {
   EXPECT_EQ(exec_result(s_data, "pg-after-clear").value("exit_code", -1), 0);
 }
 
-TEST_F(Faults, DropDatabaseDropsItAndClearingRecreatesItEmpty) {
+  {
+  SCOPED_TRACE("DropDatabaseDropsItAndClearingRecreatesItEmpty");
   const auto start = faults(s_data, "fault.start", "drop-database");
   const auto end = faults(s_data, "fault.end", "drop-database");
   ASSERT_EQ(start.size(), 1u);
@@ -279,7 +289,8 @@ TEST_F(Faults, DropDatabaseDropsItAndClearingRecreatesItEmpty) {
   EXPECT_EQ(exec_result(s_data, "db-recreated").value("exit_code", -1), 0);
 }
 
-TEST_F(Faults, RedisRestartStopsAndStartsOnTheSamePort) {
+  {
+  SCOPED_TRACE("RedisRestartStopsAndStartsOnTheSamePort");
   const auto start = faults(s_data, "fault.start", "redis-restart");
   const auto end = faults(s_data, "fault.end", "redis-restart");
   ASSERT_EQ(start.size(), 1u);
@@ -294,6 +305,8 @@ TEST_F(Faults, RedisRestartStopsAndStartsOnTheSamePort) {
   ASSERT_EQ(pids.size(), 2u);
   EXPECT_NE(pids[0], pids[1]);
   EXPECT_THAT(exec_result(s_data, "ping-after-restart").value("output", std::string{}), HasSubstr("PONG"));
+}
+
 }
 
 }  // namespace

@@ -283,10 +283,9 @@ TEST(ScenarioCheckTest, generated_names_of_orchestration_checks_are_unique) {
             "test.yaml:8:5: duplicate check name 'restarts worker >= 1' (first used at line 7)");
 }
 
-TEST(ScenarioCheckTest, later_check_kinds_are_not_supported_yet) {
-  EXPECT_EQ(load_error(k_head + "  - queue: {name: celery, max: 0}\n"),
-            "test.yaml:6:5: check kind 'queue' is not supported yet (supported: log, exec, health, restarts, exit, "
-            "delivery)");
+TEST(ScenarioCheckTest, a_misspelt_later_kind_is_suggested) {
+  EXPECT_EQ(load_error(k_head + "  - queues: {name: celery, depth: 0}\n"),
+            "test.yaml:6:5: unknown key 'queues' in check (did you mean 'queue'?)");
 }
 
 // Delivery checks need a load step (loader.cc); they start on line 8.
@@ -384,18 +383,19 @@ TEST(ScenarioCheckTest, generated_delivery_names_are_unique) {
 
 TEST(ScenarioCheckTest, check_needs_exactly_one_kind) {
   EXPECT_EQ(load_error(k_head + "  - {name: nothing}\n"),
-            "test.yaml:6:5: check has no kind (expected one of: log, exec, health, restarts, exit, delivery)");
+            "test.yaml:6:5: check has no kind (expected one of: log, exec, health, restarts, exit, delivery, queue, "
+            "connections)");
   EXPECT_EQ(load_error(k_head + "  - {log: {service: broker, contains: a}, exec: b}\n"),
             "test.yaml:6:43: check has more than one kind: 'log', 'exec' (expected exactly one of: log, exec, "
-            "health, restarts, exit, delivery)");
+            "health, restarts, exit, delivery, queue, connections)");
   EXPECT_EQ(load_error(k_head + "  - {lgo: {service: broker, contains: a}}\n"),
             "test.yaml:6:6: unknown key 'lgo' in check (did you mean 'log'?)");
 }
 
 TEST(ScenarioCheckTest, check_must_be_a_map) {
   EXPECT_EQ(load_error(k_head + "  - delivery\n"),
-            "test.yaml:6:5: a check must be a map with one kind (log, exec, health, restarts, exit or delivery), "
-            "got 'delivery'");
+            "test.yaml:6:5: a check must be a map with one kind (log, exec, health, restarts, exit, delivery, queue or "
+            "connections), got 'delivery'");
   EXPECT_EQ(load_error(k_head + "  log: {}\n"), "test.yaml:6:3: 'checks' must be a list of checks, got a map");
 }
 

@@ -86,6 +86,9 @@ util::Status RabbitmqService::start() {
       "default_user = " + m_user + "\n" +
       "default_pass = " + m_password + "\n" +
       "loopback_users = none\n"
+      // Queue depths and connection states in the management API a second old at most (default 5 s): the
+      // harness samples them while faults are active (run/broker_sampler.h).
+      "collect_statistics_interval = 1000\n"
       "log.console = true\n"
       "log.console.level = info\n"
       "log.file = false\n";
@@ -160,28 +163,16 @@ std::map<std::string, std::string> RabbitmqService::placeholders() const {
 }
 
 bool amqp_handshake(std::uint16_t port, std::chrono::milliseconds timeout) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  if (fd < 0) return false;
-  struct Closer {
-    int fd;
-    ~Closer() { ::close(fd); }
-  } closer{fd};
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(port);
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 && errno != EINPROGRESS) return false;
   const auto deadline = std::chrono::steady_clock::now() + timeout;
+  const auto connection = process::LoopbackConnection::connect(port, timeout);
+  if (connection.result() != process::LoopbackConnection::Result::k_connected) return false;
+  const int fd = connection.fd();
   auto wait = [&](short events) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) return false;
     pollfd p{fd, events, 0};
     return ::poll(&p, 1, static_cast<int>(left.count())) == 1 && (p.revents & events);
   };
-  if (!wait(POLLOUT)) return false;
-  int error = 0;
-  socklen_t len = sizeof error;
-  if (::getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &len) != 0 || error != 0) return false;
   static const char k_header[] = {'A', 'M', 'Q', 'P', 0, 0, 9, 1};
   if (::send(fd, k_header, sizeof k_header, MSG_NOSIGNAL) != static_cast<ssize_t>(sizeof k_header)) return false;
   if (!wait(POLLIN)) return false;

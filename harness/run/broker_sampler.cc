@@ -1,0 +1,114 @@
+#include "harness/run/broker_sampler.h"
+
+#include <algorithm>
+
+#include "harness/datastore/http_client.h"
+#include "harness/fault/management_api.h"
+
+namespace harness::run {
+
+namespace {
+constexpr auto k_queue_poll_interval = std::chrono::milliseconds{500};
+
+bool is_rabbitmq(const scenario::Scenario& scenario, const std::string& name) {
+  const auto* service = scenario.find_service(name);
+  return service && service->kind == scenario::ServiceKind::k_rabbitmq;
+}
+}  // namespace
+
+std::vector<std::string> BrokerSampler::brokers_to_sample(const scenario::Scenario& scenario) {
+  std::vector<std::string> brokers;
+  const auto add = [&](const std::string& name) {
+    if (is_rabbitmq(scenario, name) && std::find(brokers.begin(), brokers.end(), name) == brokers.end())
+      brokers.push_back(name);
+  };
+  for (const auto& step : scenario.steps)
+    if (const auto* fault = std::get_if<scenario::FaultStep>(&step.body)) add(fault->service);
+  for (const auto& check : scenario.checks)
+    if (const auto* connections = std::get_if<scenario::ConnectionsCheck>(&check.body)) add(connections->broker);
+  return brokers;
+}
+
+BrokerSampler::BrokerSampler(const Stack& stack, History& history, std::vector<std::string> brokers,
+                             std::chrono::milliseconds interval)
+    : m_stack(stack), m_history(history), m_brokers(std::move(brokers)) {
+  if (m_brokers.empty()) return;
+  m_thread = std::thread([this, interval] {
+    while (!m_stopping) {
+      const auto next = std::chrono::steady_clock::now() + interval;
+      for (const auto& broker : m_brokers) {
+        try {
+          sample(broker);
+        } catch (const std::exception& error) {  // never let a thread end the harness (it would leak services)
+          m_history.record("broker.sample", broker, {{"error", std::string("internal: ") + error.what()}});
+        }
+      }
+      while (!m_stopping && std::chrono::steady_clock::now() < next)
+        std::this_thread::sleep_for(std::chrono::milliseconds{20});
+    }
+  });
+}
+
+BrokerSampler::~BrokerSampler() { stop(); }
+
+void BrokerSampler::stop() {
+  m_stopping = true;
+  if (m_thread.joinable()) m_thread.join();
+}
+
+void BrokerSampler::sample(const std::string& broker) {
+  auto api = fault::ManagementApi::of(m_stack.placeholders(), broker);
+  if (!api) return;
+  auto queues = api->get_json("/api/queues/%2F?columns=name,messages");
+  auto connections = api->get_json("/api/connections?columns=name,state");
+  if (!queues || !connections) {
+    m_history.record("broker.sample", broker,
+                     {{"error", !queues ? queues.error().message() : connections.error().message()}});
+    return;
+  }
+  nlohmann::json depth = nlohmann::json::object();
+  for (const auto& q : *queues)
+    if (q.is_object() && q.contains("name")) depth[q["name"].get<std::string>()] = q.value("messages", 0);
+  nlohmann::json states = nlohmann::json::object();
+  for (const auto& c : *connections) {
+    if (!c.is_object()) continue;
+    const std::string state = c.value("state", "unknown");
+    states[state] = states.value(state, 0) + 1;
+  }
+  m_history.record("broker.sample", broker, {{"queues", depth}, {"connections", states}});
+}
+
+std::vector<Event> poll_queue_depth(const Stack& stack, History& history, const std::string& broker,
+                                    const std::string& queue, const std::function<bool(std::int64_t)>& done,
+                                    std::chrono::milliseconds within, const RunControl& control) {
+  std::vector<Event> samples;
+  const auto deadline = std::chrono::steady_clock::now() + within;
+  auto api = fault::ManagementApi::of(stack.placeholders(), broker);
+  while (true) {
+    nlohmann::json data = {{"queue", queue}};
+    if (!api) {
+      data["error"] = api.error().message();
+    } else if (auto reply = api->call("GET", "/api/queues/%2F/" + datastore::url_encode(queue)); !reply) {
+      data["error"] = reply.error().message();
+    } else if (reply->status == 404) {
+      data["depth"] = 0;
+      data["exists"] = false;
+    } else {
+      const auto body = nlohmann::json::parse(reply->body, nullptr, false);
+      if (reply->status / 100 == 2 && body.is_object()) {
+        data["depth"] = body.value("messages", 0);
+        data["ready"] = body.value("messages_ready", 0);
+        data["unacked"] = body.value("messages_unacknowledged", 0);
+      } else {
+        data["error"] = "HTTP " + std::to_string(reply->status) + " " + reply->body.substr(0, 200);
+      }
+    }
+    samples.push_back(history.record("queue.sample", broker, data));
+    if (data.contains("depth") && done(data["depth"].get<std::int64_t>())) break;
+    if (std::chrono::steady_clock::now() + k_queue_poll_interval > deadline) break;
+    if (!control.sleep_for(k_queue_poll_interval)) break;
+  }
+  return samples;
+}
+
+}  // namespace harness::run
