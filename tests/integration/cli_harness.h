@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <future>
 #include <set>
 #include <sstream>
 #include <string>
@@ -129,6 +130,37 @@ inline std::set<int> ports_of_run(const fs::path& scenario_dir) {
     while (std::getline(list, port, ',')) ports.insert(std::stoi(port));
   }
   return ports;
+}
+
+// One CLI run of several scenario files, with its own report dir.
+struct Run {
+  CliResult cli;
+  fs::path dir;  // reports/<run-id>/
+  std::string junit;
+};
+
+// Runs the CLI on `files` with its report dir `root`.
+inline Run run_scenarios(const std::vector<std::string>& files, const fs::path& root) {
+  std::vector<std::string> args{"run"};
+  args.insert(args.end(), files.begin(), files.end());
+  args.insert(args.end(), {"--report-dir", root.string()});
+  Run run;
+  run.cli = run_cli(args);
+  if (fs::exists(root / "latest")) {
+    run.dir = latest_run(root);
+    run.junit = read_file(run.dir / "junit.xml");
+  }
+  return run;
+}
+
+// Several CLI runs at once, one thread each, report dirs r0, r1, ... under `dir`.
+inline std::vector<Run> run_in_parallel(const std::vector<std::vector<std::string>>& batches, const fs::path& dir) {
+  std::vector<std::future<Run>> futures;
+  for (size_t i = 0; i < batches.size(); ++i)
+    futures.push_back(std::async(std::launch::async, run_scenarios, batches[i], dir / ("r" + std::to_string(i))));
+  std::vector<Run> runs;
+  for (auto& f : futures) runs.push_back(f.get());
+  return runs;
 }
 
 }  // namespace test

@@ -14,36 +14,9 @@ using testing::Not;
 
 std::string scenario(const std::string& name) { return (test::source_dir() / "scenarios" / name).string(); }
 
-struct Run {
-  test::CliResult cli;
-  std::filesystem::path dir;  // reports/<run-id>/
-  std::string junit;
-};
-
-// Runs the CLI on `files` with its own report dir under `root`.
-Run run_scenarios(const std::vector<std::string>& files, const std::filesystem::path& root) {
-  std::vector<std::string> args{"run"};
-  args.insert(args.end(), files.begin(), files.end());
-  args.insert(args.end(), {"--report-dir", root.string()});
-  Run run;
-  run.cli = test::run_cli(args);
-  if (std::filesystem::exists(root / "latest")) {
-    run.dir = test::latest_run(root);
-    run.junit = test::read_file(run.dir / "junit.xml");
-  }
-  return run;
-}
-
-// Several CLI runs at once, one thread each.
-std::vector<Run> run_in_parallel(const std::vector<std::vector<std::string>>& batches, const test::TempDir& dir) {
-  std::vector<std::future<Run>> futures;
-  for (size_t i = 0; i < batches.size(); ++i) {
-    futures.push_back(std::async(std::launch::async, run_scenarios, batches[i], dir.path() / ("r" + std::to_string(i))));
-  }
-  std::vector<Run> runs;
-  for (auto& f : futures) runs.push_back(f.get());
-  return runs;
-}
+using test::Run;
+using test::run_in_parallel;
+using test::run_scenarios;
 
 std::string suite_header(const std::string& name, int tests, int failures) {
   return "<testsuite name=\"" + name + "\" tests=\"" + std::to_string(tests) + "\" failures=\"" +
@@ -79,7 +52,7 @@ TEST(IncidentScenarios, GiveTheirVerdictsWithTheirEvidence) {
           {scenario("incident-003-psycopg-dialect.yaml"), scenario("incident-003-missing-database.yaml"),
            scenario("incident-003-backend-fixed.yaml"), scenario("incident-004-classification.yaml")},
       },
-      dir);
+      dir.path());
   for (const auto& run : runs) EXPECT_EQ(run.cli.exit_code, 0) << run.cli.output;
 
   EXPECT_THAT(runs[0].junit, HasSubstr(suite_header("incident-000-file-heartbeat", 5, 0)));
@@ -187,7 +160,7 @@ TEST(IncidentScenarios, BackendFixedChecksFailWithThePsycopgUrlOrWithoutTheDatab
   const auto no_database = dir.write(
       "no-database.yaml", modified("incident-003-backend-fixed.yaml", "db: {image: postgres, database: ai_backend}",
                                    "db: {image: postgres, database: celery_results}"));
-  const auto runs = run_in_parallel({{psycopg.string()}, {no_database.string()}}, dir);
+  const auto runs = run_in_parallel({{psycopg.string()}, {no_database.string()}}, dir.path());
   for (const auto& run : runs) {
     EXPECT_EQ(run.cli.exit_code, 1) << run.cli.output;
     // The task round trip, its success in the log and the absence of backend errors fail; health stays green.
