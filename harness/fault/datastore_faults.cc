@@ -3,6 +3,8 @@
 #include <libpq-fe.h>
 #include <signal.h>
 
+#include <map>
+
 #include "harness/datastore/redis_client.h"
 #include "harness/fault/observe.h"
 
@@ -142,6 +144,133 @@ util::Expected<std::shared_ptr<Clearer>> redis_restart(const scenario::FaultStep
   return std::make_shared<Clearer>(nullptr);
 }
 
+// --- Redis Sentinel ----------------------------------------------------------------------------------------------
+
+constexpr auto k_failover_timeout = 60s;  // SENTINEL FAILOVER ~1.1 s; kill: down_after + ~1.2 s (SERVICES.md)
+
+struct SentinelGroup {
+  std::string master_name;
+  std::string password;
+  std::vector<driver::Service*> sentinels;
+  std::vector<std::uint16_t> sentinel_ports;
+  std::vector<driver::Service*> redis;  // master and replicas
+};
+
+util::Expected<SentinelGroup> sentinel_group(const run::Stack& stack, const std::string& name) {
+  SentinelGroup group;
+  const auto& table = stack.placeholders();
+  auto it = table.find(name + ".master_name");
+  if (it == table.end()) return util::Status::invalid("redis '" + name + "' has no sentinels");
+  group.master_name = it->second;
+  group.password = table.at(name + ".password");
+  for (auto* s : stack.instances(name)) {
+    if (s->kind() == "redis-sentinel") {
+      group.sentinels.push_back(s);
+      group.sentinel_ports.push_back(static_cast<std::uint16_t>(std::stoi(table.at(s->name() + ".port"))));
+    } else if (s->kind() == "redis") {
+      group.redis.push_back(s);
+    }
+  }
+  if (group.sentinels.empty()) return util::Status::invalid("redis '" + name + "' has no sentinels");
+  return group;
+}
+
+// The master port a sentinel names (0 when it does not answer).
+std::uint16_t master_port_of(std::uint16_t sentinel_port, const std::string& master_name) {
+  auto reply = redis_command({sentinel_port, ""}, {"SENTINEL", "get-master-addr-by-name", master_name});
+  if (!reply || reply->elements.size() != 2) return 0;
+  try {
+    return static_cast<std::uint16_t>(std::stoi(reply->elements[1].str));
+  } catch (const std::exception&) {
+    return 0;
+  }
+}
+
+std::string instance_on_port(const run::Stack& stack, const SentinelGroup& group, std::uint16_t port) {
+  for (auto* s : group.redis) {
+    if (stack.placeholders().at(s->name() + ".port") == std::to_string(port)) return s->name();
+  }
+  return {};
+}
+
+util::Expected<std::shared_ptr<Clearer>> redis_failover(const scenario::FaultStep& fault, run::Stack& stack,
+                                                        run::History& history) {
+  auto group = sentinel_group(stack, fault.service);
+  if (!group) return group.error();
+  std::uint16_t old_port = 0;
+  std::uint16_t asked = 0;  // the sentinel that answered first
+  for (auto port : group->sentinel_ports) {
+    if ((old_port = master_port_of(port, group->master_name)) != 0) {
+      asked = port;
+      break;
+    }
+  }
+  if (old_port == 0) return util::Status::infrastructure("no sentinel of redis '" + fault.service + "' answers");
+  const std::string old_instance = instance_on_port(stack, *group, old_port);
+  const auto begin = std::chrono::steady_clock::now();
+  nlohmann::json start = {{"kind", "redis-failover"}, {"mode", fault.mode}, {"master_name", group->master_name},
+                          {"old_master", {{"instance", old_instance}, {"port", old_port}}}};
+  if (fault.mode == "kill") {
+    driver::Service* master = nullptr;
+    for (auto* s : group->redis)
+      if (s->name() == old_instance) master = s;
+    const auto pid = master ? master->server_pid() : std::nullopt;
+    if (!pid) return util::Status::infrastructure("the master of redis '" + fault.service + "' is not running");
+    auto stopped = stack.stop_instance(master, "redis-failover", [p = *pid] { ::kill(p, SIGKILL); }, k_stop_timeout);
+    if (!stopped) return stopped;
+    start["signal"] = "SIGKILL";
+    start["pid"] = *pid;
+  } else {
+    auto reply = redis_command({asked, ""}, {"SENTINEL", "FAILOVER", group->master_name});
+    if (!reply) return util::Status::infrastructure("SENTINEL FAILOVER " + group->master_name + ": " +
+                                                    reply.error().message());
+    start["command"] = "SENTINEL FAILOVER " + group->master_name;
+    start["sentinel_port"] = asked;
+  }
+  start["took_ms"] = ms_since(begin);
+  history.record("fault.start", fault.service, std::move(start));
+
+  // Promoted = a majority of the sentinels name the same other port, and that Redis says role:master.
+  std::uint16_t new_port = 0;
+  std::size_t agreeing = 0;
+  Replication seen;
+  const auto promoted = poll_until(
+      [&] {
+        std::map<std::uint16_t, std::size_t> votes;
+        for (auto port : group->sentinel_ports)
+          if (auto named = master_port_of(port, group->master_name); named != 0 && named != old_port) ++votes[named];
+        for (const auto& [port, count] : votes) {
+          if (count * 2 > group->sentinel_ports.size()) {
+            new_port = port;
+            agreeing = count;
+          }
+        }
+        if (new_port == 0) return false;
+        seen = replication({new_port, group->password});
+        return seen.role == "master";
+      },
+      k_failover_timeout, 50ms);
+  nlohmann::json end = {{"kind", "redis-failover"},
+                        {"mode", fault.mode},
+                        {"old_master", {{"instance", old_instance}, {"port", old_port}}},
+                        {"new_master", {{"instance", instance_on_port(stack, *group, new_port)}, {"port", new_port}}},
+                        {"sentinels_agreeing", agreeing},
+                        {"role", seen.role},
+                        {"observed", promoted.met},
+                        {"failover_ms", ms_since(begin)}};
+  if (promoted.met) {
+    if (auto info = redis_command({new_port, group->password}, {"INFO", "replication"}))
+      end["connected_slaves"] = datastore::info_field(info->str, "connected_slaves");
+  }
+  history.record("fault.end", fault.service, std::move(end));
+  if (!promoted.met) {
+    return util::Status::infrastructure("redis '" + fault.service + "': no replica was promoted within " +
+                                        std::to_string(k_failover_timeout.count()) + " s (old master port " +
+                                        std::to_string(old_port) + ")");
+  }
+  return std::make_shared<Clearer>(nullptr);
+}
+
 // --- PostgreSQL --------------------------------------------------------------------------------------------------
 
 using PgConnection = std::unique_ptr<PGconn, decltype(&PQfinish)>;
@@ -268,13 +397,15 @@ util::Expected<std::shared_ptr<Clearer>> drop_database(const scenario::FaultStep
 }  // namespace
 
 bool is_datastore_fault(const std::string& kind) {
-  return kind == "redis-readonly" || kind == "redis-restart" || kind == "postgres-down" || kind == "drop-database";
+  return kind == "redis-readonly" || kind == "redis-restart" || kind == "redis-failover" || kind == "postgres-down" ||
+         kind == "drop-database";
 }
 
 util::Expected<std::shared_ptr<Clearer>> apply_datastore_fault(const scenario::FaultStep& fault, run::Stack& stack,
                                                                run::History& history) {
   if (fault.kind == "redis-readonly") return redis_readonly(fault, stack, history);
   if (fault.kind == "redis-restart") return redis_restart(fault, stack, history);
+  if (fault.kind == "redis-failover") return redis_failover(fault, stack, history);
   if (fault.kind == "postgres-down") return postgres_down(fault, stack, history);
   return drop_database(fault, stack, history);
 }

@@ -6,6 +6,13 @@
 //                   and master_link_status. Cleared: REPLICAOF NO ONE and the masterauth it had; role:master.
 //   redis-restart   {service}      stopped (SIGTERM) through the Stack, PING refused, started on the same port,
 //                   PING answered. One step, no inverse. The harness's Redis has no persistence: its data is gone.
+//   redis-failover  {service, mode}  a redis service with sentinels (replicas: N, sentinels: M) fails over:
+//                   mode sentinel (default): SENTINEL FAILOVER NAME on the first sentinel that answers; mode kill:
+//                   SIGKILL of the current master's process through the Stack (recorded service.stopped, and left
+//                   down: the sentinels promote a replica after down_after). fault.start when triggered, with the
+//                   old master (instance, port); fault.end once a majority of the sentinels name another port by
+//                   get-master-addr-by-name (bounded: 60 s), with the new master, failover_ms and the new master's
+//                   INFO replication role. No inverse: a failover is not undone.
 //   postgres-down   {service}      SIGINT to the postmaster (a fast shutdown, as `pg_ctl stop -m fast`: clients
 //                   are disconnected) through the Stack; observed: a connection to 127.0.0.1:PORT is refused.
 //                   Cleared: started on the same data dir and port; observed: PQping OK.

@@ -15,9 +15,9 @@ const KindKeys k_fault_keys{"fault",
                             "kind",
                             {"pause", "kill", "pidbox-reply-expiry", "policy", "disk-alarm", "memory-alarm",
                              "close-connections", "broker-restart", "redis-readonly", "redis-restart", "postgres-down",
-                             "drop-database"},
+                             "drop-database", "redis-failover"},
                             {},
-                            {"restart", "redis-failover", "latency", "partition", "reset", "bandwidth", "slow-close",
+                            {"restart", "latency", "partition", "reset", "bandwidth", "slow-close",
                              "exec"},
                             KindNaming::k_catalogue};
 const std::vector<std::string_view> k_pause_keys{"service"};
@@ -32,6 +32,8 @@ const std::vector<std::string_view> k_restart_modes{"graceful", "kill"};
 const std::vector<std::string_view> k_service_keys{"service"};  // redis-restart, postgres-down
 const std::vector<std::string_view> k_redis_readonly_keys{"service", "of"};
 const std::vector<std::string_view> k_drop_database_keys{"service", "database"};
+const std::vector<std::string_view> k_redis_failover_keys{"service", "mode"};
+const std::vector<std::string_view> k_failover_modes{"sentinel", "kill"};
 
 constexpr int k_max_signal = 64;  // Linux: SIGRTMAX
 
@@ -344,6 +346,28 @@ std::optional<FaultStep> read_redis_fault(YamlReader& reader, const MapEntry& en
   return fault;
 }
 
+// redis-failover: `{service, mode}`, mode sentinel (default) or kill; the service must have sentinels.
+std::optional<FaultStep> read_redis_failover(YamlReader& reader, const MapEntry& entry,
+                                             const std::vector<Service>* services) {
+  const std::string context = entry.key + " fault";
+  auto map = read_map(reader, entry, quote(entry.key) + " must be a map with 'service' and optionally 'mode'",
+                      k_redis_failover_keys, context);
+  if (!map) return std::nullopt;
+  FaultStep fault;
+  fault.kind = entry.key;
+  fault.mode = "sentinel";
+  bool ok = true;
+  const Service* service = read_data_service(reader, *map, services, ServiceKind::k_redis, context, fault, ok);
+  if (service && service->sentinels == 0) {
+    reader.error(map->find("service")->location, context + " needs service " + quote(service->name) +
+                                                     " to have sentinels (e.g. replicas: 1, sentinels: 3)");
+    ok = false;
+  }
+  if (const MapEntry* e = map->find("mode")) assign_or_fail(read_choice(reader, *e, k_failover_modes), fault.mode, ok);
+  if (!ok) return std::nullopt;
+  return fault;
+}
+
 // postgres-down: `{service}`; drop-database: `{service, database}` (default: the service's own database).
 std::optional<FaultStep> read_postgres_fault(YamlReader& reader, const MapEntry& entry,
                                              const std::vector<Service>* services) {
@@ -373,6 +397,7 @@ const char* no_inverse_reason(const std::string& kind) {
   if (kind == "close-connections") return "it has no inverse: clients reconnect by themselves";
   if (kind == "broker-restart" || kind == "redis-restart")
     return "it has no inverse: the service is back when the step ends";
+  if (kind == "redis-failover") return "it has no inverse: a failover is not undone";
   return nullptr;
 }
 
@@ -419,6 +444,8 @@ std::optional<FaultStep> read_fault(YamlReader& reader, const MapEntry& entry, c
     fault = read_broker_fault(reader, *kind, services);
   else if (k == "redis-readonly" || k == "redis-restart")
     fault = read_redis_fault(reader, *kind, services);
+  else if (k == "redis-failover")
+    fault = read_redis_failover(reader, *kind, services);
   else
     fault = read_postgres_fault(reader, *kind, services);
   if (!ok) return std::nullopt;

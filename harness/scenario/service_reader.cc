@@ -15,12 +15,12 @@ namespace {
 const std::vector<std::string_view> k_service_keys{
     "image", "kind", "replicas", "role", "broker", "backend", "broker_url", "backend_url", "command", "app", "python",
     "concurrency", "config", "environment", "healthcheck", "restart", "restart_on_unhealthy", "backoff",
-    "backoff_scale", "database"};
+    "backoff_scale", "database", "sentinels", "down_after"};
 // clang-format on
 const std::vector<std::string_view> k_kinds{"rabbitmq", "redis", "postgres", "celery-worker"};
 // Keys that configure a Celery worker; an error on other kinds rather than silently ignored.
-const std::vector<std::string_view> k_worker_only_keys{"replicas", "broker", "backend",     "broker_url", "backend_url",
-                                                       "app",      "python", "concurrency", "config"};
+const std::vector<std::string_view> k_worker_only_keys{"broker", "backend", "broker_url", "backend_url",
+                                                       "app",    "python",  "concurrency", "config"};
 const std::vector<std::string_view> k_restart_policies{"no", "on-failure", "always", "unless-stopped"};
 const std::vector<std::string_view> k_backoffs{"docker", "kubernetes"};
 
@@ -148,17 +148,43 @@ void read_service(YamlReader& reader, const MapEntry& entry, ReadService& out, s
         reader.error(e.key_location, quote(e.key) + " applies only to celery-worker services" + is_a);
       if (e.key == "database" && service.kind != ServiceKind::k_postgres)
         reader.error(e.key_location, "'database' applies only to postgres services" + is_a);
+      if (e.key == "replicas" && !worker && service.kind != ServiceKind::k_redis)
+        reader.error(e.key_location, "'replicas' applies only to celery-worker and redis services" + is_a);
+      if ((e.key == "sentinels" || e.key == "down_after") && service.kind != ServiceKind::k_redis)
+        reader.error(e.key_location, quote(e.key) + " applies only to redis services" + is_a);
     }
   }
 
-  if (const MapEntry* e = map.find("replicas"))
-    if (auto value = read_int(reader, *e, 1)) service.replicas = static_cast<int>(*value);
+  const bool redis = out.kind_known && service.kind == ServiceKind::k_redis;
+  if (const MapEntry* e = map.find("replicas")) {
+    // A worker's instances (>= 1); a Redis's read replicas besides the master (>= 0).
+    if (auto value = read_int(reader, *e, redis ? 0 : 1, redis ? 9 : std::numeric_limits<int>::max()))
+      (redis ? service.redis_replicas : service.replicas) = static_cast<int>(*value);
+  }
+  if (const MapEntry* e = map.find("sentinels"); e && redis) {
+    if (auto value = read_int(reader, *e, 1, 9)) {
+      service.sentinels = static_cast<int>(*value);
+      if (service.redis_replicas < 1)
+        reader.error(e->key_location, "'sentinels' of service " + quote(service.name) +
+                                          " needs 'replicas' >= 1 (Sentinel promotes a replica)");
+    }
+  }
+  if (const MapEntry* e = map.find("down_after"); e && redis) {
+    if (auto value = read_duration(reader, *e)) {
+      service.down_after = *value;
+      if (service.sentinels == 0)
+        reader.error(e->key_location, "'down_after' of service " + quote(service.name) + " needs 'sentinels'");
+    }
+  }
   if (const MapEntry* e = map.find("role")) {
     if (auto value = read_string(reader, *e)) {
       service.role = *value;
       if (service.role == "ledger" && out.kind_known && service.kind != ServiceKind::k_redis)
         reader.error(e->location, "role 'ledger' requires a redis service (" + quote(service.name) + " is a " +
                                       to_string(service.kind) + " service)");
+      else if (service.role == "ledger" && (service.redis_replicas > 0 || service.sentinels > 0))
+        reader.error(e->location, "role 'ledger' requires a redis service without replicas or sentinels (the "
+                                  "harness's own record is never faulted)");
     }
   }
   for (std::string_view role : {"broker", "backend"}) {

@@ -242,12 +242,12 @@ TEST(ScenarioFaultTest, policy_problems) {
 // The catalogue's supported kinds, as the messages list them.
 const std::string k_supported =
     "pause, kill, pidbox-reply-expiry, policy, disk-alarm, memory-alarm, close-connections, broker-restart, "
-    "redis-readonly, redis-restart, postgres-down, drop-database";
+    "redis-readonly, redis-restart, postgres-down, drop-database, redis-failover";
 
 TEST(ScenarioFaultTest, later_faults_are_not_supported_yet) {
-  EXPECT_EQ(load_errors(k_head + "  - fault: {redis-failover: {service: results}}\n  - fault: {latency: {}}\n"),
+  EXPECT_EQ(load_errors(k_head + "  - fault: {restart: {service: results}}\n  - fault: {latency: {}}\n"),
             (std::vector<std::string>{
-                "test.yaml:9:13: fault 'redis-failover' is not supported yet (supported: " + k_supported + ")",
+                "test.yaml:9:13: fault 'restart' is not supported yet (supported: " + k_supported + ")",
                 "test.yaml:10:13: fault 'latency' is not supported yet (supported: " + k_supported + ")",
             }));
 }
@@ -429,6 +429,39 @@ TEST(ScenarioFaultTest, postgres_fault_problems) {
                 "test.yaml:13:28: missing required key 'service' in drop-database fault",
                 "test.yaml:14:52: 'database' must not be empty",
                 "test.yaml:14:56: unknown key 'table' in drop-database fault (expected one of: service, database)",
+            }));
+}
+
+
+// A Sentinel group: the master `cache` with one replica and three sentinels; steps on line 9.
+const std::string k_sentinel_head =
+    "name: t\ntimeout: 5m\nservices:\n  broker: {image: rabbitmq}\n  results: {image: redis}\n"
+    "  cache: {image: redis, replicas: 1, sentinels: 3}\n  worker: {image: celery, broker: broker}\n"
+    "steps:\n";
+
+TEST(ScenarioFaultTest, redis_failover_defaults_to_sentinel_mode) {
+  const auto steps = load_ok(k_sentinel_head + "  - fault: {redis-failover: {service: cache}}\n"
+                                               "  - fault: {redis-failover: {service: cache, mode: kill}}\n")
+                         .steps;
+  ASSERT_EQ(steps.size(), 2u);
+  EXPECT_EQ(std::get<FaultStep>(steps[0].body).kind, "redis-failover");
+  EXPECT_EQ(std::get<FaultStep>(steps[0].body).service, "cache");
+  EXPECT_EQ(std::get<FaultStep>(steps[0].body).mode, "sentinel");
+  EXPECT_EQ(std::get<FaultStep>(steps[1].body).mode, "kill");
+}
+
+TEST(ScenarioFaultTest, redis_failover_needs_sentinels_a_mode_and_no_for) {
+  EXPECT_EQ(load_errors(k_sentinel_head + "  - fault: {redis-failover: {service: results}}\n"
+                                          "  - fault: {redis-failover: {service: cache, mode: graceful}}\n"
+                                          "  - fault: {redis-failover: {service: broker}}\n"
+                                          "  - fault: {redis-failover: {service: cache}}\n    for: 5s\n"),
+            (std::vector<std::string>{
+                "test.yaml:9:39: redis-failover fault needs service 'results' to have sentinels (e.g. replicas: 1, "
+                "sentinels: 3)",
+                "test.yaml:10:52: invalid value 'graceful' for 'mode' (expected one of: sentinel, kill)",
+                "test.yaml:11:39: service 'broker' of redis-failover fault is a rabbitmq service (expected redis)",
+                "test.yaml:13:5: 'for' does not apply to fault 'redis-failover' (it has no inverse: a failover is not "
+                "undone)",
             }));
 }
 

@@ -73,7 +73,7 @@ TEST(ScenarioServiceTest, unknown_service_key) {
   EXPECT_EQ(load_error(k_head + "  broker: {image: rabbitmq, ports: [5672]}\n"),
             "test.yaml:3:29: unknown key 'ports' in service 'broker' (expected one of: image, kind, replicas, role, "
             "broker, backend, broker_url, backend_url, command, app, python, concurrency, config, environment, "
-            "healthcheck, restart, restart_on_unhealthy, backoff, backoff_scale, database)");
+            "healthcheck, restart, restart_on_unhealthy, backoff, backoff_scale, database, sentinels, down_after)");
 }
 
 TEST(ScenarioServiceTest, replicas_must_be_an_integer_at_least_one) {
@@ -93,7 +93,6 @@ TEST(ScenarioServiceTest, concurrency_must_be_an_integer_at_least_one) {
 TEST(ScenarioServiceTest, worker_keys_only_on_workers) {
   EXPECT_EQ(load_errors(k_head + "  cache: {image: redis, replicas: 2, config: {a: 1}}\n"),
             (std::vector<std::string>{
-                "test.yaml:3:25: 'replicas' applies only to celery-worker services ('cache' is a redis service)",
                 "test.yaml:3:38: 'config' applies only to celery-worker services ('cache' is a redis service)",
             }));
 }
@@ -319,6 +318,46 @@ TEST(ScenarioServiceTest, backoff_values) {
 TEST(ScenarioServiceTest, empty_strings_are_rejected) {
   EXPECT_EQ(load_error(k_head + "  w: {image: celery, broker_url: x, command: ''}\n"),
             "test.yaml:3:46: 'command' must not be empty");
+}
+
+
+TEST(ScenarioServiceTest, redis_replicas_and_sentinels) {
+  const auto s = load_ok(k_head + "  cache: {image: redis, replicas: 2, sentinels: 3, down_after: 1500ms}\n"
+                                  "  plain: {image: redis}\n");
+  EXPECT_EQ(s.services[0].redis_replicas, 2);
+  EXPECT_EQ(s.services[0].sentinels, 3);
+  EXPECT_EQ(s.services[0].down_after, std::chrono::milliseconds{1500});
+  EXPECT_EQ(s.services[0].replicas, 1);  // a worker's instances: untouched
+  EXPECT_EQ(s.services[1].redis_replicas, 0);
+  EXPECT_EQ(s.services[1].sentinels, 0);
+  EXPECT_EQ(s.services[1].down_after, std::chrono::milliseconds{2000});
+}
+
+TEST(ScenarioServiceTest, replicas_and_sentinels_only_where_they_mean_something) {
+  EXPECT_EQ(load_errors(k_head + "  db: {image: postgres, replicas: 2, sentinels: 1, down_after: 1s}\n"),
+            (std::vector<std::string>{
+                "test.yaml:3:25: 'replicas' applies only to celery-worker and redis services ('db' is a postgres "
+                "service)",
+                "test.yaml:3:38: 'sentinels' applies only to redis services ('db' is a postgres service)",
+                "test.yaml:3:52: 'down_after' applies only to redis services ('db' is a postgres service)",
+            }));
+}
+
+TEST(ScenarioServiceTest, sentinels_need_a_replica_to_promote) {
+  EXPECT_EQ(load_errors(k_head + "  cache: {image: redis, sentinels: 3}\n  c2: {image: redis, replicas: 0, down_after: 1s}\n"
+                                 "  c3: {image: redis, replicas: 10, sentinels: 0}\n"),
+            (std::vector<std::string>{
+                "test.yaml:3:25: 'sentinels' of service 'cache' needs 'replicas' >= 1 (Sentinel promotes a replica)",
+                "test.yaml:4:35: 'down_after' of service 'c2' needs 'sentinels'",
+                "test.yaml:5:32: 'replicas' must be an integer from 0 to 9, got '10'",
+                "test.yaml:5:47: 'sentinels' must be an integer from 1 to 9, got '0'",
+            }));
+}
+
+TEST(ScenarioServiceTest, the_ledger_has_no_replicas) {
+  EXPECT_EQ(load_error(k_head + "  ledger: {image: redis, role: ledger, replicas: 1}\n"),
+            "test.yaml:3:32: role 'ledger' requires a redis service without replicas or sentinels (the harness's own "
+            "record is never faulted)");
 }
 
 }  // namespace

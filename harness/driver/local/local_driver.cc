@@ -6,6 +6,7 @@
 #include "harness/driver/local/postgres_service.h"
 #include "harness/driver/local/rabbitmq_service.h"
 #include "harness/driver/local/redis_service.h"
+#include "harness/driver/local/sentinel_service.h"
 #include "harness/driver/placeholders.h"
 
 namespace harness::driver {
@@ -27,7 +28,14 @@ public:
       util::Expected<std::unique_ptr<Service>> created = util::Status::invalid("");
       switch (spec.kind) {
         case ServiceKind::k_rabbitmq: created = upcast(local::RabbitmqService::create(spec, paths)); break;
-        case ServiceKind::k_redis: created = upcast(local::RedisService::create(spec, paths)); break;
+        case ServiceKind::k_redis: {
+          // The master, then its replicas and sentinels (NAME.replica-K, NAME.sentinel-K); NAME comes first,
+          // so {{NAME.port}} and {{NAME.url}} are the initial master's.
+          auto group = local::create_redis_instances(spec, paths);
+          if (!group) return group.error();
+          for (auto& instance : *group) services.push_back(std::move(instance));
+          continue;
+        }
         case ServiceKind::k_postgres: created = upcast(local::PostgresService::create(spec, paths)); break;
         case ServiceKind::k_celery_worker: continue;
       }
@@ -65,6 +73,9 @@ public:
       // The fixture app waits for these before connecting (CELERY_CHAOS_AWAIT), hiding its start behind them.
       for (const auto& dependency : {spec.broker, spec.backend}) {
         if (dependency.empty() || !data_table.count(dependency + ".port")) continue;
+        // Not a Sentinel group's initial master: once failed over it may be down for good, and every command run
+        // in the worker's environment would wait for it. Clients find the master through the sentinels.
+        if (data_table.count(dependency + ".sentinel_ports")) continue;
         settings.await += (settings.await.empty() ? "" : " ") + std::string("127.0.0.1:") +
                           data_table.at(dependency + ".port");
       }

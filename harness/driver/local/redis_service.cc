@@ -14,14 +14,38 @@ util::Expected<std::unique_ptr<RedisService>> RedisService::create(const scenari
                                                                   const RunPaths& paths) {
   auto server = find_program("redis-server", {"/usr/bin/redis-server"}, "redis-server");
   if (!server) return server.error();
-  std::unique_ptr<RedisService> service(
-      new RedisService(spec.name, paths.logs_dir / (spec.name + ".log"), paths.work_dir / spec.name, *server));
+  std::unique_ptr<RedisService> service(new RedisService(spec.name, spec.name, paths.logs_dir / (spec.name + ".log"),
+                                                         paths.work_dir / spec.name, *server));
   auto port = process::allocate_port();
   if (!port) return port.error();
   service->m_port = *port;
   service->m_password = random_token(20);
   service->m_role = spec.role;
   return service;
+}
+
+util::Expected<std::unique_ptr<RedisService>> RedisService::create_replica(const scenario::Service& spec,
+                                                                          const RunPaths& paths, int index,
+                                                                          const RedisService& master) {
+  const std::string name = spec.name + ".replica-" + std::to_string(index);
+  std::unique_ptr<RedisService> service(new RedisService(name, spec.name, paths.logs_dir / (name + ".log"),
+                                                         paths.work_dir / name, master.m_server));
+  auto port = process::allocate_port();
+  if (!port) return port.error();
+  service->m_port = *port;
+  service->m_password = master.m_password;
+  service->m_role = spec.role;
+  service->m_replica_of = master.m_port;
+  return service;
+}
+
+std::string sentinel_url(const std::string& password, const std::vector<std::uint16_t>& sentinel_ports) {
+  std::string url;
+  for (auto port : sentinel_ports) {
+    url += (url.empty() ? "" : ";") + std::string("sentinel://:") + password + "@127.0.0.1:" + std::to_string(port) +
+           "/0";
+  }
+  return url;
 }
 
 util::Status RedisService::start() {
@@ -35,6 +59,9 @@ util::Status RedisService::start() {
                   // Redis rewrites its process title over argv and environ by default, erasing CELERY_CHAOS_OWNER
                   // from /proc/PID/environ: the sweeper could not recognise a killed harness's redis-server.
                   "--set-proc-title", "no"};
+  if (m_replica_of != 0) {
+    options.argv.insert(options.argv.end(), {"--replicaof", "127.0.0.1", std::to_string(m_replica_of)});
+  }
   options.working_directory = m_dir;
   return spawn(std::move(options));
 }
@@ -48,18 +75,31 @@ ReadyPoll RedisService::poll_ready() {
   if (auto info = client->command({"INFO", "server"}); info && info->type == datastore::RedisReply::Type::k_string) {
     set_version(datastore::info_field(info->str, "redis_version"));
   }
+  if (m_replica_of != 0) {
+    auto info = client->command({"INFO", "replication"});
+    const std::string link = info ? datastore::info_field(info->str, "master_link_status") : std::string{};
+    if (link != "up") return {Readiness::k_not_yet, "replication link to its master not up yet (" + link + ")"};
+  }
   return {Readiness::k_ready, {}};
 }
 
 std::map<std::string, std::string> RedisService::placeholders() const {
   const auto port = std::to_string(m_port);
-  return {
+  std::map<std::string, std::string> table{
       {"host", "127.0.0.1"},
       {"port", port},
       {"password", m_password},
       {"url", "redis://:" + m_password + "@127.0.0.1:" + port + "/0"},
       {"dir", m_dir.string()},
   };
+  if (!m_sentinel_ports.empty()) {
+    std::string ports;
+    for (auto p : m_sentinel_ports) ports += (ports.empty() ? "" : " ") + std::to_string(p);
+    table["master_name"] = m_master_name;
+    table["sentinel_ports"] = ports;
+    table["sentinel_url"] = sentinel_url(m_password, m_sentinel_ports);
+  }
+  return table;
 }
 
 }  // namespace harness::driver::local
