@@ -177,19 +177,23 @@ TEST(DatastoreScenarios, GiveTheirVerdictsWithTheirEvidence) {
       EXPECT_LT(p["took_ms"].get<double>(), 500.0);
       EXPECT_EQ(ran.count(p["id"].get<std::string>()), 1u);
     }
-    // Without retry: each publish timed out after ~2 s, and its task ran exactly once after the alarm.
+    // Without retry: each publish timed out after ~2 s, and its task ran at most once: once when the held message
+    // outlived the alarm, never when it was dropped with the publisher's connection (seen in CI: random).
     const auto no_retry = publishes(runs[1], name, "confirmed-no-retry");
     ASSERT_EQ(no_retry.size(), 2u);
     for (const auto& p : no_retry) {
       EXPECT_EQ(p["outcome"], "timeout") << p.dump();
       EXPECT_GE(p["took_ms"].get<double>(), 1900.0);
-      EXPECT_EQ(ran.at(p["id"].get<std::string>()), 1);
+      const auto it = ran.find(p["id"].get<std::string>());
+      EXPECT_LE(it == ran.end() ? 0 : it->second, 1) << p.dump();
     }
     // Retried: one send_task, several copies held, the task ran more than once.
     const auto retried = publishes(runs[1], name, "confirmed-retried");
     ASSERT_EQ(retried.size(), 1u);
     EXPECT_GE(retried[0]["took_ms"].get<double>(), 3900.0);  // at least two 2 s attempts
-    EXPECT_GE(ran.at(retried[0]["id"].get<std::string>()), 2);
+    const auto copies = ran.find(retried[0]["id"].get<std::string>());
+    ASSERT_NE(copies, ran.end()) << "the retried publish's task never ran";
+    EXPECT_GE(copies->second, 2);
     // The ping during the alarm got no reply.
     bool ping_unanswered = false;
     for (const auto& e : events(runs[1], name, "exec.result")) {

