@@ -239,19 +239,9 @@ std::optional<CountBound> read_count_bound(YamlReader& reader, const MapEntry& e
 // The required `broker:` of a check: a rabbitmq service. False after reporting.
 bool read_check_broker(YamlReader& reader, const MapView& map, const std::vector<Service>* services,
                        const std::string& context, std::string& field) {
-  const MapEntry* e = map.require(reader, "broker", context);
-  auto name = e ? read_nonempty_string(reader, *e) : std::nullopt;
-  if (!name) return false;
-  field = *name;
-  if (!services) return true;
-  const Service* service = resolve_service(reader, *services, *name, e->location, context);
-  if (!service) return false;
-  if (service->kind != ServiceKind::k_rabbitmq) {
-    reader.error(e->location, context + " needs a rabbitmq broker, but " + quote(*name) + " is a " +
-                                  to_string(service->kind) + " service");
-    return false;
-  }
-  return true;
+  bool ok = true;
+  read_service_of_kind(reader, map, "broker", services, ServiceKind::k_rabbitmq, context, field, ok);
+  return ok;
 }
 
 // `queue: {broker, name, depth, within}`.

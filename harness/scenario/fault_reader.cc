@@ -188,20 +188,9 @@ std::optional<FaultStep> read_signal_fault(YamlReader& reader, const MapEntry& e
 // `broker:` of the RabbitMQ faults: a rabbitmq service. Sets fault.service.
 bool read_broker(YamlReader& reader, const MapView& map, const std::vector<Service>* services,
                  const std::string& context, FaultStep& fault) {
-  const MapEntry* e = map.require(reader, "broker", context);
-  if (!e) return false;
-  auto name = read_nonempty_string(reader, *e);
-  if (!name) return false;
-  fault.service = *name;
-  if (!services) return true;
-  const Service* broker = resolve_service(reader, *services, *name, e->location, context, "broker");
-  if (!broker) return false;
-  if (broker->kind != ServiceKind::k_rabbitmq) {
-    reader.error(e->location, "broker " + quote(*name) + " of " + context + " is a " + to_string(broker->kind) +
-                                  " service (expected rabbitmq)");
-    return false;
-  }
-  return true;
+  bool ok = true;
+  read_service_of_kind(reader, map, "broker", services, ServiceKind::k_rabbitmq, context, fault.service, ok);
+  return ok;
 }
 
 std::optional<FaultStep> read_pidbox_reply_expiry(YamlReader& reader, const MapEntry& entry,
@@ -285,25 +274,14 @@ std::optional<FaultStep> read_broker_fault(YamlReader& reader, const MapEntry& e
 // `service:` of a Redis or PostgreSQL fault: a service of `kind`, never the ledger. Sets fault.service.
 const Service* read_data_service(YamlReader& reader, const MapView& map, const std::vector<Service>* services,
                                  ServiceKind kind, const std::string& context, FaultStep& fault, bool& ok) {
-  const MapEntry* e = map.require(reader, "service", context);
-  auto name = e ? read_nonempty_string(reader, *e) : std::nullopt;
-  if (!name) {
+  const Service* service = read_service_of_kind(reader, map, "service", services, kind, context, fault.service, ok);
+  if (service && service->role == "ledger") {
+    reader.error(map.find("service")->location, context + " targets service " + quote(service->name) +
+                                                    ", which has role 'ledger' (the harness's own record is never "
+                                                    "faulted)");
     ok = false;
     return nullptr;
   }
-  fault.service = *name;
-  if (!services) return nullptr;
-  const Service* service = resolve_service(reader, *services, *name, e->location, context);
-  if (service && service->kind != kind) {
-    reader.error(e->location, "service " + quote(*name) + " of " + context + " is a " + to_string(service->kind) +
-                                  " service (expected " + to_string(kind) + ")");
-    service = nullptr;
-  } else if (service && service->role == "ledger") {
-    reader.error(e->location, context + " targets service " + quote(*name) +
-                                  ", which has role 'ledger' (the harness's own record is never faulted)");
-    service = nullptr;
-  }
-  if (!service) ok = false;
   return service;
 }
 

@@ -340,4 +340,25 @@ std::vector<Service> read_services(YamlReader& reader, const MapEntry& entry) {
   return services;
 }
 
+const Service* read_service_of_kind(YamlReader& reader, const MapView& map, std::string_view key,
+                                    const std::vector<Service>* services, ServiceKind kind,
+                                    const std::string& context, std::string& field, bool& ok) {
+  const MapEntry* e = map.require(reader, key, context);
+  auto name = e ? read_nonempty_string(reader, *e) : std::nullopt;
+  if (!name) {
+    ok = false;
+    return nullptr;
+  }
+  field = *name;
+  if (!services) return nullptr;
+  const Service* service = resolve_service(reader, *services, *name, e->location, context, key);
+  if (service && service->kind != kind) {
+    reader.error(e->location, std::string(key) + " " + quote(*name) + " of " + context + " is a " +
+                                  to_string(service->kind) + " service (expected " + to_string(kind) + ")");
+    service = nullptr;
+  }
+  if (!service) ok = false;
+  return service;
+}
+
 }  // namespace harness::scenario

@@ -32,7 +32,7 @@ TEST(ScenarioBrokerCheckTest, queue_check_problems) {
   EXPECT_EQ(load_error(k_head + "  - queue: {broker: broker, depth: 0}\n"),
             "test.yaml:6:12: missing required key 'name' in queue check");
   EXPECT_EQ(load_error(k_head + "  - queue: {broker: cache, name: celery, depth: 0}\n"),
-            "test.yaml:6:21: queue check needs a rabbitmq broker, but 'cache' is a redis service");
+            "test.yaml:6:21: broker 'cache' of queue check is a redis service (expected rabbitmq)");
   EXPECT_EQ(load_error(k_head + "  - queue: {broker: broker, name: celery, depth: many}\n"),
             "test.yaml:6:50: invalid bound 'many' for 'depth' (expected a number or a comparison such as \"<=5\" or "
             "\">0\")");
