@@ -163,4 +163,16 @@ inline std::vector<Run> run_in_parallel(const std::vector<std::vector<std::strin
   return runs;
 }
 
+// The text of the file at `path` with `from` replaced by `to`, every occurrence; at least one must exist.
+inline std::string replaced_in(const fs::path& path, const std::string& from, const std::string& to) {
+  std::string text = read_file(path);
+  size_t pos = text.find(from);
+  EXPECT_NE(pos, std::string::npos) << path << " no longer contains: " << from;
+  while (pos != std::string::npos) {
+    text.replace(pos, from.size(), to);
+    pos = text.find(from, pos + to.size());
+  }
+  return text;
+}
+
 }  // namespace test

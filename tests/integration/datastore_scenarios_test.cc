@@ -65,16 +65,9 @@ std::string log_of(const Run& run, const std::string& name, const std::string& i
   return test::read_file(run.dir / name / "logs" / (instance + ".log"));
 }
 
-// A scenario file with `from` replaced by `to` (every occurrence; at least one must exist).
+// A scenario of scenarios/ with `from` replaced by `to`.
 std::string modified(const std::string& name, const std::string& from, const std::string& to) {
-  std::string text = test::read_file(scenario(name));
-  size_t pos = text.find(from);
-  EXPECT_NE(pos, std::string::npos) << name << " no longer contains: " << from;
-  while (pos != std::string::npos) {
-    text.replace(pos, from.size(), to);
-    pos = text.find(from, pos + to.size());
-  }
-  return text;
+  return test::replaced_in(scenario(name), from, to);
 }
 
 TEST(DatastoreScenarios, GiveTheirVerdictsWithTheirEvidence) {
