@@ -41,7 +41,8 @@ checks:
   EXPECT_THAT(junit, HasSubstr("queue 'celery' depth 0 (expected at least 1000)"));
   const std::string history = test::read_file(run / "broker-checks" / "history.jsonl");
   EXPECT_THAT(history, HasSubstr("\"type\":\"broker.sample\""));
-  EXPECT_THAT(history, HasSubstr("\"blocked\":1"));
+  // At least one connection blocked in some sample (how many varies: the publisher's, and Celery's pidbox producer).
+  EXPECT_THAT(history, testing::ContainsRegex("\"blocked\":[1-9]"));
   EXPECT_THAT(history, HasSubstr("\"type\":\"queue.sample\""));
 }
 
