@@ -57,8 +57,7 @@ LoopbackConnection LoopbackConnection::connect(std::uint16_t port, std::chrono::
   const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) return LoopbackConnection(-1, Result::k_failed);
   sockaddr_in addr = loopback(port);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) return LoopbackConnection(fd, Result::k_connected);
-  int error = errno;
+  int error = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 ? 0 : errno;
   if (error == EINPROGRESS) {
     pollfd p{fd, POLLOUT, 0};
     int ready;
@@ -68,7 +67,15 @@ LoopbackConnection LoopbackConnection::connect(std::uint16_t port, std::chrono::
     socklen_t len = sizeof error;
     if (::getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &len) != 0) return LoopbackConnection(fd, Result::k_failed);
   }
-  if (error == 0) return LoopbackConnection(fd, Result::k_connected);
+  if (error == 0) {
+    // TCP self-connect: with nothing listening on an ephemeral-range port, the kernel may pick that very port as
+    // the source and "connect" the socket to itself. That is not a listener.
+    sockaddr_in local{};
+    socklen_t len = sizeof local;
+    if (::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &len) == 0 && local.sin_port == addr.sin_port)
+      return LoopbackConnection(fd, Result::k_refused);
+    return LoopbackConnection(fd, Result::k_connected);
+  }
   return LoopbackConnection(fd, error == ECONNREFUSED ? Result::k_refused : Result::k_failed);
 }
 
