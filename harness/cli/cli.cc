@@ -38,6 +38,9 @@ int cli_main(int argc, char** argv) {
   app.add_option("--report-dir", options.report_dir, "Where reports go (default: reports/)")->capture_default_str();
   app.add_flag("--keep", options.keep, "Keep the services' data dirs after the run, for debugging");
   app.add_flag("-v,--verbose", options.verbose, "Print every event of the run as it happens");
+  app.add_flag("!--no-prestart", options.prestart,
+               "Boot each scenario's RabbitMQ only when the scenario starts (by default the next scenario's broker "
+               "boots, at the lowest CPU priority, while the current one runs)");
   const Subcommand* chosen = nullptr;
   for (const auto& sub : k_subcommands) {
     auto* cmd = app.add_subcommand(sub.name, sub.description);

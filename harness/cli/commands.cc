@@ -121,15 +121,33 @@ int run_command(const std::vector<std::string>& args, const GlobalOptions& optio
   run_options.verbose = options.verbose;
   run_options.out = &std::cout;
 
-  std::vector<report::ScenarioReport> reports;
+  // Each scenario's report folder (its name, made unique) and run id.
+  std::vector<fs::path> folders;
+  std::vector<std::string> run_ids;
   std::set<std::string> used;
+  for (size_t i = 0; i < scenarios->size(); ++i) {
+    const auto& name = (*scenarios)[i].name;
+    std::string folder = name;
+    for (int n = 2; used.count(folder); ++n) folder = name + "-" + std::to_string(n);
+    used.insert(folder);
+    folders.push_back(run_dir / folder);
+    run_ids.push_back(run_id + "-" + std::to_string(i + 1));
+  }
+
+  std::vector<report::ScenarioReport> reports;
   bool failed = false, errored = false, cancelled = false;
+  // Pipelining: once scenario i is ready, scenario i+1's broker boots (run/prestart.h).
+  auto driver = driver::make_local_driver();
+  std::unique_ptr<run::Prestart> next;
   for (size_t i = 0; i < scenarios->size(); ++i) {
     const auto& s = (*scenarios)[i];
-    std::string folder = s.name;
-    for (int n = 2; used.count(folder); ++n) folder = s.name + "-" + std::to_string(n);
-    used.insert(folder);
-    auto outcome = run::run_scenario(s, run_id + "-" + std::to_string(i + 1), run_dir / folder, run_options);
+    std::unique_ptr<run::Prestart> mine = std::move(next);
+    run_options.on_ready = [&, i] {
+      if (!options.prestart || i + 1 >= scenarios->size() || process::cancelled()) return;
+      next = run::Prestart::begin((*scenarios)[i + 1],
+                                  run::run_paths(run_options, run_ids[i + 1], folders[i + 1]), *driver);
+    };
+    auto outcome = run::run_scenario(s, run_ids[i], folders[i], run_options, std::move(mine));
     reports.push_back(std::move(outcome.report));
     failed |= outcome.result == run::ScenarioResult::k_failed;
     errored |= outcome.result == run::ScenarioResult::k_error;
@@ -139,6 +157,7 @@ int run_command(const std::vector<std::string>& args, const GlobalOptions& optio
       break;
     }
   }
+  next.reset();  // a broker booted for a scenario that will not run (interrupted)
   if (auto st = report::write_junit(reports, run_dir / "junit.xml"); !st) std::cerr << st.message() << "\n";
   if (auto st = report::write_summary(reports, run_dir / "summary.json"); !st) std::cerr << st.message() << "\n";
   point_latest(options.report_dir, run_id);

@@ -10,6 +10,7 @@ struct GlobalOptions {
   std::filesystem::path report_dir = "reports";
   bool keep = false;
   bool verbose = false;
+  bool prestart = true;  // boot the next scenario's broker while one runs (run/prestart.h)
 };
 
 int run_command(const std::vector<std::string>& scenarios, const GlobalOptions& options);

@@ -39,6 +39,10 @@ public:
   virtual ReadyPoll poll_ready() = 0;
   // Graceful where the service has a cheap graceful stop, then SIGKILL after `grace`. Idempotent.
   virtual void stop(std::chrono::milliseconds grace) = 0;
+  // How long a stop at the end of a run may take to be clean. The run's data is discarded then, so the default
+  // is none (SIGKILL to the group, as `docker rm -f`); a service that would leave something behind outside its
+  // data dir when killed says how long its own shutdown needs.
+  virtual std::chrono::milliseconds teardown_grace() const { return std::chrono::milliseconds{0}; }
   // The exit status of the service's main process once it has exited (empty while running or never started).
   virtual std::optional<process::ExitStatus> exit_status() const = 0;
   virtual std::optional<pid_t> main_pid() const = 0;

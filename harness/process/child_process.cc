@@ -34,6 +34,7 @@ constexpr rlim_t k_max_fd_scan = 65536;  // fallback when close_range() is unava
 
 std::mutex g_mark_mutex;
 std::string g_run_id;
+thread_local std::optional<std::string> t_run_id;  // OwnerMark::ScopedRunId
 
 bool is_mark(const std::string& name) { return name == k_owner_variable || name == k_run_variable; }
 
@@ -165,9 +166,16 @@ std::string OwnerMark::owner() {
 }
 
 std::string OwnerMark::run_id() {
+  if (t_run_id) return *t_run_id;
   std::lock_guard lock(g_mark_mutex);
   return g_run_id;
 }
+
+OwnerMark::ScopedRunId::ScopedRunId(std::string run_id) : m_previous(std::move(t_run_id)) {
+  t_run_id = std::move(run_id);
+}
+
+OwnerMark::ScopedRunId::~ScopedRunId() { t_run_id = std::move(m_previous); }
 
 util::Expected<std::unique_ptr<ChildProcess>> ChildProcess::spawn(const SpawnOptions& options) {
   if (options.argv.empty()) return util::Status::infrastructure("cannot run an empty command");

@@ -79,7 +79,19 @@ private:
 struct OwnerMark {
   static void set_run_id(const std::string& run_id);
   static std::string owner();   // "<pid>:<start time in clock ticks>" of this process
-  static std::string run_id();  // empty until set
+  static std::string run_id();  // empty until set; this thread's ScopedRunId while one is alive
+  // While alive, children this thread spawns carry `run_id` instead of the process-wide one: a scenario's
+  // services booted ahead of it while another scenario runs (run/prestart.h) belong to their own run.
+  class ScopedRunId {
+  public:
+    explicit ScopedRunId(std::string run_id);
+    ~ScopedRunId();
+    ScopedRunId(const ScopedRunId&) = delete;
+    ScopedRunId& operator=(const ScopedRunId&) = delete;
+
+  private:
+    std::optional<std::string> m_previous;
+  };
 };
 
 struct CommandResult {

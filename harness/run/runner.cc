@@ -263,6 +263,23 @@ const char* outcome_label(Outcome o) {
 }
 }  // namespace
 
+driver::RunPaths run_paths(const RunOptions& options, const std::string& run_id, const fs::path& report_dir) {
+  driver::RunPaths paths;
+  paths.work_dir = options.work_base / "runs" / run_id;
+  paths.cache_dir = options.work_base / "cache";
+  paths.logs_dir = report_dir / "logs";
+  paths.run_id = run_id;
+  std::error_code ec;
+  fs::create_directories(paths.logs_dir, ec);
+  for (const auto& dir : {options.work_base, options.work_base / "runs", paths.work_dir}) {
+    fs::create_directories(dir, ec);
+    // PostgreSQL runs as its own user and must traverse these folders.
+    fs::permissions(dir, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                             fs::perms::others_read | fs::perms::others_exec, ec);
+  }
+  return paths;
+}
+
 fs::path default_work_base() {
   if (const char* dir = std::getenv("CELERY_CHAOS_WORK_DIR"); dir && *dir) return dir;
   const char* tmp = std::getenv("TMPDIR");
@@ -270,7 +287,7 @@ fs::path default_work_base() {
 }
 
 ScenarioOutcome run_scenario(const scenario::Scenario& scenario, const std::string& run_id, const fs::path& report_dir,
-                             const RunOptions& options) {
+                             const RunOptions& options, std::unique_ptr<Prestart> prestart) {
   util::RealClock clock;
   std::ostream& out = options.out ? *options.out : null_stream();
   ScenarioOutcome outcome;
@@ -286,9 +303,9 @@ ScenarioOutcome run_scenario(const scenario::Scenario& scenario, const std::stri
   report.hostname = host;
   report.seed = scenario.seed_given ? scenario.seed : std::random_device{}();
 
-  const fs::path logs_dir = report_dir / "logs";
+  const driver::RunPaths paths = prestart ? prestart->paths() : run_paths(options, run_id, report_dir);
+  const fs::path& logs_dir = paths.logs_dir;
   std::error_code ec;
-  fs::create_directories(logs_dir, ec);
   History history(clock, report_dir / "history.jsonl");
   if (auto st = history.open(); !st) {
     report.error = st.message();
@@ -310,25 +327,24 @@ ScenarioOutcome run_scenario(const scenario::Scenario& scenario, const std::stri
                                    {"seed", report.seed}, {"harness_version", k_version}});
   out << scenario.name << " (" << scenario.file << ")\n";
 
-  driver::RunPaths paths;
-  paths.work_dir = options.work_base / "runs" / run_id;
-  paths.cache_dir = options.work_base / "cache";
-  paths.logs_dir = logs_dir;
-  paths.run_id = run_id;
-  for (const auto& dir : {options.work_base, options.work_base / "runs", paths.work_dir}) {
-    fs::create_directories(dir, ec);
-    // PostgreSQL runs as its own user and must traverse these folders.
-    fs::permissions(dir, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
-                             fs::perms::others_read | fs::perms::others_exec, ec);
-  }
-
   auto driver = driver::make_local_driver();
   report.properties.emplace_back("driver", driver->name());
   report.properties.emplace_back("version.celery-chaos", k_version);
   std::vector<Verdict> verdicts;
   std::string skip_reason;
   {
-    auto services = driver->create_services(scenario, paths);
+    std::optional<Prestart::Handover> handover;
+    if (prestart) {
+      handover = prestart->take();
+      for (auto& note : handover->notes) {
+        const std::string name = note.value("service", std::string{});
+        note.erase("service");
+        history.record("service.prestarted", name, std::move(note));
+      }
+    }
+    auto services = handover ? util::Expected<std::vector<std::unique_ptr<driver::Service>>>(
+                                   std::move(handover->services))
+                             : driver->create_services(scenario, paths);
     if (!services) {
       report.error = services.error().message();
       outcome.result = services.error().kind() == util::ErrorKind::k_invalid_input ? ScenarioResult::k_error
@@ -339,6 +355,7 @@ ScenarioOutcome run_scenario(const scenario::Scenario& scenario, const std::stri
       // As in services' URLs and environment (the driver's table): commands and probes can use them too.
       stack.add_placeholders({{"run.dir", paths.work_dir.string()}, {"run.id", run_id}});
       stack.set_policies(instance_policies(scenario, stack));
+      if (handover) stack.adopt_running(std::move(handover->running));
       ActiveFaults faults;
       out << "  booting " << stack.services().size() << " service(s)...\n" << std::flush;
       const auto boot_started = std::chrono::steady_clock::now();
@@ -354,6 +371,7 @@ ScenarioOutcome run_scenario(const scenario::Scenario& scenario, const std::stri
         out << "  all ready in " << std::chrono::duration<double>(std::chrono::steady_clock::now() - boot_started).count()
             << " s\n" << std::flush;
         history.record("stack.ready", {}, {{"after_s", control.elapsed().count() / 1000.0}});
+        if (options.on_ready) options.on_ready();
         ctx.ledger = Ledger::for_stack(scenario, stack, report_dir / "ledger.jsonl");
         BrokerSampler sampler(stack, history, BrokerSampler::brokers_to_sample(scenario));
         for (size_t i = 0; i < scenario.steps.size(); ++i) {

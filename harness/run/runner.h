@@ -3,10 +3,14 @@
 // (every process stopped and swept) -> a report::ScenarioReport. Writes history.jsonl, logs/ and summary.json
 // into the scenario's report folder.
 #include <filesystem>
+#include <functional>
+#include <memory>
 #include <iosfwd>
 #include <string>
 
+#include "harness/driver/driver.h"
 #include "harness/report/junit_writer.h"
+#include "harness/run/prestart.h"
 #include "harness/scenario/model.h"
 
 namespace harness::run {
@@ -17,6 +21,9 @@ struct RunOptions {
   bool verbose = false;              // print every History event as it happens
   std::ostream* out = nullptr;       // progress lines (nullptr: quiet)
   std::chrono::milliseconds boot_timeout{120'000};
+  // Called once every service of the scenario is ready, before its steps: a suite starts booting the next
+  // scenario's broker then (run/prestart.h), so that two boots do not compete for the CPU.
+  std::function<void()> on_ready;
 };
 
 enum class ScenarioResult { k_passed, k_failed, k_error, k_cancelled };
@@ -26,9 +33,16 @@ struct ScenarioOutcome {
   ScenarioResult result = ScenarioResult::k_passed;
 };
 
-// `run_id` must be unique on the machine (it names nodes and marks every process of the run).
+// `run_id` must be unique on the machine (it names nodes and marks every process of the run). `prestart`: the
+// scenario's services, some already booting (run/prestart.h), created with run_paths() of the same arguments.
 ScenarioOutcome run_scenario(const scenario::Scenario& scenario, const std::string& run_id,
-                             const std::filesystem::path& report_dir, const RunOptions& options);
+                             const std::filesystem::path& report_dir, const RunOptions& options,
+                             std::unique_ptr<Prestart> prestart = nullptr);
+
+// The folders of one scenario run (created): services' data in <work_base>/runs/<run id>, logs in
+// <report_dir>/logs, the machine's cache in <work_base>/cache.
+driver::RunPaths run_paths(const RunOptions& options, const std::string& run_id,
+                           const std::filesystem::path& report_dir);
 
 // ${CELERY_CHAOS_WORK_DIR}, else ${TMPDIR:-/tmp}/celery-chaos-<uid>.
 std::filesystem::path default_work_base();

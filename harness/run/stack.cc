@@ -163,8 +163,11 @@ util::Status Stack::start_all(std::chrono::milliseconds timeout) {
 }
 
 util::Status Stack::start_one(driver::Service* service) {
-  m_history.record("service.starting", service->name(), {{"kind", service->kind()}});
-  if (auto st = service->start(); !st) {
+  const bool adopted = m_adopted.count(service) && service->main_pid() && !service->exit_status();
+  m_history.record("service.starting", service->name(),
+                   adopted ? nlohmann::json{{"kind", service->kind()}, {"prestarted", true}}
+                           : nlohmann::json{{"kind", service->kind()}});
+  if (auto st = adopted ? util::Status::ok() : service->start(); !st) {
     m_history.record("service.failed", service->name(), {{"detail", st.message()}});
     return util::Status::infrastructure("service '" + service->name() + "' could not start: " + st.message());
   }
@@ -263,7 +266,7 @@ void Stack::stop_all() {
     }
     stops.push_back(std::async(std::launch::async, [&service, this] {
       const bool was_running = !service->exit_status().has_value();
-      service->stop(k_stop_grace);
+      service->stop(service->teardown_grace());
       if (was_running) m_history.record("service.stopped", service->name());
     }));
   }

@@ -43,9 +43,13 @@ public:
   util::Status start_all(std::chrono::milliseconds timeout);
   // Waits until the named instances or scenario services (all when empty) are ready again (after restarts).
   util::Status wait_ready(const std::vector<std::string>& names, std::chrono::milliseconds timeout);
-  // Stops everything (in parallel), records service.stopped. Idempotent.
+  // Stops everything (in parallel), records service.stopped. Idempotent. The end of a run: each service gets its
+  // teardown_grace() (none for most: SIGKILL), since its data is discarded.
   void stop_all();
 
+  // Instances the run was handed already running (booted ahead of the scenario, run/prestart.h): start_all()
+  // does not start them again (unless they have exited meanwhile), it waits for their readiness. Before start_all().
+  void adopt_running(std::set<const driver::Service*> services) { m_adopted = std::move(services); }
   // Restart policies and health checks, by instance name; set before start_all(). Without one an instance is
   // never restarted and has no health state.
   void set_policies(std::map<std::string, InstancePolicy> policies);
@@ -105,6 +109,7 @@ private:
   std::mutex m_mutex;
   std::set<const driver::Service*> m_started;
   std::set<const driver::Service*> m_exit_recorded;
+  std::set<const driver::Service*> m_adopted;
   std::atomic<bool> m_stopping{false};
   std::atomic<bool> m_monitor_done{false};
   std::thread m_monitor;

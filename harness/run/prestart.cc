@@ -1,0 +1,93 @@
+#include "harness/run/prestart.h"
+
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "harness/process/child_process.h"
+#include "harness/process/sweeper.h"
+
+namespace harness::run {
+
+namespace {
+constexpr int k_lowest_priority = 19;
+
+// The nice value of this process (getpriority returns -1 both as a value and as an error).
+int own_nice() {
+  errno = 0;
+  const int value = ::getpriority(PRIO_PROCESS, 0);
+  return errno == 0 ? value : 0;
+}
+
+// Only RabbitMQ takes seconds to boot; Redis answers in < 0.1 s, PostgreSQL copies a template in ~0.4 s, and
+// workers need their broker.
+bool worth_starting_early(const driver::Service& service) { return service.kind() == "rabbitmq"; }
+}  // namespace
+
+bool can_restore_priority() {
+  if (::geteuid() == 0) return true;
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NICE, &limit) != 0) return false;
+  // RLIMIT_NICE r allows lowering the nice value down to 20 - r.
+  return limit.rlim_cur != RLIM_INFINITY ? 20 - static_cast<int>(limit.rlim_cur) <= own_nice() : true;
+}
+
+std::unique_ptr<Prestart> Prestart::begin(const scenario::Scenario& scenario, const driver::RunPaths& paths,
+                                          driver::Driver& driver) {
+  bool any = false;
+  for (const auto& spec : scenario.services) any |= spec.kind == scenario::ServiceKind::k_rabbitmq;
+  if (!any) return nullptr;
+  std::unique_ptr<Prestart> prestart(new Prestart);
+  prestart->m_paths = paths;
+  auto services = driver.create_services(scenario, paths);
+  if (!services) return nullptr;  // the destructor removes the work dir
+  prestart->m_services = std::move(services.value());
+  const bool nice = can_restore_priority();
+  // Its processes belong to its own run (swept with it), not to the scenario running now.
+  process::OwnerMark::ScopedRunId mark(paths.run_id);
+  for (const auto& service : prestart->m_services) {
+    if (!worth_starting_early(*service)) continue;
+    if (!service->start()) return nullptr;
+    Early early{service.get(), std::chrono::steady_clock::now(), false};
+    // The launcher's process group: the launcher script, and beam.smp with every thread it has so far (Linux
+    // applies PRIO_PGRP to each thread); what they start later inherits it.
+    if (const auto pid = service->main_pid(); nice && pid) {
+      early.niced = ::setpriority(PRIO_PGRP, static_cast<id_t>(*pid), k_lowest_priority) == 0;
+    }
+    prestart->m_early.push_back(early);
+  }
+  return prestart;
+}
+
+Prestart::Handover Prestart::take() {
+  Handover handover;
+  const auto now = std::chrono::steady_clock::now();
+  const int normal = own_nice();
+  for (const auto& early : m_early) {
+    const auto pid = early.service->main_pid();
+    nlohmann::json note = {{"service", early.service->name()},
+                           {"pid", pid.value_or(0)},
+                           {"ahead_s", std::chrono::duration<double>(now - early.started).count()},
+                           {"niced", early.niced}};
+    if (early.niced) note["restored"] = pid && ::setpriority(PRIO_PGRP, static_cast<id_t>(*pid), normal) == 0;
+    handover.notes.push_back(std::move(note));
+    handover.running.insert(early.service);
+  }
+  handover.services = std::move(m_services);
+  m_taken = true;
+  return handover;
+}
+
+Prestart::~Prestart() {
+  if (m_taken) return;
+  m_services.clear();  // each service's destructor kills its process group
+  process::kill_run(m_paths.run_id);
+  std::error_code ec;
+  std::filesystem::remove_all(m_paths.work_dir, ec);
+  // The scenario never ran: its report folder would hold nothing but the early broker's log.
+  std::filesystem::remove_all(m_paths.logs_dir, ec);
+  std::filesystem::remove(m_paths.logs_dir.parent_path(), ec);  // only if empty
+}
+
+}  // namespace harness::run
