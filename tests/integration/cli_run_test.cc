@@ -3,6 +3,9 @@
 
 #include "tests/integration/cli_harness.h"
 #include "harness/process/ports.h"
+#include <nlohmann/json.hpp>
+
+#include <sstream>
 
 namespace {
 using test::fs::path;
@@ -142,6 +145,87 @@ steps:
   EXPECT_TRUE(test::eventually([&] { return test::processes_owned_by(pid).empty(); }, std::chrono::seconds{5}));
   EXPECT_THAT(test::read_file(test::latest_run(dir.path() / "reports") / "junit.xml"), HasSubstr("<testsuite"));
   expect_nothing_left(test::latest_run(dir.path() / "reports") / "long");
+}
+
+// A suite boots the next scenario's RabbitMQ while the current one runs (run/prestart.h): at nice 19 then, handed
+// over at the harness's own priority, every thread of it; its own run records it and owns it.
+TEST(CliRun, TheNextScenariosBrokerBootsAheadAndIsHandedOverAtNormalPriority) {
+  REQUIRE_SERVICES();
+  test::TempDir dir;
+  const auto first = dir.write("1-first.yaml", R"(name: first
+services:
+  cache: {image: redis}
+steps:
+  - wait: 8s
+)");
+  const auto second = dir.write("2-second.yaml", R"(name: second
+services:
+  broker: {image: rabbitmq}
+steps:
+  - wait: {ready: [broker]}
+checks:
+  - name: every thread of the broker runs at nice 0
+    exec: {command: "pid=$(cat {{broker.dir}}/rabbitmq.pid) && ps -L -o ni= -p $pid | tr -d ' ' | sort -u | tee /dev/stderr | grep -qvx 0; test $? = 1"}
+)");
+  auto result = test::run_cli({"run", first.string(), second.string(), "--report-dir", (dir.path() / "reports").string()});
+  EXPECT_EQ(result.exit_code, 0) << result.output;
+  const auto run = test::latest_run(dir.path() / "reports");
+  nlohmann::json prestarted;
+  std::istringstream history(test::read_file(run / "second" / "history.jsonl"));
+  for (std::string line; std::getline(history, line);) {
+    const auto event = nlohmann::json::parse(line);
+    if (event["type"] == "service.prestarted") prestarted = event;
+  }
+  ASSERT_FALSE(prestarted.is_null()) << "no service.prestarted in the second scenario's history";
+  EXPECT_EQ(prestarted["service"], "broker");
+  EXPECT_EQ(prestarted["data"]["niced"], true);  // the tests run as root
+  EXPECT_EQ(prestarted["data"]["restored"], true);
+  EXPECT_GE(prestarted["data"]["ahead_s"].get<double>(), 7.0);  // booted during the first scenario's 8 s wait
+  expect_nothing_left(run / "second");
+
+  // Turned off, the broker starts with its scenario.
+  result = test::run_cli({"run", first.string(), second.string(), "--no-prestart", "--report-dir",
+                          (dir.path() / "reports-off").string()});
+  EXPECT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_THAT(test::read_file(test::latest_run(dir.path() / "reports-off") / "second" / "history.jsonl"),
+              testing::Not(HasSubstr("service.prestarted")));
+}
+
+TEST(CliRun, CtrlCWhileTheNextBrokerBootsAheadLeavesNothingBehind) {
+  REQUIRE_SERVICES();
+  test::TempDir dir;
+  const auto first = dir.write("1-first.yaml", R"(name: first
+services:
+  cache: {image: redis}
+steps:
+  - wait: 10m
+)");
+  const auto second = dir.write("2-second.yaml", R"(name: second
+services:
+  broker: {image: rabbitmq}
+)");
+  harness::process::SpawnOptions options;
+  options.argv = {CELERY_CHAOS_BINARY, "run", first.string(), second.string(), "--report-dir",
+                  (dir.path() / "reports").string()};
+  options.log_file = dir.path() / "harness.log";
+  auto harness = harness::process::ChildProcess::spawn(options);
+  ASSERT_TRUE(harness.has_value()) << harness.error().message();
+  const pid_t pid = (*harness)->pid();
+  // The first scenario has no broker: a beam.smp of this harness is the second scenario's, booting ahead.
+  const auto beam_running = [&] {
+    for (pid_t p : test::processes_owned_by(pid)) {
+      if (test::read_file("/proc/" + std::to_string(p) + "/comm").starts_with("beam.smp")) return true;
+    }
+    return false;
+  };
+  ASSERT_TRUE(test::eventually(beam_running, std::chrono::seconds{60})) << test::read_file(dir.path() / "harness.log");
+  (*harness)->signal(SIGINT);
+  auto status = (*harness)->wait_for(std::chrono::seconds{30});
+  ASSERT_TRUE(status.has_value()) << "the harness did not stop within 30 s of Ctrl-C";
+  EXPECT_EQ(status->code, 130);
+  EXPECT_TRUE(test::eventually([&] { return test::processes_owned_by(pid).empty(); }, std::chrono::seconds{5}));
+  // The second scenario never ran: no report folder of it is left half-made.
+  EXPECT_FALSE(test::fs::exists(test::latest_run(dir.path() / "reports") / "second"));
 }
 
 TEST(CliRun, LeftoversOfAKilledHarnessAreSweptByTheNextRun) {
