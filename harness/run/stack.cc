@@ -320,7 +320,7 @@ void Stack::monitor() {
 
 void Stack::probe_loop(driver::Service* service, scenario::HealthCheck config) {
   auto started = std::chrono::steady_clock::now();
-  health::HealthTracker tracker(config, started);
+  health::HealthTracker tracker(config, started, health::HealthTrackerOptions{.start_interval = config.start_interval});
   int seen_generation = generation(service);
   m_history.record("health.state", service->name(), {{"state", "starting"}, {"previous", nullptr}});
   while (!m_stopping && !m_monitor_done && !m_control.should_stop()) {
@@ -338,9 +338,17 @@ void Stack::probe_loop(driver::Service* service, scenario::HealthCheck config) {
       continue;
     }
     const auto result = run_probe(config, *service, m_placeholders);
+    if (m_stopping) break;
+    if (generation(service) != seen_generation || service->exit_status()) {
+      // Docker stops a container's health monitor when the container stops, cancelling the probe in flight: a
+      // probe that outlived its instance (killed, or replaced by a restart) never counts, not even for the next.
+      m_history.record("health.probe_discarded", service->name(),
+                       {{"exit_code", result.exit_code},
+                        {"reason", "the instance exited or was replaced while the probe ran"}});
+      continue;
+    }
     const auto previous = tracker.state();
     const auto state = tracker.record(result, std::chrono::steady_clock::now());
-    if (m_stopping) break;
     std::string output = result.output.size() > 500 ? result.output.substr(result.output.size() - 500) : result.output;
     m_history.record("health.probe", service->name(),
                      {{"exit_code", result.exit_code}, {"timed_out", result.timed_out},

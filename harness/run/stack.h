@@ -2,7 +2,8 @@
 // The running services of one scenario: boots them all in parallel, waits for readiness, watches for exits,
 // and stops them. Every observation becomes a History event:
 //   service.starting, service.ready {after_s, version}, service.failed {detail}, service.exited {code, signal,
-//   expected}, service.stopped, and for a stop the harness itself did (a fault): service.stopped {reason, code,
+//   expected}, service.stopped, health.probe / health.state, health.probe_discarded (a probe that outlived its
+//   instance), and for a stop the harness itself did (a fault): service.stopped {reason, code,
 //   signal, describe}, then service.started {reason} (never service.exited: not an exit by itself).
 #include <atomic>
 #include <functional>

@@ -106,6 +106,27 @@ TEST(StackTest, a_stop_by_the_harness_is_not_a_crash_and_is_not_restarted) {
   EXPECT_EQ(f.types("service.exited").size(), 1u);
 }
 
+// Docker stops a container's health monitor when the container stops: the probe in flight never counts. A probe
+// that succeeds after its instance was killed must not make the dead instance healthy.
+TEST(StackTest, a_probe_that_ends_after_its_instance_died_does_not_count) {
+  StackFixture f("no");
+  const auto marker = std::filesystem::temp_directory_path() / ("probing-" + std::to_string(::getpid()));
+  std::filesystem::remove(marker);
+  InstancePolicy policy;
+  policy.healthcheck = scenario::HealthCheck{};
+  policy.healthcheck->test = {"CMD-SHELL", "touch " + marker.string() + "; sleep 0.5"};
+  policy.healthcheck->interval = 20ms;
+  policy.healthcheck->timeout = 5s;
+  f.stack->set_policies({{"db", policy}});
+  ASSERT_TRUE(f.stack->start_all(10s));
+  ASSERT_TRUE(process_test::eventually([&] { return std::filesystem::exists(marker); }, 5s));
+  ::kill(*f.service->main_pid(), SIGKILL);  // while the first probe sleeps
+  EXPECT_TRUE(process_test::eventually([&] { return !f.types("health.probe_discarded").empty(); }, 5s));
+  for (const auto& e : f.history.events_of_type("health.state")) EXPECT_NE(e.data["state"], "healthy") << e.data;
+  for (const auto& type : f.types("health.probe")) EXPECT_EQ(type, "health.probe_discarded");
+  std::filesystem::remove(marker);
+}
+
 TEST(StackTest, stop_instance_without_a_way_uses_the_drivers_stop) {
   StackFixture f("no");
   ASSERT_TRUE(f.stack->start_all(10s));
