@@ -84,7 +84,7 @@ struct ProbeResult {
 struct HealthTrackerOptions {
   ProbeFlavor flavor = ProbeFlavor::k_docker;
   // Docker's `start_interval` (Compose key; Engine >= 25): the interval during the start period while starting.
-  // Zero = Docker's default of 5s. Not in scenario::HealthCheck yet. Ignored for Kubernetes.
+  // Zero = Docker's default of 5s. The Stack passes scenario::HealthCheck::start_interval. Ignored for Kubernetes.
   Millis start_interval{0};
 };
 

@@ -8,8 +8,9 @@ namespace harness::scenario {
 namespace {
 
 const std::vector<std::string_view> k_healthcheck_keys{
-    "test", "interval",      "timeout",        "start_period",     "retries",          "disable",
-    "exec", "periodSeconds", "timeoutSeconds", "failureThreshold", "successThreshold", "initialDelaySeconds"};
+    "test",    "interval",      "timeout",        "start_period",     "start_interval",   "retries",
+    "disable", "exec",          "periodSeconds",  "timeoutSeconds",   "failureThreshold", "successThreshold",
+    "initialDelaySeconds"};
 
 // Compose key and the Kubernetes key that sets the same field.
 struct Synonym {
@@ -141,6 +142,7 @@ std::optional<HealthCheck> read_healthcheck(YamlReader& reader, const MapEntry& 
   field("timeoutSeconds", seconds(1), [&](Millis v) { check.timeout = v; });
   field("start_period", duration(DurationRule::k_any), [&](Millis v) { check.start_period = v; });
   field("initialDelaySeconds", seconds(0), [&](Millis v) { check.start_period = v; });
+  field("start_interval", duration(DurationRule::k_positive), [&](Millis v) { check.start_interval = v; });
   field("retries", count, [&](int v) { check.retries = v; });
   field("failureThreshold", count, [&](int v) { check.retries = v; });
   field("successThreshold", count, [&](int v) { check.success_threshold = v; });

@@ -33,6 +33,7 @@ struct HealthCheck {
   Millis interval{30'000};        // Docker defaults
   Millis timeout{30'000};
   Millis start_period{0};
+  Millis start_interval{0};       // Compose/Docker >= 25: between probes in the start period; 0 = Docker's 5s
   int retries = 3;
   int success_threshold = 1;      // Kubernetes successThreshold
   SourceLocation location;

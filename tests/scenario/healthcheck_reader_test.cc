@@ -27,8 +27,9 @@ HealthCheck load_healthcheck(const std::string& keys) {
 TEST(ScenarioHealthcheckTest, compose_keys) {
   const HealthCheck h = load_healthcheck(
       "      test: [\"CMD\", \"celery\", \"status\"]\n      interval: 2s\n      timeout: 1500ms\n"
-      "      start_period: 0s\n      retries: 5\n");
+      "      start_period: 0s\n      start_interval: 1s\n      retries: 5\n");
   EXPECT_EQ(h.test, (std::vector<std::string>{"CMD", "celery", "status"}));
+  EXPECT_EQ(h.start_interval, 1s);
   EXPECT_EQ(h.interval, 2s);
   EXPECT_EQ(h.timeout, 1500ms);
   EXPECT_EQ(h.start_period, 0s);
@@ -44,6 +45,7 @@ TEST(ScenarioHealthcheckTest, defaults_are_dockers) {
   EXPECT_EQ(h.interval, 30s);
   EXPECT_EQ(h.timeout, 30s);
   EXPECT_EQ(h.start_period, 0s);
+  EXPECT_EQ(h.start_interval, 0s);  // the tracker's 5s
   EXPECT_EQ(h.retries, 3);
 }
 
@@ -84,8 +86,8 @@ TEST(ScenarioHealthcheckTest, unknown_key) {
             "test.yaml:8:7: unknown key 'intervall' in healthcheck of service 'w' (did you mean 'interval'?)");
   EXPECT_EQ(load_error(k_head + "      test: x\n      httpGet: {path: /}\n"),
             "test.yaml:8:7: unknown key 'httpGet' in healthcheck of service 'w' (expected one of: test, interval, "
-            "timeout, start_period, retries, disable, exec, periodSeconds, timeoutSeconds, failureThreshold, "
-            "successThreshold, initialDelaySeconds)");
+            "timeout, start_period, start_interval, retries, disable, exec, periodSeconds, timeoutSeconds, "
+            "failureThreshold, successThreshold, initialDelaySeconds)");
 }
 
 TEST(ScenarioHealthcheckTest, test_type_must_be_cmd_cmd_shell_or_none) {
