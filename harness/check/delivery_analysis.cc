@@ -265,7 +265,7 @@ DeliveryAnalysis analyse_delivery(DeliveryInput& input, std::string_view load) {
         }
         if (runs > 1) out.duplicated.push_back(offender(publish, e, group_end));
       }
-    } else {
+    } else if (input.counts_as_phantom(executions[e])) {
       Publish unknown;
       unknown.id = executions[e].id;
       unknown.load = k_no_load;

@@ -9,7 +9,8 @@
 //                  (time, outcome, load) is the first accepted one, else the first one.
 //   lost           covered, accepted, never executed
 //   duplicated     covered, executed more than once
-//   phantom        executed, never published by any load (`load:` does not narrow this)
+//   phantom        executed, never published by any load (`load:` does not narrow this), and a task some load
+//                  publishes (DeliveryInput::counts_as_phantom: not a task an exec step sent)
 //   executed_although_failed  covered, no publish accepted (failed or timed out), executed all the same: the
 //                  broker had the message after all; not an error, but how a retried publish duplicates a task
 //   latency        first start - publish time, in ms, of the covered accepted executed ids; nearest-rank

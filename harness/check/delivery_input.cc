@@ -107,9 +107,11 @@ public:
     // Decided before the rewind, which reuses the buffer that `type` views.
     const bool publish = type == "load.publish";
     const bool fault_start = type == "fault.start";
-    if (!publish && !fault_start && type != "fault.end") return {};
+    const bool load_begin = type == "load.begin";
+    if (!publish && !fault_start && !load_begin && type != "fault.end") return {};
     doc.rewind();
     if (publish) return read_publish(doc);
+    if (load_begin) return read_load_begin(doc);
     return read_fault(doc, fault_start ? "fault.start" : "fault.end", fault_start);
   }
 
@@ -122,6 +124,15 @@ public:
   }
 
 private:
+  // The task a load publishes (an older history without one: every execution may be a phantom).
+  std::string read_load_begin(ondemand::document& doc) {
+    std::string_view task;
+    if (doc["data"]["task"].get_string().get(task)) return {};
+    auto& tasks = m_input.load_tasks;
+    if (std::find(tasks.begin(), tasks.end(), task) == tasks.end()) tasks.emplace_back(task);
+    return {};
+  }
+
   std::string read_publish(ondemand::document& doc) {
     ondemand::object data;
     if (doc["data"].get_object().get(data)) return "load.publish has no \"data\" object";
@@ -223,7 +234,7 @@ public:
     ondemand::object root;
     if (m_parser.iterate(line.data, line.size, line.capacity).get(doc) || doc.get_object().get(root))
       return k_not_json;
-    std::string_view id, worker;
+    std::string_view id, worker, task;
     double started = 0;
     std::int64_t attempt = 0;
     bool redelivered = false, has_id = false, has_started = false;
@@ -237,6 +248,8 @@ public:
         has_started = get(field.value(), started);
       } else if (key == "worker") {
         get(field.value(), worker);
+      } else if (key == "task") {
+        get(field.value(), task);
       } else if (key == "redelivered") {
         if (field.value().get_bool().get(redelivered)) redelivered = false;
       } else if (key == "attempt") {
@@ -251,6 +264,7 @@ public:
     execution.worker = m_input.workers.index(worker);
     execution.attempt = static_cast<std::uint16_t>(std::clamp<std::int64_t>(attempt, 0, 0xFFFF));
     execution.redelivered = redelivered;
+    execution.task = m_input.tasks.index(task);
     m_input.executions.push_back(execution);
     return {};
   }
@@ -289,7 +303,16 @@ std::optional<PublishOutcome> parse_publish_outcome(std::string_view text) {
   return std::nullopt;
 }
 
-DeliveryInput::DeliveryInput() { errors.index(""); }
+DeliveryInput::DeliveryInput() {
+  errors.index("");
+  tasks.index("");
+}
+
+bool DeliveryInput::counts_as_phantom(const Execution& execution) const {
+  if (load_tasks.empty() || execution.task == 0) return true;
+  const std::string& name = tasks.name(execution.task);
+  return std::find(load_tasks.begin(), load_tasks.end(), name) != load_tasks.end();
+}
 
 void DeliveryInput::add_publish(std::string_view id, std::string_view load, PublishOutcome outcome, double at,
                                 std::string_view error) {
@@ -303,9 +326,9 @@ void DeliveryInput::add_publish(std::string_view id, std::string_view load, Publ
 }
 
 void DeliveryInput::add_execution(std::string_view id, std::string_view worker, double started, bool redelivered,
-                                  int attempt) {
+                                  int attempt, std::string_view task) {
   executions.push_back(Execution{ids.key(id), started, workers.index(worker), static_cast<std::uint16_t>(attempt),
-                                 redelivered});
+                                 redelivered, tasks.index(task)});
 }
 
 void DeliveryInput::add_fault(std::string kind, std::string service, double start, std::optional<double> end) {
@@ -315,9 +338,12 @@ void DeliveryInput::add_fault(std::string kind, std::string service, double star
 void DeliveryInput::merge_executions(DeliveryInput&& other) {
   std::vector<std::uint32_t> worker_index(other.workers.size());
   for (std::uint32_t i = 0; i < other.workers.size(); ++i) worker_index[i] = workers.index(other.workers.name(i));
+  std::vector<std::uint32_t> task_index(other.tasks.size());
+  for (std::uint32_t i = 0; i < other.tasks.size(); ++i) task_index[i] = tasks.index(other.tasks.name(i));
   for (Execution& execution : other.executions) {
     if (TaskIds::is_interned(execution.id)) execution.id = ids.key(other.ids.text(execution.id));
     execution.worker = worker_index[execution.worker];
+    execution.task = task_index[execution.task];
   }
   if (executions.empty())
     executions = std::move(other.executions);  // keeps its order (a sorted ledger stays sorted, uuids at least)

@@ -47,6 +47,7 @@ struct Execution {
   std::uint32_t worker = 0;    // DeliveryInput::workers index
   std::uint16_t attempt = 0;   // Celery's request.retries
   bool redelivered = false;    // the broker's redelivered flag
+  std::uint32_t task = 0;      // DeliveryInput::tasks index: the task's name, 0 = "" (the ledger did not say)
 };
 
 // One fault, from its fault.start to the matching fault.end (the earliest open start of the same service and
@@ -60,12 +61,14 @@ struct FaultWindow {
 };
 
 struct DeliveryInput {
-  DeliveryInput();             // errors gets "" at index 0
+  DeliveryInput();             // errors and tasks get "" at index 0
 
   TaskIds ids;
   NameTable loads;
   NameTable workers;
   NameTable errors;
+  NameTable tasks;                     // executed tasks' names
+  std::vector<std::string> load_tasks; // the loads' tasks (load.begin data.task), each once
   std::vector<Publish> publishes;      // file order
   std::vector<Execution> executions;   // file order
   std::vector<FaultWindow> faults;     // by start
@@ -78,7 +81,11 @@ struct DeliveryInput {
   void add_publish(std::string_view id, std::string_view load, PublishOutcome outcome, double at,
                    std::string_view error = {});
   void add_execution(std::string_view id, std::string_view worker, double started, bool redelivered = false,
-                     int attempt = 0);
+                     int attempt = 0, std::string_view task = {});
+  // Whether an execution that no load published counts as a phantom: executions of a load's task, or of a task
+  // the ledger did not name, or any when no load.begin said what the loads publish. A `probe.add` that an exec
+  // step sent is not a phantom of a load of `probe.record`.
+  bool counts_as_phantom(const Execution& execution) const;
   void add_fault(std::string kind, std::string service, double start, std::optional<double> end);
 
   // Moves `other`'s executions (and its ledger counters) in, re-keying its ids and workers into this input's

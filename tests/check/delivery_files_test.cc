@@ -54,9 +54,9 @@ std::string published(const std::string& id, double at, const std::string& outco
 
 // As fixtures/celery/probe.py `_record` writes it (json.dumps, compact).
 std::string executed(const std::string& id, double started, const std::string& worker = "worker-1@cc-run",
-                     bool redelivered = false) {
+                     bool redelivered = false, const std::string& task = "probe.record") {
   return nlohmann::json({{"task_id", id},
-                         {"task", "probe.record"},
+                         {"task", task},
                          {"worker", worker},
                          {"pid", 4242},
                          {"attempt", 0},
@@ -108,7 +108,7 @@ protected:
   }
   Verdict judge_files(const DeliveryCheck& check = {}) {
     return judge_delivery(check, "delivery", "s.delivery", m_dir / "history.jsonl", m_dir / "ledger.jsonl",
-                          m_dir / "out");
+                          m_dir / "out" / "delivery.json");
   }
   std::string path(const char* file) const { return (m_dir / file).string(); }
 
@@ -255,6 +255,26 @@ TEST_F(DeliveryFiles, an_empty_ledger_loses_every_accepted_task) {
   const auto v = judge_files();
   EXPECT_EQ(v.outcome, Outcome::k_failed);
   EXPECT_EQ(v.message, "lost 1 of 1 accepted task (expected at most 0): " + uuid(1) + "; all ids in delivery.json");
+}
+
+// What an exec step sends (`probe.add` through probe_client.py) is no load's task: not a phantom of a load of
+// probe.record. A task the loads publish, never published, is one; so is any task when no load.begin names one.
+TEST_F(DeliveryFiles, only_executions_of_the_loads_tasks_can_be_phantoms) {
+  const auto begin = event(k_t - 1, "load.begin", "", {{"load", "load-1"}, {"task", "probe.record"}, {"count", 1}});
+  write("history.jsonl", {begin, published(uuid(1), k_t)});
+  write("ledger.jsonl", {executed(uuid(1), k_t + 0.1), executed("exec-1", k_t + 0.2, "w", false, "probe.add")});
+  EXPECT_EQ(judge_files().outcome, Outcome::k_passed) << judge_files().message;
+
+  write("ledger.jsonl", {executed(uuid(1), k_t + 0.1), executed("ghost-1", k_t + 0.2, "w", false, "probe.record")});
+  auto v = judge_files();
+  EXPECT_EQ(v.outcome, Outcome::k_failed);
+  EXPECT_EQ(v.message, "phantom 1 executed task never published (expected at most 0): ghost-1 (w); all ids in "
+                       "delivery.json");
+
+  // A history from before load.begin named the task: every unpublished execution is a phantom, as it was.
+  write("history.jsonl", {published(uuid(1), k_t)});
+  write("ledger.jsonl", {executed(uuid(1), k_t + 0.1), executed("exec-1", k_t + 0.2, "w", false, "probe.add")});
+  EXPECT_EQ(judge_files().outcome, Outcome::k_failed);
 }
 
 TEST_F(DeliveryFiles, an_unknown_load_is_an_error) {

@@ -100,6 +100,20 @@ TEST(DeliveryCheck, a_phantom_task_fails) {
             "delivery.json");
 }
 
+TEST(DeliveryCheck, an_execution_of_a_task_no_load_publishes_is_not_a_phantom) {
+  auto input = steady(2);
+  input.load_tasks = {"probe.record"};
+  input.add_execution("job-7", "worker-2@host", k_t + 1, false, 0, "probe.add");
+  EXPECT_EQ(judge(input).outcome, Outcome::k_passed);
+  input.add_execution("job-8", "worker-2@host", k_t + 1, false, 0, "probe.record");
+  input.add_execution("job-9", "worker-2@host", k_t + 1, false, 0, "");  // a ledger line without "task"
+  const auto v = judge(input);
+  EXPECT_EQ(v.outcome, Outcome::k_failed);
+  EXPECT_EQ(v.message,
+            "phantom 2 executed tasks never published (expected at most 0): job-8 (worker-2@host), job-9 "
+            "(worker-2@host); all ids in delivery.json");
+}
+
 TEST(DeliveryCheck, every_broken_property_is_in_the_message) {
   auto input = steady(3);
   input.add_publish(uuid(3), "load-1", PublishOutcome::k_confirmed, k_t + 1);
