@@ -13,7 +13,6 @@ namespace {
 using Op = scenario::CountBound::Op;
 
 constexpr std::size_t k_ids_in_message = 10;
-constexpr const char* k_report_file = "delivery.json";
 
 std::string format(const char* pattern, double value) {
   char buffer[64];
@@ -121,7 +120,7 @@ std::string expectation(const scenario::CountBound& bound) {
 }
 
 Verdict delivery_verdict(const scenario::DeliveryCheck& check, const std::string& name, const std::string& classname,
-                         const DeliveryAnalysis& a, const DeliveryInput& input) {
+                         const DeliveryAnalysis& a, const DeliveryInput& input, const std::string& report_name) {
   Verdict v;
   v.name = name;
   v.classname = classname;
@@ -182,7 +181,7 @@ Verdict delivery_verdict(const scenario::DeliveryCheck& check, const std::string
   if (!failures.empty()) {
     v.outcome = Outcome::k_failed;
     for (std::size_t i = 0; i < failures.size(); ++i) v.message += (i ? "; " : "") + failures[i];
-    if (listed) v.message += std::string("; all ids in ") + k_report_file;
+    if (listed) v.message += "; all ids in " + report_name;
     return v;
   }
   v.outcome = Outcome::k_passed;
@@ -199,7 +198,7 @@ Verdict delivery_verdict(const scenario::DeliveryCheck& check, const std::string
 
 Verdict judge_delivery(const scenario::DeliveryCheck& check, const std::string& name, const std::string& classname,
                        const std::filesystem::path& history_path, const std::filesystem::path& ledger_path,
-                       const std::filesystem::path& out_dir) {
+                       const std::filesystem::path& report_path) {
   const auto error = [&](std::string message) {
     Verdict v;
     v.name = name;
@@ -234,8 +233,8 @@ Verdict judge_delivery(const scenario::DeliveryCheck& check, const std::string& 
                  " (loads seen: " + seen + ")");
   }
 
-  Verdict v = delivery_verdict(check, name, classname, analysis, input);
-  const auto report = out_dir / k_report_file;
+  Verdict v = delivery_verdict(check, name, classname, analysis, input, report_path.filename().string());
+  const auto& report = report_path;
   v.details = "history: " + history_path.string() + (input.history_truncated ? " (truncated last line ignored)" : "") +
               "\nledger: " + ledger_path.string() + (input.ledger_truncated ? " (truncated last line ignored)" : "") +
               "\n" + v.details + "report: " + report.string() + "\n";

@@ -49,6 +49,7 @@ struct Context {
   std::ostream& out;
   Loads loads;
   std::unique_ptr<Ledger> ledger;  // when the scenario has loads
+  int delivery_reports = 0;        // delivery checks judged so far
 };
 
 std::ostream& null_stream() {
@@ -201,8 +202,11 @@ Verdict judge(const scenario::Check& check, Stack& stack, Context& ctx) {
   } else if (const auto* connections = std::get_if<scenario::ConnectionsCheck>(&check.body)) {
     verdict = check::judge_connections(*connections, check.name, classname, ctx.history.events());
   } else if (const auto* delivery = std::get_if<scenario::DeliveryCheck>(&check.body)) {
+    // One report per delivery check: delivery.json, then delivery-2.json, ...
+    const int n = ++ctx.delivery_reports;
+    const std::string report = n == 1 ? "delivery.json" : "delivery-" + std::to_string(n) + ".json";
     verdict = check::judge_delivery(*delivery, check.name, classname, ctx.report_dir / "history.jsonl",
-                                    ctx.report_dir / "ledger.jsonl", ctx.report_dir);
+                                    ctx.report_dir / "ledger.jsonl", ctx.report_dir / report);
   } else {
     const auto& exec = std::get<scenario::ExecCheck>(check.body);
     auto event = run_exec("check " + check.name, exec.command, exec.service, exec.timeout, stack, ctx.history);

@@ -193,7 +193,7 @@ int main(int argc, char** argv) {
   const double cpu_before = cpu_seconds();
   t = Clock::now();
   const auto verdict = harness::check::judge_delivery(check, "bench", "bench.delivery", dir / "history.jsonl",
-                                                      dir / "ledger.jsonl", dir);
+                                                      dir / "ledger.jsonl", dir / "delivery.json");
   const double judge_s = seconds(Clock::now() - t);
   const double judge_cpu_s = cpu_seconds() - cpu_before;
   const long peak = peak_rss_kb();

@@ -161,6 +161,13 @@ TEST(DatastoreScenarios, GiveTheirVerdictsWithTheirEvidence) {
       EXPECT_FALSE(s["data"]["connections"].contains("closed")) << s.dump();
     }
     EXPECT_GE(blocked_samples, 3);
+    // One delivery report per delivery check, in check order (delivery.json, delivery-2.json, ...).
+    int n = 0;
+    for (const char* load : {"unconfirmed", "confirmed-retried", "confirmed-no-retry"}) {
+      const std::string file = n++ == 0 ? "delivery.json" : "delivery-" + std::to_string(n) + ".json";
+      const auto report = json::parse(test::read_file(runs[1].dir / name / file), nullptr, false);
+      EXPECT_EQ(report.is_object() ? report.value("load", "") : "", load) << file;
+    }
     const auto ran = executions(runs[1], name);
     // Unconfirmed: every publish returned at once, even during the alarm, and every task ran.
     const auto unconfirmed = publishes(runs[1], name, "unconfirmed");
