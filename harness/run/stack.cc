@@ -320,7 +320,11 @@ void Stack::monitor() {
 
 void Stack::probe_loop(driver::Service* service, scenario::HealthCheck config) {
   auto started = std::chrono::steady_clock::now();
-  health::HealthTracker tracker(config, started, health::HealthTrackerOptions{.start_interval = config.start_interval});
+  health::HealthTracker tracker(
+      config, started,
+      health::HealthTrackerOptions{
+          .flavor = config.kubernetes ? health::ProbeFlavor::k_kubernetes : health::ProbeFlavor::k_docker,
+          .start_interval = config.start_interval});
   int seen_generation = generation(service);
   m_history.record("health.state", service->name(), {{"state", "starting"}, {"previous", nullptr}});
   while (!m_stopping && !m_monitor_done && !m_control.should_stop()) {

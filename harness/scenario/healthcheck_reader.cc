@@ -152,6 +152,36 @@ std::optional<HealthCheck> read_healthcheck(YamlReader& reader, const MapEntry& 
         if (disable) set_test({"NONE"});
       });
 
+  // Kubernetes probe keys make it a liveness probe, judged by the kubelet's rules (health/health_state.h), with
+  // Kubernetes' defaults (period 10s, timeout 1s); Compose keys, Docker's. One healthcheck is one or the other.
+  const MapEntry* compose = nullptr;
+  const MapEntry* kubernetes = nullptr;
+  for (const auto key : {"test", "interval", "timeout", "start_period", "start_interval", "retries", "disable"}) {
+    const MapEntry* e = map.find(key);
+    if (e && (!compose || is_before(e->key_location, compose->key_location))) compose = e;
+  }
+  for (const auto key : {"exec", "periodSeconds", "timeoutSeconds", "failureThreshold", "successThreshold",
+                         "initialDelaySeconds"}) {
+    const MapEntry* e = map.find(key);
+    if (e && (!kubernetes || is_before(e->key_location, kubernetes->key_location))) kubernetes = e;
+  }
+  if (compose && kubernetes && ok) {
+    const bool compose_first = is_before(compose->key_location, kubernetes->key_location);
+    const MapEntry* later = compose_first ? kubernetes : compose;
+    const MapEntry* earlier = compose_first ? compose : kubernetes;
+    const auto kind = [&](const MapEntry* e) { return e == compose ? " (Compose)" : " (Kubernetes)"; };
+    reader.error(later->key_location, quote(later->key) + kind(later) + " cannot be mixed with " +
+                                          quote(earlier->key) + kind(earlier) +
+                                          " in one healthcheck: Docker and the kubelet time probes differently "
+                                          "(expected Compose keys or Kubernetes probe keys)");
+    ok = false;
+  }
+  if (kubernetes) {
+    check.kubernetes = true;
+    if (!map.find("periodSeconds")) check.interval = std::chrono::seconds{10};
+    if (!map.find("timeoutSeconds")) check.timeout = std::chrono::seconds{1};
+  }
+
   // A test that failed to read was reported already; only a test that is not there at all is reported here.
   if (!has_test && !map.find("test") && !map.find("exec")) {
     reader.error(check.location, context + " needs 'test' (Compose) or 'exec' (Kubernetes)");

@@ -36,6 +36,9 @@ struct HealthCheck {
   Millis start_interval{0};       // Compose/Docker >= 25: between probes in the start period; 0 = Docker's 5s
   int retries = 3;
   int success_threshold = 1;      // Kubernetes successThreshold
+  // Written with Kubernetes probe keys (exec, periodSeconds, ...): a liveness probe, judged by the kubelet's
+  // rules and defaults (period 10s, timeout 1s) instead of Docker's.
+  bool kubernetes = false;
   SourceLocation location;
 };
 

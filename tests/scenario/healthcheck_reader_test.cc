@@ -66,6 +66,21 @@ TEST(ScenarioHealthcheckTest, kubernetes_probe_keys) {
   EXPECT_EQ(h.start_period, 15s);
 }
 
+TEST(ScenarioHealthcheckTest, kubernetes_keys_make_a_liveness_probe_with_kubernetes_defaults) {
+  const HealthCheck h = load_healthcheck("      exec: {command: [celery, inspect, ping]}\n");
+  EXPECT_TRUE(h.kubernetes);
+  EXPECT_EQ(h.interval, 10s);
+  EXPECT_EQ(h.timeout, 1s);
+  EXPECT_EQ(h.retries, 3);
+  EXPECT_FALSE(load_healthcheck("      test: x\n").kubernetes);
+}
+
+TEST(ScenarioHealthcheckTest, compose_and_kubernetes_keys_do_not_mix) {
+  EXPECT_EQ(load_error(k_head + "      test: x\n      interval: 5s\n      failureThreshold: 2\n"),
+            "test.yaml:9:7: 'failureThreshold' (Kubernetes) cannot be mixed with 'test' (Compose) in one healthcheck: "
+            "Docker and the kubelet time probes differently (expected Compose keys or Kubernetes probe keys)");
+}
+
 TEST(ScenarioHealthcheckTest, disable_means_none) {
   EXPECT_EQ(load_healthcheck("      test: x\n      disable: true\n").test, (std::vector<std::string>{"NONE"}));
   EXPECT_EQ(load_healthcheck("      disable: true\n").test, (std::vector<std::string>{"NONE"}));
