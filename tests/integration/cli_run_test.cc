@@ -147,17 +147,17 @@ steps:
   expect_nothing_left(test::latest_run(dir.path() / "reports") / "long");
 }
 
+// A first scenario of a suite without a broker: a Redis, then a wait.
+std::string redis_then_wait(const std::string& duration) {
+  return "name: first\nservices:\n  cache: {image: redis}\nsteps:\n  - wait: " + duration + "\n";
+}
+
 // A suite boots the next scenario's RabbitMQ while the current one runs (run/prestart.h): at nice 19 then, handed
 // over at the harness's own priority, every thread of it; its own run records it and owns it.
 TEST(CliRun, TheNextScenariosBrokerBootsAheadAndIsHandedOverAtNormalPriority) {
   REQUIRE_SERVICES();
   test::TempDir dir;
-  const auto first = dir.write("1-first.yaml", R"(name: first
-services:
-  cache: {image: redis}
-steps:
-  - wait: 8s
-)");
+  const auto first = dir.write("1-first.yaml", redis_then_wait("8s"));
   const auto second = dir.write("2-second.yaml", R"(name: second
 services:
   broker: {image: rabbitmq}
@@ -194,12 +194,7 @@ checks:
 TEST(CliRun, CtrlCWhileTheNextBrokerBootsAheadLeavesNothingBehind) {
   REQUIRE_SERVICES();
   test::TempDir dir;
-  const auto first = dir.write("1-first.yaml", R"(name: first
-services:
-  cache: {image: redis}
-steps:
-  - wait: 10m
-)");
+  const auto first = dir.write("1-first.yaml", redis_then_wait("10m"));
   const auto second = dir.write("2-second.yaml", R"(name: second
 services:
   broker: {image: rabbitmq}
