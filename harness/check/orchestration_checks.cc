@@ -67,10 +67,35 @@ bool instance_of(const std::string& instance, const std::string& service) {
 Verdict judge_health(const scenario::HealthCheckSpec& spec, const std::string& name, const std::string& classname,
                      const std::vector<run::Event>& history) {
   Verdict v = make(name, classname);
-  const double t0 = reference_time(history);
+  double t0 = reference_time(history);
+  std::string anchor = "the stack was ready";
+  if (spec.after_fault) {
+    const auto fault = std::find_if(history.begin(), history.end(),
+                                    [](const run::Event& e) { return e.type == "fault.start"; });
+    if (fault == history.end()) {
+      v.outcome = Outcome::k_error;
+      v.message = "'after: fault', but no fault started in this run";
+      return v;
+    }
+    t0 = fault->t;
+    anchor = "the first fault (" + fault->data.value("kind", std::string{"?"}) + ")";
+  }
+  // After a fault: the changes from it on, and for never/always also the state each instance was in when it
+  // started (its last change before).
   std::vector<const run::Event*> states;
+  std::map<std::string, const run::Event*> at_fault;
   for (const auto& e : history) {
-    if (e.type == "health.state" && instance_of(e.service, spec.service)) states.push_back(&e);
+    if (e.type != "health.state" || !instance_of(e.service, spec.service)) continue;
+    if (spec.after_fault && e.t < t0)
+      at_fault[e.service] = &e;
+    else
+      states.push_back(&e);
+  }
+  if (!spec.within) {
+    std::vector<const run::Event*> carried;
+    for (const auto& [instance, e] : at_fault) carried.push_back(e);
+    std::sort(carried.begin(), carried.end(), [](const run::Event* a, const run::Event* b) { return a->t < b->t; });
+    states.insert(states.begin(), carried.begin(), carried.end());
   }
   std::string seen;
   for (const auto* e : states) {
@@ -78,14 +103,14 @@ Verdict judge_health(const scenario::HealthCheckSpec& spec, const std::string& n
             seconds(e->t - t0);
   }
   if (seen.empty()) seen = "no health state change";
-  v.details = "states seen (after the stack was ready): " + seen + "\n" + last_probes(history, spec.service);
+  v.details = "states seen (after " + anchor + "): " + seen + "\n" + last_probes(history, spec.service);
 
   if (spec.within) {
     const double limit = std::chrono::duration<double>(*spec.within).count();
     for (const auto* e : states) {
       if (e->data.value("state", std::string{}) == spec.state && e->t - t0 <= limit) {
         v.outcome = Outcome::k_passed;
-        v.message = e->service + " became " + spec.state + " " + seconds(e->t - t0) + " after the stack was ready";
+        v.message = e->service + " became " + spec.state + " " + seconds(e->t - t0) + " after " + anchor;
         return v;
       }
     }

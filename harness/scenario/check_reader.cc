@@ -20,7 +20,8 @@ const std::vector<std::string_view> k_connection_states{"running", "blocked", "b
                                                         "starting", "tuning", "opening"};
 const std::vector<std::string_view> k_log_keys{"service", "contains", "not_contains", "regex"};
 const std::vector<std::string_view> k_exec_keys{"command", "service", "exit_code", "output_contains", "timeout"};
-const std::vector<std::string_view> k_health_keys{"service", "state", "within", "never", "always"};
+const std::vector<std::string_view> k_health_keys{"service", "state", "within", "never", "always", "after"};
+const std::vector<std::string_view> k_health_anchors{"ready", "fault"};
 const std::vector<std::string_view> k_health_forms{"state", "never", "always"};
 const std::vector<std::string_view> k_health_states{"healthy", "unhealthy", "starting"};
 const std::vector<std::string_view> k_restarts_keys{"service", "min", "max"};
@@ -147,6 +148,12 @@ std::optional<HealthCheckSpec> read_health(YamlReader& reader, const MapEntry& e
     (e->key == "state" ? health.state : e->key == "never" ? health.never : health.always) = *value;
   }
   if (within) assign_or_fail(read_duration(reader, *within), health.within, ok);
+  if (const MapEntry* after = map->find("after")) {
+    if (auto value = read_choice(reader, *after, k_health_anchors))
+      health.after_fault = *value == "fault";
+    else
+      ok = false;
+  }
   if (!ok) return std::nullopt;
   return health;
 }
@@ -359,9 +366,10 @@ std::string generated_check_name(const Check& check) {
   }
   if (const auto* health = std::get_if<HealthCheckSpec>(&check.body)) {
     std::string name = "health " + health->service;
-    if (health->within) return name + " " + health->state + " within " + format_duration(*health->within);
-    if (!health->never.empty()) return name + " never " + health->never;
-    return name + " always " + health->always;
+    const std::string after = health->after_fault ? " after the fault" : "";
+    if (health->within) return name + " " + health->state + " within " + format_duration(*health->within) + after;
+    if (!health->never.empty()) return name + " never " + health->never + after;
+    return name + " always " + health->always + after;
   }
   if (const auto* restarts = std::get_if<RestartsCheck>(&check.body)) {
     const std::string name = "restarts " + restarts->service;

@@ -199,6 +199,9 @@ struct HealthCheckSpec {
   std::optional<Millis> within;
   std::string never;               // "healthy" | "unhealthy" | "starting"
   std::string always;
+  // `after: fault`: judged from the first fault.start on (states before it do not count, `within` counts from
+  // it); the default, `after: ready`, from stack.ready.
+  bool after_fault = false;
 };
 
 // `restarts`: how many times the orchestrator restarted the service's instances (service.restarted events).

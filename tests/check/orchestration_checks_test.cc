@@ -52,6 +52,50 @@ TEST(HealthCheck, WithinFailsWhenTheStateComesTooLate) {
   EXPECT_NE(v.details.find("probe at 11.0s on worker.1: timed out -> unhealthy"), std::string::npos);
 }
 
+// `after: fault`: a state reached before the first fault does not count, so a worker that went unhealthy while
+// its broker was still booting does not pass "turns unhealthy under the fault" for the wrong reason.
+harness::scenario::HealthCheckSpec after_fault(harness::scenario::HealthCheckSpec spec) {
+  spec.after_fault = true;
+  return spec;
+}
+
+std::vector<Event> with_fault_at(double t) {
+  auto history = flapping_worker();
+  history.push_back(ev(t, "fault.start", "broker", {{"kind", "pidbox-reply-expiry"}}));
+  std::stable_sort(history.begin(), history.end(), [](const Event& a, const Event& b) { return a.t < b.t; });
+  return history;
+}
+
+TEST(HealthCheck, AfterAFaultOnlyChangesFromTheFaultOnCount) {
+  const auto unhealthy_within = after_fault({"worker", "unhealthy", 10s, "", ""});
+  auto v = harness::check::judge_health(unhealthy_within, "h", "s.health", with_fault_at(12.5));
+  EXPECT_EQ(v.outcome, Outcome::k_failed);  // unhealthy at 11.0, before the fault
+  EXPECT_EQ(v.message.substr(0, 70), "expected 'worker' to become unhealthy within 10s; it did not (worker.1");
+  v = harness::check::judge_health(unhealthy_within, "h", "s.health", with_fault_at(6.0));
+  EXPECT_EQ(v.outcome, Outcome::k_passed);
+  EXPECT_EQ(v.message, "worker.1 became unhealthy 5.0s after the first fault (pidbox-reply-expiry)");
+}
+
+TEST(HealthCheck, AfterAFaultNeverAndAlwaysJudgeTheStateAtTheFaultToo) {
+  const auto never_unhealthy = after_fault({"worker", "", std::nullopt, "unhealthy", ""});
+  EXPECT_EQ(harness::check::judge_health(never_unhealthy, "h", "s.health", with_fault_at(12.5)).outcome,
+            Outcome::k_passed);  // starting at the fault (12.1), healthy at 15.0
+  auto v = harness::check::judge_health(never_unhealthy, "h", "s.health", with_fault_at(11.5));
+  EXPECT_EQ(v.outcome, Outcome::k_failed);  // unhealthy since 11.0: still unhealthy when the fault started
+  EXPECT_EQ(v.message, "expected 'worker' never to be unhealthy; worker.1 was at -0.5s");
+  EXPECT_EQ(harness::check::judge_health(after_fault({"worker", "", std::nullopt, "", "healthy"}), "h", "s.health",
+                                         with_fault_at(16.0))
+                .outcome,
+            Outcome::k_passed);  // healthy since 15.0 and never left it
+}
+
+TEST(HealthCheck, AfterAFaultWithoutAnyFaultIsAnError) {
+  const auto v = harness::check::judge_health(after_fault({"worker", "", std::nullopt, "unhealthy", ""}), "h",
+                                              "s.health", flapping_worker());
+  EXPECT_EQ(v.outcome, Outcome::k_error);
+  EXPECT_EQ(v.message, "'after: fault', but no fault started in this run");
+}
+
 TEST(HealthCheck, NeverFailsWhenTheStateOccurs) {
   auto v = harness::check::judge_health({"worker", "", std::nullopt, "unhealthy", ""}, "h", "s.health", flapping_worker());
   EXPECT_EQ(v.outcome, Outcome::k_failed);

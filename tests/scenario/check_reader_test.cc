@@ -169,6 +169,19 @@ TEST(ScenarioCheckTest, health_never_and_always) {
   EXPECT_EQ(std::get<HealthCheckSpec>(checks[1].body).always, "healthy");
 }
 
+TEST(ScenarioCheckTest, health_after_a_fault) {
+  const auto checks = load_orchestration_checks(
+      "  - health: {service: worker, state: unhealthy, within: 25s, after: fault}\n"
+      "  - health: {service: worker, never: unhealthy, after: ready}\n");
+  ASSERT_EQ(checks.size(), 2u);
+  EXPECT_EQ(checks[0].name, "health worker unhealthy within 25s after the fault");
+  EXPECT_TRUE(std::get<HealthCheckSpec>(checks[0].body).after_fault);
+  EXPECT_EQ(checks[1].name, "health worker never unhealthy");
+  EXPECT_FALSE(std::get<HealthCheckSpec>(checks[1].body).after_fault);
+  EXPECT_EQ(load_error(k_orchestration_head + "  - health: {service: worker, never: unhealthy, after: boot}\n"),
+            "test.yaml:7:56: invalid value 'boot' for 'after' (expected one of: ready, fault)");
+}
+
 TEST(ScenarioCheckTest, health_needs_a_healthcheck) {
   EXPECT_EQ(load_errors(k_orchestration_head + "  - health: {service: broker, never: unhealthy}\n"
                                                "  - health: {service: beat, never: unhealthy}\n"),
