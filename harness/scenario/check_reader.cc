@@ -31,20 +31,10 @@ const std::vector<std::string_view> k_delivery_keys{"load",        "lost",      
                                                     "latency_p99", "latency_max", "recovery"};
 constexpr std::string_view k_bound_examples = "a number or a comparison such as \"<=5\" or \">0\"";
 
-// The required `service:` of a check, resolved; nullptr after reporting (or when services are unknown).
+// The required `service:` of a check (any kind), resolved; nullptr after reporting (or when services are unknown).
 const Service* read_check_service(YamlReader& reader, const MapView& map, const std::vector<Service>* services,
                                   const std::string& context, std::string& field, bool& ok) {
-  const MapEntry* e = map.require(reader, "service", context);
-  auto name = e ? read_nonempty_string(reader, *e) : std::nullopt;
-  if (!name) {
-    ok = false;
-    return nullptr;
-  }
-  field = *name;
-  if (!services) return nullptr;
-  const Service* service = resolve_service(reader, *services, *name, e->location, context);
-  if (!service) ok = false;
-  return service;
+  return read_service_of_kind(reader, map, "service", services, std::nullopt, context, field, ok);
 }
 
 std::optional<LogCheck> read_log(YamlReader& reader, const MapEntry& entry, const std::vector<Service>* services) {

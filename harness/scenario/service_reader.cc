@@ -341,7 +341,7 @@ std::vector<Service> read_services(YamlReader& reader, const MapEntry& entry) {
 }
 
 const Service* read_service_of_kind(YamlReader& reader, const MapView& map, std::string_view key,
-                                    const std::vector<Service>* services, ServiceKind kind,
+                                    const std::vector<Service>* services, std::optional<ServiceKind> kind,
                                     const std::string& context, std::string& field, bool& ok) {
   const MapEntry* e = map.require(reader, key, context);
   auto name = e ? read_nonempty_string(reader, *e) : std::nullopt;
@@ -352,9 +352,9 @@ const Service* read_service_of_kind(YamlReader& reader, const MapView& map, std:
   field = *name;
   if (!services) return nullptr;
   const Service* service = resolve_service(reader, *services, *name, e->location, context, key);
-  if (service && service->kind != kind) {
+  if (service && kind && service->kind != *kind) {
     reader.error(e->location, std::string(key) + " " + quote(*name) + " of " + context + " is a " +
-                                  to_string(service->kind) + " service (expected " + to_string(kind) + ")");
+                                  to_string(service->kind) + " service (expected " + to_string(*kind) + ")");
     service = nullptr;
   }
   if (!service) ok = false;

@@ -30,12 +30,13 @@ bool has_healthcheck(const Service& service);
 const Service* resolve_service(YamlReader& reader, const std::vector<Service>& services, const std::string& name,
                                const SourceLocation& at, std::string_view referrer, std::string_view noun = "service");
 
-// The required `key:` of `map` naming a service of `kind` (a fault's `broker:`, a check's `broker:`, a Redis
-// fault's `service:`): sets `field`, returns the service. Reports a missing or empty key, an undefined service
-// ("CONTEXT refers to undefined KEY 'x'") and another kind ("KEY 'x' of CONTEXT is a redis service (expected
-// rabbitmq)"), each with ok = false and nullptr. nullptr with ok untouched when `services` is unknown.
+// The required `key:` of `map` naming a service, of `kind` when given (a fault's `broker:`, a check's `broker:` or
+// `service:`, a Redis fault's `service:`): sets `field`, returns the service. Reports a missing or empty key, an
+// undefined service ("CONTEXT refers to undefined KEY 'x'") and another kind ("KEY 'x' of CONTEXT is a redis
+// service (expected rabbitmq)"), each with ok = false and nullptr. nullptr with ok untouched when `services` is
+// unknown.
 const Service* read_service_of_kind(YamlReader& reader, const MapView& map, std::string_view key,
-                                    const std::vector<Service>* services, ServiceKind kind,
+                                    const std::vector<Service>* services, std::optional<ServiceKind> kind,
                                     const std::string& context, std::string& field, bool& ok);
 
 }  // namespace harness::scenario
