@@ -234,11 +234,10 @@ Verdict judge_delivery(const scenario::DeliveryCheck& check, const std::string& 
   }
 
   Verdict v = delivery_verdict(check, name, classname, analysis, input, report_path.filename().string());
-  const auto& report = report_path;
   v.details = "history: " + history_path.string() + (input.history_truncated ? " (truncated last line ignored)" : "") +
               "\nledger: " + ledger_path.string() + (input.ledger_truncated ? " (truncated last line ignored)" : "") +
-              "\n" + v.details + "report: " + report.string() + "\n";
-  if (auto written = write_delivery_report(report, analysis, input, v); !written) {
+              "\n" + v.details + "report: " + report_path.string() + "\n";
+  if (auto written = write_delivery_report(report_path, analysis, input, v); !written) {
     v.message += " (" + written.message() + ")";
     v.details += written.message() + "\n";
   }
