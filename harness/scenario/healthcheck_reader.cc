@@ -7,10 +7,16 @@ namespace harness::scenario {
 
 namespace {
 
-const std::vector<std::string_view> k_healthcheck_keys{
-    "test",    "interval",      "timeout",        "start_period",     "start_interval",   "retries",
-    "disable", "exec",          "periodSeconds",  "timeoutSeconds",   "failureThreshold", "successThreshold",
-    "initialDelaySeconds"};
+// Compose's healthcheck keys (Docker's rules) and a Kubernetes probe's (the kubelet's); one healthcheck uses one set.
+const std::vector<std::string_view> k_compose_keys{"test",           "interval", "timeout", "start_period",
+                                                   "start_interval", "retries",  "disable"};
+const std::vector<std::string_view> k_kubernetes_keys{"exec",           "periodSeconds",    "timeoutSeconds",
+                                                      "failureThreshold", "successThreshold", "initialDelaySeconds"};
+const std::vector<std::string_view> k_healthcheck_keys = [] {
+  std::vector<std::string_view> keys = k_compose_keys;
+  keys.insert(keys.end(), k_kubernetes_keys.begin(), k_kubernetes_keys.end());
+  return keys;
+}();
 
 // Compose key and the Kubernetes key that sets the same field.
 struct Synonym {
@@ -154,17 +160,16 @@ std::optional<HealthCheck> read_healthcheck(YamlReader& reader, const MapEntry& 
 
   // Kubernetes probe keys make it a liveness probe, judged by the kubelet's rules (health/health_state.h), with
   // Kubernetes' defaults (period 10s, timeout 1s); Compose keys, Docker's. One healthcheck is one or the other.
-  const MapEntry* compose = nullptr;
-  const MapEntry* kubernetes = nullptr;
-  for (const auto key : {"test", "interval", "timeout", "start_period", "start_interval", "retries", "disable"}) {
-    const MapEntry* e = map.find(key);
-    if (e && (!compose || is_before(e->key_location, compose->key_location))) compose = e;
-  }
-  for (const auto key : {"exec", "periodSeconds", "timeoutSeconds", "failureThreshold", "successThreshold",
-                         "initialDelaySeconds"}) {
-    const MapEntry* e = map.find(key);
-    if (e && (!kubernetes || is_before(e->key_location, kubernetes->key_location))) kubernetes = e;
-  }
+  const auto first_of = [&](const std::vector<std::string_view>& keys) {
+    const MapEntry* first = nullptr;
+    for (const auto key : keys) {
+      const MapEntry* e = map.find(key);
+      if (e && (!first || is_before(e->key_location, first->key_location))) first = e;
+    }
+    return first;
+  };
+  const MapEntry* compose = first_of(k_compose_keys);
+  const MapEntry* kubernetes = first_of(k_kubernetes_keys);
   if (compose && kubernetes && ok) {
     const bool compose_first = is_before(compose->key_location, kubernetes->key_location);
     const MapEntry* later = compose_first ? kubernetes : compose;
