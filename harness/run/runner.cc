@@ -20,6 +20,7 @@
 #include "harness/process/cancellation.h"
 #include "harness/process/sweeper.h"
 #include "harness/report/summary.h"
+#include "harness/run/active_faults.h"
 #include "harness/run/exec.h"
 #include "harness/run/broker_sampler.h"
 #include "harness/run/history.h"
@@ -88,46 +89,6 @@ std::string step_title(const scenario::Step& step, size_t index) {
   if (!step.name.empty()) title += " " + step.name;
   return title + " (" + step_kind(step) + ", line " + std::to_string(step.location.line) + ")";
 }
-
-// Faults applied with a `for:`: cleared by their timer, or at teardown at the latest.
-class ActiveFaults {
-public:
-  ~ActiveFaults() { clear_all(); }
-  void add(std::shared_ptr<fault::Clearer> clearer, std::optional<std::chrono::milliseconds> duration,
-           const RunControl& control) {
-    std::lock_guard lock(m_mutex);
-    m_clearers.push_back(clearer);
-    if (duration) {
-      m_timers.emplace_back([clearer, duration, &control, this] {
-        const auto due = std::chrono::steady_clock::now() + *duration;
-        while (!m_closing && std::chrono::steady_clock::now() < due) {
-          if (!control.sleep_for(std::chrono::milliseconds{20})) break;
-        }
-        std::lock_guard lock(m_mutex);
-        (*clearer)();
-      });
-    }
-  }
-  // Clears every fault still applied (teardown): timers end at once.
-  void clear_all() {
-    m_closing = true;
-    std::vector<std::thread> timers;
-    {
-      std::lock_guard lock(m_mutex);
-      timers.swap(m_timers);
-    }
-    for (auto& t : timers) t.join();
-    std::lock_guard lock(m_mutex);
-    for (auto& c : m_clearers) (*c)();
-    m_clearers.clear();
-  }
-
-private:
-  std::mutex m_mutex;
-  std::vector<std::shared_ptr<fault::Clearer>> m_clearers;
-  std::vector<std::thread> m_timers;
-  std::atomic<bool> m_closing{false};
-};
 
 // Runs one step; a non-empty string is why it failed.
 std::string run_step(const scenario::Step& step, size_t index, Stack& stack, Context& ctx, ActiveFaults& faults) {

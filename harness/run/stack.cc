@@ -1,5 +1,6 @@
 #include "harness/run/stack.h"
 
+#include <algorithm>
 #include <future>
 
 #include "harness/health/health_state.h"
@@ -61,12 +62,15 @@ void Stack::replace_instance(driver::Service* service, const std::string& reason
 util::Status Stack::stop_instance(driver::Service* service, const std::string& reason,
                                   const std::function<void()>& how, std::chrono::milliseconds timeout) {
   {
-    std::lock_guard lock(m_mutex);
+    std::unique_lock lock(m_mutex);
     if (m_stopping) return util::Status::cancelled("the run is stopping");
     if (!m_started.count(service)) return util::Status::invalid("service '" + service->name() + "' was never started");
     Instance& instance = m_instances[service];
     instance.held = true;
     instance.restart_due.reset();  // an orchestrator restart due now would undo the fault
+    // A restart already under way would bring the instance back after `how` stopped it: let it finish, then stop
+    // the process it started.
+    m_restart_done.wait(lock, [&instance] { return !instance.restarting; });
   }
   if (how)
     how();
@@ -127,8 +131,9 @@ void Stack::on_exit(driver::Service* service, const process::ExitStatus& status)
     Instance& instance = m_instances[service];
     const bool failed = status.code != 0 || status.signal != 0;
     const auto& restart = instance.policy.restart;
-    bool restart_it = instance.replacing || restart == "always" || restart == "unless-stopped" ||
-                      (restart == "on-failure" && failed);
+    // Held since the monitor saw the exit: stop_instance() owns the instance, no restart is scheduled.
+    bool restart_it = !instance.held && (instance.replacing || restart == "always" || restart == "unless-stopped" ||
+                                         (restart == "on-failure" && failed));
     reason = instance.replacing ? instance.restart_reason : "exited with " + status.describe();
     if (restart_it) {
       if (!instance.backoff) instance.backoff = std::make_unique<health::Backoff>(instance.policy.backoff);
@@ -258,6 +263,13 @@ util::Status Stack::wait_for(const std::vector<driver::Service*>& targets, std::
 
 void Stack::stop_all() {
   if (m_stopping.exchange(true)) return;
+  {
+    // No restart starts once m_stopping is set; one under way finishes first, so its new process is stopped too.
+    std::unique_lock lock(m_mutex);
+    m_restart_done.wait(lock, [this] {
+      return std::none_of(m_instances.begin(), m_instances.end(), [](const auto& i) { return i.second.restarting; });
+    });
+  }
   std::vector<std::future<void>> stops;
   for (const auto& service : m_services) {
     {
@@ -284,25 +296,12 @@ void Stack::monitor() {
         if (instance.held) continue;  // stop_instance()/start_instance() own it until it is back
         restart_now = m_exit_recorded.count(service.get()) && instance.restart_due &&
                       std::chrono::steady_clock::now() >= *instance.restart_due && !m_stopping;
+        // Claimed under the same lock as the decision: stop_instance() and stop_all() wait for it to end.
+        if (restart_now) instance.restarting = true;
         if (!restart_now && m_exit_recorded.count(service.get())) continue;
       }
       if (restart_now) {
-        // Docker: the container is started again, on the same data, after the policy's delay.
-        const auto st = service->start();
-        std::lock_guard lock(m_mutex);
-        auto& instance = m_instances[service.get()];
-        instance.restart_due.reset();
-        instance.started_at = std::chrono::steady_clock::now();
-        ++instance.generation;
-        ++instance.restarts;
-        if (st) {
-          m_exit_recorded.erase(service.get());
-          m_history.record("service.restarted", service->name(),
-                           {{"count", instance.restarts}, {"reason", instance.restart_reason},
-                            {"delay_s", instance.restart_delay_s}});
-        } else {
-          m_history.record("service.failed", service->name(), {{"detail", st.message()}});
-        }
+        restart(service.get());
         continue;
       }
       if (auto status = service->exit_status()) {
@@ -316,6 +315,30 @@ void Stack::monitor() {
     }
     std::this_thread::sleep_for(k_monitor_interval);
   }
+}
+
+void Stack::restart(driver::Service* service) {
+  // Docker: the container is started again, on the same data, after the policy's delay. start() runs outside the
+  // lock (it may block: PostgreSQL checks its template), with the instance marked `restarting`.
+  const auto st = service->start();
+  {
+    std::lock_guard lock(m_mutex);
+    auto& instance = m_instances[service];
+    instance.restart_due.reset();
+    instance.started_at = std::chrono::steady_clock::now();
+    ++instance.generation;
+    ++instance.restarts;
+    if (st) {
+      m_exit_recorded.erase(service);
+      m_history.record("service.restarted", service->name(),
+                       {{"count", instance.restarts}, {"reason", instance.restart_reason},
+                        {"delay_s", instance.restart_delay_s}});
+    } else {
+      m_history.record("service.failed", service->name(), {{"detail", st.message()}});
+    }
+    instance.restarting = false;
+  }
+  m_restart_done.notify_all();
 }
 
 void Stack::probe_loop(driver::Service* service, scenario::HealthCheck config) {

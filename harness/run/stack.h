@@ -6,6 +6,7 @@
 //   instance), and for a stop the harness itself did (a fault): service.stopped {reason, code,
 //   signal, describe}, then service.started {reason} (never service.exited: not an exit by itself).
 #include <atomic>
+#include <condition_variable>
 #include <functional>
 #include <map>
 #include <memory>
@@ -85,6 +86,8 @@ private:
                         bool start_first = false);
   util::Status start_one(driver::Service* service);
   void monitor();
+  // Starts an instance the monitor claimed (Instance::restarting) and records the outcome; ends the claim.
+  void restart(driver::Service* service);
   void on_exit(driver::Service* service, const process::ExitStatus& status);
   void probe_loop(driver::Service* service, scenario::HealthCheck config);
 
@@ -97,6 +100,7 @@ private:
     double restart_delay_s = 0;
     bool replacing = false;       // the orchestrator itself stopped it
     bool held = false;            // the harness stopped it (stop_instance): not watched, not restarted
+    bool restarting = false;      // the monitor is starting it again (outside the lock); see m_restart_done
     int restarts = 0;
     int generation = 0;
   };
@@ -108,6 +112,9 @@ private:
   const RunControl& m_control;
   driver::PlaceholderTable m_placeholders;
   std::mutex m_mutex;
+  // Notified (m_mutex) when a restart ends: stop_instance() and stop_all() wait for one under way, so a restart
+  // decided before a fault's stop cannot bring the instance back after it.
+  std::condition_variable m_restart_done;
   std::set<const driver::Service*> m_started;
   std::set<const driver::Service*> m_exit_recorded;
   std::set<const driver::Service*> m_adopted;

@@ -4,6 +4,11 @@
 
 #include <signal.h>
 
+#include <atomic>
+#include <condition_variable>
+#include <future>
+#include <mutex>
+
 #include <gtest/gtest.h>
 
 #include "tests/process/process_test_util.h"
@@ -13,6 +18,40 @@ namespace {
 
 using namespace std::chrono_literals;
 
+// A gate a test closes to hold a start() half-way (a manual interleaving of the monitor's restart with a fault).
+class Gate {
+public:
+  void close() {
+    std::lock_guard lock(m_mutex);
+    m_open = false;
+    m_entered = false;
+  }
+  void open() {
+    {
+      std::lock_guard lock(m_mutex);
+      m_open = true;
+    }
+    m_changed.notify_all();
+  }
+  // Called by the held thread: says it arrived, then waits until the gate opens.
+  void pass() {
+    std::unique_lock lock(m_mutex);
+    m_entered = true;
+    m_changed.notify_all();
+    m_changed.wait(lock, [this] { return m_open; });
+  }
+  bool wait_entered(std::chrono::milliseconds timeout) {
+    std::unique_lock lock(m_mutex);
+    return m_changed.wait_for(lock, timeout, [this] { return m_entered; });
+  }
+
+private:
+  std::mutex m_mutex;
+  std::condition_variable m_changed;
+  bool m_open = true;
+  bool m_entered = false;
+};
+
 class SleepService final : public driver::Service {
 public:
   explicit SleepService(std::string name) : m_name(std::move(name)) {}
@@ -20,34 +59,48 @@ public:
   const std::string& scenario_service() const override { return m_name; }
   std::string kind() const override { return "sleep"; }
   util::Status start() override {
+    gate.pass();
     auto child = process::ChildProcess::spawn(process_test::sh("exec sleep 60"));
     if (!child) return child.error();
-    m_child = std::move(child.value());
+    std::shared_ptr<process::ChildProcess> spawned = std::move(child.value());
+    {
+      std::lock_guard lock(m_mutex);
+      m_child.swap(spawned);
+    }
     ++starts;
     return util::Status::ok();
   }
   driver::ReadyPoll poll_ready() override {
-    if (m_child && m_child->exit_status()) return {driver::Readiness::k_failed, "exited"};
+    if (exit_status()) return {driver::Readiness::k_failed, "exited"};
     return {driver::Readiness::k_ready, {}};
   }
   void stop(std::chrono::milliseconds grace) override {
-    if (m_child && m_child->running()) m_child->stop(grace);
+    if (auto c = child(); c && c->running()) c->stop(grace);
   }
   std::optional<process::ExitStatus> exit_status() const override {
-    return m_child ? m_child->exit_status() : std::nullopt;
+    auto c = child();
+    return c ? c->exit_status() : std::nullopt;
   }
   std::optional<pid_t> main_pid() const override {
-    return m_child ? std::optional<pid_t>(m_child->pid()) : std::nullopt;
+    auto c = child();
+    return c ? std::optional<pid_t>(c->pid()) : std::nullopt;
   }
   std::map<std::string, std::string> placeholders() const override { return {}; }
   std::filesystem::path log_path() const override { return "/dev/null"; }
   std::string version() const override { return {}; }
 
-  int starts = 0;
+  std::atomic<int> starts{0};
+  Gate gate;
 
 private:
+  // The monitor thread reads the process while a restart replaces it (as LocalService).
+  std::shared_ptr<process::ChildProcess> child() const {
+    std::lock_guard lock(m_mutex);
+    return m_child;
+  }
   std::string m_name;
-  std::unique_ptr<process::ChildProcess> m_child;
+  mutable std::mutex m_mutex;
+  std::shared_ptr<process::ChildProcess> m_child;
 };
 
 struct StackFixture {
@@ -152,6 +205,32 @@ TEST(StackTest, a_stopping_stack_refuses_to_stop_or_start_instances) {
   f.stack->stop_all();
   EXPECT_EQ(f.stack->stop_instance(f.service, "x", {}, 1s).kind(), util::ErrorKind::k_cancelled);
   EXPECT_EQ(f.stack->start_instance(f.service, "x", 1s).kind(), util::ErrorKind::k_cancelled);
+}
+
+// The monitor decides to restart under the lock and starts outside it. A fault's stop_instance() that comes while
+// that start is under way must win: it waits for the restart, then stops the new process, and the instance stays
+// down. (Before, stop_instance() returned at once, the restart then completed, and the fault was undone.)
+TEST(StackTest, a_restart_under_way_does_not_undo_a_stop_instance) {
+  StackFixture f("always");
+  ASSERT_TRUE(f.stack->start_all(10s));
+  f.service->gate.close();
+  ::kill(*f.service->main_pid(), SIGKILL);
+  ASSERT_TRUE(f.service->gate.wait_entered(10s));  // the monitor's restart is held inside start()
+
+  auto stop = std::async(std::launch::async, [&] { return f.stack->stop_instance(f.service, "fault", {}, 5s); });
+  // Give a stop_instance() that does not wait for the restart the time to return (it takes microseconds); one that
+  // waits is still waiting. Either way the gate then opens and the outcome is judged.
+  (void)stop.wait_for(500ms);
+  f.service->gate.open();
+  ASSERT_TRUE(stop.get());
+
+  EXPECT_EQ(f.service->starts, 2);
+  EXPECT_TRUE(f.service->exit_status().has_value()) << "the restart brought back an instance stop_instance stopped";
+  EXPECT_EQ(f.types("service.restarted").size(), 1u);
+  const auto stopped = f.history.events_of_type("service.stopped");
+  ASSERT_EQ(stopped.size(), 1u);
+  EXPECT_EQ(stopped[0].data["signal"], SIGTERM);  // the restarted process, stopped by the driver's stop
+  EXPECT_FALSE(process_test::eventually([&] { return f.service->starts > 2; }, 300ms));
 }
 
 }  // namespace

@@ -4,23 +4,32 @@
 #include <fstream>
 #include <random>
 #include <sstream>
+#include <utility>
 
 #include "harness/util/log_tail.h"
 
 namespace harness::driver::local {
 
+std::shared_ptr<process::ChildProcess> LocalService::child() const {
+  std::lock_guard lock(m_child_mutex);
+  return m_child;
+}
+
 std::optional<process::ExitStatus> LocalService::exit_status() const {
-  if (!m_child) return std::nullopt;
-  return m_child->exit_status();
+  const auto current = child();
+  if (!current) return std::nullopt;
+  return current->exit_status();
 }
 
 std::optional<pid_t> LocalService::main_pid() const {
-  if (!m_child) return std::nullopt;
-  return m_child->pid();
+  const auto current = child();
+  if (!current) return std::nullopt;
+  return current->pid();
 }
 
 void LocalService::stop(std::chrono::milliseconds grace) {
-  if (m_child && m_child->running()) m_child->stop(grace);
+  const auto current = child();
+  if (current && current->running()) current->stop(grace);
 }
 
 std::string LocalService::version() const {
@@ -39,9 +48,15 @@ util::Status LocalService::spawn(process::SpawnOptions options) {
   std::error_code ec;
   const auto size = std::filesystem::file_size(m_log_path, ec);
   m_log_offset = ec ? 0 : size;
-  auto child = process::ChildProcess::spawn(options);
-  if (!child) return child.error();
-  m_child = std::move(child.value());
+  auto spawned = process::ChildProcess::spawn(options);
+  if (!spawned) return spawned.error();
+  std::shared_ptr<process::ChildProcess> previous;
+  {
+    std::lock_guard lock(m_child_mutex);
+    previous = std::exchange(m_child, std::move(spawned.value()));
+  }
+  // `previous` (an exited process, or one a reader still holds) is released outside the lock: its destructor may
+  // wait for the reaper.
   return util::Status::ok();
 }
 
@@ -55,7 +70,7 @@ std::string LocalService::failure_detail(const std::string& what) const {
 
 std::string LocalService::read_log() const {
   std::ifstream in(m_log_path, std::ios::binary);
-  in.seekg(static_cast<std::streamoff>(m_log_offset));
+  in.seekg(static_cast<std::streamoff>(m_log_offset.load()));
   std::ostringstream out;
   out << in.rdbuf();
   return out.str();

@@ -1,5 +1,11 @@
 #pragma once
 // Shared plumbing of the local driver's services: one main ChildProcess with its log, the name, stop().
+//
+// Thread safety: a restart (start() -> spawn()) replaces the main process while probe threads, faults and the
+// orchestrator's monitor read it (exit_status(), main_pid(), stop()). The process is held by a shared_ptr behind
+// a mutex: readers take a copy under the lock and use it outside, so a replaced process lives until its last
+// reader is done, and no lock is held while a stop waits for the exit.
+#include <atomic>
 #include <filesystem>
 #include <memory>
 #include <mutex>
@@ -31,14 +37,16 @@ protected:
   void set_version(std::string version);
   // Reads the log written since the last spawn (for readiness markers and versions); empty when unreadable.
   std::string read_log() const;
-
-  std::unique_ptr<process::ChildProcess> m_child;
+  // The current main process (null before the first spawn); the copy stays valid across a restart.
+  std::shared_ptr<process::ChildProcess> child() const;
 
 private:
+  mutable std::mutex m_child_mutex;
+  std::shared_ptr<process::ChildProcess> m_child;
   std::string m_name;
   std::string m_scenario_service;
   std::filesystem::path m_log_path;
-  std::uintmax_t m_log_offset = 0;
+  std::atomic<std::uintmax_t> m_log_offset{0};  // written by a restart, read by readiness polls
   mutable std::mutex m_version_mutex;
   std::string m_version;
 };
