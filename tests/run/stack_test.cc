@@ -4,7 +4,12 @@
 
 #include <signal.h>
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
 
 #include "tests/process/process_test_util.h"
 
@@ -28,8 +33,10 @@ public:
   }
   driver::ReadyPoll poll_ready() override {
     if (m_child && m_child->exit_status()) return {driver::Readiness::k_failed, "exited"};
+    if (never_ready) return {driver::Readiness::k_not_yet, "no answer on its port yet"};
     return {driver::Readiness::k_ready, {}};
   }
+  std::string readiness_condition() const override { return "its port answers"; }
   void stop(std::chrono::milliseconds grace) override {
     if (m_child && m_child->running()) m_child->stop(grace);
   }
@@ -40,10 +47,12 @@ public:
     return m_child ? std::optional<pid_t>(m_child->pid()) : std::nullopt;
   }
   std::map<std::string, std::string> placeholders() const override { return {}; }
-  std::filesystem::path log_path() const override { return "/dev/null"; }
+  std::filesystem::path log_path() const override { return log; }
   std::string version() const override { return {}; }
 
   int starts = 0;
+  bool never_ready = false;
+  std::filesystem::path log = "/dev/null";
 
 private:
   std::string m_name;
@@ -53,12 +62,13 @@ private:
 struct StackFixture {
   util::RealClock clock;
   History history{clock, "/dev/null"};
-  RunControl control{clock, 60s};
+  RunControl control;
   SleepService* service = nullptr;
   std::unique_ptr<Stack> stack;
 
-  // `restart`: the instance's restart policy, with no backoff to speak of.
-  explicit StackFixture(const std::string& restart) {
+  // `restart`: the instance's restart policy, with no backoff to speak of; `run_timeout`: the scenario's.
+  explicit StackFixture(const std::string& restart, std::chrono::milliseconds run_timeout = 60s)
+      : control(clock, run_timeout) {
     std::vector<std::unique_ptr<driver::Service>> services;
     services.push_back(std::make_unique<SleepService>("db"));
     service = static_cast<SleepService*>(services.back().get());
@@ -152,6 +162,59 @@ TEST(StackTest, a_stopping_stack_refuses_to_stop_or_start_instances) {
   f.stack->stop_all();
   EXPECT_EQ(f.stack->stop_instance(f.service, "x", {}, 1s).kind(), util::ErrorKind::k_cancelled);
   EXPECT_EQ(f.stack->start_instance(f.service, "x", 1s).kind(), util::ErrorKind::k_cancelled);
+}
+
+TEST(StackTest, an_exit_by_itself_is_printed_and_then_named_by_a_command_aimed_at_the_service) {
+  StackFixture f("no");
+  std::ostringstream console;
+  f.stack->set_console(&console);
+  ASSERT_TRUE(f.stack->start_all(10s));
+  EXPECT_EQ(f.stack->running_instance("db"), f.service);
+  EXPECT_EQ(f.stack->no_running_instance("db"), "");
+  ::kill(*f.service->main_pid(), SIGKILL);
+  ASSERT_TRUE(process_test::eventually(
+      [&] { return f.stack->no_running_instance("db").find("exited") != std::string::npos; }));
+  EXPECT_EQ(f.stack->running_instance("db"), nullptr);
+  const auto exited = f.history.events_of_type("service.exited");
+  ASSERT_EQ(exited.size(), 1u);
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f s", exited[0].t);
+  const std::string at = text;
+  EXPECT_EQ(f.stack->no_running_instance("db"),
+            "service 'db' has no running instance (db exited (killed by SIGKILL) at " + at + ")");
+  f.stack.reset();  // the monitor thread, which prints, has ended
+  EXPECT_EQ(console.str(), "  service db exited (killed by SIGKILL) at " + at + "\n");
+}
+
+TEST(StackTest, a_command_aimed_at_an_instance_a_fault_stopped_says_so) {
+  StackFixture f("no");
+  ASSERT_TRUE(f.stack->start_all(10s));
+  ASSERT_TRUE(f.stack->stop_instance(f.service, "postgres-down", {}, 5s));
+  EXPECT_THAT(f.stack->no_running_instance("db"),
+              testing::MatchesRegex(R"(service 'db' has no running instance \(db stopped by the harness )"
+                                    R"(\(postgres-down\) at [0-9]+\.[0-9] s\))"));
+}
+
+TEST(StackTest, a_readiness_timeout_names_the_instance_its_condition_last_answer_and_log) {
+  StackFixture f("no");
+  const auto log = std::filesystem::temp_directory_path() / ("never-ready-" + std::to_string(::getpid()) + ".log");
+  std::ofstream(log) << "booting\nstill-starting\n";
+  f.service->never_ready = true;
+  f.service->log = log;
+  const auto st = f.stack->start_all(300ms);
+  EXPECT_EQ(st.kind(), util::ErrorKind::k_infrastructure);
+  EXPECT_EQ(st.message(), "service 'db' not ready after 300ms (ready when its port answers; last: no answer on its "
+                          "port yet)\n--- last lines of " + log.string() + " ---\nbooting\nstill-starting\n");
+  std::filesystem::remove(log);
+}
+
+TEST(StackTest, a_scenario_timeout_during_the_boot_names_the_instances_still_waiting) {
+  StackFixture f("no", 300ms);
+  f.service->never_ready = true;
+  const auto st = f.stack->start_all(10s);
+  EXPECT_EQ(st.kind(), util::ErrorKind::k_cancelled);
+  EXPECT_EQ(st.message(), "scenario timeout of 300ms exceeded while waiting: service 'db' not ready (ready when its "
+                          "port answers; last: no answer on its port yet)");
 }
 
 }  // namespace
