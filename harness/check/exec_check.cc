@@ -12,7 +12,9 @@ Verdict judge_exec(const scenario::ExecCheck& check, const std::string& name, co
   const std::string output = d.value("output", std::string{});
   verdict.details = "$ " + d.value("command", std::string{}) + "\n" + output;
   std::string seen;
-  if (d.value("spawn_failed", false)) {
+  if (d.contains("no_instance")) {
+    seen = d.value("no_instance", std::string{});
+  } else if (d.value("spawn_failed", false)) {
     seen = "it could not be started";
   } else if (d.value("timed_out", false)) {
     seen = "it timed out after " + std::to_string(check.timeout.count()) + " ms";

@@ -37,6 +37,9 @@ public:
   virtual util::Status start() = 0;
   // One readiness probe: cheap, bounded (< ~2 s). Returns k_failed at once when the process has exited.
   virtual ReadyPoll poll_ready() = 0;
+  // What poll_ready() waits for, in words, for a wait that takes long: "an AMQP handshake on 127.0.0.1:5672 gets
+  // Connection.Start".
+  virtual std::string readiness_condition() const { return "its readiness probe succeeds"; }
   // Graceful where the service has a cheap graceful stop, then SIGKILL after `grace`. Idempotent.
   virtual void stop(std::chrono::milliseconds grace) = 0;
   // How long a stop at the end of a run may take to be clean. The run's data is discarded then, so the default
@@ -49,7 +52,8 @@ public:
 
   // Values scenarios can use as {{NAME.KEY}}: host, port, url, user, password, ...
   virtual std::map<std::string, std::string> placeholders() const = 0;
-  // The environment a command run "in" this service gets (exec with `service:`); empty for data services.
+  // The environment a command run "in" this service gets (exec with `service:`, its health probes), set on top
+  // of the harness's: what the service's own processes see, with its tools first on PATH (as `docker exec`).
   virtual std::map<std::string, std::string> exec_environment() const { return {}; }
   virtual std::filesystem::path exec_working_directory() const { return {}; }
 

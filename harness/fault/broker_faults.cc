@@ -156,6 +156,8 @@ util::Expected<std::shared_ptr<Clearer>> close_connections(const std::string& br
                  {{"kind", "close-connections"}, {"command", command_text(close)}, {"closed", count.value_or(-1)},
                   {"observed", count.has_value()}, {"after", after}, {"reconnected", reconnected},
                   {"unanswered", unanswered}, {"command_ms", close_ms}, {"took_ms", ms_since(begin)}});
+  // No inverse: the fault is over once the connections are closed (what happens next is the clients' recovery).
+  history.record("fault.end", broker, {{"kind", "close-connections"}, {"instant", true}});
   return std::make_shared<Clearer>(nullptr);
 }
 
@@ -193,7 +195,11 @@ util::Expected<std::shared_ptr<Clearer>> restart_broker(const std::string& broke
       start.update({{"command", "rabbitmqctl stop_app"}, {"amqp", "refused"}, {"took_ms", ms_since(begin)}});
       history.record("fault.start", broker, start);
     }
-    if (auto st = stop.get(); !st) return st;
+    if (auto st = stop.get(); !st) {
+      if (is_down) history.record("fault.end", broker, {{"kind", "broker-restart"}, {"mode", mode}, {"ready", false},
+                                                        {"error", st.message()}, {"downtime_ms", ms_since(begin)}});
+      return st;
+    }
     if (!is_down) {
       start.update({{"command", "rabbitmqctl stop_app"}, {"amqp", refused() ? "refused" : "open"},
                     {"took_ms", ms_since(begin)}});

@@ -102,7 +102,11 @@ util::Expected<std::shared_ptr<Clearer>> apply_fault(const scenario::FaultStep& 
     history.record("fault.start", fault.service,
                    {{"kind", fault.kind}, {"signal", std::string("SIG") + signal_label(sig)}, {"target", target},
                     {"instances", reached}});
-    if (fault.kind == "kill") return std::make_shared<Clearer>(nullptr);
+    if (fault.kind == "kill") {
+      // No inverse: over once signalled (the restart policy's answer is recorded as service.* events).
+      history.record("fault.end", fault.service, {{"kind", "kill"}, {"instant", true}});
+      return std::make_shared<Clearer>(nullptr);
+    }
     auto list = *services;
     const std::string service = fault.service;
     return std::make_shared<Clearer>([list, service, &history] {

@@ -15,10 +15,16 @@ util::Expected<Event> run_exec(const std::string& id, const std::string& command
   process::SpawnOptions options;
   options.argv = process::shell(*expanded);
   if (!service.empty()) {
-    auto instances = stack.instances(service);
-    if (instances.empty()) return util::Status::invalid("exec in unknown service '" + service + "'");
-    options.environment = instances.front()->exec_environment();
-    options.working_directory = instances.front()->exec_working_directory();
+    if (stack.instances(service).empty()) return util::Status::invalid("exec in unknown service '" + service + "'");
+    const driver::Service* instance = stack.running_instance(service);
+    if (instance == nullptr) {
+      // Nothing to run it in (`docker exec` into a stopped container fails at once too): not a wait of its timeout.
+      return history.record("exec.result", service,
+                            {{"id", id}, {"command", command}, {"service", service},
+                             {"no_instance", stack.no_running_instance(service)}});
+    }
+    options.environment = instance->exec_environment();
+    options.working_directory = instance->exec_working_directory();
   }
   const auto result = process::run_command(options, timeout);
   std::string output = result.output;

@@ -1,7 +1,9 @@
 #pragma once
 // Runs a scenario command (an `exec` step or check): placeholders expanded, in a service's environment when one
-// is named (like `docker exec`), bounded by its timeout and the run's stop. The result is an `exec.result`
-// History event: {id, command, service, exit_code, signal, timed_out, duration_s, output}.
+// is named (like `docker exec`: in its first running instance, Service::exec_environment()), bounded by its
+// timeout and the run's stop. The result is an `exec.result` History event: {id, command, service, exit_code,
+// signal, timed_out, duration_s, output}; when the named service has no running instance the command is not run
+// and the event is {id, command, service, no_instance: "service 'worker' has no running instance (...)"}.
 #include <string>
 
 #include "harness/run/history.h"

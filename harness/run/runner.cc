@@ -129,6 +129,7 @@ std::string run_step(const scenario::Step& step, size_t index, Stack& stack, Con
   auto event = run_exec("step " + std::to_string(index + 1), exec.command, exec.service, exec.timeout, stack,
                         ctx.history);
   if (!event) return event.error().message();
+  if (event->data.contains("no_instance")) return event->data.value("no_instance", std::string{});
   if (exec.expect_exit) {
     const int code = event->data.value("exit_code", -1);
     if (event->data.value("timed_out", false)) return "command timed out: " + exec.command;
@@ -317,6 +318,7 @@ ScenarioOutcome run_scenario(const scenario::Scenario& scenario, const std::stri
       skip_reason = "not judged: " + report.error;
     } else {
       Stack stack(std::move(services.value()), history, control);
+      stack.set_console(&out);
       // As in services' URLs and environment (the driver's table): commands and probes can use them too.
       stack.add_placeholders({{"run.dir", paths.work_dir.string()}, {"run.id", run_id}});
       stack.set_policies(instance_policies(scenario, stack));

@@ -1,11 +1,14 @@
 #include "harness/run/stack.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <future>
+#include <ostream>
 
 #include "harness/health/health_state.h"
 #include "harness/run/probe.h"
 #include "harness/scenario/duration.h"
+#include "harness/util/log_tail.h"
 
 namespace harness::run {
 
@@ -13,8 +16,29 @@ namespace {
 constexpr auto k_poll_interval = std::chrono::milliseconds{50};
 constexpr auto k_monitor_interval = std::chrono::milliseconds{50};
 constexpr auto k_stop_grace = std::chrono::milliseconds{2000};
+// How often a readiness wait names the instances it still waits for.
+constexpr auto k_progress_interval = std::chrono::seconds{10};
+constexpr std::size_t k_log_tail_lines = 20;
 
 double seconds(std::chrono::steady_clock::duration d) { return std::chrono::duration<double>(d).count(); }
+
+// The last non-empty line of a command's output.
+std::string last_line(const std::string& output) {
+  const auto end = output.find_last_not_of("\r\n");
+  if (end == std::string::npos) return {};
+  const auto newline = output.rfind('\n', end);
+  const std::size_t from = newline == std::string::npos ? 0 : newline + 1;
+  return output.substr(from, end + 1 - from);
+}
+
+constexpr const char* k_another_failed = "another service failed";
+
+// "12.3 s"
+std::string format_seconds(double s) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f s", s);
+  return text;
+}
 }  // namespace
 
 Stack::Stack(std::vector<std::unique_ptr<driver::Service>> services, History& history, const RunControl& control)
@@ -88,9 +112,11 @@ util::Status Stack::stop_instance(driver::Service* service, const std::string& r
     m_exit_recorded.insert(service);
   }
   // Not a service.exited: that event is an exit the harness did not cause (the `exit` check reads it).
-  m_history.record("service.stopped", service->name(),
-                   {{"reason", reason}, {"code", status->code}, {"signal", status->signal},
-                    {"describe", status->describe()}});
+  const Event stopped = m_history.record("service.stopped", service->name(),
+                                         {{"reason", reason}, {"code", status->code}, {"signal", status->signal},
+                                          {"describe", status->describe()}});
+  std::lock_guard lock(m_mutex);
+  m_down[service] = "stopped by the harness (" + reason + ") at " + format_seconds(stopped.t);
   return util::Status::ok();
 }
 
@@ -150,7 +176,39 @@ void Stack::on_exit(driver::Service* service, const process::ExitStatus& status)
   }
   nlohmann::json data = {{"code", status.code}, {"signal", status.signal}, {"describe", status.describe()}};
   if (!reason.empty()) data["restart_in_s"] = delay_s;
-  m_history.record("service.exited", service->name(), std::move(data));
+  const Event exited = m_history.record("service.exited", service->name(), std::move(data));
+  const std::string what = "exited (" + status.describe() + ") at " + format_seconds(exited.t);
+  {
+    std::lock_guard lock(m_mutex);
+    m_down[service] = what;
+  }
+  print("  service " + service->name() + " " + what +
+        (reason.empty() ? std::string{} : ", restarting in " + format_seconds(delay_s)) + "\n");
+}
+
+void Stack::print(const std::string& line) {
+  if (m_console == nullptr) return;
+  std::lock_guard lock(m_console_mutex);
+  *m_console << line << std::flush;
+}
+
+driver::Service* Stack::running_instance(const std::string& name) const {
+  for (auto* s : instances(name))
+    if (s->main_pid() && !s->exit_status()) return s;
+  return nullptr;
+}
+
+std::string Stack::no_running_instance(const std::string& name) const {
+  if (running_instance(name) != nullptr) return {};
+  std::string why;
+  {
+    std::lock_guard lock(const_cast<std::mutex&>(m_mutex));
+    for (auto* s : instances(name)) {
+      auto it = m_down.find(s);
+      why += (why.empty() ? "" : ", ") + s->name() + " " + (it == m_down.end() ? "not started" : it->second);
+    }
+  }
+  return "service '" + name + "' has no running instance (" + why + ")";
 }
 
 std::vector<driver::Service*> Stack::instances(const std::string& name) const {
@@ -205,58 +263,116 @@ util::Status Stack::wait_ready(const std::vector<std::string>& names, std::chron
   return wait_for(targets, timeout);
 }
 
+std::string Stack::still_waiting(const driver::Service& service, const std::string& what, const std::string& last,
+                                 bool tail) {
+  std::string text = "service '" + service.name() + "'" + (what.empty() ? std::string{} : " " + what) +
+                     " (ready when " + service.readiness_condition() +
+                     (last.empty() ? std::string{} : "; last: " + last) + ")";
+  if (!tail) return text;
+  const std::string lines = util::tail_file(service.log_path(), k_log_tail_lines);
+  if (!lines.empty()) text += "\n--- last lines of " + service.log_path().string() + " ---\n" + lines;
+  return text;
+}
+
+util::Status Stack::wait_one(driver::Service* service, const WaitLimits& limits, std::atomic<bool>& give_up,
+                             const std::function<void(const std::string&)>& note) {
+  if (limits.start_first) {
+    if (auto st = start_one(service); !st) {
+      give_up = true;
+      return st;
+    }
+    // A service with a restart policy is not awaited (Compose does not wait either): if it crash-loops,
+    // the orchestrator restarts it and the checks judge it.
+    std::lock_guard lock(m_mutex);
+    if (m_instances[service].policy.restart != "no") return util::Status::ok();
+  }
+  while (!give_up) {
+    const driver::ReadyPoll poll = service->poll_ready();
+    if (poll.state == driver::Readiness::k_ready) {
+      m_history.record("service.ready", service->name(),
+                       {{"after_s", seconds(std::chrono::steady_clock::now() - limits.begin)},
+                        {"version", service->version()}});
+      return util::Status::ok();
+    }
+    if (poll.state == driver::Readiness::k_failed) {
+      m_history.record("service.failed", service->name(), {{"detail", poll.detail}});
+      give_up = true;
+      return util::Status::infrastructure(poll.detail);
+    }
+    note(poll.detail);
+    if (std::chrono::steady_clock::now() >= limits.deadline) {
+      const std::string detail = still_waiting(
+          *service, "not ready after " + scenario::format_duration(limits.timeout), poll.detail, /*tail=*/true);
+      m_history.record("service.failed", service->name(), {{"detail", detail}});
+      give_up = true;
+      return util::Status::infrastructure(detail);
+    }
+    if (!m_control.sleep_for(k_poll_interval)) break;
+  }
+  if (m_control.should_stop()) return util::Status::cancelled(m_control.stop_reason());
+  return util::Status::cancelled(k_another_failed);
+}
+
 util::Status Stack::wait_for(const std::vector<driver::Service*>& targets, std::chrono::milliseconds timeout,
                              bool start_first) {
   const auto begin = std::chrono::steady_clock::now();
   const auto deadline = begin + timeout;
   std::atomic<bool> give_up{false};
+  // Each target's last readiness answer, and whether its wait ended: the progress lines and a scenario timeout's
+  // message name the ones still waiting.
+  std::mutex progress_mutex;
+  std::vector<std::pair<std::string, bool>> progress(targets.size());
+  const WaitLimits limits{begin, deadline, timeout, start_first};
   // One thread per service: starting (PostgreSQL copies its template) and readiness probes (a Celery ping takes
   // ~0.5 s) block, so they run side by side.
   std::vector<std::future<util::Status>> waits;
-  for (auto* service : targets) {
-    waits.push_back(std::async(std::launch::async, [&, service]() -> util::Status {
-      if (start_first) {
-        if (auto st = start_one(service); !st) {
-          give_up = true;
-          return st;
-        }
-        // A service with a restart policy is not awaited (Compose does not wait either): if it crash-loops,
-        // the orchestrator restarts it and the checks judge it.
-        std::lock_guard lock(m_mutex);
-        if (m_instances[service].policy.restart != "no") return util::Status::ok();
-      }
-      driver::ReadyPoll poll;
-      while (!give_up) {
-        poll = service->poll_ready();
-        if (poll.state == driver::Readiness::k_ready) {
-          m_history.record("service.ready", service->name(),
-                           {{"after_s", seconds(std::chrono::steady_clock::now() - begin)},
-                            {"version", service->version()}});
-          return util::Status::ok();
-        }
-        if (poll.state == driver::Readiness::k_failed) {
-          m_history.record("service.failed", service->name(), {{"detail", poll.detail}});
-          give_up = true;
-          return util::Status::infrastructure(poll.detail);
-        }
-        if (std::chrono::steady_clock::now() >= deadline) {
-          std::string detail = "service '" + service->name() + "' not ready after " +
-                               scenario::format_duration(timeout) + " (" + poll.detail + ")";
-          m_history.record("service.failed", service->name(), {{"detail", detail}});
-          give_up = true;
-          return util::Status::infrastructure(detail);
-        }
-        if (!m_control.sleep_for(k_poll_interval)) break;
-      }
-      if (m_control.should_stop()) return util::Status::cancelled(m_control.stop_reason());
-      return util::Status::cancelled("another service failed");
+  for (std::size_t i = 0; i < targets.size(); ++i) {
+    waits.push_back(std::async(std::launch::async, [&, i]() -> util::Status {
+      const util::Status st = wait_one(targets[i], limits, give_up, [&](const std::string& last) {
+        std::lock_guard lock(progress_mutex);
+        progress[i].first = last;
+      });
+      std::lock_guard lock(progress_mutex);
+      progress[i].second = true;
+      return st;
     }));
   }
+  auto next_report = begin + k_progress_interval;
+  for (std::size_t i = 0; i < waits.size();) {
+    if (waits[i].wait_for(std::chrono::milliseconds{100}) == std::future_status::ready) {
+      ++i;
+      continue;
+    }
+    if (std::chrono::steady_clock::now() < next_report) continue;
+    next_report += k_progress_interval;
+    std::string lines;
+    std::size_t count = 0;
+    {
+      std::lock_guard lock(progress_mutex);
+      for (std::size_t t = 0; t < targets.size(); ++t) {
+        if (progress[t].second) continue;
+        ++count;
+        lines += "    " + still_waiting(*targets[t], {}, progress[t].first, /*tail=*/false) + "\n";
+      }
+    }
+    if (count > 0) {
+      print("  still waiting after " + format_seconds(seconds(std::chrono::steady_clock::now() - begin)) + " for " +
+            std::to_string(count) + " of " + std::to_string(targets.size()) + " service(s):\n" + lines);
+    }
+  }
   util::Status first_error;
-  for (auto& wait : waits) {
-    util::Status st = wait.get();
+  std::string unready;  // the instances still waiting when the run was stopped
+  for (std::size_t i = 0; i < waits.size(); ++i) {
+    util::Status st = waits[i].get();
+    if (!st && st.kind() == util::ErrorKind::k_cancelled && st.message() != k_another_failed) {
+      unready += (unready.empty() ? "" : "\n") + still_waiting(*targets[i], "not ready", progress[i].first,
+                                                                /*tail=*/true);
+    }
     // Report the root cause, not "another service failed".
-    if (!st && (first_error.is_ok() || first_error.message() == "another service failed")) first_error = st;
+    if (!st && (first_error.is_ok() || first_error.message() == k_another_failed)) first_error = st;
+  }
+  if (!first_error && first_error.kind() == util::ErrorKind::k_cancelled && m_control.timed_out() && !unready.empty()) {
+    return util::Status::cancelled(m_control.stop_reason() + " while waiting: " + unready);
   }
   return first_error;
 }
@@ -383,8 +499,15 @@ void Stack::probe_loop(driver::Service* service, scenario::HealthCheck config) {
                       {"output", output}, {"state", health::to_string(state)},
                       {"failing_streak", tracker.failing_streak()}});
     if (state != previous) {
-      m_history.record("health.state", service->name(),
-                       {{"state", health::to_string(state)}, {"previous", health::to_string(previous)}});
+      const Event changed = m_history.record(
+          "health.state", service->name(),
+          {{"state", health::to_string(state)}, {"previous", health::to_string(previous)}});
+      if (state == health::HealthState::k_unhealthy) {
+        const std::string last = last_line(output);
+        print("  service " + service->name() + " unhealthy at " + format_seconds(changed.t) + " (" +
+              std::to_string(tracker.failing_streak()) + " failed probes, the last exit " +
+              std::to_string(result.exit_code) + (last.empty() ? std::string{} : ": " + last) + ")\n");
+      }
     }
     if (state == health::HealthState::k_unhealthy) {
       bool replace = false;

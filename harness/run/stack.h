@@ -1,6 +1,7 @@
 #pragma once
 // The running services of one scenario: boots them all in parallel, waits for readiness, watches for exits,
-// and stops them. Every observation becomes a History event:
+// and stops them. Every observation becomes a History event (and what a user must see as it happens, a line on
+// the run's console, set_console()):
 //   service.starting, service.ready {after_s, version}, service.failed {detail}, service.exited {code, signal,
 //   expected}, service.stopped, health.probe / health.state, health.probe_discarded (a probe that outlived its
 //   instance), and for a stop the harness itself did (a fault): service.stopped {reason, code,
@@ -8,6 +9,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <functional>
+#include <iosfwd>
 #include <map>
 #include <memory>
 #include <optional>
@@ -40,8 +42,15 @@ public:
   Stack(const Stack&) = delete;
   Stack& operator=(const Stack&) = delete;
 
+  // Where the run's progress lines go (nullptr, the default: nowhere). Set before start_all(). While the run goes
+  // on, an instance that exits by itself prints "  service worker.1 exited (killed by SIGKILL) at 12.3 s" (seconds
+  // since the run began) and one that turns unhealthy "  service worker.1 unhealthy at 40.2 s (...)"; a readiness
+  // wait prints every 10 s the instances still waiting, with their readiness condition and last answer.
+  void set_console(std::ostream* console) { m_console = console; }
+
   // Starts every service at once and waits until all are ready. Fails (k_infrastructure) as soon as one
-  // service's process exits or `timeout` passes, with that service's log tail; k_cancelled when the run must stop.
+  // service's process exits or `timeout` passes, with that service's log tail; k_cancelled when the run must stop
+  // (the scenario's timeout: naming the instances still waiting, with their log tails).
   util::Status start_all(std::chrono::milliseconds timeout);
   // Waits until the named instances or scenario services (all when empty) are ready again (after restarts).
   util::Status wait_ready(const std::vector<std::string>& names, std::chrono::milliseconds timeout);
@@ -72,6 +81,13 @@ public:
   // until it is ready: service.started {reason}, service.ready.
   util::Status start_instance(driver::Service* service, const std::string& reason, std::chrono::milliseconds timeout);
 
+  // The first running instance of a scenario service, or the instance named so, for a command run in it
+  // (nullptr when none runs: they exited, or a fault stopped them).
+  driver::Service* running_instance(const std::string& name) const;
+  // Why `name` has no running instance: "service 'worker' has no running instance (worker.1 exited (exit code 0)
+  // at 12.3 s)"; "... (worker.1 stopped by the harness (postgres-down) at 8.0 s)" when a fault stopped it.
+  std::string no_running_instance(const std::string& name) const;
+
   const std::vector<std::unique_ptr<driver::Service>>& services() const { return m_services; }
   // Instances of a scenario service ("worker" -> worker.1, worker.2), or the one instance named so.
   std::vector<driver::Service*> instances(const std::string& name) const;
@@ -82,14 +98,27 @@ public:
   }
 
 private:
+  struct WaitLimits {
+    std::chrono::steady_clock::time_point begin;
+    std::chrono::steady_clock::time_point deadline;
+    std::chrono::milliseconds timeout;
+    bool start_first = false;
+  };
   util::Status wait_for(const std::vector<driver::Service*>& targets, std::chrono::milliseconds timeout,
                         bool start_first = false);
+  // One target of wait_for(), on its own thread: `note` gets each "not yet" answer; `give_up` is shared by all.
+  util::Status wait_one(driver::Service* service, const WaitLimits& limits, std::atomic<bool>& give_up,
+                        const std::function<void(const std::string&)>& note);
   util::Status start_one(driver::Service* service);
   void monitor();
   // Starts an instance the monitor claimed (Instance::restarting) and records the outcome; ends the claim.
   void restart(driver::Service* service);
   void on_exit(driver::Service* service, const process::ExitStatus& status);
   void probe_loop(driver::Service* service, scenario::HealthCheck config);
+  void print(const std::string& line);
+  // "service 'worker.1' WHAT (ready when CONDITION; last: LAST)" and, with `tail`, the last lines of its log.
+  static std::string still_waiting(const driver::Service& service, const std::string& what, const std::string& last,
+                                   bool tail);
 
   struct Instance {
     InstancePolicy policy;
@@ -118,6 +147,10 @@ private:
   std::set<const driver::Service*> m_started;
   std::set<const driver::Service*> m_exit_recorded;
   std::set<const driver::Service*> m_adopted;
+  // How each instance last went down: "exited (killed by SIGKILL) at 12.3 s"; under m_mutex.
+  std::map<const driver::Service*, std::string> m_down;
+  std::ostream* m_console = nullptr;
+  std::mutex m_console_mutex;
   std::atomic<bool> m_stopping{false};
   std::atomic<bool> m_monitor_done{false};
   std::thread m_monitor;

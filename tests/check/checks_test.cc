@@ -116,4 +116,18 @@ TEST(ExecCheck, ANonZeroExpectedCodePassesOnlyOnThatCode) {
   EXPECT_EQ(harness::check::judge_exec(check, "f", "s.exec", exec_event(0, "")).outcome, Outcome::k_failed);
 }
 
+TEST(ExecCheck, FailsAtOnceWhenTheServiceHasNoRunningInstance) {
+  harness::scenario::ExecCheck check{"celery inspect ping", "worker", 0, std::nullopt, std::chrono::seconds{60}};
+  harness::run::Event e;
+  e.type = "exec.result";
+  e.data = {{"command", "celery inspect ping"},
+            {"service", "worker"},
+            {"no_instance",
+             "service 'worker' has no running instance (worker.1 exited (killed by SIGKILL) at 12.3 s)"}};
+  auto v = harness::check::judge_exec(check, "ping", "s.exec", e);
+  EXPECT_EQ(v.outcome, Outcome::k_failed);
+  EXPECT_EQ(v.message, "expected exit code 0; service 'worker' has no running instance (worker.1 exited (killed by "
+                       "SIGKILL) at 12.3 s)");
+}
+
 }  // namespace

@@ -38,6 +38,53 @@ TEST(SentinelServiceTest, config_writes_down_the_whole_topology) {
             "sentinel known-sentinel cache 127.0.0.1 7102 " + std::string(40, 'c') + "\n");
 }
 
+// One entry of SENTINEL REPLICAS / SENTINELS: a flat [field, value, ...] array.
+datastore::RedisReply entry(const std::vector<std::pair<std::string, std::string>>& fields) {
+  datastore::RedisReply reply;
+  reply.type = datastore::RedisReply::Type::k_array;
+  for (const auto& [field, value] : fields) {
+    reply.elements.push_back({datastore::RedisReply::Type::k_string, field, 0, {}});
+    reply.elements.push_back({datastore::RedisReply::Type::k_string, value, 0, {}});
+  }
+  return reply;
+}
+
+datastore::RedisReply list(std::vector<datastore::RedisReply> entries) {
+  datastore::RedisReply reply;
+  reply.type = datastore::RedisReply::Type::k_array;
+  reply.elements = std::move(entries);
+  return reply;
+}
+
+datastore::RedisReply replica_seen(const std::string& flags = "slave", const std::string& master_port = "7000") {
+  return entry({{"name", "127.0.0.1:7001"}, {"port", "7001"}, {"flags", flags}, {"master-port", master_port}});
+}
+
+datastore::RedisReply sentinels_seen(const std::string& flags_of_7102 = "sentinel") {
+  return list({entry({{"port", "7100"}, {"flags", "sentinel"}}), entry({{"port", "7102"}, {"flags", flags_of_7102}})});
+}
+
+TEST(SentinelServiceTest, can_fail_over_once_every_replica_sent_its_info_and_every_sentinel_is_up) {
+  EXPECT_EQ(sentinel_view_unready(topology(), 1, list({replica_seen()}), sentinels_seen()), "");
+}
+
+TEST(SentinelServiceTest, a_replica_known_only_from_the_config_is_not_a_failover_candidate_yet) {
+  // Before the sentinel's first INFO of it, SENTINEL FAILOVER answers NOGOODSLAVE.
+  EXPECT_EQ(sentinel_view_unready(topology(), 1, list({replica_seen("slave", "0")}), sentinels_seen()),
+            "no INFO from the replica on port 7001 yet");
+  EXPECT_EQ(sentinel_view_unready(topology(), 1, list({}), sentinels_seen()), "replica on port 7001 not known yet");
+  EXPECT_EQ(sentinel_view_unready(topology(), 1, list({replica_seen("s_down,slave,disconnected")}), sentinels_seen()),
+            "replica on port 7001 flagged s_down,slave,disconnected");
+}
+
+TEST(SentinelServiceTest, every_other_sentinel_must_be_listed_and_up) {
+  EXPECT_EQ(sentinel_view_unready(topology(), 1, list({replica_seen()}), sentinels_seen("s_down,sentinel")),
+            "sentinel on port 7102 flagged s_down,sentinel");
+  EXPECT_EQ(sentinel_view_unready(topology(), 1, list({replica_seen()}),
+                                  list({entry({{"port", "7100"}, {"flags", "sentinel"}})})),
+            "sentinel on port 7102 not known yet");
+}
+
 TEST(SentinelServiceTest, url_has_one_chunk_per_sentinel_with_the_masters_password) {
   EXPECT_EQ(sentinel_url("pw", {7100, 7101}), "sentinel://:pw@127.0.0.1:7100/0;sentinel://:pw@127.0.0.1:7101/0");
   EXPECT_EQ(sentinel_url("pw", {}), "");

@@ -210,7 +210,10 @@ TEST_F(Faults, EveryFaultAppliesIsObservedAndClears) {
   ASSERT_EQ(start.size(), 1u);
   EXPECT_TRUE(start[0].data["observed"].get<bool>());
   EXPECT_GE(start[0].data["closed"].get<int>(), 2) << "a worker holds at least a consumer and a pidbox connection";
-  EXPECT_TRUE(faults(s_broker, "fault.end", "close-connections").empty()) << "it has no inverse";
+  const auto end = faults(s_broker, "fault.end", "close-connections");
+  ASSERT_EQ(end.size(), 1u) << "every fault records its end; one without an inverse right after its start";
+  EXPECT_TRUE(end[0].data["instant"].get<bool>());
+  EXPECT_GE(end[0].t, start[0].t);
   EXPECT_EQ(exec_result(s_broker, "task-after-close").value("exit_code", -1), 0);
 }
 

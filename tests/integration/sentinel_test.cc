@@ -2,12 +2,18 @@
 // worker whose broker and result backend are sentinel:// URLs. A task succeeds, `redis-failover` promotes the
 // replica (by SENTINEL FAILOVER, and in a second run by SIGKILL of the master), the history names the new
 // master, and a task published after the failover succeeds: the worker followed the new master.
+// A group is ready only when its sentinels could fail over: SENTINEL FAILOVER right after the boot succeeds.
 #include <gmock/gmock.h>
 
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "harness/datastore/redis_client.h"
+#include "harness/driver/driver.h"
 #include "harness/process/ports.h"
+#include "harness/process/sweeper.h"
+#include "harness/run/runner.h"
+#include "harness/run/stack.h"
 #include "tests/integration/cli_harness.h"
 
 namespace {
@@ -93,6 +99,48 @@ TEST(SentinelFailover, WorkersFollowThePromotedReplica) {
   ASSERT_FALSE(stopped.empty());
   EXPECT_EQ(stopped[0]["service"], "cache");
   EXPECT_EQ(events(run / "failover-by-kill", "fault.start")[0]["data"]["signal"], "SIGKILL");
+}
+
+// A sentinel learns a replica's state from its INFO (every 10 s); one that was ready before that answered
+// SENTINEL FAILOVER with NOGOODSLAVE. Each round boots a fresh group and fails over the moment it is ready.
+TEST(SentinelFailover, AGroupCanFailOverAsSoonAsItIsReady) {
+  if (!test::have("/usr/bin/redis-server") || !test::have("/usr/bin/redis-sentinel"))
+    GTEST_SKIP() << "redis-server or redis-sentinel not installed (scripts/install-deps)";
+  constexpr int k_rounds = 5;
+  for (int round = 1; round <= k_rounds; ++round) {
+    test::TempDir dir;
+    harness::driver::RunPaths paths{dir.path() / "work", dir.path() / "logs", dir.path() / "cache",
+                                    "sentinel-ready-" + std::to_string(::getpid()) + "-" + std::to_string(round)};
+    harness::process::OwnerMark::set_run_id(paths.run_id);
+    harness::scenario::Scenario scenario;
+    scenario.name = "sentinel-ready";
+    harness::scenario::Service cache;
+    cache.name = "cache";
+    cache.kind = harness::scenario::ServiceKind::k_redis;
+    cache.redis_replicas = 1;
+    cache.sentinels = 3;
+    scenario.services = {cache};
+    auto services = harness::driver::make_local_driver()->create_services(scenario, paths);
+    ASSERT_TRUE(services.has_value()) << services.error().message();
+    harness::util::RealClock clock;
+    harness::run::History history(clock, dir.path() / "history.jsonl");
+    harness::run::RunControl control(clock, std::chrono::minutes{1});
+    {
+      harness::run::Stack stack(std::move(services.value()), history, control);
+      const auto booted = stack.start_all(std::chrono::seconds{30});
+      ASSERT_TRUE(booted.is_ok()) << booted.message();
+      // A different sentinel each round: any of them may be asked.
+      const std::string key = "cache.sentinel-" + std::to_string(1 + round % 3) + ".port";
+      const auto port = static_cast<std::uint16_t>(std::stoi(stack.placeholders().at(key)));
+      auto client = harness::datastore::RedisClient::connect(port, "", std::chrono::seconds{2});
+      ASSERT_TRUE(client.has_value()) << client.error().message();
+      auto reply = client->command({"SENTINEL", "FAILOVER", "cache"});
+      ASSERT_TRUE(reply.has_value()) << reply.error().message();
+      EXPECT_EQ(reply->str, "OK") << "round " << round << " of " << k_rounds << ", asked " << key;
+      stack.stop_all();
+    }
+    harness::process::kill_run(paths.run_id);
+  }
 }
 
 }  // namespace

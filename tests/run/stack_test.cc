@@ -9,7 +9,12 @@
 #include <future>
 #include <mutex>
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
 
 #include "tests/process/process_test_util.h"
 
@@ -72,8 +77,10 @@ public:
   }
   driver::ReadyPoll poll_ready() override {
     if (exit_status()) return {driver::Readiness::k_failed, "exited"};
+    if (never_ready) return {driver::Readiness::k_not_yet, "no answer on its port yet"};
     return {driver::Readiness::k_ready, {}};
   }
+  std::string readiness_condition() const override { return "its port answers"; }
   void stop(std::chrono::milliseconds grace) override {
     if (auto c = child(); c && c->running()) c->stop(grace);
   }
@@ -86,11 +93,13 @@ public:
     return c ? std::optional<pid_t>(c->pid()) : std::nullopt;
   }
   std::map<std::string, std::string> placeholders() const override { return {}; }
-  std::filesystem::path log_path() const override { return "/dev/null"; }
+  std::filesystem::path log_path() const override { return log; }
   std::string version() const override { return {}; }
 
   std::atomic<int> starts{0};
   Gate gate;
+  bool never_ready = false;
+  std::filesystem::path log = "/dev/null";
 
 private:
   // The monitor thread reads the process while a restart replaces it (as LocalService).
@@ -106,12 +115,13 @@ private:
 struct StackFixture {
   util::RealClock clock;
   History history{clock, "/dev/null"};
-  RunControl control{clock, 60s};
+  RunControl control;
   SleepService* service = nullptr;
   std::unique_ptr<Stack> stack;
 
-  // `restart`: the instance's restart policy, with no backoff to speak of.
-  explicit StackFixture(const std::string& restart) {
+  // `restart`: the instance's restart policy, with no backoff to speak of; `run_timeout`: the scenario's.
+  explicit StackFixture(const std::string& restart, std::chrono::milliseconds run_timeout = 60s)
+      : control(clock, run_timeout) {
     std::vector<std::unique_ptr<driver::Service>> services;
     services.push_back(std::make_unique<SleepService>("db"));
     service = static_cast<SleepService*>(services.back().get());
@@ -231,6 +241,59 @@ TEST(StackTest, a_restart_under_way_does_not_undo_a_stop_instance) {
   ASSERT_EQ(stopped.size(), 1u);
   EXPECT_EQ(stopped[0].data["signal"], SIGTERM);  // the restarted process, stopped by the driver's stop
   EXPECT_FALSE(process_test::eventually([&] { return f.service->starts > 2; }, 300ms));
+}
+
+TEST(StackTest, an_exit_by_itself_is_printed_and_then_named_by_a_command_aimed_at_the_service) {
+  StackFixture f("no");
+  std::ostringstream console;
+  f.stack->set_console(&console);
+  ASSERT_TRUE(f.stack->start_all(10s));
+  EXPECT_EQ(f.stack->running_instance("db"), f.service);
+  EXPECT_EQ(f.stack->no_running_instance("db"), "");
+  ::kill(*f.service->main_pid(), SIGKILL);
+  ASSERT_TRUE(process_test::eventually(
+      [&] { return f.stack->no_running_instance("db").find("exited") != std::string::npos; }));
+  EXPECT_EQ(f.stack->running_instance("db"), nullptr);
+  const auto exited = f.history.events_of_type("service.exited");
+  ASSERT_EQ(exited.size(), 1u);
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f s", exited[0].t);
+  const std::string at = text;
+  EXPECT_EQ(f.stack->no_running_instance("db"),
+            "service 'db' has no running instance (db exited (killed by SIGKILL) at " + at + ")");
+  f.stack.reset();  // the monitor thread, which prints, has ended
+  EXPECT_EQ(console.str(), "  service db exited (killed by SIGKILL) at " + at + "\n");
+}
+
+TEST(StackTest, a_command_aimed_at_an_instance_a_fault_stopped_says_so) {
+  StackFixture f("no");
+  ASSERT_TRUE(f.stack->start_all(10s));
+  ASSERT_TRUE(f.stack->stop_instance(f.service, "postgres-down", {}, 5s));
+  EXPECT_THAT(f.stack->no_running_instance("db"),
+              testing::MatchesRegex(R"(service 'db' has no running instance \(db stopped by the harness )"
+                                    R"(\(postgres-down\) at [0-9]+\.[0-9] s\))"));
+}
+
+TEST(StackTest, a_readiness_timeout_names_the_instance_its_condition_last_answer_and_log) {
+  StackFixture f("no");
+  const auto log = std::filesystem::temp_directory_path() / ("never-ready-" + std::to_string(::getpid()) + ".log");
+  std::ofstream(log) << "booting\nstill-starting\n";
+  f.service->never_ready = true;
+  f.service->log = log;
+  const auto st = f.stack->start_all(300ms);
+  EXPECT_EQ(st.kind(), util::ErrorKind::k_infrastructure);
+  EXPECT_EQ(st.message(), "service 'db' not ready after 300ms (ready when its port answers; last: no answer on its "
+                          "port yet)\n--- last lines of " + log.string() + " ---\nbooting\nstill-starting\n");
+  std::filesystem::remove(log);
+}
+
+TEST(StackTest, a_scenario_timeout_during_the_boot_names_the_instances_still_waiting) {
+  StackFixture f("no", 300ms);
+  f.service->never_ready = true;
+  const auto st = f.stack->start_all(10s);
+  EXPECT_EQ(st.kind(), util::ErrorKind::k_cancelled);
+  EXPECT_EQ(st.message(), "scenario timeout of 300ms exceeded while waiting: service 'db' not ready (ready when its "
+                          "port answers; last: no answer on its port yet)");
 }
 
 }  // namespace

@@ -19,14 +19,17 @@ std::filesystem::path fixtures_dir() {
   return std::filesystem::path(CELERY_CHAOS_SOURCE_DIR) / "fixtures" / "celery";
 }
 
-util::Status write_celery_shim(const std::filesystem::path& bin_dir, const std::string& python) {
+util::Status write_worker_shims(const std::filesystem::path& bin_dir, const std::string& python) {
   if (auto st = make_dir(bin_dir); !st) return st;
-  const auto shim = bin_dir / "celery";
-  if (auto st = write_file(shim, "#!/bin/sh\nexec '" + python + "' -m celery \"$@\"\n"); !st) return st;
-  std::error_code ec;
-  std::filesystem::permissions(shim, std::filesystem::perms::owner_all | std::filesystem::perms::group_read |
-                                         std::filesystem::perms::group_exec | std::filesystem::perms::others_read |
-                                         std::filesystem::perms::others_exec, ec);
+  // Scripts, not symlinks: the interpreter then sees its own path as sys.executable, as when it is run directly.
+  const std::pair<const char*, std::string> shims[] = {
+      {"celery", "exec '" + python + "' -m celery \"$@\"\n"},
+      {"python3", "exec '" + python + "' \"$@\"\n"},
+      {"python", "exec '" + python + "' \"$@\"\n"},
+  };
+  for (const auto& [name, body] : shims) {
+    if (auto st = write_script(bin_dir / name, body); !st) return st;
+  }
   return util::Status::ok();
 }
 
@@ -40,7 +43,6 @@ util::Expected<std::unique_ptr<CeleryWorkerService>> CeleryWorkerService::create
   w->m_app = spec.app;
   w->m_node = spec.name + "-" + std::to_string(replica) + "@" + settings.run_token;
 
-  const char* path = std::getenv("PATH");
   w->m_environment = {
       {"CELERY_BROKER_URL", settings.broker_url},
       {"CELERY_CHAOS_CONFIG", spec.config.dump()},
@@ -48,7 +50,7 @@ util::Expected<std::unique_ptr<CeleryWorkerService>> CeleryWorkerService::create
       {"CELERY_CHAOS_PYTHON", settings.python},
       {"PYTHONPATH", settings.fixtures_dir.string()},
       {"PYTHONUNBUFFERED", "1"},
-      {"PATH", settings.bin_dir.string() + ":" + (path ? path : "/usr/bin:/bin")},
+      {"PATH", path_with_first(settings.bin_dir)},
   };
   if (!settings.backend_url.empty()) w->m_environment["CELERY_RESULT_BACKEND"] = settings.backend_url;
   if (!settings.ledger_url.empty()) w->m_environment["CELERY_CHAOS_LEDGER_URL"] = settings.ledger_url;

@@ -2,8 +2,8 @@
 // One Celery worker replica: `celery -A probe worker` of the fixture app by default, or the scenario's
 // `command:`. Broker/backend URLs go in CELERY_BROKER_URL / CELERY_RESULT_BACKEND, settings in
 // CELERY_CHAOS_CONFIG. A `celery` shim on PATH runs `<python> -m celery` (Debian's script does not work with
-// every python3 on PATH, SERVICES.md). Each replica has its own node name; the command runs under
-// `/bin/sh -c 'exec …'` so the main pid is Celery's. Ready = "ready." in its log and then
+// every python3 on PATH), and `python3`/`python` shims run the scenario's interpreter. Each replica has its own
+// node name; the command runs under `/bin/sh -c 'exec …'` so the main pid is Celery's. Ready = "ready." in its log and then
 // `celery inspect ping -d NODE` answered.
 #include "harness/driver/driver.h"
 #include "harness/driver/local/local_service.h"
@@ -17,7 +17,7 @@ struct WorkerSettings {
   std::string ledger_url;           // may be empty
   std::string await;                // "127.0.0.1:P ..." the app waits for before connecting (CELERY_CHAOS_AWAIT)
   std::filesystem::path fixtures_dir;
-  std::filesystem::path bin_dir;    // holds the `celery` shim
+  std::filesystem::path bin_dir;    // holds the celery, python3 and python shims (first on PATH)
   std::string run_token;            // host part of node names
 };
 
@@ -30,6 +30,9 @@ public:
   std::string kind() const override { return "celery-worker"; }
   util::Status start() override;
   ReadyPoll poll_ready() override;
+  std::string readiness_condition() const override {
+    return "'ready.' in its log, then `celery inspect ping -d " + m_node + "` answered";
+  }
   std::map<std::string, std::string> placeholders() const override;
   std::map<std::string, std::string> exec_environment() const override { return m_environment; }
   std::filesystem::path exec_working_directory() const override { return m_settings.fixtures_dir; }
@@ -48,8 +51,10 @@ private:
   bool m_saw_ready = false;
 };
 
-// Writes `<bin_dir>/celery`: a shim that runs `<python> -m celery "$@"`.
-util::Status write_celery_shim(const std::filesystem::path& bin_dir, const std::string& python);
+// Writes `<bin_dir>/celery` (runs `<python> -m celery "$@"`) and `<bin_dir>/python3`, `<bin_dir>/python` (run
+// `<python> "$@"`): first on the worker's PATH, so its command, probes and `exec` with `service:` get the
+// scenario's interpreter whatever else is on the machine's PATH.
+util::Status write_worker_shims(const std::filesystem::path& bin_dir, const std::string& python);
 
 // The fixture Celery app's folder: $CELERY_CHAOS_FIXTURES, else <source>/fixtures/celery.
 std::filesystem::path fixtures_dir();

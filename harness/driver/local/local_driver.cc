@@ -82,7 +82,7 @@ public:
       settings.fixtures_dir = local::fixtures_dir();
       settings.bin_dir = paths.work_dir / spec.name / "bin";
       settings.run_token = "cc-" + paths.run_id;
-      if (auto st = local::write_celery_shim(settings.bin_dir, settings.python); !st) return st;
+      if (auto st = local::write_worker_shims(settings.bin_dir, settings.python); !st) return st;
 
       scenario::Service expanded = spec;
       if (expanded.command) {

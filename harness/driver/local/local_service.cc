@@ -1,6 +1,7 @@
 #include "harness/driver/local/local_service.h"
 
 #include <csignal>
+#include <cstdlib>
 #include <fstream>
 #include <random>
 #include <sstream>
@@ -98,6 +99,21 @@ util::Status write_file(const std::filesystem::path& path, const std::string& co
   out.close();
   if (!out) return util::Status::infrastructure("cannot write " + path.string());
   return util::Status::ok();
+}
+
+util::Status write_script(const std::filesystem::path& path, const std::string& body) {
+  if (auto st = write_file(path, "#!/bin/sh\n" + body); !st) return st;
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::permissions(path, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                            fs::perms::others_read | fs::perms::others_exec, ec);
+  if (ec) return util::Status::infrastructure("cannot make " + path.string() + " executable: " + ec.message());
+  return util::Status::ok();
+}
+
+std::string path_with_first(const std::filesystem::path& dir) {
+  const char* path = std::getenv("PATH");
+  return dir.string() + ":" + (path && *path ? path : "/usr/bin:/bin");
 }
 
 }  // namespace harness::driver::local

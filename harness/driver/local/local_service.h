@@ -56,5 +56,10 @@ std::string random_token(std::size_t length);
 // Creates a directory (and parents) with the given permissions; Status on failure.
 util::Status make_dir(const std::filesystem::path& dir);
 util::Status write_file(const std::filesystem::path& path, const std::string& content);
+// Writes an executable (0755) /bin/sh script: "#!/bin/sh\n" + body.
+util::Status write_script(const std::filesystem::path& path, const std::string& body);
+// "DIR:$PATH" (the harness's PATH, or /usr/bin:/bin without one): a service's own tools first, as in its
+// container, for the commands run in its environment.
+std::string path_with_first(const std::filesystem::path& dir);
 
 }  // namespace harness::driver::local

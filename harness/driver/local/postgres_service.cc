@@ -175,6 +175,11 @@ util::Status PostgresService::bootstrap() {
   return util::Status::ok();
 }
 
+std::map<std::string, std::string> PostgresService::exec_environment() const {
+  return {{"PGHOST", "127.0.0.1"},      {"PGPORT", std::to_string(m_port)}, {"PGUSER", m_user},
+          {"PGPASSWORD", m_password},   {"PGDATABASE", m_database},         {"PATH", path_with_first(m_bin)}};
+}
+
 std::map<std::string, std::string> PostgresService::placeholders() const {
   const auto port = std::to_string(m_port);
   const std::string auth = m_user + ":" + m_password + "@127.0.0.1:" + port + "/";

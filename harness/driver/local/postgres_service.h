@@ -17,8 +17,15 @@ public:
   std::string kind() const override { return "postgres"; }
   util::Status start() override;
   ReadyPoll poll_ready() override;
+  std::string readiness_condition() const override {
+    return "PQping answers on its socket in " + (m_dir / "socket").string() +
+           ", then its role and database are created";
+  }
   std::map<std::string, std::string> placeholders() const override;
   std::vector<std::uint16_t> ports() const override { return {m_port}; }
+  // libpq's PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE (the scenario's role and database over TCP, as
+  // {{NAME.url}}) and the server's bin dir first on PATH: `psql -c ...`, `pg_isready` reach this cluster.
+  std::map<std::string, std::string> exec_environment() const override;
   // A killed postmaster leaves its System V shared memory segment and /dev/shm files behind: its fast shutdown
   // (SIGTERM to the group) takes well under a second.
   std::chrono::milliseconds teardown_grace() const override { return std::chrono::milliseconds{5000}; }

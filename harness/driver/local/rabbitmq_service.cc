@@ -68,6 +68,12 @@ std::map<std::string, std::string> RabbitmqService::environment() const {
 
 std::map<std::string, std::string> RabbitmqService::ctl_environment() const { return environment(); }
 
+std::map<std::string, std::string> RabbitmqService::exec_environment() const {
+  auto env = environment();
+  env["PATH"] = path_with_first(m_server.parent_path());
+  return env;
+}
+
 util::Status RabbitmqService::start() {
   for (const char* sub : {"home", "mnesia", "log"}) {
     if (auto st = make_dir(m_dir / sub); !st) return st;

@@ -15,12 +15,20 @@ public:
   std::string kind() const override { return "rabbitmq"; }
   util::Status start() override;
   ReadyPoll poll_ready() override;
+  std::string readiness_condition() const override {
+    return "an AMQP handshake on 127.0.0.1:" + std::to_string(m_port) + " gets Connection.Start";
+  }
   void stop(std::chrono::milliseconds grace) override;
   std::map<std::string, std::string> placeholders() const override;
   std::vector<std::uint16_t> ports() const override { return {m_port, m_dist_port, m_epmd_port, m_management_port}; }
 
   // The environment rabbitmqctl needs to reach this node (same HOME/cookie, epmd port).
   std::map<std::string, std::string> ctl_environment() const;
+  // The node's environment (ctl_environment()) with /usr/lib/rabbitmq/bin first on PATH: its rabbitmqctl,
+  // rabbitmq-diagnostics and rabbitmq-plugins work as root there (the /usr/sbin wrappers switch to the rabbitmq
+  // user and its HOME, losing the node's cookie), so `exec: {service: broker, command: rabbitmqctl ...}` reaches
+  // this node as `docker exec` would.
+  std::map<std::string, std::string> exec_environment() const override;
   // The beam.smp pid from RABBITMQ_PID_FILE (the launcher script does not exec beam).
   std::optional<pid_t> beam_pid() const;
   // beam_pid() while that process is alive and still a beam (a stale pid file after a kill names nobody).

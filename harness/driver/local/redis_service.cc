@@ -48,8 +48,16 @@ std::string sentinel_url(const std::string& password, const std::vector<std::uin
   return url;
 }
 
+util::Status write_redis_cli(const std::filesystem::path& bin_dir, const std::filesystem::path& redis_cli,
+                             std::uint16_t port) {
+  if (auto st = make_dir(bin_dir); !st) return st;
+  return write_script(bin_dir / "redis-cli",
+                      "exec '" + redis_cli.string() + "' -h 127.0.0.1 -p " + std::to_string(port) + " \"$@\"\n");
+}
+
 util::Status RedisService::start() {
   if (auto st = make_dir(m_dir); !st) return st;
+  if (auto st = write_redis_cli(m_dir / "bin", m_server.parent_path() / "redis-cli", m_port); !st) return st;
   process::SpawnOptions options;
   options.argv = {m_server.string(), "--port", std::to_string(m_port), "--bind", "127.0.0.1",
                   "--dir", m_dir.string(), "--save", "", "--appendonly", "no", "--daemonize", "no",
@@ -81,6 +89,19 @@ ReadyPoll RedisService::poll_ready() {
     if (link != "up") return {Readiness::k_not_yet, "replication link to its master not up yet (" + link + ")"};
   }
   return {Readiness::k_ready, {}};
+}
+
+std::string RedisService::readiness_condition() const {
+  std::string condition = "AUTH and PING answered on 127.0.0.1:" + std::to_string(m_port);
+  if (m_replica_of != 0) condition += ", and its replication link to 127.0.0.1:" + std::to_string(m_replica_of) + " up";
+  return condition;
+}
+
+std::map<std::string, std::string> RedisService::exec_environment() const {
+  return {{"REDIS_HOST", "127.0.0.1"},
+          {"REDIS_PORT", std::to_string(m_port)},
+          {"REDISCLI_AUTH", m_password},
+          {"PATH", path_with_first(m_dir / "bin")}};
 }
 
 std::map<std::string, std::string> RedisService::placeholders() const {

@@ -21,8 +21,12 @@ public:
   std::string kind() const override { return "redis"; }
   util::Status start() override;
   ReadyPoll poll_ready() override;
+  std::string readiness_condition() const override;
   std::map<std::string, std::string> placeholders() const override;
   std::vector<std::uint16_t> ports() const override { return {m_port}; }
+  // REDIS_HOST, REDIS_PORT, REDISCLI_AUTH (redis-cli's password variable), and first on PATH a `redis-cli` that
+  // connects to this instance: `exec: {service: cache, command: redis-cli ping}` answers PONG, as in its container.
+  std::map<std::string, std::string> exec_environment() const override;
 
   std::uint16_t port() const { return m_port; }
   const std::string& password() const { return m_password; }
@@ -48,6 +52,11 @@ private:
   std::string m_master_name;
   std::vector<std::uint16_t> m_sentinel_ports;
 };
+
+// Writes `<bin_dir>/redis-cli`: runs `redis_cli -h 127.0.0.1 -p PORT "$@"` (a -p of the caller's comes later and
+// wins). redis-cli takes its password from REDISCLI_AUTH but has no variable for the port.
+util::Status write_redis_cli(const std::filesystem::path& bin_dir, const std::filesystem::path& redis_cli,
+                             std::uint16_t port);
 
 // The kombu/Celery URL of a Sentinel group: "sentinel://:PASSWORD@127.0.0.1:P1/0;sentinel://:PASSWORD@...:P2/0".
 // kombu 5.2.4 and Celery 5.2.6 take the password and db of the first chunk for the master's connections and

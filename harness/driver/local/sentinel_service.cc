@@ -20,7 +20,7 @@ std::string random_run_id() {
   return id;
 }
 
-// SENTINEL MASTER's flat [field, value, ...] reply.
+// A flat [field, value, ...] reply (SENTINEL MASTER, or one entry of SENTINEL REPLICAS / SENTINELS).
 std::string field_of(const datastore::RedisReply& reply, const std::string& field) {
   for (std::size_t i = 0; i + 1 < reply.elements.size(); i += 2)
     if (reply.elements[i].str == field) return reply.elements[i + 1].str;
@@ -54,6 +54,38 @@ std::string sentinel_config(const SentinelTopology& t, std::size_t index, const 
   return c;
 }
 
+std::string sentinel_view_unready(const SentinelTopology& t, std::size_t index, const datastore::RedisReply& replicas,
+                                  const datastore::RedisReply& sentinels) {
+  // A replica is a candidate for SENTINEL FAILOVER once the sentinel has INFO from it (until then master-host is
+  // "?": the entry only comes from the config) and neither the replica nor its link is down.
+  auto healthy = [](const std::string& flags) {
+    return flags.find("s_down") == std::string::npos && flags.find("o_down") == std::string::npos &&
+           flags.find("disconnected") == std::string::npos;
+  };
+  for (auto port : t.replica_ports) {
+    const datastore::RedisReply* found = nullptr;
+    for (const auto& r : replicas.elements)
+      if (field_of(r, "port") == std::to_string(port)) found = &r;
+    if (found == nullptr) return "replica on port " + std::to_string(port) + " not known yet";
+    const std::string flags = field_of(*found, "flags");
+    if (!healthy(flags)) return "replica on port " + std::to_string(port) + " flagged " + flags;
+    if (field_of(*found, "master-port") != std::to_string(t.master_port)) {
+      return "no INFO from the replica on port " + std::to_string(port) + " yet";
+    }
+  }
+  for (std::size_t i = 0; i < t.sentinel_ports.size(); ++i) {
+    if (i == index) continue;
+    const std::string port = std::to_string(t.sentinel_ports[i]);
+    const datastore::RedisReply* found = nullptr;
+    for (const auto& s : sentinels.elements)
+      if (field_of(s, "port") == port) found = &s;
+    if (found == nullptr) return "sentinel on port " + port + " not known yet";
+    const std::string flags = field_of(*found, "flags");
+    if (!healthy(flags)) return "sentinel on port " + port + " flagged " + flags;
+  }
+  return {};
+}
+
 util::Status SentinelService::start() {
   if (auto st = make_dir(m_dir); !st) return st;
   const auto config = m_dir / "sentinel.conf";
@@ -61,6 +93,8 @@ util::Status SentinelService::start() {
     if (auto st = write_file(config, sentinel_config(m_topology, m_index, m_dir)); !st) return st;
     m_config_written = true;
   }
+  const auto port = m_topology.sentinel_ports[m_index];
+  if (auto st = write_redis_cli(m_dir / "bin", m_binary.parent_path() / "redis-cli", port); !st) return st;
   process::SpawnOptions options;
   options.argv = {m_binary.string(), config.string()};
   options.working_directory = m_dir;
@@ -78,18 +112,26 @@ ReadyPoll SentinelService::poll_ready() {
   }
   auto master = client->command({"SENTINEL", "MASTER", m_topology.master_name});
   if (!master) return {Readiness::k_not_yet, master.error().message()};
-  const std::string flags = field_of(*master, "flags");
-  const std::string replicas = field_of(*master, "num-slaves");
-  const std::string others = field_of(*master, "num-other-sentinels");
-  if (flags != "master" || replicas != std::to_string(m_topology.replica_ports.size()) ||
-      others != std::to_string(m_topology.sentinel_ports.size() - 1)) {
-    return {Readiness::k_not_yet,
-            "master flags " + flags + ", " + replicas + " replicas, " + others + " other sentinels known"};
+  if (const std::string flags = field_of(*master, "flags"); flags != "master") {
+    return {Readiness::k_not_yet, "master flags " + flags};
+  }
+  auto replicas = client->command({"SENTINEL", "REPLICAS", m_topology.master_name});
+  if (!replicas) return {Readiness::k_not_yet, replicas.error().message()};
+  auto sentinels = client->command({"SENTINEL", "SENTINELS", m_topology.master_name});
+  if (!sentinels) return {Readiness::k_not_yet, sentinels.error().message()};
+  if (auto why = sentinel_view_unready(m_topology, m_index, *replicas, *sentinels); !why.empty()) {
+    return {Readiness::k_not_yet, why};
   }
   if (auto info = client->command({"INFO", "server"}); info && info->type == datastore::RedisReply::Type::k_string) {
     set_version(datastore::info_field(info->str, "redis_version"));
   }
   return {Readiness::k_ready, {}};
+}
+
+std::map<std::string, std::string> SentinelService::exec_environment() const {
+  return {{"REDIS_HOST", "127.0.0.1"},
+          {"REDIS_PORT", std::to_string(m_topology.sentinel_ports[m_index])},
+          {"PATH", path_with_first(m_dir / "bin")}};
 }
 
 std::map<std::string, std::string> SentinelService::placeholders() const {

@@ -11,12 +11,16 @@
 // failover has its quorum as soon as the sentinels are ready. The sentinels have no password of their own (kombu
 // and Celery connect to sentinels without one unless sentinel_kwargs says otherwise).
 //
-// Ready = `SENTINEL get-master-addr-by-name NAME` answers 127.0.0.1:MASTERPORT and SENTINEL MASTER lists the
-// replicas and the other sentinels.
+// Ready = `SENTINEL get-master-addr-by-name NAME` answers 127.0.0.1:MASTERPORT, the master's flags are just
+// "master", and the sentinel could fail over at once: SENTINEL REPLICAS lists every replica with INFO received
+// from it (a replica only written down in the config has none, and SENTINEL FAILOVER answers NOGOODSLAVE until
+// the sentinel's first INFO of it) and no s_down/o_down/disconnected flag; SENTINEL SENTINELS lists every other
+// sentinel without those flags.
 #include <cstdint>
 #include <string>
 #include <vector>
 
+#include "harness/datastore/redis_client.h"
 #include "harness/driver/driver.h"
 #include "harness/driver/local/local_service.h"
 #include "harness/driver/local/redis_service.h"
@@ -38,13 +42,24 @@ struct SentinelTopology {
 // The contents of sentinel `index` (0-based)'s config file. Pure, for tests.
 std::string sentinel_config(const SentinelTopology& topology, std::size_t index, const std::filesystem::path& dir);
 
+// Why sentinel `index` of `topology` could not fail over yet, from its SENTINEL REPLICAS and SENTINEL SENTINELS
+// replies; empty when it could. Pure, for tests.
+std::string sentinel_view_unready(const SentinelTopology& topology, std::size_t index,
+                                  const datastore::RedisReply& replicas, const datastore::RedisReply& sentinels);
+
 class SentinelService final : public LocalService {
 public:
   std::string kind() const override { return "redis-sentinel"; }
   util::Status start() override;
   ReadyPoll poll_ready() override;
+  std::string readiness_condition() const override {
+    return "SENTINEL names the master 127.0.0.1:" + std::to_string(m_topology.master_port) +
+           " and lists every replica (INFO received) and the other sentinels, none down";
+  }
   std::map<std::string, std::string> placeholders() const override;
   std::vector<std::uint16_t> ports() const override { return {m_topology.sentinel_ports[m_index]}; }
+  // REDIS_HOST, REDIS_PORT (this sentinel's; it has no password) and a `redis-cli` to it first on PATH.
+  std::map<std::string, std::string> exec_environment() const override;
 
 private:
   friend util::Expected<std::vector<std::unique_ptr<Service>>> create_redis_instances(const scenario::Service&,
