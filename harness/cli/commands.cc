@@ -100,10 +100,16 @@ int run_command(const std::vector<std::string>& args, const GlobalOptions& optio
   auto scenarios = load_all(args);
   if (!scenarios) return k_exit_usage;
 
-  const auto swept = process::sweep_orphans();
+  const auto swept = process::sweep_orphans(run::default_work_base() / "runs");
   if (!swept.killed.empty()) {
     std::cerr << "celery-chaos: swept " << swept.killed.size()
               << " leftover process(es) of an earlier harness that died\n";
+  }
+  if (!swept.removed.empty()) {
+    std::cerr << "celery-chaos: removed " << swept.removed.size() << " run folder(s) of an earlier harness that died\n";
+  }
+  if (options.verbose) {
+    for (const auto& line : swept.spared) std::cerr << "celery-chaos: sweep: " << line << "\n";
   }
   const std::string run_id = new_run_id();
   const fs::path run_dir = options.report_dir / run_id;

@@ -2,6 +2,7 @@
 // Where services run. A Driver turns a scenario's services into Service instances; one implementation per
 // backend (driver/local: processes from the machine's packages). Scenarios, steps and checks never know which.
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -17,6 +18,9 @@ struct RunPaths {
   std::filesystem::path logs_dir;   // logs/<service>.log, part of the report
   std::filesystem::path cache_dir;  // kept across runs: the PostgreSQL template data dir
   std::string run_id;               // unique per scenario run; names nodes, marks processes
+  // What every process of the run gets in its environment (process::OwnerMark): TMPDIR, TEMP and TMP in
+  // <work_dir>/tmp, so what a killed process leaves there goes with the run.
+  std::map<std::string, std::string> environment;
 };
 
 class Driver {

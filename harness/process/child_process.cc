@@ -19,6 +19,7 @@
 #include <system_error>
 #include <utility>
 
+#include "harness/process/owner.h"
 #include "harness/process/proc_stat.h"
 
 namespace harness::process {
@@ -32,9 +33,16 @@ constexpr const char* k_run_variable = "CELERY_CHAOS_RUN";
 constexpr const char* k_default_path = "/usr/local/bin:/usr/bin:/bin";
 constexpr rlim_t k_max_fd_scan = 65536;  // fallback when close_range() is unavailable
 
+using Run = OwnerMark::ScopedRunId::Run;
 std::mutex g_mark_mutex;
-std::string g_run_id;
-thread_local std::optional<std::string> t_run_id;  // OwnerMark::ScopedRunId
+Run g_run;
+thread_local std::optional<Run> t_run;  // OwnerMark::ScopedRunId
+
+Run current_run() {
+  if (t_run) return *t_run;
+  std::lock_guard lock(g_mark_mutex);
+  return g_run;
+}
 
 bool is_mark(const std::string& name) { return name == k_owner_variable || name == k_run_variable; }
 
@@ -85,13 +93,19 @@ bp::environment child_environment(const SpawnOptions& options) {
   for (const auto& name : options.unset_environment) {
     if (!is_mark(name)) env.erase(name);
   }
+  const Run run = current_run();
+  if (!options.run_as_user) {
+    for (const auto& [name, value] : run.environment) {
+      if (!is_mark(name)) env[name] = value;
+    }
+  }
   for (const auto& [name, value] : options.environment) {
     if (!is_mark(name)) env[name] = value;
   }
   env[k_owner_variable] = options.owner_mark_for_tests.value_or(OwnerMark::owner());
   // An inherited run mark (the harness itself started by a harness) is not ours to pass on.
-  if (const std::string run = OwnerMark::run_id(); !run.empty()) {
-    env[k_run_variable] = run;
+  if (!run.id.empty()) {
+    env[k_run_variable] = run.id;
   } else {
     env.erase(k_run_variable);
   }
@@ -149,33 +163,34 @@ struct SetupFailure {
   int error;
 };
 
-std::string self_start_time() {
-  const auto stat = read_proc_stat(::getpid());
-  return stat ? std::to_string(stat->start_time) : "0";
-}
 }  // namespace
 
-void OwnerMark::set_run_id(const std::string& run_id) {
+void OwnerMark::set_run_id(const std::string& run_id, std::map<std::string, std::string> environment) {
   std::lock_guard lock(g_mark_mutex);
-  g_run_id = run_id;
+  g_run = Run{run_id, std::move(environment)};
 }
 
 std::string OwnerMark::owner() {
-  static const std::string owner = std::to_string(::getpid()) + ":" + self_start_time();
+  static const std::string owner = [] {
+    const auto stat = read_proc_stat(::getpid());
+    const Owner self{::getpid(), stat ? stat->start_time : 0, this_place().value_or(Place{})};
+    // Without its place the mark can prove nothing: the old form, which no sweep acts on.
+    if (!stat || !this_place()) return std::to_string(self.pid) + ":" + std::to_string(self.start_time);
+    return self.to_string();
+  }();
   return owner;
 }
 
-std::string OwnerMark::run_id() {
-  if (t_run_id) return *t_run_id;
-  std::lock_guard lock(g_mark_mutex);
-  return g_run_id;
+std::string OwnerMark::run_id() { return current_run().id; }
+
+std::map<std::string, std::string> OwnerMark::run_environment() { return current_run().environment; }
+
+OwnerMark::ScopedRunId::ScopedRunId(std::string run_id, std::map<std::string, std::string> environment)
+    : m_previous(std::move(t_run)) {
+  t_run = Run{std::move(run_id), std::move(environment)};
 }
 
-OwnerMark::ScopedRunId::ScopedRunId(std::string run_id) : m_previous(std::move(t_run_id)) {
-  t_run_id = std::move(run_id);
-}
-
-OwnerMark::ScopedRunId::~ScopedRunId() { t_run_id = std::move(m_previous); }
+OwnerMark::ScopedRunId::~ScopedRunId() { t_run = std::move(m_previous); }
 
 util::Expected<std::unique_ptr<ChildProcess>> ChildProcess::spawn(const SpawnOptions& options) {
   if (options.argv.empty()) return util::Status::infrastructure("cannot run an empty command");

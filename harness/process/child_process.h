@@ -4,9 +4,10 @@
 // Contract:
 //  - spawn() starts the process with Boost.Process in a new process group (pgid == pid), stdin from
 //    /dev/null, default signal dispositions and an empty signal mask, and no file descriptor of the harness
-//    but 0, 1 and 2. Every child gets CELERY_CHAOS_OWNER=<harness pid>:<harness start time> and, once a run id
-//    is set, CELERY_CHAOS_RUN=<run id> (from OwnerMark), so leftovers of a killed harness can be found and
-//    swept (process/sweeper.h). `environment` and `unset_environment` cannot change or remove these marks.
+//    but 0, 1 and 2. Every child gets CELERY_CHAOS_OWNER=<harness pid>:<start time>:<pid namespace>:<boot id>
+//    and, once a run id is set, CELERY_CHAOS_RUN=<run id> and the run's environment (from OwnerMark), so
+//    leftovers of a killed harness can be found and swept (process/sweeper.h). `environment` and
+//    `unset_environment` cannot change or remove the two marks.
 //  - No PR_SET_PDEATHSIG: if the harness is SIGKILLed its children live on until a later run sweeps them.
 //  - Exit statuses are collected by the Reaper (process/reaper.h), which owns waitpid() for the whole process:
 //    ChildProcess never calls waitpid itself.
@@ -76,21 +77,33 @@ private:
 };
 
 // The marker every child carries; the run id is set once at start-up by the harness (runner) and by tests.
+// With the run id comes the run's environment: variables every child of the run gets on top of the inherited
+// environment (SpawnOptions::environment still wins), e.g. a TMPDIR inside the run's folder. Children run as
+// another user (`run_as_user`: PostgreSQL) do not get it: they could not write in the harness's folders.
 struct OwnerMark {
-  static void set_run_id(const std::string& run_id);
-  static std::string owner();   // "<pid>:<start time in clock ticks>" of this process
+  static void set_run_id(const std::string& run_id, std::map<std::string, std::string> environment = {});
+  // "<pid>:<start time>:<pid namespace>:<boot id>" of this process (process/owner.h); the old, unprovable
+  // "<pid>:<start time>" when its PID namespace cannot be known.
+  static std::string owner();
   static std::string run_id();  // empty until set; this thread's ScopedRunId while one is alive
-  // While alive, children this thread spawns carry `run_id` instead of the process-wide one: a scenario's
-  // services booted ahead of it while another scenario runs (run/prestart.h) belong to their own run.
+  static std::map<std::string, std::string> run_environment();  // likewise
+  // While alive, children this thread spawns carry `run_id` (and get `environment`) instead of the process-wide
+  // ones: a scenario's services booted ahead of it while another scenario runs (run/prestart.h) belong to
+  // their own run.
   class ScopedRunId {
   public:
-    explicit ScopedRunId(std::string run_id);
+    explicit ScopedRunId(std::string run_id, std::map<std::string, std::string> environment = {});
     ~ScopedRunId();
     ScopedRunId(const ScopedRunId&) = delete;
     ScopedRunId& operator=(const ScopedRunId&) = delete;
 
+    struct Run {
+      std::string id;
+      std::map<std::string, std::string> environment;
+    };
+
   private:
-    std::optional<std::string> m_previous;
+    std::optional<Run> m_previous;
   };
 };
 

@@ -11,6 +11,7 @@
 #include <thread>
 #include <utility>
 
+#include "harness/process/owner.h"
 #include "harness/process/proc_stat.h"
 
 namespace harness::process {
@@ -79,17 +80,50 @@ void scan_marked_processes(pid_t except, Visit visit) {
   }
 }
 
-bool owner_alive(const std::string& owner) {
-  const auto colon = owner.find(':');
-  if (colon == std::string::npos) return false;
-  pid_t pid = 0;
-  std::uint64_t start_time = 0;
-  const char* text = owner.data();
-  const auto parsed_pid = std::from_chars(text, text + colon, pid);
-  const auto parsed_start = std::from_chars(text + colon + 1, text + owner.size(), start_time);
-  if (parsed_pid.ec != std::errc{} || parsed_start.ec != std::errc{}) return false;
-  const auto stat = read_proc_stat(pid);
-  return stat && !stat->dead() && stat->start_time == start_time;
+// "pid 12 (beam.smp)": a process, for the lines of SweepReport::spared.
+std::string describe(pid_t pid) {
+  std::string comm = read_proc_file(pid, "comm");
+  if (!comm.empty() && comm.back() == '\n') comm.pop_back();
+  return "pid " + std::to_string(pid) + " (" + comm + ")";
+}
+
+std::string spared_because(const std::string& owner, const std::string& reason) {
+  return ": left alone, owner " + owner + " not provably dead: " + reason;
+}
+
+// The owner verdicts of one sweep, each mark judged once.
+class OwnerJudge {
+public:
+  const OwnerVerdict& operator()(const std::string& mark) {
+    auto known = std::find_if(m_known.begin(), m_known.end(), [&](const auto& k) { return k.first == mark; });
+    if (known == m_known.end()) {
+      known = m_known.insert(m_known.end(), {mark, judge_owner(mark, m_here, read_proc_stat)});
+    }
+    return known->second;
+  }
+  const std::optional<Place>& here() const { return m_here; }
+
+private:
+  std::optional<Place> m_here = this_place();
+  std::vector<std::pair<std::string, OwnerVerdict>> m_known;
+};
+
+void sweep_folders(const std::filesystem::path& runs_dir, OwnerJudge& judge, SweepReport& report) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  for (auto it = fs::directory_iterator(runs_dir, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
+    if (it->symlink_status(ec).type() != fs::file_type::directory) continue;
+    const auto record = read_owner_record(it->path());
+    if (!record) continue;  // being created, or kept on purpose (--keep)
+    const OwnerVerdict& verdict = judge(*record);
+    if (verdict.state == OwnerState::k_unprovable) {
+      report.spared.push_back("folder " + it->path().string() + spared_because(*record, verdict.reason));
+    } else if (verdict.state == OwnerState::k_dead) {
+      std::error_code removed;
+      fs::remove_all(it->path(), removed);
+      if (!removed) report.removed.push_back(it->path());
+    }
+  }
 }
 
 void add_unique(std::vector<pid_t>& pids, pid_t pid) {
@@ -135,16 +169,28 @@ private:
 };
 }  // namespace
 
-SweepReport sweep_orphans() {
+SweepReport sweep_orphans(const std::filesystem::path& runs_dir) {
   SweepReport report;
-  Killer killer(report, ::getpgrp());
-  std::vector<std::pair<std::string, bool>> owners;  // owner mark -> alive, checked once per scan
-  scan_marked_processes(::getpid(), [&](Marked m) {
-    if (m.owner.empty()) return;
-    auto known = std::find_if(owners.begin(), owners.end(), [&](const auto& o) { return o.first == m.owner; });
-    if (known == owners.end()) known = owners.insert(owners.end(), {m.owner, owner_alive(m.owner)});
-    if (!known->second) killer.kill(m);
-  });
+  OwnerJudge judge;
+  {
+    Killer killer(report, ::getpgrp());
+    scan_marked_processes(::getpid(), [&](Marked m) {
+      if (m.owner.empty()) return;
+      const OwnerVerdict& verdict = judge(m.owner);
+      if (verdict.state == OwnerState::k_unprovable) {
+        report.spared.push_back(describe(m.pid) + spared_because(m.owner, verdict.reason));
+      } else if (verdict.state == OwnerState::k_dead) {
+        // The mark says this namespace; the process must be in it too (a process that entered another
+        // namespace, or a /proc that changed under us, proves nothing about it).
+        if (const auto ns = pid_namespace_of(m.pid); ns && judge.here() && *ns == judge.here()->pid_namespace) {
+          killer.kill(m);
+        } else {
+          report.spared.push_back(describe(m.pid) + spared_because(m.owner, "the process is in another PID namespace"));
+        }
+      }
+    });
+  }  // the groups of the victims are killed here, before their folders go
+  if (!runs_dir.empty()) sweep_folders(runs_dir, judge, report);
   return report;
 }
 

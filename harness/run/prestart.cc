@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <thread>
 
 #include "harness/process/child_process.h"
 #include "harness/process/sweeper.h"
@@ -20,17 +21,33 @@ int own_nice() {
   return errno == 0 ? value : 0;
 }
 
+// The nice value of the calling thread.
+int own_thread_nice() {
+  errno = 0;
+  const int value = ::getpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()));
+  return errno == 0 ? value : 0;
+}
+
 // Only RabbitMQ takes seconds to boot; Redis answers in < 0.1 s, PostgreSQL copies a template in ~0.4 s, and
 // workers need their broker.
 bool worth_starting_early(const driver::Service& service) { return service.kind() == "rabbitmq"; }
 }  // namespace
 
 bool can_restore_priority() {
-  if (::geteuid() == 0) return true;
-  rlimit limit{};
-  if (::getrlimit(RLIMIT_NICE, &limit) != 0) return false;
-  // RLIMIT_NICE r allows lowering the nice value down to 20 - r.
-  return limit.rlim_cur != RLIM_INFINITY ? 20 - static_cast<int>(limit.rlim_cur) <= own_nice() : true;
+  const int normal = own_nice();
+  if (normal >= k_lowest_priority) return false;  // nothing lower to go to
+  // Tried rather than deduced: root in a container usually lacks CAP_SYS_NICE (Docker's and podman's default
+  // capability sets drop it), and then may raise a nice value but not lower it again; RLIMIT_NICE, seccomp or an
+  // LSM may allow or forbid it too. Linux keeps a nice value per thread, so a thread of our own, raised one step
+  // and then lowered back, answers for the whole process without touching anything else.
+  bool restored = false;
+  std::thread probe([&] {
+    const auto tid = static_cast<id_t>(::gettid());
+    if (::setpriority(PRIO_PROCESS, tid, normal + 1) != 0) return;
+    restored = ::setpriority(PRIO_PROCESS, tid, normal) == 0 && own_thread_nice() == normal;
+  });
+  probe.join();
+  return restored;
 }
 
 std::unique_ptr<Prestart> Prestart::begin(const scenario::Scenario& scenario, const driver::RunPaths& paths,
@@ -45,7 +62,7 @@ std::unique_ptr<Prestart> Prestart::begin(const scenario::Scenario& scenario, co
   prestart->m_services = std::move(services.value());
   const bool nice = can_restore_priority();
   // Its processes belong to its own run (swept with it), not to the scenario running now.
-  process::OwnerMark::ScopedRunId mark(paths.run_id);
+  process::OwnerMark::ScopedRunId mark(paths.run_id, paths.environment);
   for (const auto& service : prestart->m_services) {
     if (!worth_starting_early(*service)) continue;
     if (!service->start()) return nullptr;

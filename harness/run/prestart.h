@@ -8,9 +8,10 @@
 // earlier, and its own run records it (service.prestarted {ahead_s, niced, restored}).
 //
 // The early boot runs at the lowest CPU priority (nice 19, every thread of its process group), so that the
-// running scenario keeps the CPU; it is handed over at normal priority. It is niced only where the harness may
-// restore the priority afterwards (root, or an RLIMIT_NICE that allows it); elsewhere it boots at normal
-// priority rather than leave a scenario a broker at nice 19.
+// running scenario keeps the CPU; it is handed over at normal priority. It is niced only where the harness
+// has just shown it can restore a priority (can_restore_priority); elsewhere (root without CAP_SYS_NICE, as in
+// most containers; a user without RLIMIT_NICE) it boots at normal priority rather than leave a scenario a
+// broker at nice 19.
 #include <chrono>
 #include <memory>
 #include <set>
@@ -60,7 +61,8 @@ private:
   bool m_taken = false;
 };
 
-// Whether this process may lower a nice value back to 0 (root or CAP_SYS_NICE, or RLIMIT_NICE >= 20).
+// Whether this process can lower a nice value back to its own: tried on a thread of its own (raised one step,
+// lowered back, read back). False when it is already at the lowest priority.
 bool can_restore_priority();
 
 }  // namespace harness::run

@@ -18,6 +18,7 @@
 #include "harness/fault/fault_injector.h"
 #include "harness/process/child_process.h"
 #include "harness/process/cancellation.h"
+#include "harness/process/owner.h"
 #include "harness/process/sweeper.h"
 #include "harness/report/summary.h"
 #include "harness/run/active_faults.h"
@@ -227,6 +228,19 @@ const char* outcome_label(Outcome o) {
   }
   return "?";
 }
+
+// The environment of every process of a run: its temporary files in the run's folder (billiard's pymp-*
+// folders of a killed worker, anything a command leaves), and the harness's work base named outright, so a
+// harness started by one of them (a command running celery-chaos) keeps the work base it would have had, not
+// one under the run's temporary folder.
+std::map<std::string, std::string> run_environment(const fs::path& work_base, const fs::path& work_dir) {
+  const fs::path temp = work_dir / "tmp";
+  std::error_code ec;
+  fs::create_directory(temp, ec);
+  fs::permissions(temp, fs::perms::owner_all, ec);
+  return {{"TMPDIR", temp.string()}, {"TEMP", temp.string()}, {"TMP", temp.string()},
+          {"CELERY_CHAOS_WORK_DIR", work_base.string()}};
+}
 }  // namespace
 
 driver::RunPaths run_paths(const RunOptions& options, const std::string& run_id, const fs::path& report_dir) {
@@ -243,6 +257,8 @@ driver::RunPaths run_paths(const RunOptions& options, const std::string& run_id,
     fs::permissions(dir, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
                              fs::perms::others_read | fs::perms::others_exec, ec);
   }
+  process::write_owner_record(paths.work_dir);  // so the next run's sweep removes it if this harness dies
+  paths.environment = run_environment(options.work_base, paths.work_dir);
   return paths;
 }
 
@@ -286,7 +302,7 @@ ScenarioOutcome run_scenario(const scenario::Scenario& scenario, const std::stri
       out << "\n" << std::flush;
     });
   }
-  process::OwnerMark::set_run_id(run_id);
+  process::OwnerMark::set_run_id(run_id, paths.environment);
   RunControl control(clock, scenario.timeout);
   Context ctx{scenario, history, control, options, report_dir, logs_dir, out, {}, nullptr};
   history.record("run.begin", {}, {{"scenario", scenario.name}, {"file", scenario.file}, {"run_id", run_id},
@@ -390,7 +406,11 @@ ScenarioOutcome run_scenario(const scenario::Scenario& scenario, const std::stri
   // Anything of this run that escaped its process group (epmd, erl_child_setup) goes too.
   const auto swept = process::kill_run(run_id);
   history.record("run.cleanup", {}, {{"swept_pids", swept.killed}});
-  if (!options.keep) fs::remove_all(paths.work_dir, ec);
+  if (!options.keep) {
+    fs::remove_all(paths.work_dir, ec);
+  } else {
+    process::remove_owner_record(paths.work_dir);  // kept on purpose: no sweep removes it
+  }
 
   if (!skip_reason.empty()) {
     for (const auto& check : scenario.checks) {

@@ -1,4 +1,5 @@
 #include "harness/process/child_process.h"
+#include "harness/process/owner.h"
 
 #include <fcntl.h>
 #include <pwd.h>
@@ -83,8 +84,26 @@ TEST_F(ChildProcessTest, CarriesTheOwnerAndRunMarks) {
   const std::string environ = harness::process::read_proc_file(child->pid(), "environ");
   EXPECT_EQ(harness::process::environ_value(environ, "CELERY_CHAOS_OWNER"), OwnerMark::owner());
   EXPECT_EQ(harness::process::environ_value(environ, "CELERY_CHAOS_RUN"), "mark-test");
-  EXPECT_EQ(OwnerMark::owner(), std::to_string(::getpid()) + ":" +
-                                    std::to_string(harness::process::read_proc_stat(::getpid())->start_time));
+  EXPECT_EQ(OwnerMark::owner(), (harness::process::Owner{::getpid(),
+                                                         harness::process::read_proc_stat(::getpid())->start_time,
+                                                         *harness::process::this_place()}
+                                     .to_string()));
+}
+
+TEST_F(ChildProcessTest, ChildrenOfARunGetItsEnvironmentUnlessTheirOwnSaysOtherwise) {
+  OwnerMark::set_run_id("env-test", {{"TMPDIR", "/run-folder/tmp"}, {"TEMP", "/run-folder/tmp"}});
+  auto options = sh("sleep 30");
+  options.environment = {{"TEMP", "/the-service-says"}};
+  auto child = spawn_or_die(options);
+  OwnerMark::set_run_id("");
+  auto unmarked = spawn_or_die(sh("sleep 30"));
+  ASSERT_TRUE(child && unmarked);
+  const std::string environ = harness::process::read_proc_file(child->pid(), "environ");
+  EXPECT_EQ(harness::process::environ_value(environ, "TMPDIR"), "/run-folder/tmp");
+  EXPECT_EQ(harness::process::environ_value(environ, "TEMP"), "/the-service-says");
+  // Once the run is over, its environment goes with its id.
+  EXPECT_NE(harness::process::environ_value(harness::process::read_proc_file(unmarked->pid(), "environ"), "TMPDIR"),
+            "/run-folder/tmp");
 }
 
 TEST_F(ChildProcessTest, EnvironmentOptionsApplyButCannotChangeTheMarks) {

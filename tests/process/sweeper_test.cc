@@ -5,12 +5,15 @@
 #include <algorithm>
 
 #include "harness/process/child_process.h"
+#include "harness/process/owner.h"
 #include "tests/process/process_test_util.h"
 
 namespace {
 using namespace process_test;
 using harness::process::ChildProcess;
+using harness::process::Owner;
 using harness::process::OwnerMark;
+using harness::process::Place;
 
 class SweeperTest : public ProcessTest {};
 
@@ -44,18 +47,29 @@ bool sleeping_without_environment(pid_t pid) {
          harness::process::read_proc_file(pid, "environ").empty();
 }
 
-std::string dead_owner() {
+// `place` defaults to this process's: a dead harness of this PID namespace and boot.
+std::string dead_owner(std::optional<Place> place = std::nullopt) {
   auto short_lived = spawn(sleep_30());
   const auto stat = harness::process::read_proc_stat(short_lived->pid());
-  const std::string owner = std::to_string(short_lived->pid()) + ":" + std::to_string(stat->start_time);
+  const Owner owner{short_lived->pid(), stat->start_time, place.value_or(*harness::process::this_place())};
   short_lived.reset();  // SIGKILLed and reaped
-  return owner;
+  return owner.to_string();
+}
+
+// The old mark ("<pid>:<start time>") of a dead harness.
+std::string dead_owner_old_mark() {
+  const std::string owner = dead_owner();
+  return owner.substr(0, owner.find(':', owner.find(':') + 1));
+}
+
+bool mentions(const std::vector<std::string>& lines, const std::string& text) {
+  return std::any_of(lines.begin(), lines.end(), [&](const auto& l) { return l.find(text) != std::string::npos; });
 }
 
 TEST_F(SweeperTest, KillsProcessesOfADeadHarnessAndLeavesLiveOnesAlone) {
   auto orphan = spawn(sleep_30(), dead_owner());
   // This very pid, but another start time: the owner's pid was reused by an unrelated process.
-  auto reused = spawn(sleep_30(), std::to_string(::getpid()) + ":1");
+  auto reused = spawn(sleep_30(), Owner{::getpid(), 1, *harness::process::this_place()}.to_string());
   auto mine = spawn(sleep_30());
   ASSERT_TRUE(orphan && reused && mine);
 
@@ -66,6 +80,52 @@ TEST_F(SweeperTest, KillsProcessesOfADeadHarnessAndLeavesLiveOnesAlone) {
   EXPECT_EQ(orphan->wait_for(5s).value_or(harness::process::ExitStatus{}).signal, SIGKILL);
   EXPECT_EQ(reused->wait_for(5s).value_or(harness::process::ExitStatus{}).signal, SIGKILL);
   EXPECT_TRUE(mine->running());
+}
+
+// A harness in a container or under `unshare --pid` names its pid in its own namespace: here that pid is
+// another process, or none. Only the namespace and boot in its mark tell it apart.
+TEST_F(SweeperTest, LeavesProcessesOfHarnessesInOtherNamespacesOrBootsAlone) {
+  const Place here = *harness::process::this_place();
+  auto other_namespace = spawn(sleep_30(), dead_owner(Place{here.pid_namespace + 1, here.boot_id}));
+  auto other_boot = spawn(sleep_30(), dead_owner(Place{here.pid_namespace, "00000000-1111-2222-3333-444444444444"}));
+  auto old_mark = spawn(sleep_30(), dead_owner_old_mark());
+  ASSERT_TRUE(other_namespace && other_boot && old_mark);
+
+  const auto report = harness::process::sweep_orphans();
+  for (const auto* child : {&other_namespace, &other_boot, &old_mark}) {
+    EXPECT_FALSE(contains(report.killed, (*child)->pid()));
+    EXPECT_TRUE((*child)->running());
+  }
+  EXPECT_TRUE(mentions(report.spared, "pid " + std::to_string(other_namespace->pid()) + " (sleep): left alone, owner "));
+  EXPECT_TRUE(mentions(report.spared, "not provably dead: another PID namespace (pid:[" +
+                                          std::to_string(here.pid_namespace + 1) + "])"));
+  EXPECT_TRUE(mentions(report.spared, "not provably dead: another boot (00000000-1111-2222-3333-444444444444)"));
+  EXPECT_TRUE(mentions(report.spared, "not provably dead: an old mark, without PID namespace and boot id"));
+}
+
+// Run folders carry their harness's owner record: only a provably dead owner's folder goes.
+TEST_F(SweeperTest, RemovesTheRunFoldersOfDeadHarnessesOnly) {
+  TempPath runs("runs");
+  const auto folder = [&](const std::string& name, std::optional<std::string> owner) {
+    fs::create_directories(runs.path() / name / "data");
+    if (owner) harness::process::write_owner_record(runs.path() / name, owner);
+    return runs.path() / name;
+  };
+  const Place here = *harness::process::this_place();
+  const auto dead = folder("dead", dead_owner());
+  const auto live = folder("live", std::nullopt);
+  harness::process::write_owner_record(live);  // this very process: alive
+  const auto other_namespace = folder("other-namespace", dead_owner(Place{here.pid_namespace + 1, here.boot_id}));
+  const auto old_mark = folder("old-mark", dead_owner_old_mark());
+  const auto unowned = folder("unowned", std::nullopt);  // being created, or kept with --keep
+
+  const auto report = harness::process::sweep_orphans(runs.path());
+  EXPECT_FALSE(fs::exists(dead));
+  EXPECT_EQ(report.removed, std::vector<fs::path>{dead});
+  for (const auto& kept : {live, other_namespace, old_mark, unowned}) EXPECT_TRUE(fs::exists(kept / "data")) << kept;
+  EXPECT_TRUE(mentions(report.spared, "folder " + other_namespace.string() + ": left alone, owner "));
+  harness::process::remove_owner_record(live);
+  EXPECT_FALSE(harness::process::read_owner_record(live).has_value());
 }
 
 TEST_F(SweeperTest, ReportsTheRunsOfWhatItKilled) {
