@@ -8,6 +8,7 @@ const char* to_string(Outcome outcome) {
     case Outcome::k_failed: return "failed";
     case Outcome::k_error: return "error";
     case Outcome::k_skipped: return "skipped";
+    case Outcome::k_xfailed: return "xfailed";
   }
   return "unknown";
 }

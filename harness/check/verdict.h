@@ -10,6 +10,8 @@ enum class Outcome {
   k_failed,   // the property did not hold: JUnit <failure>
   k_error,    // infrastructure fault prevented judging (a service would not start): JUnit <error>
   k_skipped,  // an unmet precondition: JUnit <skipped>
+  k_xfailed,  // failed, as a scenario with `expect: fail` expects: a pass of the scenario, shown as XFAIL with
+              // what failed (JUnit: a passing testcase whose <system-out> holds the failure)
 };
 
 struct Verdict {

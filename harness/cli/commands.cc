@@ -59,6 +59,20 @@ void point_latest(const fs::path& report_dir, const std::string& run_id) {
   fs::create_directory_symlink(run_id, tmp, ec);
   if (!ec) fs::rename(tmp, link, ec);  // atomic replace
 }
+// junit.xml and summary.json of the run so far, each replaced atomically (report_file.h).
+void write_run_reports(const std::vector<report::ScenarioReport>& reports, const fs::path& run_dir,
+                       const std::string& interrupted) {
+  if (auto st = report::write_junit(reports, run_dir / "junit.xml"); !st) std::cerr << st.message() << "\n";
+  if (auto st = report::write_summary(reports, run_dir / "summary.json", interrupted); !st) {
+    std::cerr << st.message() << "\n";
+  }
+}
+
+// "SIGINT" for "interrupted by SIGINT"; another cancellation's reason as it is.
+std::string interruption_name(const std::string& reason) {
+  const std::string prefix = "interrupted by ";
+  return reason.rfind(prefix, 0) == 0 ? reason.substr(prefix.size()) : reason;
+}
 }  // namespace
 
 int validate_command(const std::vector<std::string>& args) {
@@ -120,6 +134,7 @@ int run_command(const std::vector<std::string>& args, const GlobalOptions& optio
     return k_exit_usage;
   }
   std::cout << "celery-chaos run " << run_id << " -> " << run_dir.string() << "\n";
+  point_latest(options.report_dir, run_id);  // now: the reports are written as the run goes
 
   run::RunOptions run_options;
   run_options.work_base = run::default_work_base();
@@ -145,7 +160,9 @@ int run_command(const std::vector<std::string>& args, const GlobalOptions& optio
   // Pipelining: once scenario i is ready, scenario i+1's broker boots (run/prestart.h).
   auto driver = driver::make_local_driver();
   std::unique_ptr<run::Prestart> next;
-  for (size_t i = 0; i < scenarios->size(); ++i) {
+  size_t started = 0;
+  for (; started < scenarios->size() && !process::cancelled(); ++started) {
+    const size_t i = started;
     const auto& s = (*scenarios)[i];
     std::unique_ptr<run::Prestart> mine = std::move(next);
     run_options.on_ready = [&, i] {
@@ -158,18 +175,24 @@ int run_command(const std::vector<std::string>& args, const GlobalOptions& optio
     failed |= outcome.result == run::ScenarioResult::k_failed;
     errored |= outcome.result == run::ScenarioResult::k_error;
     cancelled |= outcome.result == run::ScenarioResult::k_cancelled;
-    if (process::cancelled()) {
-      cancelled = true;
-      break;
-    }
+    // After every scenario: a harness killed later (a CI job's own time limit) still leaves these results.
+    write_run_reports(reports, run_dir, {});
   }
   next.reset();  // a broker booted for a scenario that will not run (interrupted)
-  if (auto st = report::write_junit(reports, run_dir / "junit.xml"); !st) std::cerr << st.message() << "\n";
-  if (auto st = report::write_summary(reports, run_dir / "summary.json"); !st) std::cerr << st.message() << "\n";
-  point_latest(options.report_dir, run_id);
+  cancelled |= process::cancelled();
+  std::string interrupted;
+  if (cancelled) {
+    interrupted = interruption_name(process::cancel_reason());
+    const std::string reason = "not run: the run was " + process::cancel_reason() + " before this scenario started";
+    for (size_t i = started; i < scenarios->size(); ++i) {
+      reports.push_back(run::not_started_report((*scenarios)[i], run_ids[i], reason));
+    }
+  }
+  write_run_reports(reports, run_dir, interrupted);
   std::cout << "JUnit: " << (run_dir / "junit.xml").string() << "\n";
   if (cancelled) {
-    std::cout << "interrupted: " << process::cancel_reason() << "\n";
+    std::cout << "celery-chaos: " << process::cancel_reason() << "; " << scenarios->size() - started
+              << " scenario(s) not run\n";
     return k_exit_interrupted;
   }
   return errored ? k_exit_infrastructure : failed ? k_exit_failed : k_exit_passed;

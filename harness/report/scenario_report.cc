@@ -7,6 +7,7 @@ Counts& Counts::operator+=(const Counts& other) {
   failures += other.failures;
   errors += other.errors;
   skipped += other.skipped;
+  xfailed += other.xfailed;
   return *this;
 }
 
@@ -18,6 +19,7 @@ Counts count(const ScenarioReport& scenario) {
     c.failures += v.outcome == Outcome::k_failed;
     c.errors += v.outcome == Outcome::k_error;
     c.skipped += v.outcome == Outcome::k_skipped;
+    c.xfailed += v.outcome == Outcome::k_xfailed;
   }
   if (!scenario.error.empty()) {
     ++c.tests;
@@ -28,7 +30,7 @@ Counts count(const ScenarioReport& scenario) {
 
 bool passed(const ScenarioReport& scenario) {
   const Counts c = count(scenario);
-  return c.failures == 0 && c.errors == 0;
+  return scenario.not_run.empty() && c.failures == 0 && c.errors == 0;
 }
 
 std::string classname_of(const ScenarioReport& scenario, const check::Verdict& verdict) {

@@ -31,19 +31,24 @@ struct ScenarioReport {
   // beside the verdicts, which are then usually <skipped> ("not judged: ..."): otherwise a run whose services
   // never started would show no error at all.
   std::string error;
+  // Why the scenario never started (the run was interrupted before it), empty when it ran. Its checks are then
+  // <skipped> with this reason, and it did not pass.
+  std::string not_run;
 };
 
 // The counts as JUnit states them: tests = verdicts + 1 for a non-empty `error`, which is also one of `errors`.
+// `xfailed` (expected failures, `expect: fail`) are passing tests for JUnit; summary.json counts them apart.
 struct Counts {
   int tests = 0;
   int failures = 0;
   int errors = 0;
   int skipped = 0;
+  int xfailed = 0;
   Counts& operator+=(const Counts& other);
 };
 
 Counts count(const ScenarioReport& scenario);
-// No failure and no error (skipped checks do not fail a scenario).
+// It ran, with no failure and no error (skipped checks do not fail a scenario that ran).
 bool passed(const ScenarioReport& scenario);
 // The verdict's classname, or "<scenario>.check" when it has none: CI systems group by classname.
 std::string classname_of(const ScenarioReport& scenario, const check::Verdict& verdict);

@@ -7,7 +7,8 @@ namespace harness::report {
 
 namespace {
 nlohmann::json counts_json(const Counts& c) {
-  return {{"tests", c.tests}, {"failures", c.failures}, {"errors", c.errors}, {"skipped", c.skipped}};
+  return {{"tests", c.tests},     {"failures", c.failures}, {"errors", c.errors},
+          {"skipped", c.skipped}, {"xfailed", c.xfailed}};
 }
 
 nlohmann::json scenario_json(const ScenarioReport& s) {
@@ -32,11 +33,12 @@ nlohmann::json scenario_json(const ScenarioReport& s) {
                           {"properties", std::move(properties)},
                           {"verdicts", std::move(verdicts)}};
   if (!s.error.empty()) entry["error"] = s.error;
+  if (!s.not_run.empty()) entry["not_run"] = s.not_run;
   return entry;
 }
 }  // namespace
 
-nlohmann::json summary_json(const std::vector<ScenarioReport>& scenarios) {
+nlohmann::json summary_json(const std::vector<ScenarioReport>& scenarios, const std::string& interrupted) {
   nlohmann::json entries = nlohmann::json::array();
   Counts total;
   int passed_scenarios = 0;
@@ -48,14 +50,19 @@ nlohmann::json summary_json(const std::vector<ScenarioReport>& scenarios) {
   nlohmann::json counts = counts_json(total);
   counts["scenarios"] = scenarios.size();
   counts["passed"] = passed_scenarios;
-  return {{"passed", passed_scenarios == static_cast<int>(scenarios.size())},
-          {"counts", std::move(counts)},
-          {"scenarios", std::move(entries)}};
+  nlohmann::json summary = {
+      {"passed", interrupted.empty() && passed_scenarios == static_cast<int>(scenarios.size())},
+      {"counts", std::move(counts)},
+      {"scenarios", std::move(entries)}};
+  if (!interrupted.empty()) summary["interrupted"] = interrupted;
+  return summary;
 }
 
-util::Status write_summary(const std::vector<ScenarioReport>& scenarios, const std::filesystem::path& path) {
-  const auto json = summary_json(scenarios);
-  return write_report_file(path, json.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+util::Status write_summary(const std::vector<ScenarioReport>& scenarios, const std::filesystem::path& path,
+                           const std::string& interrupted) {
+  const auto json = summary_json(scenarios, interrupted);
+  // ASCII only (\uXXXX escapes): no reader has to guess an encoding.
+  return write_report_file(path, json.dump(2, ' ', true, nlohmann::json::error_handler_t::replace) + "\n");
 }
 
 }  // namespace harness::report

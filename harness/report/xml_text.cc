@@ -68,6 +68,33 @@ std::string sanitize(std::string_view in, bool normalise_line_ends) {
 }  // namespace
 
 std::string sanitize_xml_attribute(std::string_view text) { return sanitize(text, false); }
+
+std::string ascii_xml(std::string_view document) {
+  std::string out;
+  out.reserve(document.size());
+  for (std::size_t i = 0; i < document.size();) {
+    const auto c = static_cast<unsigned char>(document[i]);
+    if (c < 0x80) {
+      out += static_cast<char>(c);
+      ++i;
+      continue;
+    }
+    const int length = utf8_sequence(document, i);
+    if (length < 0) {  // not expected after sanitize(); kept visible rather than dropped
+      out += "&#xFFFD;";
+      i += static_cast<std::size_t>(-length);
+      continue;
+    }
+    // The payload bits of the lead byte, then six bits of each continuation byte.
+    unsigned code_point = c & (0xFFu >> (length + 1));
+    for (int k = 1; k < length; ++k) code_point = (code_point << 6) | (static_cast<unsigned char>(document[i + k]) & 0x3Fu);
+    char reference[16];
+    std::snprintf(reference, sizeof reference, "&#x%X;", code_point);
+    out += reference;
+    i += static_cast<std::size_t>(length);
+  }
+  return out;
+}
 std::string sanitize_xml_text(std::string_view text) { return sanitize(text, true); }
 
 }  // namespace harness::report

@@ -24,4 +24,10 @@ std::string sanitize_xml_attribute(std::string_view text);
 // pugixml writes a carriage return in text raw and every XML parser turns a raw one into "\n" on reading.
 std::string sanitize_xml_text(std::string_view text);
 
+// `document` (well-formed UTF-8 XML whose element and attribute names are ASCII) with every other character
+// written as a character reference ("&#xFFFD;"): the file is then ASCII, which every encoding guesser reads
+// right. xunit-viewer guesses with detect-file-encoding-and-language, which takes any U+FFFD in a file for a
+// decoding failure, calls the file CP1252 and then crashes (Node has no such Buffer encoding).
+std::string ascii_xml(std::string_view document);
+
 }  // namespace harness::report

@@ -20,6 +20,7 @@
 #include "harness/process/cancellation.h"
 #include "harness/process/owner.h"
 #include "harness/process/sweeper.h"
+#include "harness/report/console_text.h"
 #include "harness/report/summary.h"
 #include "harness/run/active_faults.h"
 #include "harness/run/exec.h"
@@ -197,15 +198,16 @@ void finish_loads(Context& ctx) {
   }
 }
 
+// A known-bad configuration kept as a regression guard (`expect: fail`): its failures are the expected result,
+// shown as XFAIL with what failed; one more testcase fails when nothing failed. Applied only to a scenario that
+// ran to its end: a stopped one, or one whose services did not start, proved nothing either way.
 void apply_expectation(const scenario::Scenario& scenario, std::vector<Verdict>& verdicts) {
   if (scenario.expect != scenario::Expectation::k_fail) return;
-  // A known-bad configuration kept as a regression guard: its failures are the expected result.
   int failed = 0;
   for (auto& v : verdicts) {
     if (v.outcome == Outcome::k_failed) {
       ++failed;
-      v.outcome = Outcome::k_passed;
-      v.message = "failed as expected: " + v.message;
+      v.outcome = Outcome::k_xfailed;
     }
   }
   Verdict expectation{"expect: fail", scenario.name + ".expect", Outcome::k_passed, {}, {}, {}};
@@ -219,12 +221,117 @@ void apply_expectation(const scenario::Scenario& scenario, std::vector<Verdict>&
   verdicts.push_back(expectation);
 }
 
+// Where a scenario is, for the message of a stop: "at step 3 (wait, line 12)".
+struct StepsOutcome {
+  std::string where;        // where the steps ended: "at step N (...)" of the last one begun, or "after the steps"
+  std::string failed_step;  // "step N (line L)" when a step failed (the later ones did not run)
+};
+
+// A failed step: its first line is the message, the rest (a command's output) the details.
+Verdict step_failure(const scenario::Step& step, size_t index, const std::string& scenario_name,
+                     const std::string& failure) {
+  const auto newline = failure.find('\n');
+  return Verdict{step_title(step, index), scenario_name + ".step", Outcome::k_failed, failure.substr(0, newline),
+                 newline == std::string::npos ? std::string{} : failure.substr(newline + 1), {}};
+}
+
+// Runs the steps in order; a failed step ends them (later steps assume it worked) and is a failed testcase.
+StepsOutcome run_steps(Stack& stack, Context& ctx, ActiveFaults& faults, std::vector<Verdict>& verdicts) {
+  const auto& steps = ctx.scenario.steps;
+  for (size_t i = 0; i < steps.size(); ++i) {
+    const auto& step = steps[i];
+    const std::string where = "at " + step_title(step, i);
+    if (step.at && !ctx.control.sleep_until(ctx.control.started() + *step.at)) return {where, {}};
+    if (ctx.control.should_stop()) return {where, {}};
+    ctx.history.record("step.begin", {}, {{"index", i + 1}, {"line", step.location.line}});
+    const std::string failure = run_step(step, i, stack, ctx, faults);
+    ctx.history.record("step.end", {}, {{"index", i + 1}, {"ok", failure.empty()}, {"detail", failure}});
+    if (ctx.control.should_stop()) return {where, {}};  // a step cut short by the stop did not fail
+    if (!failure.empty()) {
+      verdicts.push_back(step_failure(step, i, ctx.scenario.name, failure));
+      ctx.out << "  FAIL  " << report::terminal_text(verdicts.back().name + ": " + verdicts.back().message) << "\n";
+      return {where, "step " + std::to_string(i + 1) + " (line " + std::to_string(step.location.line) + ")"};
+    }
+  }
+  return {"after the steps", {}};
+}
+
+// Judges every check in order. A stop while one is judged leaves it and the later ones unjudged (a check cut
+// short proves nothing): returns where the stop found them, empty when every check was judged.
+std::string judge_checks(Stack& stack, Context& ctx, std::vector<Verdict>& verdicts) {
+  for (const auto& check : ctx.scenario.checks) {
+    Verdict v = judge(check, stack, ctx);
+    if (ctx.control.should_stop()) return "while judging check '" + check.name + "'";
+    ctx.history.record("check.verdict", {}, {{"name", v.name}, {"outcome", check::to_string(v.outcome)},
+                                             {"message", v.message}});
+    verdicts.push_back(std::move(v));
+  }
+  return {};
+}
+
+// The verdict of a scenario cut short `where`: Ctrl-C/SIGTERM is an error ("interrupted by SIGINT at step 3
+// (wait, line 12)"), since nothing was proved either way; its own `timeout:` is a failure (exit 1), naming the
+// scenario, the timeout and the step.
+Verdict stop_verdict(const scenario::Scenario& scenario, const std::string& where) {
+  if (process::cancelled()) {
+    return Verdict{"interrupted", scenario.name + ".interrupted", Outcome::k_error,
+                   process::cancel_reason() + " " + where, {}, {}};
+  }
+  return Verdict{"scenario timeout", scenario.name + ".timeout", Outcome::k_failed,
+                 "scenario '" + scenario.name + "' exceeded its timeout of " +
+                     scenario::format_duration(scenario.timeout) + " " + where,
+                 {}, {}};
+}
+
+// Every check without a verdict yet, as <skipped> with `reason`.
+void skip_unjudged(const scenario::Scenario& scenario, const std::string& reason, std::vector<Verdict>& verdicts) {
+  for (const auto& check : scenario.checks) {
+    bool judged = false;
+    for (const auto& v : verdicts) judged |= v.name == check.name;
+    if (!judged) verdicts.push_back(Verdict{check.name, scenario.name + ".check", Outcome::k_skipped, reason, {}, {}});
+  }
+}
+
 const char* outcome_label(Outcome o) {
   switch (o) {
     case Outcome::k_passed: return "PASS ";
     case Outcome::k_failed: return "FAIL ";
     case Outcome::k_error: return "ERROR";
     case Outcome::k_skipped: return "SKIP ";
+    case Outcome::k_xfailed: return "XFAIL";
+  }
+  return "?";
+}
+
+constexpr size_t k_console_detail_lines = 10;
+
+// Each line of `text`, escaped (report/console_text.h), indented under its verdict.
+void print_indented(std::ostream& out, std::string_view text) {
+  std::string_view rest = text;
+  while (!rest.empty()) {
+    const auto newline = rest.find('\n');
+    out << "        " << report::terminal_text(rest.substr(0, newline)) << "\n";
+    rest = newline == std::string_view::npos ? std::string_view{} : rest.substr(newline + 1);
+  }
+}
+
+// One verdict on the console: a pass is one line; otherwise its message, and for a failure or an error the last
+// lines of its details (a command's output, the last probe outputs), so that the reason is on the screen.
+void print_verdict(std::ostream& out, const Verdict& v) {
+  out << "  " << outcome_label(v.outcome) << " " << report::terminal_text(v.name) << "\n";
+  if (v.outcome == Outcome::k_passed) return;
+  print_indented(out, v.message);
+  if (v.outcome != Outcome::k_skipped && !v.details.empty()) {
+    print_indented(out, report::last_lines(v.details, k_console_detail_lines));
+  }
+}
+
+const char* result_name(ScenarioResult result) {
+  switch (result) {
+    case ScenarioResult::k_passed: return "passed";
+    case ScenarioResult::k_failed: return "failed";
+    case ScenarioResult::k_error: return "error";
+    case ScenarioResult::k_cancelled: return "cancelled";
   }
   return "?";
 }
@@ -297,8 +404,10 @@ ScenarioOutcome run_scenario(const scenario::Scenario& scenario, const std::stri
   if (options.verbose) {
     history.set_observer([&out](const Event& e) {
       out << "  [" << std::fixed << std::setprecision(3) << e.t << std::defaultfloat << "] " << e.type;
-      if (!e.service.empty()) out << " " << e.service;
-      if (!e.data.empty()) out << " " << e.data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+      if (!e.service.empty()) out << " " << report::terminal_text(e.service);
+      if (!e.data.empty()) {
+        out << " " << report::terminal_text(e.data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+      }
       out << "\n" << std::flush;
     });
   }
@@ -307,13 +416,14 @@ ScenarioOutcome run_scenario(const scenario::Scenario& scenario, const std::stri
   Context ctx{scenario, history, control, options, report_dir, logs_dir, out, {}, nullptr};
   history.record("run.begin", {}, {{"scenario", scenario.name}, {"file", scenario.file}, {"run_id", run_id},
                                    {"seed", report.seed}, {"harness_version", k_version}});
-  out << scenario.name << " (" << scenario.file << ")\n";
+  out << report::terminal_text(scenario.name + " (" + scenario.file + ")") << "\n";
 
   auto driver = driver::make_local_driver();
   report.properties.emplace_back("driver", driver->name());
   report.properties.emplace_back("version.celery-chaos", k_version);
   std::vector<Verdict> verdicts;
-  std::string skip_reason;
+  std::string skip_reason;  // why the checks without a verdict were not judged
+  std::string stopped_at;   // where a stop (Ctrl-C/SIGTERM, or the scenario's timeout) found the scenario
   {
     std::optional<Prestart::Handover> handover;
     if (prestart) {
@@ -329,8 +439,7 @@ ScenarioOutcome run_scenario(const scenario::Scenario& scenario, const std::stri
                              : driver->create_services(scenario, paths);
     if (!services) {
       report.error = services.error().message();
-      outcome.result = services.error().kind() == util::ErrorKind::k_invalid_input ? ScenarioResult::k_error
-                                                                                    : ScenarioResult::k_error;
+      outcome.result = ScenarioResult::k_error;
       skip_reason = "not judged: " + report.error;
     } else {
       Stack stack(std::move(services.value()), history, control);
@@ -343,13 +452,13 @@ ScenarioOutcome run_scenario(const scenario::Scenario& scenario, const std::stri
       out << "  booting " << stack.services().size() << " service(s)...\n" << std::flush;
       const auto boot_started = std::chrono::steady_clock::now();
       auto boot = stack.start_all(std::min<std::chrono::milliseconds>(options.boot_timeout, scenario.timeout));
-      if (!boot) {
+      if (!boot && control.should_stop()) {
+        stopped_at = "while booting";
+      } else if (!boot) {
         report.error = boot.message();
-        skip_reason = "not judged: " + (boot.kind() == util::ErrorKind::k_cancelled ? control.stop_reason()
-                                                                                     : "a service did not start");
-        outcome.result = boot.kind() == util::ErrorKind::k_cancelled ? ScenarioResult::k_cancelled
-                                                                     : ScenarioResult::k_error;
-        out << "  ERROR " << report.error << "\n";
+        skip_reason = "not judged: a service did not start";
+        outcome.result = ScenarioResult::k_error;
+        out << "  ERROR " << report::terminal_text(report.error) << "\n";
       } else {
         out << "  all ready in " << std::chrono::duration<double>(std::chrono::steady_clock::now() - boot_started).count()
             << " s\n" << std::flush;
@@ -357,36 +466,16 @@ ScenarioOutcome run_scenario(const scenario::Scenario& scenario, const std::stri
         if (options.on_ready) options.on_ready();
         ctx.ledger = Ledger::for_stack(scenario, stack, report_dir / "ledger.jsonl");
         BrokerSampler sampler(stack, history, BrokerSampler::brokers_to_sample(scenario));
-        for (size_t i = 0; i < scenario.steps.size(); ++i) {
-          const auto& step = scenario.steps[i];
-          if (step.at && !control.sleep_until(control.started() + *step.at)) break;
-          if (control.should_stop()) break;
-          history.record("step.begin", {}, {{"index", i + 1}, {"line", step.location.line}});
-          const std::string failure = run_step(step, i, stack, ctx, faults);
-          history.record("step.end", {}, {{"index", i + 1}, {"ok", failure.empty()}, {"detail", failure}});
-          if (!failure.empty() && !control.should_stop()) {
-            verdicts.push_back(Verdict{step_title(step, i), scenario.name + ".step", Outcome::k_failed, failure,
-                                       {}, {}});
-            out << "  FAIL  " << step_title(step, i) << ": " << failure << "\n";
-            break;  // later steps assume this one worked
-          }
-        }
+        const StepsOutcome steps = run_steps(stack, ctx, faults, verdicts);
         sampler.stop();
         finish_loads(ctx);
         if (control.should_stop()) {
-          skip_reason = "not judged: " + control.stop_reason();
-          outcome.result = process::cancelled() ? ScenarioResult::k_cancelled : ScenarioResult::k_failed;
-          if (!process::cancelled()) {
-            verdicts.push_back(Verdict{"scenario timeout", scenario.name + ".timeout", Outcome::k_failed,
-                                       control.stop_reason(), {}, {}});
-          }
+          stopped_at = steps.where;
+        } else if (!steps.failed_step.empty()) {
+          // The checks' premises (a fault applied, a load published) may not have happened: see the README.
+          skip_reason = "not judged: " + steps.failed_step + " failed";
         } else {
-          for (const auto& check : scenario.checks) {
-            Verdict v = judge(check, stack, ctx);
-            history.record("check.verdict", {}, {{"name", v.name}, {"outcome", check::to_string(v.outcome)},
-                                                 {"message", v.message}});
-            verdicts.push_back(std::move(v));
-          }
+          stopped_at = judge_checks(stack, ctx, verdicts);
         }
       }
       // Versions, while the services still know them.
@@ -412,22 +501,20 @@ ScenarioOutcome run_scenario(const scenario::Scenario& scenario, const std::stri
     process::remove_owner_record(paths.work_dir);  // kept on purpose: no sweep removes it
   }
 
-  if (!skip_reason.empty()) {
-    for (const auto& check : scenario.checks) {
-      bool judged = false;
-      for (const auto& v : verdicts) judged |= v.name == check.name;
-      if (!judged) verdicts.push_back(Verdict{check.name, scenario.name + ".check", Outcome::k_skipped, skip_reason, {}, {}});
-    }
+  if (!stopped_at.empty()) {
+    verdicts.push_back(stop_verdict(scenario, stopped_at));
+    skip_reason = "not judged: " + verdicts.back().message;
+    outcome.result = process::cancelled() ? ScenarioResult::k_cancelled : ScenarioResult::k_failed;
+  } else if (report.error.empty()) {
+    apply_expectation(scenario, verdicts);
   }
-  apply_expectation(scenario, verdicts);
+  if (!skip_reason.empty()) skip_unjudged(scenario, skip_reason, verdicts);
   bool any_failed = false;
   bool any_error = !report.error.empty();
   for (const auto& v : verdicts) {
     any_failed |= v.outcome == Outcome::k_failed;
     any_error |= v.outcome == Outcome::k_error;
-    out << "  " << outcome_label(v.outcome) << " " << v.name;
-    if (v.outcome != Outcome::k_passed) out << "\n        " << v.message;
-    out << "\n";
+    print_verdict(out, v);
   }
   if (outcome.result != ScenarioResult::k_cancelled) {
     outcome.result = any_error ? ScenarioResult::k_error
@@ -436,10 +523,7 @@ ScenarioOutcome run_scenario(const scenario::Scenario& scenario, const std::stri
   }
   report.verdicts = std::move(verdicts);
   report.duration = control.elapsed();
-  history.record("run.end", {}, {{"result", outcome.result == ScenarioResult::k_passed ? "passed"
-                                             : outcome.result == ScenarioResult::k_failed ? "failed"
-                                             : outcome.result == ScenarioResult::k_error ? "error"
-                                                                                         : "cancelled"},
+  history.record("run.end", {}, {{"result", result_name(outcome.result)},
                                  {"duration_s", report.duration.count() / 1000.0}});
   report::write_summary({report}, report_dir / "summary.json");
   out << scenario.name << ": "
@@ -447,6 +531,30 @@ ScenarioOutcome run_scenario(const scenario::Scenario& scenario, const std::stri
           : outcome.result == ScenarioResult::k_error ? "ERROR" : "CANCELLED")
       << " in " << report.duration.count() / 1000.0 << " s\n" << std::flush;
   return outcome;
+}
+
+report::ScenarioReport not_started_report(const scenario::Scenario& scenario, const std::string& run_id,
+                                          const std::string& reason) {
+  report::ScenarioReport report;
+  report.name = scenario.name;
+  report.file = scenario.file;
+  report.description = scenario.description;
+  report.run_id = run_id;
+  report.expectation = scenario.expect == scenario::Expectation::k_fail ? "fail" : "pass";
+  report.started = std::chrono::system_clock::now();
+  char host[256] = {};
+  ::gethostname(host, sizeof host - 1);
+  report.hostname = host;
+  report.seed = scenario.seed_given ? scenario.seed : 0;
+  report.not_run = reason;
+  for (const auto& check : scenario.checks) {
+    report.verdicts.push_back(Verdict{check.name, scenario.name + ".check", Outcome::k_skipped, reason, {}, {}});
+  }
+  // A scenario without checks still shows in the report.
+  if (report.verdicts.empty()) {
+    report.verdicts.push_back(Verdict{"scenario", scenario.name + ".scenario", Outcome::k_skipped, reason, {}, {}});
+  }
+  return report;
 }
 
 }  // namespace harness::run

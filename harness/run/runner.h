@@ -39,6 +39,11 @@ ScenarioOutcome run_scenario(const scenario::Scenario& scenario, const std::stri
                              const std::filesystem::path& report_dir, const RunOptions& options,
                              std::unique_ptr<Prestart> prestart = nullptr);
 
+// The report of a scenario that never started because the run was interrupted before it: every check <skipped>
+// with `reason` (one testcase "scenario" when it has no checks), `not_run` set, so it did not pass.
+report::ScenarioReport not_started_report(const scenario::Scenario& scenario, const std::string& run_id,
+                                          const std::string& reason);
+
 // The folders of one scenario run (created): services' data in <work_base>/runs/<run id>, logs in
 // <report_dir>/logs, the machine's cache in <work_base>/cache.
 driver::RunPaths run_paths(const RunOptions& options, const std::string& run_id,

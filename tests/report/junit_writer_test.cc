@@ -237,13 +237,45 @@ TEST(JunitWriter, HostileStringsLeaveNoCharacterThatXml10Forbids) {
     const auto byte = static_cast<unsigned char>(c);
     EXPECT_FALSE(byte < 0x20 && byte != '\t' && byte != '\n') << "raw control character " << int{byte};
   }
-  // No character references to them either: pugixml would write "&#01;" if given a raw \x01.
-  const std::regex reference("&#x?([0-9A-Fa-f]+);");
+  // No character references to them either: pugixml would write "&#01;" if given a raw \x01. The only other
+  // references are those of non-ASCII characters (ascii_xml).
+  const std::regex reference("&#(x?)([0-9A-Fa-f]+);");
   for (auto it = std::sregex_iterator(xml.begin(), xml.end(), reference); it != std::sregex_iterator(); ++it) {
-    EXPECT_TRUE((*it)[0] == "&#09;" || (*it)[0] == "&#10;" || (*it)[0] == "&#13;") << (*it)[0];
+    const bool hex = (*it)[1] == "x";
+    const unsigned long code_point = std::stoul((*it)[2], nullptr, hex ? 16 : 10);
+    EXPECT_TRUE(code_point == 9 || code_point == 10 || code_point == 13 || code_point >= 0x80) << (*it)[0];
   }
   // Valid UTF-8 throughout, without U+FFFE/U+FFFF or surrogates: the sanitiser finds nothing to change.
   EXPECT_EQ(harness::report::sanitize_xml_attribute(xml), xml);
+}
+
+// xunit-viewer reads a file whose bytes include a U+FFFD as CP1252 and crashes (xml_text.h): the document is
+// ASCII, its other characters references, and it still reads back as the same UTF-8 text.
+TEST(JunitWriter, TheDocumentIsAsciiAndDeclaresUtf8SoNoReaderGuessesAnotherEncoding) {
+  const std::string xml = render_junit({hostile_scenario()});
+  EXPECT_EQ(xml.rfind("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", 0), 0u) << xml.substr(0, 60);
+  for (const char c : xml) ASSERT_LT(static_cast<unsigned char>(c), 0x80) << "non-ASCII byte in junit.xml";
+  EXPECT_NE(xml.find("bad utf8:&#xFFFD;&#xFFFD;"), std::string::npos);
+  EXPECT_NE(xml.find("ok: &#xE9; &#x2713;"), std::string::npos);
+  const auto doc = parse(xml);
+  EXPECT_EQ(doc.child("testsuites").child("testsuite").attribute("name").value(),
+            harness::report::sanitize_xml_attribute(k_hostile));
+}
+
+TEST(JunitWriter, AnExpectedFailureIsAPassingTestcaseWithTheFailureInItsSystemOut) {
+  ScenarioReport s = mixed_outcomes();
+  s.expectation = "fail";
+  s.verdicts = {Verdict{"redis logs x", "known-bad.log", Outcome::k_xfailed, "expected the log to contain 'x'",
+                        "searched logs/cache.log", {}}};
+  const auto doc = parse(render_junit({s}));
+  const auto suite = doc.child("testsuites").child("testsuite");
+  EXPECT_STREQ(suite.attribute("failures").value(), "0");
+  EXPECT_STREQ(suite.attribute("tests").value(), "1");
+  const auto testcase = suite.child("testcase");
+  EXPECT_FALSE(testcase.child("failure"));
+  EXPECT_FALSE(testcase.child("skipped"));
+  EXPECT_EQ(std::string(testcase.child("system-out").child_value()),
+            "failed as expected (expect: fail): expected the log to contain 'x'\n\nsearched logs/cache.log\n");
 }
 
 class JunitFile : public testing::Test {

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 
 namespace {
 namespace fs = std::filesystem;
@@ -48,11 +49,11 @@ TEST(Summary, DescribesEachScenarioForScripts) {
   const json summary = summary_json({passing()});
   const json expected = json::parse(R"({
     "passed": true,
-    "counts": {"scenarios": 1, "passed": 1, "tests": 2, "failures": 0, "errors": 0, "skipped": 1},
+    "counts": {"scenarios": 1, "passed": 1, "tests": 2, "failures": 0, "errors": 0, "skipped": 1, "xfailed": 0},
     "scenarios": [{
       "name": "smoke", "file": "scenarios/smoke.yaml", "run_id": "run-1", "passed": true, "expect": "pass",
       "started": "2026-11-18T11:06:40.123Z", "duration_s": 2.5, "seed": 9,
-      "counts": {"tests": 2, "failures": 0, "errors": 0, "skipped": 1},
+      "counts": {"tests": 2, "failures": 0, "errors": 0, "skipped": 1, "xfailed": 0},
       "properties": {"driver": "local"},
       "verdicts": [
         {"name": "ping", "classname": "smoke.exec", "outcome": "passed", "message": "exited with 0"},
@@ -77,13 +78,42 @@ TEST(Summary, AnInfrastructureErrorIsReportedAndCountedAsJunitDoes) {
   const json scenario = summary_json({broken()})["scenarios"][0];
   EXPECT_FALSE(scenario["passed"]);
   EXPECT_EQ(scenario["error"], "service 'broker' was not ready within 30s");
-  EXPECT_EQ(scenario["counts"], json::parse(R"({"tests": 2, "failures": 0, "errors": 1, "skipped": 1})"));
+  EXPECT_EQ(scenario["counts"], json::parse(R"({"tests": 2, "failures": 0, "errors": 1, "skipped": 1, "xfailed": 0})"));
 }
 
 TEST(Summary, NoScenariosIsAPassingEmptyRun) {
   const json summary = summary_json({});
   EXPECT_TRUE(summary["passed"]);
   EXPECT_EQ(summary["scenarios"], json::array());
+}
+
+TEST(Summary, AnInterruptedRunDidNotPassAndNamesWhatInterruptedIt) {
+  const json summary = summary_json({passing()}, "SIGINT");
+  EXPECT_FALSE(summary["passed"]);
+  EXPECT_EQ(summary["interrupted"], "SIGINT");
+  EXPECT_FALSE(summary_json({passing()}).contains("interrupted"));
+}
+
+TEST(Summary, AScenarioThatNeverStartedDidNotPassAndSaysWhy) {
+  ScenarioReport s = passing();
+  s.not_run = "not run: the run was interrupted by SIGINT before this scenario started";
+  s.verdicts = {Verdict{"ping", "smoke.check", Outcome::k_skipped, s.not_run, {}, {}}};
+  const json summary = summary_json({passing(), s});
+  EXPECT_FALSE(summary["scenarios"][1]["passed"]);
+  EXPECT_EQ(summary["scenarios"][1]["not_run"], s.not_run);
+  EXPECT_FALSE(summary["scenarios"][0].contains("not_run"));
+  EXPECT_EQ(summary["counts"]["passed"], 1);
+}
+
+TEST(Summary, ExpectedFailuresAreCountedApartFromPassesAndFailures) {
+  ScenarioReport s = passing();
+  s.verdicts.push_back(Verdict{"logs", "smoke.log", Outcome::k_xfailed, "expected 'x' in broker log", {}, {}});
+  const json summary = summary_json({s});
+  EXPECT_TRUE(summary["passed"]);
+  EXPECT_EQ(summary["counts"]["xfailed"], 1);
+  EXPECT_EQ(summary["scenarios"][0]["counts"],
+            json::parse(R"({"tests": 3, "failures": 0, "errors": 0, "skipped": 1, "xfailed": 1})"));
+  EXPECT_EQ(summary["scenarios"][0]["verdicts"][2]["outcome"], "xfailed");
 }
 
 TEST(Summary, WriteProducesParseableJsonEvenFromInvalidUtf8) {
@@ -96,6 +126,11 @@ TEST(Summary, WriteProducesParseableJsonEvenFromInvalidUtf8) {
   const json read = json::parse(in, nullptr, /*allow_exceptions=*/false);
   ASSERT_FALSE(read.is_discarded());
   EXPECT_EQ(read["scenarios"][0]["verdicts"][0]["message"], "bad byte:\xEF\xBF\xBD");
+  // ASCII only: the replacement character is the escape \ufffd, not raw bytes an encoding guesser misreads.
+  std::ifstream raw(dir / "summary.json", std::ios::binary);
+  const std::string bytes{std::istreambuf_iterator<char>(raw), std::istreambuf_iterator<char>()};
+  EXPECT_NE(bytes.find("bad byte:\\ufffd"), std::string::npos) << bytes;
+  for (const char c : bytes) EXPECT_LT(static_cast<unsigned char>(c), 0x80) << "non-ASCII byte in summary.json";
   fs::remove_all(dir);
 }
 

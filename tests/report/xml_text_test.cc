@@ -49,6 +49,13 @@ TEST(XmlText, NonCharactersFffeAndFfffBecomeOneReplacementCharacterEach) {
   EXPECT_EQ(sanitize_xml_text("\xEF\xBF\xBE|\xEF\xBF\xBF"), k_fffd + "|" + k_fffd);
 }
 
+TEST(XmlText, AsciiXmlWritesEveryOtherCharacterAsAReference) {
+  using harness::report::ascii_xml;
+  EXPECT_EQ(ascii_xml("<a b=\"caf\xC3\xA9\">\xE2\x9C\x93 \xF0\x9F\x90\x87 \xEF\xBF\xBD &amp;</a>\n"),
+            "<a b=\"caf&#xE9;\">&#x2713; &#x1F407; &#xFFFD; &amp;</a>\n");
+  EXPECT_EQ(ascii_xml("plain"), "plain");
+}
+
 TEST(XmlText, EmptyStaysEmpty) {
   EXPECT_EQ(sanitize_xml_text(""), "");
   EXPECT_EQ(sanitize_xml_attribute(""), "");
