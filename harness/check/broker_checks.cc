@@ -54,6 +54,13 @@ Verdict judge_connections(const scenario::ConnectionsCheck& check, const std::st
     return verdict;
   }
   if (!check.never.empty()) {
+    if (seen.empty()) {
+      // No client was connected in any sample: no connection could have been in any state.
+      verdict.outcome = Outcome::k_error;
+      verdict.message = "no connection to broker '" + check.broker + "' in any sample: 'never " + state +
+                        "' has nothing to judge; " + observed;
+      return verdict;
+    }
     if (most > 0) {
       verdict.outcome = Outcome::k_failed;
       verdict.message = std::to_string(most) + " connection(s) " + state + " at " + seconds(most_at) +
@@ -83,6 +90,14 @@ Verdict judge_queue(const scenario::QueueCheck& check, const std::string& name, 
     verdict.outcome = Outcome::k_error;
     verdict.message = "queue '" + check.name + "' of broker '" + check.broker + "' could not be read" +
                       (samples.empty() ? std::string() : ": " + samples.back().data.value("error", std::string()));
+    return verdict;
+  }
+  if (!last->data.value("exists", true)) {
+    // The management API answers 404 for a queue nobody declared: its "depth 0" is not an empty queue.
+    verdict.outcome = Outcome::k_error;
+    verdict.message = "queue '" + check.name + "' does not exist on broker '" + check.broker +
+                      "' (HTTP 404 after " + std::to_string(samples.size()) +
+                      " reading(s)): a missing queue has no depth to judge";
     return verdict;
   }
   const std::int64_t depth = last->data["depth"].get<std::int64_t>();

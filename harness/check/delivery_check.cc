@@ -128,6 +128,13 @@ Verdict delivery_verdict(const scenario::DeliveryCheck& check, const std::string
   const auto id = [&](TaskKey key) { return input.ids.text(key); };
   const auto with_runs = [&](const Offender& o) { return id(o.publish.id) + " (" + runs_of(o, a, input) + ")"; };
 
+  if (!check.accepted && a.accepted == 0) {
+    // Nothing lost of nothing accepted proves nothing: unless the scenario says so, this is not a pass.
+    v.outcome = Outcome::k_error;
+    v.message = "no accepted task to judge: " + std::to_string(a.published) +
+                " published, none confirmed or sent (say accepted: 0 if that is expected)";
+    return v;
+  }
   std::vector<std::string> failures;
   bool listed = false;
   const auto count_check = [&](const std::optional<scenario::CountBound>& set, std::size_t n, std::string what,
@@ -141,6 +148,9 @@ Verdict delivery_verdict(const scenario::DeliveryCheck& check, const std::string
     }
     failures.push_back(std::move(what));
   };
+  if (check.accepted && !holds(*check.accepted, static_cast<std::int64_t>(a.accepted)))
+    failures.push_back("accepted " + std::to_string(a.accepted) + " of " + count_of(a.published, "published task") +
+                       " (expected " + expectation(*check.accepted) + ")");
   count_check(check.lost, a.lost.size(),
               "lost " + std::to_string(a.lost.size()) + " of " + count_of(a.accepted, "accepted task"),
               [&] { return first_ids(a.lost, [&](const Publish& p) { return id(p.id); }); });

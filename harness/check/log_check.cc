@@ -56,6 +56,20 @@ Verdict judge_log(const scenario::LogCheck& check, const std::string& name, cons
     verdict.message = "no log of service '" + check.service + "' in " + logs_dir.string();
     return verdict;
   }
+  std::uintmax_t bytes = 0;
+  for (const auto& file : files) {
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(file, ec);
+    if (!ec) bytes += size;
+  }
+  if (bytes == 0) {
+    // A log without a line proves nothing: "does not contain" holds of any empty file, and "contains" failing
+    // on one says more by naming why.
+    verdict.outcome = Outcome::k_error;
+    verdict.message = "the log of '" + check.service + "' is empty (" + std::to_string(files.size()) +
+                      " file(s) in " + logs_dir.string() + "): nothing to judge";
+    return verdict;
+  }
   std::optional<std::regex> re;
   if (check.regex) re.emplace(pattern, std::regex::ECMAScript);
   std::string found_in;

@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
+#include <limits>
 #include <map>
+#include <set>
 #include <sstream>
 
 #include "harness/check/log_check.h"
@@ -49,6 +51,42 @@ Verdict make(const std::string& name, const std::string& classname) {
   v.name = name;
   v.classname = classname;
   return v;
+}
+
+// Why a health check has nothing to judge, or empty: no probe of the service ran from `t0` on, or (`every`, for
+// never/always, which speak of every instance) some instance with a health monitor ran none. A state that was
+// never probed proves nothing: an instance never probed is never "unhealthy" either.
+// `since`: "" or " after the first fault (kill)", for the message.
+std::string unprobed(const std::vector<run::Event>& history, const std::string& service, double t0, bool every,
+                     const std::string& since) {
+  std::map<std::string, int> probes;  // every instance with a health monitor: its probes from t0 on
+  for (const auto& e : history) {
+    if (!instance_of(e.service, service)) continue;
+    if (e.type == "health.state") probes.emplace(e.service, 0);
+    if (e.type == "health.probe" && e.t >= t0) ++probes[e.service];
+  }
+  std::string none;
+  int total = 0;
+  for (const auto& [instance, count] : probes) {
+    total += count;
+    if (count == 0) none += (none.empty() ? "" : ", ") + instance;
+  }
+  if (total == 0) return "no health probe of '" + service + "' ran" + since + ": nothing to judge";
+  if (every && !none.empty()) return "no health probe of " + none + " ran" + since + ": nothing to judge";
+  return {};
+}
+
+// Why a check on `service` has nothing to judge, or empty: no instance of it ever started (no service.started;
+// a spawn failure is a service.failed). "0 restarts" or "no exit" of a service that never ran proves nothing.
+std::string never_started(const std::vector<run::Event>& history, const std::string& service) {
+  std::string failure;
+  for (const auto& e : history) {
+    if (!instance_of(e.service, service)) continue;
+    if (e.type == "service.started") return {};
+    if (e.type == "service.failed" && failure.empty()) failure = e.data.value("detail", std::string{});
+  }
+  return "'" + service + "' never started" + (failure.empty() ? std::string() : " (" + failure + ")") +
+         ": nothing to judge";
 }
 
 bool contains_text(const std::filesystem::path& file, const std::string& text) {
@@ -104,6 +142,15 @@ Verdict judge_health(const scenario::HealthCheckSpec& spec, const std::string& n
   }
   if (seen.empty()) seen = "no health state change";
   v.details = "states seen (after " + anchor + "): " + seen + "\n" + last_probes(history, spec.service);
+  // Without `after: fault`, every probe counts (never/always judge every state change, whenever it happened).
+  const auto why = spec.after_fault ? unprobed(history, spec.service, t0, !spec.within, " after " + anchor)
+                                    : unprobed(history, spec.service, std::numeric_limits<double>::lowest(),
+                                               !spec.within, "");
+  if (!why.empty()) {
+    v.outcome = Outcome::k_error;
+    v.message = why;
+    return v;
+  }
 
   if (spec.within) {
     const double limit = std::chrono::duration<double>(*spec.within).count();
@@ -158,6 +205,11 @@ Verdict judge_health(const scenario::HealthCheckSpec& spec, const std::string& n
 Verdict judge_restarts(const scenario::RestartsCheck& spec, const std::string& name, const std::string& classname,
                        const std::vector<run::Event>& history) {
   Verdict v = make(name, classname);
+  if (auto why = never_started(history, spec.service); !why.empty()) {
+    v.outcome = Outcome::k_error;
+    v.message = why;
+    return v;
+  }
   int count = 0;
   for (const auto& e : history) {
     if (e.type == "service.restarted" && instance_of(e.service, spec.service)) {
@@ -183,10 +235,35 @@ Verdict judge_restarts(const scenario::RestartsCheck& spec, const std::string& n
 Verdict judge_exit(const scenario::ExitCheck& spec, const std::string& name, const std::string& classname,
                    const std::vector<run::Event>& history, const std::filesystem::path& logs_dir) {
   Verdict v = make(name, classname);
-  std::vector<const run::Event*> exits;
-  for (const auto& e : history) {
-    if (e.type == "service.exited" && instance_of(e.service, spec.service)) exits.push_back(&e);
+  if (auto why = never_started(history, spec.service); !why.empty()) {
+    v.outcome = Outcome::k_error;
+    v.message = why;
+    return v;
   }
+  // Exits the harness caused do not count: an instance a kill fault signalled, or one the orchestrator killed to
+  // replace it (service.killed), until it starts again.
+  std::vector<const run::Event*> exits;
+  std::set<std::string> harness_killed;
+  std::string caused;
+  for (const auto& e : history) {
+    // A kill fault lists the instances it signalled by name (`target: children` lists {instance, pids}: the
+    // instance itself lives on).
+    if (e.type == "fault.start" && e.data.value("kind", std::string{}) == "kill") {
+      for (const auto& instance : e.data.value("instances", nlohmann::json::array()))
+        if (instance.is_string() && instance_of(instance.get<std::string>(), spec.service))
+          harness_killed.insert(instance.get<std::string>());
+    }
+    if (!instance_of(e.service, spec.service)) continue;
+    if (e.type == "service.killed") harness_killed.insert(e.service);
+    if (e.type == "service.started" || e.type == "service.restarted") harness_killed.erase(e.service);
+    if (e.type != "service.exited") continue;
+    if (harness_killed.erase(e.service)) {
+      caused += (caused.empty() ? "" : ", ") + e.service + " at " + seconds(e.t);
+      continue;
+    }
+    exits.push_back(&e);
+  }
+  if (!caused.empty()) v.details = "exits the harness caused (not counted): " + caused + "\n";
   bool log_ok = true;
   if (spec.log) {
     log_ok = false;

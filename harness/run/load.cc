@@ -113,6 +113,11 @@ std::vector<std::string> Load::accepted() const {
   return m_accepted;
 }
 
+std::size_t Load::published() const {
+  std::lock_guard lock(m_mutex);
+  return m_published;
+}
+
 std::string Load::failure() const {
   std::lock_guard lock(m_mutex);
   return m_failure;
@@ -142,9 +147,10 @@ void Load::follow() {
       for (const char* key : {"id", "outcome", "at", "took_ms", "error"})
         if (line.contains(key)) data[key] = line[key];
       const std::string outcome = line.value("outcome", "");
-      if (outcome == "confirmed" || outcome == "sent") {
+      {
         std::lock_guard lock(m_mutex);
-        m_accepted.push_back(line.value("id", ""));
+        ++m_published;
+        if (outcome == "confirmed" || outcome == "sent") m_accepted.push_back(line.value("id", ""));
       }
       m_history.record("load.publish", {}, std::move(data));
     }
@@ -192,19 +198,26 @@ void Loads::stop_all() {
 }
 
 std::string Loads::wait_drained(Ledger& ledger, std::chrono::milliseconds timeout, const RunControl& control) const {
+  if (m_loads.empty()) return "no load has started: nothing to drain";
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   std::string why;
   while (true) {
     std::vector<std::string> missing;
     std::size_t accepted = 0;
+    std::size_t published = 0;
     const bool ended = all_ended();
     if (auto st = ledger.poll(); !st) return st.message();
     for (const auto& load : m_loads) {
       if (auto failure = load->failure(); !failure.empty()) return failure;
+      published += load->published();
       for (const auto& id : load->accepted()) {
         ++accepted;
         if (!ledger.executed(id)) missing.push_back(id);
       }
+    }
+    if (ended && accepted == 0) {
+      return "every load ended without an accepted publish (" + std::to_string(published) +
+             " published, none confirmed or sent): nothing to drain";
     }
     if (ended && missing.empty()) return {};
     if (std::chrono::steady_clock::now() >= deadline) {

@@ -7,7 +7,7 @@
 //   load.publish {load, id, outcome, at, took_ms[, error]}   outcome: confirmed | sent | failed | timeout
 //   load.end {load, published, counts, exit_code, stopped[, log_tail]}
 // `wait: {drained: true}` (wait_drained) waits until every load has ended and every accepted publish (confirmed
-// or sent) has an execution in the Ledger.
+// or sent) has an execution in the Ledger; with none accepted it fails (a wait on nothing proves nothing).
 #include <atomic>
 #include <filesystem>
 #include <memory>
@@ -41,6 +41,8 @@ public:
   void stop();
   // Task ids of the accepted publishes (confirmed or sent) so far.
   std::vector<std::string> accepted() const;
+  // Publishes so far, whatever their outcome.
+  std::size_t published() const;
   // Why the client failed (it exited with an error before its end), empty otherwise; valid once ended().
   std::string failure() const;
 
@@ -59,6 +61,7 @@ private:
   std::atomic<bool> m_stopped{false};
   mutable std::mutex m_mutex;
   std::vector<std::string> m_accepted;
+  std::size_t m_published = 0;
   std::string m_failure;
 };
 
@@ -71,7 +74,8 @@ public:
   bool all_ended() const;
   void stop_all();
   // Until every load has ended and every accepted task has executed (as `ledger` sees it), or `timeout`; a
-  // non-empty string is why not: "N of M accepted tasks not executed after 60s (first: ...)".
+  // non-empty string is why not: "N of M accepted tasks not executed after 60s (first: ...)". Loads that all
+  // ended without one accepted publish are not drained: there was nothing to wait for, which says so at once.
   std::string wait_drained(Ledger& ledger, std::chrono::milliseconds timeout, const RunControl& control) const;
 
 private:

@@ -26,9 +26,10 @@ const std::vector<std::string_view> k_health_forms{"state", "never", "always"};
 const std::vector<std::string_view> k_health_states{"healthy", "unhealthy", "starting"};
 const std::vector<std::string_view> k_restarts_keys{"service", "min", "max"};
 const std::vector<std::string_view> k_exit_keys{"service", "code", "log"};
-const std::vector<std::string_view> k_delivery_keys{"load",        "lost",        "duplicated",
-                                                    "phantom",     "latency_p50", "latency_p95",
-                                                    "latency_p99", "latency_max", "recovery"};
+const std::vector<std::string_view> k_delivery_keys{"load",        "accepted",    "lost",
+                                                    "duplicated",  "phantom",     "latency_p50",
+                                                    "latency_p95", "latency_p99", "latency_max",
+                                                    "recovery"};
 constexpr std::string_view k_bound_examples = "a number or a comparison such as \"<=5\" or \">0\"";
 
 // The required `service:` of a check (any kind), resolved; nullptr after reporting (or when services are unknown).
@@ -295,19 +296,20 @@ std::optional<ConnectionsCheck> read_connections(YamlReader& reader, const MapEn
   return connections;
 }
 
-// `delivery: {load, lost, duplicated, phantom, latency_p50/p95/p99/max, recovery}`; `delivery: {}` is every
+// `delivery: {load, accepted, lost, duplicated, phantom, latency_p50/p95/p99/max, recovery}`; `delivery: {}` is every
 // default (nothing lost, duplicated or phantom, over every load).
 std::optional<DeliveryCheck> read_delivery(YamlReader& reader, const MapEntry& entry) {
   auto map = read_map(reader, entry,
-                      "'delivery' must be a map of bounds (load, lost, duplicated, phantom, latency_p50, latency_p95, "
-                      "latency_p99, latency_max, recovery; {} for the defaults)",
+                      "'delivery' must be a map of bounds (load, accepted, lost, duplicated, phantom, latency_p50, "
+                      "latency_p95, latency_p99, latency_max, recovery; {} for the defaults)",
                       k_delivery_keys, "delivery check");
   if (!map) return std::nullopt;
   DeliveryCheck delivery;
   bool ok = true;
   if (const MapEntry* e = map->find("load")) assign_or_fail(read_nonempty_string(reader, *e), delivery.load, ok);
   const std::pair<std::string_view, std::optional<CountBound>*> counts[] = {
-      {"lost", &delivery.lost}, {"duplicated", &delivery.duplicated}, {"phantom", &delivery.phantom}};
+      {"accepted", &delivery.accepted}, {"lost", &delivery.lost}, {"duplicated", &delivery.duplicated},
+      {"phantom", &delivery.phantom}};
   for (const auto& [key, field] : counts)
     if (const MapEntry* e = map->find(key)) assign_or_fail(read_count_bound(reader, *e), *field, ok);
   const std::pair<std::string_view, std::optional<Millis>*> durations[] = {
@@ -329,6 +331,7 @@ std::string format_bound(const CountBound& bound) {
 std::string delivery_name(const DeliveryCheck& delivery) {
   std::string name = "delivery";
   if (!delivery.load.empty()) name += " " + delivery.load;
+  if (delivery.accepted) name += " accepted " + format_bound(*delivery.accepted) + ",";
   const CountBound none{};
   name += " lost " + format_bound(delivery.lost.value_or(none)) + ", duplicated " +
           format_bound(delivery.duplicated.value_or(none)) + ", phantom " +

@@ -232,8 +232,10 @@ struct CountBound {
 //   duplicated  executed more than once
 //   phantom     executed but never published by any load
 // Unset counts default to 0 ("at most 0"). Latencies (publish -> start) and recovery are "at most".
+// `accepted` bounds how many publishes were accepted; unset, none accepted is an error (nothing to judge).
 struct DeliveryCheck {
   std::string load;                      // only this load's tasks; empty = every load
+  std::optional<CountBound> accepted;
   std::optional<CountBound> lost;
   std::optional<CountBound> duplicated;
   std::optional<CountBound> phantom;

@@ -81,5 +81,36 @@ TEST(BrokerChecksTest, queue_that_could_not_be_read_is_an_error) {
   EXPECT_EQ(v.message, "queue 'celery' of broker 'broker' could not be read: connection refused");
 }
 
+// The management API answers 404 for a queue nobody declared; the reading records depth 0 and exists: false.
+TEST(BrokerChecksTest, queue_that_does_not_exist_is_an_error_not_depth_0) {
+  scenario::QueueCheck check{"broker", "celery", {scenario::CountBound::Op::k_le, 0}, std::nullopt};
+  run::Event missing = depth(1, 0);
+  missing.data["exists"] = false;
+  const Verdict v = judge_queue(check, "q", "s", {missing});
+  EXPECT_EQ(v.outcome, Outcome::k_error);
+  EXPECT_EQ(v.message, "queue 'celery' does not exist on broker 'broker' (HTTP 404 after 1 reading(s)): a missing "
+                       "queue has no depth to judge");
+}
+
+// Samples of a broker no client was connected to say nothing about what a connection would have been.
+TEST(BrokerChecksTest, connections_never_without_any_connection_is_an_error) {
+  scenario::ConnectionsCheck never{"broker", "", "blocked", 1};
+  const std::vector<run::Event> idle{
+      sample(1.0, "broker", {{"connections", nlohmann::json::object()}, {"queues", nlohmann::json::object()}}),
+      sample(2.0, "broker", {{"connections", nlohmann::json::object()}, {"queues", nlohmann::json::object()}})};
+  const Verdict v = judge_connections(never, "c", "s", idle);
+  EXPECT_EQ(v.outcome, Outcome::k_error);
+  EXPECT_EQ(v.message, "no connection to broker 'broker' in any sample: 'never blocked' has nothing to judge; 2 "
+                       "samples of broker 'broker', states seen: none");
+}
+
+TEST(BrokerChecksTest, connections_without_samples_names_why) {
+  scenario::ConnectionsCheck check{"nobody", "", "blocked", 1};
+  const Verdict v = judge_connections(check, "c", "s", k_alarm_samples);
+  EXPECT_EQ(v.outcome, Outcome::k_error);
+  EXPECT_EQ(v.message, "no broker.sample of 'nobody' to judge (the harness samples RabbitMQ while the steps run when "
+                       "a connections check or a broker fault is present)");
+}
+
 }  // namespace
 }  // namespace harness::check

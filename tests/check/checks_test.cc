@@ -69,6 +69,16 @@ TEST_F(LogCheck, NoLogOfTheServiceIsAnError) {
   EXPECT_EQ(v.message, "no log of service 'db' in " + dir.string());
 }
 
+// A log without a line contains nothing, so "not_contains" would hold of it whatever happened.
+TEST_F(LogCheck, AnEmptyLogIsAnErrorNotAPass) {
+  std::ofstream(dir / "db.log").close();
+  std::ofstream(dir / "db.1.log").close();
+  auto v = judge({"db", std::nullopt, "FATAL", false});
+  EXPECT_EQ(v.outcome, Outcome::k_error);
+  EXPECT_EQ(v.message, "the log of 'db' is empty (2 file(s) in " + dir.string() + "): nothing to judge");
+  EXPECT_EQ(judge({"db", "ready", std::nullopt, false}).outcome, Outcome::k_error);
+}
+
 harness::run::Event exec_event(int code, const std::string& output, bool timed_out = false) {
   harness::run::Event e;
   e.type = "exec.result";

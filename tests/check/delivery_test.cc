@@ -324,6 +324,39 @@ TEST(DeliveryCheck, a_latency_bound_fails_when_no_accepted_task_ran) {
   EXPECT_EQ(v.message, "latency p99 not measured: no accepted task was executed (expected at most 2s)");
 }
 
+// --- nothing accepted ------------------------------------------------------------------------------------------
+
+// Every publish failed: "lost 0" of nothing proves nothing, so it is not a pass.
+TEST(DeliveryCheck, nothing_accepted_is_an_error_not_a_pass) {
+  DeliveryInput input;
+  input.add_publish(uuid(1), "load-1", PublishOutcome::k_failed, k_t, "ConnectionRefusedError");
+  input.add_publish(uuid(2), "load-1", PublishOutcome::k_timeout, k_t + 1, "no confirm within 1s");
+  DeliveryCheck check;
+  check.lost = CountBound{Op::k_le, 0};
+  const auto v = judge(input, check);
+  EXPECT_EQ(v.outcome, Outcome::k_error);
+  EXPECT_EQ(v.message, "no accepted task to judge: 2 published, none confirmed or sent (say accepted: 0 if that is "
+                       "expected)");
+}
+
+// `accepted:` states what the scenario expects, and is judged like the other counts.
+TEST(DeliveryCheck, an_accepted_bound_is_judged_instead) {
+  DeliveryInput input;
+  input.add_publish(uuid(1), "load-1", PublishOutcome::k_failed, k_t, "ConnectionRefusedError");
+  DeliveryCheck none_expected;
+  none_expected.accepted = CountBound{Op::k_le, 0};
+  auto v = judge(input, none_expected);
+  EXPECT_EQ(v.outcome, Outcome::k_passed);
+  EXPECT_EQ(v.message, "accepted 0, executed 0, lost 0, duplicated 0, phantom 0");
+  auto some = steady(3);
+  v = judge(some, none_expected);
+  EXPECT_EQ(v.outcome, Outcome::k_failed);
+  EXPECT_EQ(v.message, "accepted 3 of 3 published tasks (expected at most 0)");
+  DeliveryCheck at_least_5;
+  at_least_5.accepted = CountBound{Op::k_ge, 5};
+  EXPECT_EQ(judge(some, at_least_5).message, "accepted 3 of 3 published tasks (expected at least 5)");
+}
+
 // --- throughput and recovery ----------------------------------------------------------------------------------
 
 TEST(DeliveryCheck, throughput_is_executions_per_second_from_the_first_publish) {

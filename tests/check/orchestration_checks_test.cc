@@ -23,6 +23,7 @@ Event ev(double t, std::string type, std::string service, nlohmann::json data = 
 
 std::vector<Event> flapping_worker() {
   return {
+      ev(1.0, "service.started", "worker.1", {{"pid", 100}}),
       ev(2.0, "stack.ready", ""),
       ev(2.0, "health.state", "worker.1", {{"state", "starting"}}),
       ev(5.0, "health.state", "worker.1", {{"state", "healthy"}}),
@@ -32,7 +33,9 @@ std::vector<Event> flapping_worker() {
       ev(12.0, "service.exited", "worker.1", {{"code", 0}, {"signal", 15}, {"describe", "killed by SIGTERM"}}),
       ev(12.1, "service.restarted", "worker.1", {{"reason", "unhealthy after 2 failed probes"}}),
       ev(12.1, "health.state", "worker.1", {{"state", "starting"}}),
+      ev(15.0, "health.probe", "worker.1", {{"exit_code", 0}, {"timed_out", false}, {"state", "healthy"}, {"output", "pong"}}),
       ev(15.0, "health.state", "worker.1", {{"state", "healthy"}}),
+      ev(18.0, "health.probe", "worker.1", {{"exit_code", 0}, {"timed_out", false}, {"state", "healthy"}, {"output", "pong"}}),
       ev(15.0, "health.state", "worker-pg.1", {{"state", "unhealthy"}}),  // another service: never counted
   };
 }
@@ -104,7 +107,7 @@ TEST(HealthCheck, NeverFailsWhenTheStateOccurs) {
 
 TEST(HealthCheck, NeverPassesWhenTheStateNeverOccurs) {
   auto history = flapping_worker();
-  history.resize(3);
+  history.resize(5);  // started, ready, starting, healthy, one passing probe
   auto v = harness::check::judge_health({"worker", "", std::nullopt, "unhealthy", ""}, "h", "s.health", history);
   EXPECT_EQ(v.outcome, Outcome::k_passed);
 }
@@ -116,10 +119,51 @@ TEST(HealthCheck, AlwaysFailsWhenTheStateIsLeft) {
 }
 
 TEST(HealthCheck, AlwaysFailsWhenTheStateIsNeverReached) {
-  std::vector<Event> history = {ev(1, "stack.ready", ""), ev(1, "health.state", "worker.1", {{"state", "starting"}})};
+  std::vector<Event> history = {ev(1, "stack.ready", ""), ev(1, "health.state", "worker.1", {{"state", "starting"}}),
+                                ev(3, "health.probe", "worker.1", {{"exit_code", 1}, {"state", "starting"}})};
   auto v = harness::check::judge_health({"worker", "", std::nullopt, "", "healthy"}, "h", "s.health", history);
   EXPECT_EQ(v.outcome, Outcome::k_failed);
   EXPECT_EQ(v.message, "expected 'worker' to be healthy throughout; it never was (worker.1 starting at 0.0s)");
+}
+
+// An instance that never ran a probe was never unhealthy, nor anything else: never/always over it prove nothing.
+TEST(HealthCheck, NeverOrAlwaysWithoutAnyProbeIsAnError) {
+  const std::vector<Event> unprobed = {ev(1, "service.started", "worker.1"), ev(2, "stack.ready", ""),
+                                       ev(2, "health.state", "worker.1", {{"state", "starting"}})};
+  auto v = harness::check::judge_health({"worker", "", std::nullopt, "unhealthy", ""}, "h", "s.health", unprobed);
+  EXPECT_EQ(v.outcome, Outcome::k_error);
+  EXPECT_EQ(v.message, "no health probe of 'worker' ran: nothing to judge");
+  v = harness::check::judge_health({"worker", "", std::nullopt, "", "healthy"}, "h", "s.health", unprobed);
+  EXPECT_EQ(v.outcome, Outcome::k_error);
+  EXPECT_EQ(v.message, "no health probe of 'worker' ran: nothing to judge");
+  v = harness::check::judge_health({"worker", "unhealthy", 10s, "", ""}, "h", "s.health", unprobed);
+  EXPECT_EQ(v.outcome, Outcome::k_error);
+  EXPECT_EQ(v.message, "no health probe of 'worker' ran: nothing to judge");
+}
+
+TEST(HealthCheck, NeverOverAnInstanceThatRanNoProbeIsAnError) {
+  auto history = flapping_worker();
+  history.resize(5);  // worker.1 probed at 9.0 s; worker.2 below never
+  history.push_back(ev(3.0, "health.state", "worker.2", {{"state", "starting"}}));
+  const auto v = harness::check::judge_health({"worker", "", std::nullopt, "unhealthy", ""}, "h", "s.health", history);
+  EXPECT_EQ(v.outcome, Outcome::k_error);
+  EXPECT_EQ(v.message, "no health probe of worker.2 ran: nothing to judge");
+}
+
+TEST(HealthCheck, AfterAFaultWithoutAProbeAfterItIsAnError) {
+  const auto v = harness::check::judge_health(after_fault({"worker", "", std::nullopt, "unhealthy", ""}), "h",
+                                              "s.health", with_fault_at(19.0));
+  EXPECT_EQ(v.outcome, Outcome::k_error);
+  EXPECT_EQ(v.message, "no health probe of 'worker' ran after the first fault (pidbox-reply-expiry): nothing to judge");
+}
+
+TEST(RestartsCheck, OfAServiceThatNeverStartedIsAnError) {
+  const std::vector<Event> history = {
+      ev(0.5, "service.starting", "worker.1", {{"kind", "celery-worker"}}),
+      ev(0.6, "service.failed", "worker.1", {{"detail", "cannot execute /nope/python3"}})};
+  const auto v = harness::check::judge_restarts({"worker", std::nullopt, 0}, "r", "s.restarts", history);
+  EXPECT_EQ(v.outcome, Outcome::k_error);
+  EXPECT_EQ(v.message, "'worker' never started (cannot execute /nope/python3): nothing to judge");
 }
 
 TEST(RestartsCheck, CountsRestartsOfTheServiceOnly) {
@@ -142,7 +186,7 @@ protected:
   }
   void TearDown() override { std::filesystem::remove_all(dir); }
   std::filesystem::path dir = std::filesystem::temp_directory_path() / ("exit-check-" + std::to_string(::getpid()));
-  std::vector<Event> history = {ev(0.6, "service.exited", "worker.1", {{"code", 2}, {"signal", 0}, {"describe", "exit code 2"}})};
+  std::vector<Event> history = {ev(0.1, "service.started", "worker.1"), ev(0.6, "service.exited", "worker.1", {{"code", 2}, {"signal", 0}, {"describe", "exit code 2"}})};
 };
 
 TEST_F(ExitCheck, PassesOnTheExpectedCodeAndLog) {
@@ -165,9 +209,36 @@ TEST_F(ExitCheck, FailsWhenTheLogLacksTheText) {
 }
 
 TEST_F(ExitCheck, FailsWhenNothingExited) {
-  auto v = harness::check::judge_exit({"worker", std::nullopt, std::nullopt}, "e", "s.exit", {}, dir);
+  auto v = harness::check::judge_exit({"worker", std::nullopt, std::nullopt}, "e", "s.exit", {history.front()}, dir);
   EXPECT_EQ(v.outcome, Outcome::k_failed);
   EXPECT_EQ(v.message, "expected 'worker' to exit; it did not exit");
+}
+
+TEST_F(ExitCheck, OfAServiceThatNeverStartedIsAnError) {
+  auto v = harness::check::judge_exit({"worker", std::nullopt, std::nullopt}, "e", "s.exit", {}, dir);
+  EXPECT_EQ(v.outcome, Outcome::k_error);
+  EXPECT_EQ(v.message, "'worker' never started: nothing to judge");
+}
+
+// "It exited by itself": an exit the harness caused (a kill fault, a replacement of an unhealthy instance) is not one.
+TEST_F(ExitCheck, ExitsTheHarnessCausedDoNotCount) {
+  const std::vector<Event> killed = {
+      ev(0.1, "service.started", "worker.1"),
+      ev(2.0, "fault.start", "worker", {{"kind", "kill"}, {"signal", "SIGKILL"}, {"instances", {"worker.1"}}}),
+      ev(2.1, "service.exited", "worker.1", {{"code", 0}, {"signal", 9}, {"describe", "killed by SIGKILL"}}),
+      ev(3.0, "service.restarted", "worker.1"),
+      ev(5.0, "service.killed", "worker.1", {{"reason", "unhealthy"}}),
+      ev(5.2, "service.exited", "worker.1", {{"code", 0}, {"signal", 15}, {"describe", "killed by SIGTERM"}})};
+  auto v = harness::check::judge_exit({"worker", std::nullopt, std::nullopt}, "e", "s.exit", killed, dir);
+  EXPECT_EQ(v.outcome, Outcome::k_failed);
+  EXPECT_EQ(v.message, "expected 'worker' to exit; it did not exit");
+  EXPECT_EQ(v.details, "exits the harness caused (not counted): worker.1 at 2.1s, worker.1 at 5.2s\n");
+  auto by_itself = killed;
+  by_itself.push_back(ev(6.0, "service.restarted", "worker.1"));
+  by_itself.push_back(ev(7.0, "service.exited", "worker.1", {{"code", 2}, {"signal", 0}, {"describe", "exit code 2"}}));
+  v = harness::check::judge_exit({"worker", 2, std::nullopt}, "e", "s.exit", by_itself, dir);
+  EXPECT_EQ(v.outcome, Outcome::k_passed);
+  EXPECT_EQ(v.message, "worker.1 exit code 2 at 7.0s");
 }
 
 TEST(InstanceOf, MatchesReplicasButNotPrefixedServices) {

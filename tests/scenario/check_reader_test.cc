@@ -315,6 +315,7 @@ TEST(ScenarioCheckTest, delivery_with_no_bounds_allows_nothing_lost_duplicated_o
   EXPECT_EQ(checks[0].location.line, 8);
   const auto& delivery = std::get<DeliveryCheck>(checks[0].body);
   EXPECT_EQ(delivery.load, "");
+  EXPECT_FALSE(delivery.accepted.has_value());
   EXPECT_FALSE(delivery.lost.has_value());
   EXPECT_FALSE(delivery.duplicated.has_value());
   EXPECT_FALSE(delivery.phantom.has_value());
@@ -345,6 +346,16 @@ TEST(ScenarioCheckTest, delivery_bounds_of_every_operator) {
   EXPECT_EQ(bound(second.duplicated), std::pair(Op::k_ge, std::int64_t{1}));
   EXPECT_EQ(bound(second.phantom), std::pair(Op::k_lt, std::int64_t{10}));
   EXPECT_EQ(bound(std::get<DeliveryCheck>(checks[2].body).lost), std::pair(Op::k_le, std::int64_t{3}));
+}
+
+// `accepted:` says how many publishes a load is expected to have accepted: `accepted: 0` is a load meant to be
+// refused, which is then judged instead of being an error (nothing to judge).
+TEST(ScenarioCheckTest, delivery_accepted_bound) {
+  const auto checks = load_delivery_checks("  - delivery: {accepted: 0, lost: 0}\n  - delivery: {accepted: '>=10'}\n");
+  ASSERT_EQ(checks.size(), 2u);
+  EXPECT_EQ(checks[0].name, "delivery accepted <= 0, lost <= 0, duplicated <= 0, phantom <= 0");
+  EXPECT_EQ(checks[1].name, "delivery accepted >= 10, lost <= 0, duplicated <= 0, phantom <= 0");
+  EXPECT_EQ(std::get<DeliveryCheck>(checks[1].body).accepted->op, CountBound::Op::k_ge);
 }
 
 TEST(ScenarioCheckTest, delivery_latencies_and_recovery) {
@@ -382,8 +393,8 @@ TEST(ScenarioCheckTest, delivery_problems_are_all_reported) {
                 "or \">0\")",
                 "test.yaml:10:39: invalid bound '1.5' for 'phantom' (expected a number or a comparison such as \"<=5\" "
                 "or \">0\")",
-                "test.yaml:11:15: 'delivery' must be a map of bounds (load, lost, duplicated, phantom, latency_p50, "
-                "latency_p95, latency_p99, latency_max, recovery; {} for the defaults), got 'true'",
+                "test.yaml:11:15: 'delivery' must be a map of bounds (load, accepted, lost, duplicated, phantom, "
+                "latency_p50, latency_p95, latency_p99, latency_max, recovery; {} for the defaults), got 'true'",
             }));
 }
 
