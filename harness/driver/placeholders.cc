@@ -2,16 +2,11 @@
 
 #include <algorithm>
 
+#include "harness/scenario/placeholder_keys.h"
+
 namespace harness::driver {
 
 namespace {
-std::string trim(const std::string& s) {
-  const auto b = s.find_first_not_of(" \t");
-  if (b == std::string::npos) return {};
-  const auto e = s.find_last_not_of(" \t");
-  return s.substr(b, e - b + 1);
-}
-
 size_t edit_distance(const std::string& a, const std::string& b) {
   std::vector<size_t> row(b.size() + 1);
   for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
@@ -29,15 +24,12 @@ size_t edit_distance(const std::string& a, const std::string& b) {
 }  // namespace
 
 util::Expected<std::string> expand_placeholders(const std::string& text, const PlaceholderTable& table) {
+  // The same reading of "{{...}}" as the loader's check (scenario::find_placeholders), so what it passed expands.
   std::string out;
   size_t pos = 0;
-  while (true) {
-    const size_t open = text.find("{{", pos);
-    if (open == std::string::npos) break;
-    const size_t close = text.find("}}", open + 2);
-    if (close == std::string::npos) break;
-    out.append(text, pos, open - pos);
-    const std::string key = trim(text.substr(open + 2, close - open - 2));
+  for (const auto& use : scenario::find_placeholders(text)) {
+    out.append(text, pos, use.offset - pos);
+    const std::string& key = use.key;
     auto it = table.find(key);
     if (it == table.end()) {
       std::string best;
@@ -54,7 +46,7 @@ util::Expected<std::string> expand_placeholders(const std::string& text, const P
       return util::Status::invalid(message);
     }
     out += it->second;
-    pos = close + 2;
+    pos = use.offset + use.length;
   }
   out.append(text, pos, std::string::npos);
   return out;

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "harness/driver/placeholders.h"
 #include "harness/util/log_tail.h"
 
 namespace harness::run {
@@ -33,6 +34,7 @@ std::vector<std::string> client_argv(const scenario::LoadStep& step, const std::
     argv.insert(argv.end(), {"--rate", rate.str()});
   }
   if (!step.args.empty()) argv.insert(argv.end(), {"--args", step.args.dump()});
+  if (!step.kwargs.empty()) argv.insert(argv.end(), {"--kwargs", step.kwargs.dump()});
   if (!step.queue.empty()) argv.insert(argv.end(), {"--queue", step.queue});
   const auto& p = step.publish;
   if (p.confirm_publish) argv.insert(argv.end(), {"--confirm-publish", *p.confirm_publish ? "true" : "false"});
@@ -42,10 +44,37 @@ std::vector<std::string> client_argv(const scenario::LoadStep& step, const std::
   if (p.delivery_mode) argv.insert(argv.end(), {"--delivery-mode", std::to_string(*p.delivery_mode)});
   return argv;
 }
+// Every string in `value` with its placeholders expanded (the loader has checked that each is known).
+util::Status expand_json(nlohmann::json& value, const driver::PlaceholderTable& placeholders) {
+  if (value.is_string()) {
+    auto expanded = driver::expand_placeholders(value.get<std::string>(), placeholders);
+    if (!expanded) return expanded.error();
+    value = *expanded;
+  }
+  if (value.is_structured())
+    for (auto& item : value)
+      if (auto st = expand_json(item, placeholders); !st) return st;
+  return util::Status::ok();
+}
+
+// The step with its task, queue, args and kwargs expanded.
+util::Expected<scenario::LoadStep> expand_step(scenario::LoadStep step, const driver::PlaceholderTable& placeholders) {
+  for (std::string* field : {&step.task, &step.queue}) {
+    auto expanded = driver::expand_placeholders(*field, placeholders);
+    if (!expanded) return expanded.error();
+    *field = *expanded;
+  }
+  for (nlohmann::json* field : {&step.args, &step.kwargs})
+    if (auto st = expand_json(*field, placeholders); !st) return st;
+  return step;
+}
 }  // namespace
 
-util::Expected<std::unique_ptr<Load>> Load::start(const scenario::LoadStep& step, const Stack& stack,
+util::Expected<std::unique_ptr<Load>> Load::start(const scenario::LoadStep& written, const Stack& stack,
                                                   History& history, const fs::path& report_dir) {
+  auto expanded = expand_step(written, stack.placeholders());
+  if (!expanded) return expanded.error();
+  const scenario::LoadStep& step = *expanded;
   auto instances = stack.instances(step.service);
   if (instances.empty()) return util::Status::invalid("load through unknown service '" + step.service + "'");
   const driver::Service& service = *instances.front();

@@ -9,6 +9,7 @@ std::optional<MapView> read_exec_map(YamlReader& reader, const MapEntry& entry, 
                                      std::string& command, std::string& service, bool& ok) {
   if (entry.value.IsScalar()) {  // `exec: some shell command`
     assign_or_fail(read_nonempty_string(reader, entry), command, ok);
+    reader.note_placeholders(entry.value, PlaceholderScope::k_run);
     return std::nullopt;
   }
   // "command, service, timeout or expect_exit"
@@ -20,9 +21,10 @@ std::optional<MapView> read_exec_map(YamlReader& reader, const MapEntry& entry, 
     return std::nullopt;
   }
   const MapEntry* command_entry = map->require(reader, "command", context);
-  if (command_entry)
+  if (command_entry) {
     assign_or_fail(read_nonempty_string(reader, *command_entry), command, ok);
-  else
+    reader.note_placeholders(command_entry->value, PlaceholderScope::k_run);
+  } else
     ok = false;
   if (const MapEntry* e = map->find("service")) {
     if (auto value = read_nonempty_string(reader, *e)) {

@@ -1,10 +1,15 @@
 #include "harness/scenario/loader.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cerrno>
-#include <cstdio>
+#include <cstdint>
 #include <cstring>
 #include <memory>
+#include <map>
 #include <regex>
 #include <set>
 
@@ -21,6 +26,15 @@ namespace {
 
 const std::vector<std::string_view> k_scenario_keys{"name",   "description", "tags",  "timeout", "seed",
                                                     "python", "services",    "steps", "checks",  "expect"};
+
+// A scenario is a few kilobytes; the limit keeps `validate /dev/zero`-like mistakes from eating the memory.
+constexpr std::int64_t k_max_scenario_bytes = 8 * 1024 * 1024;
+// A scenario's name becomes its report folder: a file name, at most NAME_MAX (255) bytes on Linux file systems.
+constexpr std::size_t k_max_name_length = 255;
+
+std::string too_large(std::int64_t bytes) {
+  return "too large for a scenario (" + std::to_string(bytes) + " bytes; at most 8 MiB)";
+}
 
 Diagnostic file_diagnostic(const std::string& file, std::string message) {
   return Diagnostic{SourceLocation{file, 0, 0}, std::move(message)};
@@ -56,6 +70,49 @@ void add_ledger(YamlReader& reader, Scenario& scenario) {
   scenario.services.insert(first_worker, std::move(ledger));
 }
 
+// What a placeholder that is not in `keys` is told: the closest key, or what its service offers, or the services.
+std::string unknown_placeholder(const std::string& key, const std::vector<std::string>& keys,
+                                const std::vector<std::string>& run_keys, PlaceholderScope scope) {
+  std::string message = "unknown placeholder {{" + key + "}}";
+  if (scope == PlaceholderScope::k_worker_setup &&
+      std::find(run_keys.begin(), run_keys.end(), key) != run_keys.end()) {
+    return "placeholder {{" + key + "}} cannot be used in a celery-worker's command, environment, broker_url or "
+           "backend_url (they are set before any worker exists: only data services' and run placeholders are; "
+           "a worker's own node name is $CELERY_CHAOS_NODE)";
+  }
+  if (auto suggestion = closest_match(key, keys)) return message + " (did you mean {{" + *suggestion + "}}?)";
+  const std::string owner = key.substr(0, key.rfind('.') == std::string::npos ? 0 : key.rfind('.'));
+  std::vector<std::string> offered;
+  std::set<std::string> owners;
+  for (const auto& candidate : keys) {
+    const std::size_t dot = candidate.rfind('.');
+    owners.insert(candidate.substr(0, dot));
+    if (!owner.empty() && candidate.substr(0, dot) == owner) offered.push_back(candidate.substr(dot + 1));
+  }
+  if (!offered.empty()) return message + " (" + quote(owner) + " offers: " + join(offered) + ")";
+  return message + " (no service or instance " + quote(owner.empty() ? key : owner) +
+         "; known: " + join(std::vector<std::string>(owners.begin(), owners.end())) + ")";
+}
+
+// Every {{placeholder}} the readers noted is one the services will offer where it is expanded (placeholder_keys.h),
+// reported at the placeholder itself: a typo is found before anything starts, not after the services booted.
+void check_placeholders(YamlReader& reader, const Scenario& scenario) {
+  const std::vector<std::string> run_keys = placeholder_keys(scenario, PlaceholderScope::k_run);
+  const std::vector<std::string> worker_keys = placeholder_keys(scenario, PlaceholderScope::k_worker_setup);
+  for (const auto& noted : reader.noted_placeholders()) {
+    const auto& keys = noted.scope == PlaceholderScope::k_run ? run_keys : worker_keys;
+    const std::string& text = noted.node.Scalar();
+    std::map<std::string, std::size_t> seen;  // how often each placeholder's text came before in this value
+    for (const auto& use : find_placeholders(text)) {
+      const std::string written = text.substr(use.offset, use.length);
+      const std::size_t occurrence = seen[written]++;
+      if (std::binary_search(keys.begin(), keys.end(), use.key)) continue;
+      reader.error(reader.placeholder_location(noted.node, written, occurrence),
+                   unknown_placeholder(use.key, keys, run_keys, noted.scope));
+    }
+  }
+}
+
 Scenario read_scenario(YamlReader& reader, const YAML::Node& root) {
   Scenario scenario;
   scenario.file = reader.file_name();
@@ -74,7 +131,10 @@ Scenario read_scenario(YamlReader& reader, const YAML::Node& root) {
 
   if (const MapEntry* e = map.require(reader, "name", "")) {
     if (auto name = read_string(reader, *e)) {
-      if (std::regex_match(*name, std::regex("[A-Za-z0-9][A-Za-z0-9._-]*")))
+      if (name->size() > k_max_name_length)
+        reader.error(e->location, "scenario name is " + std::to_string(name->size()) +
+                                      " characters long (at most 255: it names the scenario's report folder)");
+      else if (std::regex_match(*name, std::regex("[A-Za-z0-9][A-Za-z0-9._-]*")))
         scenario.name = *name;
       else
         reader.error(e->location, "invalid scenario name " + quote(truncate(*name)) +
@@ -113,6 +173,8 @@ Scenario read_scenario(YamlReader& reader, const YAML::Node& root) {
   if (const MapEntry* e = map.find("steps")) scenario.steps = read_steps(reader, *e, services, timeout);
   if (const MapEntry* e = map.find("checks")) scenario.checks = read_checks(reader, *e, services);
   add_ledger(reader, scenario);
+  // With every service known (the ledger too); not when `services:` itself was unusable (reported already).
+  if (services) check_placeholders(reader, scenario);
   return scenario;
 }
 
@@ -120,6 +182,7 @@ Scenario read_scenario(YamlReader& reader, const YAML::Node& root) {
 
 LoadResult load_scenario_text(const std::string& text, const std::string& file_name) {
   YamlReader reader(file_name);
+  reader.set_source(text);
   LoadResult result;
   try {
     std::vector<YAML::Node> documents;
@@ -151,15 +214,33 @@ LoadResult load_scenario_text(const std::string& text, const std::string& file_n
 
 LoadResult load_scenario_file(const std::filesystem::path& path) {
   const std::string file_name = path.string();
-  std::unique_ptr<std::FILE, decltype(&std::fclose)> file(std::fopen(file_name.c_str(), "rb"), &std::fclose);
-  if (!file)
-    return LoadResult{std::nullopt, {file_diagnostic(file_name, "cannot read: " + std::string(std::strerror(errno)))}};
+  const auto refuse = [&](std::string message) {
+    return LoadResult{std::nullopt, {file_diagnostic(file_name, std::move(message))}};
+  };
+  // Non-blocking: opening a FIFO must not wait for a writer; fstat then refuses it before any read.
+  const int fd = ::open(file_name.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) return refuse("cannot read: " + std::string(std::strerror(errno)));
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{fd};
+  struct stat info {};
+  if (::fstat(fd, &info) != 0) return refuse("cannot read: " + std::string(std::strerror(errno)));
+  if (S_ISDIR(info.st_mode)) return refuse("cannot read: " + std::string(std::strerror(EISDIR)));
+  if (!S_ISREG(info.st_mode))
+    return refuse("not a regular file (a scenario is a YAML or JSON file; devices, pipes and sockets are refused)");
+  if (info.st_size > k_max_scenario_bytes) return refuse(too_large(info.st_size));
   std::string text;
   char buffer[65536];
-  std::size_t n = 0;
-  while ((n = std::fread(buffer, 1, sizeof buffer, file.get())) > 0) text.append(buffer, n);
-  if (std::ferror(file.get()))
-    return LoadResult{std::nullopt, {file_diagnostic(file_name, "cannot read: " + std::string(std::strerror(errno)))}};
+  while (true) {
+    const ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return refuse("cannot read: " + std::string(std::strerror(errno)));
+    if (n == 0) break;
+    text.append(buffer, static_cast<std::size_t>(n));
+    // It may grow while read: the limit holds for what is read, too.
+    if (text.size() > static_cast<std::size_t>(k_max_scenario_bytes)) return refuse(too_large(static_cast<std::int64_t>(text.size())));
+  }
   return load_scenario_text(text, file_name);
 }
 

@@ -154,12 +154,13 @@ struct PublishOptions {
 // "failed" (raised) or "timeout" (no confirm within the publish timeout); `at` is wall-clock epoch seconds.
 struct LoadStep {
   std::string name;                // "load-N" (N counts load steps from 1) unless the step has a `name:`
-  std::string task = "probe.record";
+  std::string task = "probe.record";  // expands placeholders
   std::optional<std::int64_t> count;     // stop after this many publishes
   std::optional<Millis> duration;        // or after this long (at least one of the two)
   double rate = 0;                 // tasks per second; 0 = as fast as the client can
-  nlohmann::json args = nlohmann::json::array();
-  std::string queue;               // optional routing queue
+  nlohmann::json args = nlohmann::json::array();     // positional arguments (a list; strings expand placeholders)
+  nlohmann::json kwargs = nlohmann::json::object();  // keyword arguments (a map; strings expand placeholders)
+  std::string queue;               // optional routing queue (expands placeholders)
   std::string service;             // the celery-worker service whose environment (broker, config) the client uses
   PublishOptions publish;
 };

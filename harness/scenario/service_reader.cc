@@ -18,9 +18,13 @@ const std::vector<std::string_view> k_service_keys{
     "backoff_scale", "database", "sentinels", "down_after"};
 // clang-format on
 const std::vector<std::string_view> k_kinds{"rabbitmq", "redis", "postgres", "celery-worker"};
-// Keys that configure a Celery worker; an error on other kinds rather than silently ignored.
-const std::vector<std::string_view> k_worker_only_keys{"broker", "backend", "broker_url", "backend_url",
-                                                       "app",    "python",  "concurrency", "config"};
+// Keys that configure a Celery worker; an error on other kinds rather than silently ignored (the local driver
+// starts RabbitMQ, Redis and PostgreSQL with its own command line and environment: `command:` and `environment:`
+// would do nothing there).
+const std::vector<std::string_view> k_worker_only_keys{"broker", "backend",     "broker_url", "backend_url", "app",
+                                                       "python", "concurrency", "config",     "command",     "environment"};
+// `role:` values: only the ledger is a role (the harness's own record).
+const std::vector<std::string_view> k_roles{"ledger"};
 const std::vector<std::string_view> k_restart_policies{"no", "on-failure", "always", "unless-stopped"};
 const std::vector<std::string_view> k_backoffs{"docker", "kubernetes"};
 
@@ -177,7 +181,7 @@ void read_service(YamlReader& reader, const MapEntry& entry, ReadService& out, s
     }
   }
   if (const MapEntry* e = map.find("role")) {
-    if (auto value = read_string(reader, *e)) {
+    if (auto value = read_choice(reader, *e, k_roles)) {
       service.role = *value;
       if (service.role == "ledger" && out.kind_known && service.kind != ServiceKind::k_redis)
         reader.error(e->location, "role 'ledger' requires a redis service (" + quote(service.name) + " is a " +
@@ -195,9 +199,12 @@ void read_service(YamlReader& reader, const MapEntry& entry, ReadService& out, s
       }
     }
   }
+  // A worker's command, URLs and environment are expanded when the workers are created (PlaceholderScope).
   const auto optional_string = [&](std::string_view key, std::optional<std::string>& field) {
-    if (const MapEntry* e = map.find(key))
+    if (const MapEntry* e = map.find(key)) {
       if (auto value = read_nonempty_string(reader, *e)) field = *value;
+      reader.note_placeholders(e->value, PlaceholderScope::k_worker_setup);
+    }
   };
   optional_string("broker_url", service.broker_url);
   optional_string("backend_url", service.backend_url);
@@ -205,17 +212,25 @@ void read_service(YamlReader& reader, const MapEntry& entry, ReadService& out, s
   optional_string("python", service.python);
   if (const MapEntry* e = map.find("app"))
     if (auto value = read_nonempty_string(reader, *e)) service.app = *value;
-  if (const MapEntry* e = map.find("concurrency"))
+  if (const MapEntry* e = map.find("concurrency")) {
     if (auto value = read_int(reader, *e, 1)) service.concurrency = static_cast<int>(*value);
+    // Only the default command has --concurrency; a scenario's own command says it itself.
+    if (map.find("command"))
+      reader.error(e->key_location, "'concurrency' is not used with 'command' on service " + quote(service.name) +
+                                        " (write --concurrency N in the command)");
+  }
   if (const MapEntry* e = map.find("config")) {
     if (!e->value.IsMap())
       reader.error(e->location, "'config' must be a map of Celery settings, got " + describe(e->value));
     else if (auto value = read_json(reader, e->value, "config"))
       service.config = std::move(*value);
   }
-  if (const MapEntry* e = map.find("environment"))
+  if (const MapEntry* e = map.find("environment")) {
     if (auto value = read_environment(reader, *e)) service.environment = std::move(*value);
+    reader.note_placeholders(e->value, PlaceholderScope::k_worker_setup);
+  }
   if (const MapEntry* e = map.find("healthcheck")) {
+    reader.note_placeholders(e->value, PlaceholderScope::k_run);  // probes expand their test as they run
     service.healthcheck = read_healthcheck(reader, *e, service.name);
     if (!service.healthcheck) {
       // Reported already. A stand-in, so that what needs a healthcheck (restart_on_unhealthy, `wait: {healthy}`,

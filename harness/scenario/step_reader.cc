@@ -15,8 +15,8 @@ namespace {
 const KindKeys k_step_keys{"step", "action", {"wait", "exec", "fault", "load"}, {"at", "for", "name"}, {}};
 const std::vector<std::string_view> k_wait_keys{"ready", "healthy", "drained", "duration", "timeout",
                                                 "fail_on_timeout"};
-const std::vector<std::string_view> k_load_keys{"task", "count", "duration", "rate", "args", "queue", "service",
-                                                "publish"};
+const std::vector<std::string_view> k_load_keys{"task", "count", "duration", "rate", "args", "kwargs", "queue",
+                                                "service", "publish"};
 const std::vector<std::string_view> k_publish_keys{"confirm_publish", "retry", "retry_policy", "timeout",
                                                    "delivery_mode"};
 const std::vector<std::string_view> k_retry_policy_keys{"max_retries", "interval_start", "interval_step",
@@ -53,6 +53,19 @@ std::optional<WaitStep> read_wait(YamlReader& reader, const MapEntry& entry, con
       ok = false;
     }
   }
+  // A wait is for a duration, or for a drain, or for services: the runner does one, the others' keys would do nothing.
+  const auto exclusive = [&](std::string_view key, const std::vector<std::string_view>& others) {
+    if (!map.find(key)) return;
+    for (const auto& other : others) {
+      if (const MapEntry* e = map.find(other)) {
+        reader.error(e->key_location, quote(other) + " cannot be combined with " + quote(key) +
+                                          " in a wait step (it waits for a duration, for drained, or for services)");
+        ok = false;
+      }
+    }
+  };
+  exclusive("duration", {"ready", "healthy", "drained", "timeout", "fail_on_timeout"});
+  exclusive("drained", {"ready", "healthy"});
   if (const MapEntry* e = map.find("drained")) assign_or_fail(read_bool(reader, *e), wait.drained, ok);
   if (const MapEntry* e = map.find("fail_on_timeout")) assign_or_fail(read_bool(reader, *e), wait.fail_on_timeout, ok);
 
@@ -160,11 +173,11 @@ std::optional<PublishOptions> read_publish(YamlReader& reader, const MapEntry& e
   return publish;
 }
 
-// `load: {task, count | duration, rate, args, queue, service, publish}`.
+// `load: {task, count | duration, rate, args, kwargs, queue, service, publish}`.
 std::optional<LoadStep> read_load(YamlReader& reader, const MapEntry& entry, const std::vector<Service>* services) {
   const std::string context = "load step";
   auto map = read_map(reader, entry,
-                      "'load' must be a map with task, count or duration, rate, args, queue, service or publish",
+                      "'load' must be a map with task, count or duration, rate, args, kwargs, queue, service or publish",
                       k_load_keys, context);
   if (!map) return std::nullopt;
   LoadStep load;
@@ -177,14 +190,28 @@ std::optional<LoadStep> read_load(YamlReader& reader, const MapEntry& entry, con
     ok = false;
   }
   if (const MapEntry* e = map->find("rate")) assign_or_fail(read_rate(reader, *e), load.rate, ok);
+  // The task's arguments, as apply_async(args=..., kwargs=...) takes them; their strings expand placeholders.
   if (const MapEntry* e = map->find("args")) {
-    if (auto args = read_json(reader, e->value, e->key)) {
-      load.args = args->is_array() ? *args : nlohmann::json::array({*args});
-    } else {
+    if (!e->value.IsSequence()) {
+      reader.error(e->location, "'args' must be a list (the task's positional arguments, e.g. [0.5]; keyword "
+                                "arguments go in 'kwargs'), got " + describe(e->value));
       ok = false;
+    } else {
+      assign_or_fail(read_json(reader, e->value, e->key), load.args, ok);
+    }
+  }
+  if (const MapEntry* e = map->find("kwargs")) {
+    if (!e->value.IsMap()) {
+      reader.error(e->location, "'kwargs' must be a map (the task's keyword arguments, e.g. {delay: 0.5}), got " +
+                                    describe(e->value));
+      ok = false;
+    } else {
+      assign_or_fail(read_json(reader, e->value, e->key), load.kwargs, ok);
     }
   }
   if (const MapEntry* e = map->find("queue")) assign_or_fail(read_nonempty_string(reader, *e), load.queue, ok);
+  for (const char* key : {"task", "args", "kwargs", "queue"})
+    if (const MapEntry* e = map->find(key)) reader.note_placeholders(e->value, PlaceholderScope::k_run);
   if (const MapEntry* e = map->find("publish")) assign_or_fail(read_publish(reader, *e), load.publish, ok);
   if (const MapEntry* e = map->find("service")) {
     if (auto name = read_nonempty_string(reader, *e)) {

@@ -132,6 +132,41 @@ std::vector<Diagnostic> YamlReader::take_diagnostics() {
   return std::move(m_diagnostics);
 }
 
+void YamlReader::note_placeholders(const YAML::Node& node, PlaceholderScope scope) {
+  if (node.IsScalar()) {
+    if (node.Scalar().find("{{") != std::string::npos) m_noted.push_back(NotedValue{node, scope});
+  } else if (node.IsSequence()) {
+    for (const auto& item : node) note_placeholders(item, scope);
+  } else if (node.IsMap()) {
+    for (const auto& item : node) note_placeholders(item.second, scope);
+  }
+}
+
+SourceLocation YamlReader::placeholder_location(const YAML::Node& scalar, std::string_view needle,
+                                                std::size_t occurrence) const {
+  const YAML::Mark mark = scalar.Mark();
+  if (mark.pos < 0 || static_cast<std::size_t>(mark.pos) >= m_source.size()) return location(scalar);
+  const std::size_t start = static_cast<std::size_t>(mark.pos);
+  // Not past where the scalar can end: its text is seldom much longer in the file than decoded.
+  const std::size_t limit = std::min(m_source.size(), start + 2 * scalar.Scalar().size() + 16);
+  std::size_t found = start;
+  for (std::size_t i = 0;; ++i, ++found) {
+    found = m_source.find(needle, found);
+    if (found == std::string::npos || found + needle.size() > limit) return location(scalar);
+    if (i == occurrence) break;
+  }
+  SourceLocation at = location(scalar);
+  for (std::size_t i = start; i < found; ++i) {
+    if (m_source[i] == '\n') {
+      ++at.line;
+      at.column = 1;
+    } else {
+      ++at.column;
+    }
+  }
+  return at;
+}
+
 // --- MapView -------------------------------------------------------------------------------------------------
 
 MapView::MapView(YamlReader& reader, const YAML::Node& map) : m_location(reader.location(map)) {

@@ -19,6 +19,7 @@
 
 #include "harness/scenario/diagnostic.h"
 #include "harness/scenario/model.h"
+#include "harness/scenario/placeholder_keys.h"
 
 namespace harness::scenario {
 
@@ -35,9 +36,27 @@ public:
   // The diagnostics so far, ordered by position in the file (stable: same position keeps report order).
   std::vector<Diagnostic> take_diagnostics();
 
+  // The file's text, so that placeholder_location() can point into a scalar. Without it, a scalar's own location.
+  void set_source(std::string text) { m_source = std::move(text); }
+  // Where the `occurrence`-th (0-based) `needle` of `scalar`'s value stands in the file: found in the source from
+  // the scalar's start on (a quoted scalar's escapes or a block scalar's indentation move it), else the scalar's
+  // location.
+  SourceLocation placeholder_location(const YAML::Node& scalar, std::string_view needle, std::size_t occurrence) const;
+
+  // Values that expand {{placeholders}}, noted while reading (every scalar under `node`, map values and list
+  // items), and checked once every service is known (the loader's check_placeholders).
+  struct NotedValue {
+    YAML::Node node;
+    PlaceholderScope scope;
+  };
+  void note_placeholders(const YAML::Node& node, PlaceholderScope scope);
+  const std::vector<NotedValue>& noted_placeholders() const { return m_noted; }
+
 private:
   std::string m_file_name;
+  std::string m_source;
   std::vector<Diagnostic> m_diagnostics;
+  std::vector<NotedValue> m_noted;
 };
 
 // One `key: value` of a map. `location` is the value's, or the key's when the value is null (yaml-cpp puts a

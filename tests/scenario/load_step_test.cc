@@ -29,7 +29,7 @@ LoadStep load_step(const std::string& step) {
 TEST(ScenarioLoadTest, a_load_with_every_key) {
   const LoadStep load = load_step(
       "  - load:\n      task: probe.add\n      count: 300\n      duration: 1m\n      rate: 50/s\n"
-      "      args: [2, 3]\n      queue: q\n      service: worker\n"
+      "      args: [2, 3]\n      kwargs: {seconds: 0.5, tag: '{{run.id}}'}\n      queue: q\n      service: worker\n"
       "      publish: {confirm_publish: true, retry: false, timeout: 2s, delivery_mode: 1,\n"
       "                retry_policy: {max_retries: 3, interval_start: 0, interval_step: 200ms, interval_max: 1s}}\n");
   EXPECT_EQ(load.name, "load-1");
@@ -38,6 +38,7 @@ TEST(ScenarioLoadTest, a_load_with_every_key) {
   EXPECT_EQ(load.duration, 1min);
   EXPECT_DOUBLE_EQ(load.rate, 50.0);
   EXPECT_EQ(load.args, nlohmann::json::parse("[2, 3]"));
+  EXPECT_EQ(load.kwargs, nlohmann::json::parse(R"({"seconds": 0.5, "tag": "{{run.id}}"})"));
   EXPECT_EQ(load.queue, "q");
   EXPECT_EQ(load.service, "worker");
   EXPECT_EQ(load.publish.confirm_publish, true);
@@ -50,7 +51,7 @@ TEST(ScenarioLoadTest, a_load_with_every_key) {
 
 TEST(ScenarioLoadTest, defaults_and_names) {
   const auto scenario = load_ok(k_head + "  - load: {count: 10}\n  - name: burst\n    load: {duration: 5s, rate: 600/m}\n"
-                                          "  - load: {count: 1, args: 7}\n");
+                                          "  - load: {count: 1, args: [7]}\n");
   ASSERT_EQ(scenario.steps.size(), 3u);
   const auto& first = std::get<LoadStep>(scenario.steps[0].body);
   EXPECT_EQ(first.name, "load-1");
@@ -109,8 +110,20 @@ TEST(ScenarioLoadTest, load_problems) {
   EXPECT_EQ(load_error(k_head + "  - load: {count: 1, publish: {delivery_mode: 3}}\n"),
             "test.yaml:7:47: 'delivery_mode' must be an integer from 1 to 2, got '3'");
   EXPECT_EQ(load_error(k_head + "  - load: 5\n"),
-            "test.yaml:7:11: 'load' must be a map with task, count or duration, rate, args, queue, service or publish, "
+            "test.yaml:7:11: 'load' must be a map with task, count or duration, rate, args, kwargs, queue, service or "
+            "publish, "
             "got '5'");
+}
+
+TEST(ScenarioLoadTest, args_are_a_list_and_kwargs_a_map) {
+  EXPECT_EQ(load_errors(k_head + "  - load: {count: 1, args: {seconds: 1}, kwargs: [1]}\n  - load: {count: 1, args: 7}\n"),
+            (std::vector<std::string>{
+                "test.yaml:7:28: 'args' must be a list (the task's positional arguments, e.g. [0.5]; keyword "
+                "arguments go in 'kwargs'), got a map",
+                "test.yaml:7:50: 'kwargs' must be a map (the task's keyword arguments, e.g. {delay: 0.5}), got a list",
+                "test.yaml:8:28: 'args' must be a list (the task's positional arguments, e.g. [0.5]; keyword "
+                "arguments go in 'kwargs'), got '7'",
+            }));
 }
 
 TEST(ScenarioLoadTest, a_load_needs_a_worker_to_publish_through) {

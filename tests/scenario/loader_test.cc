@@ -1,6 +1,11 @@
 #include "harness/scenario/loader.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
 
 #include "tests/scenario/scenario_test_util.h"
 
@@ -38,7 +43,7 @@ services:
     command: celery -A probe worker --concurrency 2
     app: myapp
     python: /usr/bin/python3.11
-    concurrency: 4
+    # no concurrency: the command says it
     config: {task_acks_late: true, worker_prefetch_multiplier: 1, visibility_timeout: 1.5, queue: 'default',
              routes: {a: [1, "2", null]}}
     environment: {CELERY_TRACE: "1", MODE: fast}
@@ -98,7 +103,7 @@ checks:
   EXPECT_EQ(w.command, "celery -A probe worker --concurrency 2");
   EXPECT_EQ(w.app, "myapp");
   EXPECT_EQ(w.python, "/usr/bin/python3.11");
-  EXPECT_EQ(w.concurrency, 4);
+  EXPECT_EQ(w.concurrency, 2);
   EXPECT_EQ(w.config, nlohmann::json::parse(R"({"task_acks_late": true, "worker_prefetch_multiplier": 1,
       "visibility_timeout": 1.5, "queue": "default", "routes": {"a": [1, "2", null]}})"));
   EXPECT_TRUE(w.config["worker_prefetch_multiplier"].is_number_integer());
@@ -407,6 +412,37 @@ TEST(ScenarioLoaderTest, unreadable_file) {
   const LoadResult folder = load_scenario_file(k_data_dir);
   ASSERT_EQ(folder.diagnostics.size(), 1u);
   EXPECT_EQ(folder.diagnostics[0].to_string(), k_data_dir + ": cannot read: Is a directory");
+}
+
+TEST(ScenarioLoaderTest, devices_and_pipes_are_refused_without_reading) {
+  const std::string refused =
+      ": not a regular file (a scenario is a YAML or JSON file; devices, pipes and sockets are refused)";
+  const LoadResult device = load_scenario_file("/dev/zero");
+  ASSERT_EQ(device.diagnostics.size(), 1u);
+  EXPECT_EQ(device.diagnostics[0].to_string(), "/dev/zero" + refused);
+  // A FIFO without a writer: opening it must not wait for one.
+  const std::string fifo = ::testing::TempDir() + "/celery-chaos-fifo-" + std::to_string(::getpid());
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  const LoadResult pipe = load_scenario_file(fifo);
+  ::unlink(fifo.c_str());
+  ASSERT_EQ(pipe.diagnostics.size(), 1u);
+  EXPECT_EQ(pipe.diagnostics[0].to_string(), fifo + refused);
+}
+
+TEST(ScenarioLoaderTest, a_file_over_8_mib_is_refused) {
+  const std::string path = ::testing::TempDir() + "/celery-chaos-large-" + std::to_string(::getpid()) + ".yaml";
+  std::ofstream(path) << "name: large\n" << std::string(8 * 1024 * 1024, '#');
+  const LoadResult large = load_scenario_file(path);
+  std::filesystem::remove(path);
+  ASSERT_EQ(large.diagnostics.size(), 1u);
+  EXPECT_EQ(large.diagnostics[0].to_string(), path + ": too large for a scenario (8388620 bytes; at most 8 MiB)");
+}
+
+TEST(ScenarioLoaderTest, a_name_too_long_for_a_folder_is_reported_at_its_line) {
+  EXPECT_EQ(load_error("services: {b: {image: rabbitmq}}\nname: " + std::string(256, 'n') + "\n"),
+            "test.yaml:2:7: scenario name is 256 characters long (at most 255: it names the scenario's report "
+            "folder)");
+  load_ok("services: {b: {image: rabbitmq}}\nname: " + std::string(255, 'n') + "\n");
 }
 
 TEST(ScenarioLoaderTest, collect_expands_folders_sorted_and_keeps_files_as_given) {

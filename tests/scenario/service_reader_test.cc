@@ -109,6 +109,22 @@ TEST(ScenarioServiceTest, invalid_database_name) {
   EXPECT_EQ(load_ok(k_head + "  db: {image: postgres}\n").services[0].database, "celery");
 }
 
+TEST(ScenarioServiceTest, keys_a_data_service_would_ignore_are_rejected) {
+  // The local driver starts RabbitMQ, Redis and PostgreSQL with its own command line and environment.
+  EXPECT_EQ(load_errors(k_head + "  broker: {image: rabbitmq, command: x, environment: {A: b}}\n"
+                                 "  cache: {image: redis, role: cache}\n"),
+            (std::vector<std::string>{
+                "test.yaml:3:29: 'command' applies only to celery-worker services ('broker' is a rabbitmq service)",
+                "test.yaml:3:41: 'environment' applies only to celery-worker services ('broker' is a rabbitmq "
+                "service)",
+                "test.yaml:4:31: invalid value 'cache' for 'role' (expected one of: ledger)",
+            }));
+  // The default command's --concurrency; a command of the scenario's own says it itself.
+  EXPECT_EQ(load_error(k_head + "  worker: {image: celery, broker_url: x, command: celery worker, concurrency: 4}\n"),
+            "test.yaml:3:66: 'concurrency' is not used with 'command' on service 'worker' (write --concurrency N in "
+            "the command)");
+}
+
 TEST(ScenarioServiceTest, ledger_role_needs_redis) {
   EXPECT_EQ(load_error(k_head + "  broker: {image: rabbitmq, role: ledger}\n"),
             "test.yaml:3:35: role 'ledger' requires a redis service ('broker' is a rabbitmq service)");
@@ -223,31 +239,31 @@ TEST(ScenarioServiceTest, config_duplicate_keys) {
 
 TEST(ScenarioServiceTest, environment_as_map_or_list) {
   const Scenario s = load_ok(k_head +
-                             "  a: {image: redis, environment: {X: 1, Y: 'two', Z: ''}}\n"
-                             "  b: {image: redis, environment: [X=1, Y=a=b, Z=]}\n");
+                             "  a: {image: celery, broker_url: x, environment: {X: 1, Y: 'two', Z: ''}}\n"
+                             "  b: {image: celery, broker_url: x, environment: [X=1, Y=a=b, Z=]}\n");
   EXPECT_EQ(s.services[0].environment, (std::map<std::string, std::string>{{"X", "1"}, {"Y", "two"}, {"Z", ""}}));
   EXPECT_EQ(s.services[1].environment, (std::map<std::string, std::string>{{"X", "1"}, {"Y", "a=b"}, {"Z", ""}}));
 }
 
 TEST(ScenarioServiceTest, environment_list_entries_must_be_key_value) {
-  EXPECT_EQ(load_errors(k_head + "  a: {image: redis, environment: [A=1, B, =c, A=2, 1X=3]}\n"),
+  EXPECT_EQ(load_errors(k_head + "  a: {image: celery, broker_url: x, environment: [A=1, B, =c, A=2, 1X=3]}\n"),
             (std::vector<std::string>{
-                "test.yaml:3:40: environment entry 'B' must be KEY=VALUE",
-                "test.yaml:3:43: environment entry '=c' must be KEY=VALUE",
-                "test.yaml:3:47: duplicate environment variable 'A' (first defined at line 3)",
-                "test.yaml:3:52: invalid environment variable name '1X' (expected letters, digits and '_', not "
+                "test.yaml:3:56: environment entry 'B' must be KEY=VALUE",
+                "test.yaml:3:59: environment entry '=c' must be KEY=VALUE",
+                "test.yaml:3:63: duplicate environment variable 'A' (first defined at line 3)",
+                "test.yaml:3:68: invalid environment variable name '1X' (expected letters, digits and '_', not "
                 "starting with a digit)",
             }));
 }
 
 TEST(ScenarioServiceTest, environment_map_values_must_be_strings) {
-  EXPECT_EQ(load_errors(k_head + "  a: {image: redis, environment: {A: [1], B: }}\n"),
+  EXPECT_EQ(load_errors(k_head + "  a: {image: celery, broker_url: x, environment: {A: [1], B: }}\n"),
             (std::vector<std::string>{
-                "test.yaml:3:38: environment variable 'A' must be a string, got a list",
-                "test.yaml:3:43: environment variable 'B' must be a string, got null",
+                "test.yaml:3:54: environment variable 'A' must be a string, got a list",
+                "test.yaml:3:59: environment variable 'B' must be a string, got null",
             }));
-  EXPECT_EQ(load_error(k_head + "  a: {image: redis, environment: 5}\n"),
-            "test.yaml:3:34: 'environment' must be a map of variables or a list of KEY=VALUE strings, got '5'");
+  EXPECT_EQ(load_error(k_head + "  a: {image: celery, broker_url: x, environment: 5}\n"),
+            "test.yaml:3:50: 'environment' must be a map of variables or a list of KEY=VALUE strings, got '5'");
 }
 
 TEST(ScenarioServiceTest, restart_policy) {

@@ -32,7 +32,7 @@ TEST(ScenarioStepTest, wait_for_a_duration) {
 TEST(ScenarioStepTest, wait_for_services) {
   const auto steps = load_steps(
       "  - wait: {ready: all, healthy: worker, timeout: 2m}\n"
-      "  - wait: {ready: broker, duration: 1s}\n  - wait: {}\n");
+      "  - wait: {ready: broker, timeout: 1s}\n  - wait: {}\n");
   ASSERT_EQ(steps.size(), 3u);
   const auto& all = std::get<WaitStep>(steps[0].body);
   EXPECT_EQ(all.ready, (std::vector<std::string>{"broker", "worker"}));
@@ -40,11 +40,24 @@ TEST(ScenarioStepTest, wait_for_services) {
   EXPECT_EQ(all.timeout, 2min);
   const auto& one = std::get<WaitStep>(steps[1].body);
   EXPECT_EQ(one.ready, (std::vector<std::string>{"broker"}));
-  EXPECT_EQ(one.duration, 1s);
+  EXPECT_EQ(one.timeout, 1s);
   const auto& empty = std::get<WaitStep>(steps[2].body);
   EXPECT_TRUE(empty.ready.empty());
   EXPECT_TRUE(empty.healthy.empty());
   EXPECT_FALSE(empty.duration.has_value());
+}
+
+TEST(ScenarioStepTest, a_wait_is_for_a_duration_or_drained_or_services) {
+  // The runner does one of the three: keys of another would do nothing.
+  EXPECT_EQ(load_errors(k_head + "  - wait: {duration: 1s, ready: broker, timeout: 5s, fail_on_timeout: false}\n"),
+            (std::vector<std::string>{
+                "test.yaml:7:26: 'ready' cannot be combined with 'duration' in a wait step (it waits for a duration, "
+                "for drained, or for services)",
+                "test.yaml:7:41: 'timeout' cannot be combined with 'duration' in a wait step (it waits for a "
+                "duration, for drained, or for services)",
+                "test.yaml:7:54: 'fail_on_timeout' cannot be combined with 'duration' in a wait step (it waits for "
+                "a duration, for drained, or for services)",
+            }));
 }
 
 TEST(ScenarioStepTest, wait_duration_must_be_valid) {
