@@ -49,6 +49,8 @@ steps:
     harness::process::SpawnOptions options;
     options.argv = {CELERY_CHAOS_BINARY, "run", file.string(), "--report-dir", (m_dir.path() / "reports").string()};
     options.log_file = m_dir.path() / "harness.log";
+    // A work base of its own: harnesses of other checkouts on the machine share the default one.
+    options.environment = {{"CELERY_CHAOS_WORK_DIR", (m_dir.path() / "work").string()}};
     auto child = harness::process::ChildProcess::spawn(options);
     if (!child) {
       m_error = child.error().message();
@@ -134,6 +136,18 @@ TEST_F(RunIsolation, NobodyCannotConnectToPostgresOverTcpWithoutThePassword) {
     EXPECT_NE(r.exit_code, 0) << user << ": " << r.output;
     EXPECT_THAT(r.output, HasSubstr("no password supplied")) << user;
   }
+}
+
+// Once bootstrapped, the socket too asks for a password: whoever reaches it is not let in on trust.
+TEST_F(RunIsolation, ThePostgresSocketAsksForThePassword) {
+  harness::process::SpawnOptions options;
+  options.argv = {"psql", "-h", run().m_socket_dir, "-p", run().m_pg_port, "-U", "postgres", "-w", "-Atc", "select 42"};
+  options.environment = {{"PGPASSFILE", "/nonexistent/pgpass"}};
+  options.unset_environment = {"PGPASSWORD"};
+  const auto result = harness::process::run_command(options, std::chrono::seconds{30});
+  ASSERT_TRUE(result.status.has_value());
+  EXPECT_NE(result.status->code, 0) << result.output;
+  EXPECT_THAT(result.output, HasSubstr("no password supplied"));
 }
 
 TEST_F(RunIsolation, NobodyCannotReadTheRabbitmqConfig) {
