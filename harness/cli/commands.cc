@@ -114,7 +114,14 @@ int run_command(const std::vector<std::string>& args, const GlobalOptions& optio
   auto scenarios = load_all(args);
   if (!scenarios) return k_exit_usage;
 
-  const auto swept = process::sweep_orphans(run::default_work_base() / "runs");
+  // Before anything starts: a work base another user planted (a link, or a folder of theirs) is refused.
+  const fs::path work_base = run::default_work_base();
+  if (auto st = run::prepare_work_base(work_base); !st) {
+    std::cerr << "celery-chaos: " << st.message() << "\n  (the work folder; CELERY_CHAOS_WORK_DIR chooses another)\n";
+    return k_exit_infrastructure;
+  }
+
+  const auto swept = process::sweep_orphans(work_base / "runs");
   if (!swept.killed.empty()) {
     std::cerr << "celery-chaos: swept " << swept.killed.size()
               << " leftover process(es) of an earlier harness that died\n";
@@ -137,7 +144,7 @@ int run_command(const std::vector<std::string>& args, const GlobalOptions& optio
   point_latest(options.report_dir, run_id);  // now: the reports are written as the run goes
 
   run::RunOptions run_options;
-  run_options.work_base = run::default_work_base();
+  run_options.work_base = work_base;
   run_options.keep = options.keep;
   run_options.verbose = options.verbose;
   run_options.out = &std::cout;

@@ -32,6 +32,7 @@
 #include "harness/run/stack.h"
 #include "harness/scenario/duration.h"
 #include "harness/util/log_tail.h"
+#include "harness/util/private_dir.h"
 
 namespace harness::run {
 
@@ -358,15 +359,19 @@ driver::RunPaths run_paths(const RunOptions& options, const std::string& run_id,
   paths.run_id = run_id;
   std::error_code ec;
   fs::create_directories(paths.logs_dir, ec);
-  for (const auto& dir : {options.work_base, options.work_base / "runs", paths.work_dir}) {
-    fs::create_directories(dir, ec);
-    // PostgreSQL runs as its own user and must traverse these folders.
-    fs::permissions(dir, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
-                             fs::perms::others_read | fs::perms::others_exec, ec);
-  }
+  // Under a work base that prepare_work_base() checked, no other user can have put anything here: a folder that
+  // cannot be made is an I/O error, which the services then report ("cannot create ...").
+  (void)util::make_private_dir(paths.work_dir, util::service_traverse_group());
   process::write_owner_record(paths.work_dir);  // so the next run's sweep removes it if this harness dies
   paths.environment = run_environment(options.work_base, paths.work_dir);
   return paths;
+}
+
+util::Status prepare_work_base(const fs::path& work_base) {
+  for (const auto& dir : {work_base, work_base / "runs", work_base / "cache"}) {
+    if (auto status = util::make_private_dir(dir, util::service_traverse_group()); !status) return status;
+  }
+  return util::Status::ok();
 }
 
 fs::path default_work_base() {

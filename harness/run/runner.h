@@ -12,6 +12,7 @@
 #include "harness/report/junit_writer.h"
 #include "harness/run/prestart.h"
 #include "harness/scenario/model.h"
+#include "harness/util/status.h"
 
 namespace harness::run {
 
@@ -51,5 +52,9 @@ driver::RunPaths run_paths(const RunOptions& options, const std::string& run_id,
 
 // ${CELERY_CHAOS_WORK_DIR}, else ${TMPDIR:-/tmp}/celery-chaos-<uid>.
 std::filesystem::path default_work_base();
+
+// Creates or checks the work base and its runs/ and cache/ before anything of a run starts: private folders
+// (util/private_dir.h), refused when one is a symbolic link or belongs to another user (k_infrastructure).
+util::Status prepare_work_base(const std::filesystem::path& work_base);
 
 }  // namespace harness::run

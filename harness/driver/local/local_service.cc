@@ -1,13 +1,18 @@
 #include "harness/driver/local/local_service.h"
 
+#include <sys/stat.h>
+
+#include <cerrno>
 #include <csignal>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <random>
 #include <sstream>
 #include <utility>
 
 #include "harness/util/log_tail.h"
+#include "harness/util/private_dir.h"
 
 namespace harness::driver::local {
 
@@ -87,18 +92,24 @@ std::string random_token(std::size_t length) {
 }
 
 util::Status make_dir(const std::filesystem::path& dir) {
+  // Every missing folder 0700 (mkdir's mode, not the umask's 0755); existing ones are left as they are: a
+  // PostgreSQL folder given to the postgres user stays its.
+  std::vector<std::filesystem::path> missing;
   std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) return util::Status::infrastructure("cannot create " + dir.string() + ": " + ec.message());
+  for (auto p = dir; !p.empty() && !std::filesystem::exists(p, ec); p = p.parent_path()) {
+    missing.push_back(p);
+    if (p == p.parent_path()) break;
+  }
+  for (auto it = missing.rbegin(); it != missing.rend(); ++it) {
+    if (::mkdir(it->c_str(), 0700) != 0 && errno != EEXIST) {
+      return util::Status::infrastructure("cannot create " + it->string() + ": " + std::strerror(errno));
+    }
+  }
   return util::Status::ok();
 }
 
 util::Status write_file(const std::filesystem::path& path, const std::string& content) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << content;
-  out.close();
-  if (!out) return util::Status::infrastructure("cannot write " + path.string());
-  return util::Status::ok();
+  return util::write_private_file(path, content);
 }
 
 util::Status write_script(const std::filesystem::path& path, const std::string& body) {

@@ -53,8 +53,9 @@ private:
 
 // A random credential: [a-z0-9]{length}.
 std::string random_token(std::size_t length);
-// Creates a directory (and parents) with the given permissions; Status on failure.
+// Creates a directory and its missing parents, each 0700 (a service's folder is its own); Status on failure.
 util::Status make_dir(const std::filesystem::path& dir);
+// Writes a file only its owner can read (0600): configs hold passwords. Make it executable afterwards if needed.
 util::Status write_file(const std::filesystem::path& path, const std::string& content);
 // Writes an executable (0755) /bin/sh script: "#!/bin/sh\n" + body.
 util::Status write_script(const std::filesystem::path& path, const std::string& body);

@@ -6,11 +6,18 @@
 
 #include "harness/driver/local/binaries.h"
 #include "harness/process/ports.h"
+#include "harness/util/private_dir.h"
 
 namespace harness::driver::local {
 
 namespace {
 namespace fs = std::filesystem;
+
+// Clients authenticate with scram-sha-256 everywhere once the cluster is bootstrapped: over TCP (reachable by every
+// local user) and on the socket (reachable only by the harness's user, whose libpq connections carry the
+// superuser's password: admin_conninfo).
+constexpr const char* k_pg_hba_tcp = "host all all 127.0.0.1/32 scram-sha-256\n";
+constexpr const char* k_pg_hba = "local all all scram-sha-256\nhost all all 127.0.0.1/32 scram-sha-256\n";
 
 bool running_as_root() { return ::geteuid() == 0; }
 
@@ -61,9 +68,7 @@ util::Expected<fs::path> postgres_template(const fs::path& bin_dir, const fs::pa
   const fs::path target = cache_dir / ("pg-template-" + bin_dir.parent_path().filename().string());
   std::error_code ec;
   if (fs::exists(target / "PG_VERSION", ec)) return target;
-  if (auto st = make_dir(cache_dir); !st) return st;
-  fs::permissions(cache_dir, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
-                                 fs::perms::others_read | fs::perms::others_exec, ec);
+  if (auto st = util::make_private_dir(cache_dir, util::service_traverse_group()); !st) return st;
   const fs::path scratch = cache_dir / ("pg-template.tmp-" + std::to_string(::getpid()) + "-" + random_token(4));
   if (auto st = make_dir(scratch); !st) return st;
   if (auto st = chown_to_postgres(scratch); !st) return st;
@@ -93,6 +98,7 @@ util::Expected<std::unique_ptr<PostgresService>> PostgresService::create(const s
   if (!port) return port.error();
   service->m_port = *port;
   service->m_password = random_token(20);
+  service->m_superuser_password = random_token(20);
   service->m_database = spec.database;
   service->m_cache_dir = paths.cache_dir;
   return service;
@@ -103,8 +109,6 @@ util::Status PostgresService::start() {
   if (!templ) return templ.error();
   if (auto st = make_dir(m_dir); !st) return st;
   std::error_code ec;
-  fs::permissions(m_dir, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
-                             fs::perms::others_read | fs::perms::others_exec, ec);
   const fs::path data = m_dir / "data";
   if (fs::exists(data / "PG_VERSION")) {
     // A restart: boot on the same data (the role and database are still there).
@@ -115,11 +119,9 @@ util::Status PostgresService::start() {
   }
   fs::copy(*templ, data, fs::copy_options::recursive, ec);
   if (ec) return util::Status::infrastructure("cannot copy the PostgreSQL template: " + ec.message());
-  if (auto st = write_file(data / "pg_hba.conf",
-                           "local all all trust\nhost all all 127.0.0.1/32 scram-sha-256\n");
-      !st) {
-    return st;
-  }
+  // The first boot trusts the socket, which only the harness's user (and root) can reach: bootstrap() connects
+  // there to set the superuser's password, then requires passwords on the socket too (k_pg_hba).
+  if (auto st = write_file(data / "pg_hba.conf", "local all all trust\n" + std::string(k_pg_hba_tcp)); !st) return st;
   if (auto st = make_dir(m_dir / "socket"); !st) return st;
   if (auto st = chown_to_postgres(m_dir); !st) return st;
   fs::permissions(data, fs::perms::owner_all, ec);
@@ -132,13 +134,14 @@ util::Status PostgresService::start() {
 
 std::vector<std::string> PostgresService::postgres_argv(const std::filesystem::path& data) const {
   return {(m_bin / "postgres").string(), "-D", data.string(), "-p", std::to_string(m_port),
-          "-k", (m_dir / "socket").string(), "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off",
+          "-k", (m_dir / "socket").string(), "-c", "unix_socket_permissions=0700",
+          "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off",
           "-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "logging_collector=off"};
 }
 
 std::string PostgresService::admin_conninfo(const std::string& dbname) const {
-  return "host=" + (m_dir / "socket").string() + " port=" + std::to_string(m_port) +
-         " user=postgres dbname=" + dbname + " connect_timeout=2";
+  return "host=" + (m_dir / "socket").string() + " port=" + std::to_string(m_port) + " user=postgres password=" +
+         m_superuser_password + " dbname=" + dbname + " connect_timeout=2";
 }
 
 ReadyPoll PostgresService::poll_ready() {
@@ -157,6 +160,7 @@ util::Status PostgresService::bootstrap() {
     return util::Status::infrastructure(std::string("cannot connect to bootstrap: ") + PQerrorMessage(conn.get()));
   }
   const std::string statements[] = {
+      "ALTER ROLE postgres PASSWORD " + quote_literal(m_superuser_password),
       "CREATE ROLE " + quote_ident(m_user) + " LOGIN PASSWORD " + quote_literal(m_password),
       "CREATE DATABASE " + quote_ident(m_database) + " OWNER " + quote_ident(m_user),
   };
@@ -166,6 +170,15 @@ util::Status PostgresService::bootstrap() {
       return util::Status::infrastructure("bootstrap '" + sql.substr(0, sql.find(" PASSWORD")) +
                                           "' failed: " + PQerrorMessage(conn.get()));
     }
+  }
+  // The superuser has its password: from now on the socket asks for it too.
+  const fs::path hba = m_dir / "data" / "pg_hba.conf";
+  if (auto st = write_file(hba, k_pg_hba); !st) return st;
+  if (auto st = chown_to_postgres(hba); !st) return st;
+  std::unique_ptr<PGresult, decltype(&PQclear)> reload(PQexec(conn.get(), "SELECT pg_reload_conf()"), &PQclear);
+  if (PQresultStatus(reload.get()) != PGRES_TUPLES_OK) {
+    return util::Status::infrastructure(std::string("bootstrap 'SELECT pg_reload_conf()' failed: ") +
+                                        PQerrorMessage(conn.get()));
   }
   std::unique_ptr<PGresult, decltype(&PQclear)> res(PQexec(conn.get(), "SHOW server_version"), &PQclear);
   if (PQresultStatus(res.get()) == PGRES_TUPLES_OK && PQntuples(res.get()) == 1) {

@@ -2,8 +2,10 @@
 // A private PostgreSQL cluster. initdb runs once per machine into a template (~0.8 s); each run copies it
 // (~0.08 s). As root, postgres runs as the `postgres` user (it refuses root) and exec's directly, so the pid we
 // hold is the postmaster, reaped by the Reaper (a dead postmaster must be reaped before its data dir can be
-// reused, SERVICES.md). Listens on 127.0.0.1 and a private socket dir; the harness bootstraps a role with a
-// generated password and the scenario's database over the socket. Ready = PQping OK and bootstrap done.
+// reused, SERVICES.md). Listens on 127.0.0.1 and a private socket dir (0700, unix_socket_permissions 0700: only
+// the user running it, and root, can connect there); the harness bootstraps over the socket: a generated password
+// for the superuser, a role with a generated password and the scenario's database. From then on every connection
+// needs a password (scram-sha-256), on TCP and on the socket. Ready = PQping OK and bootstrap done.
 #include "harness/driver/driver.h"
 #include "harness/driver/local/local_service.h"
 
@@ -30,7 +32,7 @@ public:
   // (SIGTERM to the group) takes well under a second.
   std::chrono::milliseconds teardown_grace() const override { return std::chrono::milliseconds{5000}; }
 
-  // libpq connection string over the private socket as the superuser (for faults and checks).
+  // libpq connection string over the private socket as the superuser, with its password (for faults and checks).
   std::string admin_conninfo(const std::string& dbname = "postgres") const override;
 
 private:
@@ -44,6 +46,7 @@ private:
   std::filesystem::path m_bin;
   std::string m_user = "celery";
   std::string m_password;
+  std::string m_superuser_password;  // of `postgres`: the harness's own connections
   std::string m_database;
   std::uint16_t m_port = 0;
   bool m_bootstrapped = false;

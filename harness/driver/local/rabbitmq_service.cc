@@ -60,6 +60,9 @@ std::map<std::string, std::string> RabbitmqService::environment() const {
       {"RABBITMQ_ADVANCED_CONFIG_FILE", d + "/advanced.config"},
       {"RABBITMQ_PID_FILE", d + "/rabbitmq.pid"},
       {"ERL_EPMD_PORT", std::to_string(m_epmd_port)},
+      // The broker's own epmd. Given an address, epmd always adds both loopbacks, 127.0.0.1 and [::1] (its
+      // source does so whatever the list says; measured with `ss -ltnp`); without one it listens on every
+      // address. So it listens on loopback only, not on 127.0.0.1 alone.
       {"ERL_EPMD_ADDRESS", "127.0.0.1"},
       {"RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS", "-kernel inet_dist_use_interface {127,0,0,1}"},
       {"RABBITMQ_CTL_ERL_ARGS", "-kernel inet_dist_use_interface {127,0,0,1}"},
@@ -98,7 +101,7 @@ util::Status RabbitmqService::start() {
       "log.console = true\n"
       "log.console.level = info\n"
       "log.file = false\n";
-  if (auto st = write_file(m_dir / "rabbitmq.conf", conf); !st) return st;
+  if (auto st = write_file(m_dir / "rabbitmq.conf", conf); !st) return st;  // 0600: it holds the admin password
 
   process::SpawnOptions options;
   options.argv = {m_server.string()};

@@ -55,21 +55,36 @@ util::Status write_redis_cli(const std::filesystem::path& bin_dir, const std::fi
                       "exec '" + redis_cli.string() + "' -h 127.0.0.1 -p " + std::to_string(port) + " \"$@\"\n");
 }
 
+std::string RedisService::config() const {
+  // Everything in a 0600 file, not on the command line: argv is world-readable (ps, /proc/PID/cmdline) and would
+  // show the password to every user of the machine.
+  std::string c;
+  c += "port " + std::to_string(m_port) + "\n";
+  c += "bind 127.0.0.1\n";
+  c += "protected-mode yes\n";
+  c += "dir \"" + m_dir.string() + "\"\n";
+  c += "save \"\"\n";
+  c += "appendonly no\n";
+  c += "daemonize no\n";
+  c += "logfile \"\"\n";
+  c += "pidfile \"" + (m_dir / "redis.pid").string() + "\"\n";
+  c += "requirepass " + m_password + "\n";
+  c += "masterauth " + m_password + "\n";
+  c += "repl-diskless-sync-delay 0\n";
+  // Redis rewrites its process title over argv and environ by default, erasing CELERY_CHAOS_OWNER from
+  // /proc/PID/environ: the sweeper could not recognise a killed harness's redis-server.
+  c += "set-proc-title no\n";
+  if (m_replica_of != 0) c += "replicaof 127.0.0.1 " + std::to_string(m_replica_of) + "\n";
+  return c;
+}
+
 util::Status RedisService::start() {
   if (auto st = make_dir(m_dir); !st) return st;
   if (auto st = write_redis_cli(m_dir / "bin", m_server.parent_path() / "redis-cli", m_port); !st) return st;
+  const auto config_file = m_dir / "redis.conf";
+  if (auto st = write_file(config_file, config()); !st) return st;
   process::SpawnOptions options;
-  options.argv = {m_server.string(), "--port", std::to_string(m_port), "--bind", "127.0.0.1",
-                  "--dir", m_dir.string(), "--save", "", "--appendonly", "no", "--daemonize", "no",
-                  "--logfile", "", "--pidfile", (m_dir / "redis.pid").string(),
-                  "--requirepass", m_password, "--masterauth", m_password,
-                  "--repl-diskless-sync-delay", "0", "--protected-mode", "yes",
-                  // Redis rewrites its process title over argv and environ by default, erasing CELERY_CHAOS_OWNER
-                  // from /proc/PID/environ: the sweeper could not recognise a killed harness's redis-server.
-                  "--set-proc-title", "no"};
-  if (m_replica_of != 0) {
-    options.argv.insert(options.argv.end(), {"--replicaof", "127.0.0.1", std::to_string(m_replica_of)});
-  }
+  options.argv = {m_server.string(), config_file.string()};
   options.working_directory = m_dir;
   return spawn(std::move(options));
 }

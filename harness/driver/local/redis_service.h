@@ -3,8 +3,9 @@
 // (a replica links in ~0.15 s instead of ~5 s, SERVICES.md). Ready = AUTH + PING answered over hiredis.
 //
 // A scenario's redis service with `replicas: N` is N+1 instances: NAME (the initial master) and NAME.replica-K
-// (`--replicaof 127.0.0.1 MASTERPORT`, the same password as requirepass and masterauth, so that any of them can
+// (`replicaof 127.0.0.1 MASTERPORT`, the same password as requirepass and masterauth, so that any of them can
 // be master or replica after a failover). A replica is ready once INFO replication says master_link_status:up.
+// Its settings, the password included, are in a 0600 redis.conf in its folder, never on its command line.
 #include "harness/driver/driver.h"
 #include "harness/driver/local/local_service.h"
 
@@ -42,6 +43,7 @@ private:
                std::filesystem::path server)
       : LocalService(std::move(name), std::move(scenario_service), std::move(log)), m_dir(std::move(dir)),
         m_server(std::move(server)) {}
+  std::string config() const;  // redis.conf's text
 
   std::filesystem::path m_dir;
   std::filesystem::path m_server;
