@@ -19,6 +19,8 @@ constexpr auto k_stop_grace = std::chrono::milliseconds{2000};
 // How often a readiness wait names the instances it still waits for.
 constexpr auto k_progress_interval = std::chrono::seconds{10};
 constexpr std::size_t k_log_tail_lines = 20;
+// How long a command aimed at a dead instance waits for the monitor to record its exit.
+constexpr auto k_record_grace = std::chrono::milliseconds{1000};
 
 double seconds(std::chrono::steady_clock::duration d) { return std::chrono::duration<double>(d).count(); }
 
@@ -141,6 +143,7 @@ util::Status Stack::start_instance(driver::Service* service, const std::string& 
     instance.started_at = std::chrono::steady_clock::now();
     ++instance.generation;
     m_exit_recorded.erase(service);
+    m_down.erase(service);
   }
   m_history.record("service.started", service->name(),
                    {{"pid", service->main_pid().value_or(0)}, {"ports", service->ports()},
@@ -200,13 +203,25 @@ driver::Service* Stack::running_instance(const std::string& name) const {
 
 std::string Stack::no_running_instance(const std::string& name) const {
   if (running_instance(name) != nullptr) return {};
+  // The Reaper may have collected an exit the monitor has not recorded yet (it looks every 50 ms): give it a moment,
+  // so that the answer says when, and service.exited comes before what the caller records next.
+  const auto deadline = std::chrono::steady_clock::now() + k_record_grace;
   std::string why;
-  {
-    std::lock_guard lock(const_cast<std::mutex&>(m_mutex));
-    for (auto* s : instances(name)) {
-      auto it = m_down.find(s);
-      why += (why.empty() ? "" : ", ") + s->name() + " " + (it == m_down.end() ? "not started" : it->second);
+  for (auto* s : instances(name)) {
+    std::optional<std::string> down;
+    while (true) {
+      {
+        std::lock_guard lock(const_cast<std::mutex&>(m_mutex));
+        if (auto it = m_down.find(s); it != m_down.end()) down = it->second;
+      }
+      if (down || std::chrono::steady_clock::now() >= deadline) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds{10});
     }
+    if (!down) {
+      const auto status = s->exit_status();
+      down = status ? "exited (" + status->describe() + ")" : std::string("not started");
+    }
+    why += (why.empty() ? "" : ", ") + s->name() + " " + *down;
   }
   return "service '" + name + "' has no running instance (" + why + ")";
 }
@@ -446,6 +461,7 @@ void Stack::restart(driver::Service* service) {
     ++instance.restarts;
     if (st) {
       m_exit_recorded.erase(service);
+      m_down.erase(service);
       m_history.record("service.restarted", service->name(),
                        {{"count", instance.restarts}, {"reason", instance.restart_reason},
                         {"delay_s", instance.restart_delay_s}});

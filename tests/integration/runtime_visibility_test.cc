@@ -88,7 +88,8 @@ TEST(RuntimeVisibility, AServiceThatDiesIsPrintedAndACommandAimedAtItFailsAtOnce
   - name: a command in the dead worker
     exec: {service: worker, command: "sleep 55"}
 )"));
-  const auto as_step = dir.write("as-step.yaml", worker_dies("dead-worker-step", R"(  - name: a command in the dead worker
+  const auto as_step = dir.write("as-step.yaml", worker_dies("dead-worker-step", R"(
+  - name: a command in the dead worker
     exec: {service: worker, command: "sleep 55"}
 )"));
   const auto run = test::run_scenarios({as_check.string(), as_step.string()}, dir.path() / "r");

@@ -106,11 +106,13 @@ TEST(SentinelFailover, WorkersFollowThePromotedReplica) {
 TEST(SentinelFailover, AGroupCanFailOverAsSoonAsItIsReady) {
   if (!test::have("/usr/bin/redis-server") || !test::have("/usr/bin/redis-sentinel"))
     GTEST_SKIP() << "redis-server or redis-sentinel not installed (scripts/install-deps)";
-  constexpr int k_rounds = 5;
+  constexpr int k_rounds = 10;
   for (int round = 1; round <= k_rounds; ++round) {
     test::TempDir dir;
     harness::driver::RunPaths paths{dir.path() / "work", dir.path() / "logs", dir.path() / "cache",
                                     "sentinel-ready-" + std::to_string(::getpid()) + "-" + std::to_string(round)};
+    test::fs::create_directories(paths.logs_dir);
+    test::fs::create_directories(paths.work_dir);
     harness::process::OwnerMark::set_run_id(paths.run_id);
     harness::scenario::Scenario scenario;
     scenario.name = "sentinel-ready";

@@ -3,8 +3,8 @@
 // `command:`. Broker/backend URLs go in CELERY_BROKER_URL / CELERY_RESULT_BACKEND, settings in
 // CELERY_CHAOS_CONFIG. A `celery` shim on PATH runs `<python> -m celery` (Debian's script does not work with
 // every python3 on PATH), and `python3`/`python` shims run the scenario's interpreter. Each replica has its own
-// node name; the command runs under `/bin/sh -c 'exec …'` so the main pid is Celery's. Ready = "ready." in its log and then
-// `celery inspect ping -d NODE` answered.
+// node name; the command runs under `/bin/sh -c 'exec …'` so the main pid is Celery's. Ready = "ready." in its
+// log and then `celery inspect ping -d NODE` answered.
 #include "harness/driver/driver.h"
 #include "harness/driver/local/local_service.h"
 
