@@ -183,8 +183,6 @@ std::string OwnerMark::owner() {
 
 std::string OwnerMark::run_id() { return current_run().id; }
 
-std::map<std::string, std::string> OwnerMark::run_environment() { return current_run().environment; }
-
 OwnerMark::ScopedRunId::ScopedRunId(std::string run_id, std::map<std::string, std::string> environment)
     : m_previous(std::move(t_run)) {
   t_run = Run{std::move(run_id), std::move(environment)};

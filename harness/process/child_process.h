@@ -86,7 +86,6 @@ struct OwnerMark {
   // "<pid>:<start time>" when its PID namespace cannot be known.
   static std::string owner();
   static std::string run_id();  // empty until set; this thread's ScopedRunId while one is alive
-  static std::map<std::string, std::string> run_environment();  // likewise
   // While alive, children this thread spawns carry `run_id` (and get `environment`) instead of the process-wide
   // ones: a scenario's services booted ahead of it while another scenario runs (run/prestart.h) belong to
   // their own run.

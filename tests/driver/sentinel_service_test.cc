@@ -96,7 +96,7 @@ TEST(SentinelServiceTest, a_group_is_master_then_replicas_then_sentinels) {
   spec.kind = scenario::ServiceKind::k_redis;
   spec.redis_replicas = 2;
   spec.sentinels = 3;
-  RunPaths paths{"/nonexistent/work", "/nonexistent/logs", "/nonexistent/cache", "r1"};
+  RunPaths paths{"/nonexistent/work", "/nonexistent/logs", "/nonexistent/cache", "r1", {}};
   auto group = create_redis_instances(spec, paths);
   if (!group && group.error().message().find("redis-") != std::string::npos) GTEST_SKIP() << group.error().message();
   ASSERT_TRUE(group.has_value()) << group.error().message();
