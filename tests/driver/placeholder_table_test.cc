@@ -39,7 +39,7 @@ public:
     std::error_code ec;
     fs::remove_all(m_root, ec);
   }
-  RunPaths paths() const { return RunPaths{m_root / "work", m_root / "logs", m_root / "cache", "test-run"}; }
+  RunPaths paths() const { return RunPaths{m_root / "work", m_root / "logs", m_root / "cache", "test-run", {}}; }
 
 private:
   fs::path m_root;

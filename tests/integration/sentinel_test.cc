@@ -110,7 +110,7 @@ TEST(SentinelFailover, AGroupCanFailOverAsSoonAsItIsReady) {
   for (int round = 1; round <= k_rounds; ++round) {
     test::TempDir dir;
     harness::driver::RunPaths paths{dir.path() / "work", dir.path() / "logs", dir.path() / "cache",
-                                    "sentinel-ready-" + std::to_string(::getpid()) + "-" + std::to_string(round)};
+                                    "sentinel-ready-" + std::to_string(::getpid()) + "-" + std::to_string(round), {}};
     test::fs::create_directories(paths.logs_dir);
     test::fs::create_directories(paths.work_dir);
     harness::process::OwnerMark::set_run_id(paths.run_id);
