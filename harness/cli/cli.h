@@ -1,6 +1,6 @@
 #pragma once
 // The command line of celery-chaos. main() is `return harness::cli::cli_main(argc, argv);`.
-// Exit codes (DESIGN.md): 0 all passed, 1 a check failed, 2 invalid input or usage, 3 infrastructure error,
+// Exit codes (README, "Usage"): 0 all passed, 1 a check failed, 2 invalid input or usage, 3 infrastructure error,
 // 130 interrupted (Ctrl-C / SIGTERM).
 namespace harness::cli {
 

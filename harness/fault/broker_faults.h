@@ -1,5 +1,5 @@
 #pragma once
-// RabbitMQ faults, each observed on the real broker (SERVICES.md has the measurements):
+// RabbitMQ faults, each observed on the real broker (times measured on Debian 12, RabbitMQ 3.10):
 //   disk-alarm          rabbitmqctl set_disk_free_limit 1000GB; the "disk space" alarm is listed by
 //                       GET /api/health/checks/alarms. Cleared: set_disk_free_limit 50MB (RabbitMQ's default).
 //   memory-alarm        rabbitmqctl set_vm_memory_high_watermark absolute 10MB; the "memory" alarm is listed.

@@ -1,7 +1,7 @@
 #pragma once
 // Applies the faults of the catalogue to running services, and gives back their inverse. Every fault records
 // `fault.start` (with what was observed on the service, not assumed) and, when cleared, `fault.end`.
-// Faults are wrappers around the real thing (STYLE.md 5): signals to the real process group, real RabbitMQ
+// Faults are wrappers around the real thing (LevelDB's fault-injection EnvWrapper is the model): signals to the real process group, real RabbitMQ
 // policies through the management API.
 #include <functional>
 #include <memory>

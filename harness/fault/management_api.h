@@ -1,7 +1,7 @@
 #pragma once
 // The RabbitMQ management HTTP API of one broker of the run (its port and credentials from the placeholders),
 // and what the faults read from its replies. One call ~65 ms against ~650 ms for a rabbitmqctl call
-// (SERVICES.md), so the faults use it wherever it does the job.
+// (measured on Debian 12), so the faults use it wherever it does the job.
 #include <cstdint>
 #include <string>
 #include <vector>

@@ -3,7 +3,7 @@
 // it would steal statuses. It makes the harness a child subreaper (PR_SET_CHILD_SUBREAPER), so orphaned
 // grandchildren (epmd, postgres backends, a killed worker's pool children, `cmd &` of a shell) are re-parented
 // to the harness and reaped here too: a dead postmaster must be reaped before its data dir can be reused
-// (SERVICES.md), and nothing of ours is left as a zombie.
+// (otherwise PostgreSQL refuses: lock file "postmaster.pid" already exists), and nothing of ours is left as a zombie.
 //
 // A background thread collects every exit (waitid(P_ALL), then waitpid) and records it. A status is visible
 // only once the process is reaped: when exit_status() answers, the zombie is gone (so a restarted postmaster

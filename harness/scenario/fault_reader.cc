@@ -10,7 +10,7 @@ namespace harness::scenario {
 
 namespace {
 
-// The catalogue in DESIGN.md's order; `future` holds what the loader does not read yet.
+// The catalogue in the README's order; `future` holds what the loader does not read yet.
 const KindKeys k_fault_keys{"fault",
                             "kind",
                             {"pause", "kill", "pidbox-reply-expiry", "policy", "disk-alarm", "memory-alarm",

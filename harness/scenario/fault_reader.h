@@ -1,5 +1,5 @@
 #pragma once
-// Reads a step's `fault: {KIND: {...}}`: one fault of the design's catalogue (DESIGN.md, "Faults"), with its
+// Reads a step's `fault: {KIND: {...}}`: one fault of the catalogue (README, "Fault catalogue"), with its
 // target checked against the scenario's services. Supported so far: pause, kill, pidbox-reply-expiry, policy,
 // disk-alarm, memory-alarm, close-connections, broker-restart, redis-readonly, redis-restart, postgres-down,
 // drop-database; the rest of the catalogue is reported as "fault 'latency' is not supported yet (supported: ...)".

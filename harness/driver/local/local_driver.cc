@@ -1,4 +1,4 @@
-// The local driver: every service a real process from the machine's packages (DESIGN.md "Drivers").
+// The local driver: every service a real process from the machine's packages; scenarios, steps and checks never know which driver runs them.
 #include <unistd.h>
 
 #include "harness/driver/driver.h"

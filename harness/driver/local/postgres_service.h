@@ -2,7 +2,7 @@
 // A private PostgreSQL cluster. initdb runs once per machine into a template (~0.8 s); each run copies it
 // (~0.08 s). As root, postgres runs as the `postgres` user (it refuses root) and exec's directly, so the pid we
 // hold is the postmaster, reaped by the Reaper (a dead postmaster must be reaped before its data dir can be
-// reused, SERVICES.md). Listens on 127.0.0.1 and a private socket dir (0700, unix_socket_permissions 0700: only
+// reused: "lock file postmaster.pid already exists"). Listens on 127.0.0.1 and a private socket dir (0700, unix_socket_permissions 0700: only
 // the user running it, and root, can connect there); the harness bootstraps over the socket: a generated password
 // for the superuser, a role with a generated password and the scenario's database. From then on every connection
 // needs a password (scram-sha-256), on TCP and on the socket. Ready = PQping OK and bootstrap done.

@@ -1,5 +1,5 @@
 #pragma once
-// A private RabbitMQ node (SERVICES.md): /usr/lib/rabbitmq/bin/rabbitmq-server called directly (the /usr/sbin
+// A private RabbitMQ node: /usr/lib/rabbitmq/bin/rabbitmq-server called directly (the /usr/sbin
 // wrappers switch users), its own HOME/cookie, mnesia, epmd port (ERL_EPMD_ADDRESS=127.0.0.1) and dist port, all
 // bound to 127.0.0.1, generated credentials, the management plugin on. Logs go to stdout, i.e. logs/<name>.log.
 // Ready = an AMQP 0-9-1 handshake gets Connection.Start (no rabbitmqctl: each call costs ~0.65 s).
