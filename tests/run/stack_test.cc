@@ -234,9 +234,9 @@ TEST(StackTest, a_restart_under_way_does_not_undo_a_stop_instance) {
   f.service->gate.open();
   ASSERT_TRUE(stop.get());
 
+  ASSERT_TRUE(process_test::eventually([&] { return f.types("service.restarted").size() == 1; }));
   EXPECT_EQ(f.service->starts, 2);
   EXPECT_TRUE(f.service->exit_status().has_value()) << "the restart brought back an instance stop_instance stopped";
-  EXPECT_EQ(f.types("service.restarted").size(), 1u);
   const auto stopped = f.history.events_of_type("service.stopped");
   ASSERT_EQ(stopped.size(), 1u);
   EXPECT_EQ(stopped[0].data["signal"], SIGTERM);  // the restarted process, stopped by the driver's stop
