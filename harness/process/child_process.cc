@@ -88,6 +88,9 @@ util::Expected<std::filesystem::path> resolve(const SpawnOptions& options) {
 }
 
 // The environment of the child: inherited, minus unset_environment, plus environment, plus the marks.
+// Variables are set with set(), never operator[]: Boost 1.74's operator[] looks a name up with find(), which
+// compares `NAME=` against every entry without checking the entry's length and so reads past the end of a
+// shorter one (ThreadSanitizer reported it as a heap-use-after-free). set() and erase() compare safely.
 bp::environment child_environment(const SpawnOptions& options) {
   bp::environment env = boost::this_process::environment();
   for (const auto& name : options.unset_environment) {
@@ -96,16 +99,16 @@ bp::environment child_environment(const SpawnOptions& options) {
   const Run run = current_run();
   if (!options.run_as_user) {
     for (const auto& [name, value] : run.environment) {
-      if (!is_mark(name)) env[name] = value;
+      if (!is_mark(name)) env.set(name, value);
     }
   }
   for (const auto& [name, value] : options.environment) {
-    if (!is_mark(name)) env[name] = value;
+    if (!is_mark(name)) env.set(name, value);
   }
-  env[k_owner_variable] = options.owner_mark_for_tests.value_or(OwnerMark::owner());
+  env.set(k_owner_variable, options.owner_mark_for_tests.value_or(OwnerMark::owner()));
   // An inherited run mark (the harness itself started by a harness) is not ours to pass on.
   if (!run.id.empty()) {
-    env[k_run_variable] = run.id;
+    env.set(k_run_variable, run.id);
   } else {
     env.erase(k_run_variable);
   }
