@@ -73,6 +73,47 @@ std::string interruption_name(const std::string& reason) {
   const std::string prefix = "interrupted by ";
   return reason.rfind(prefix, 0) == 0 ? reason.substr(prefix.size()) : reason;
 }
+
+// The run was cancelled before scenario `first` started: it and every later scenario get a report saying so.
+// Returns what interrupted the run, for summary.json ("SIGINT").
+std::string report_not_run(const std::vector<scenario::Scenario>& scenarios, const std::vector<std::string>& run_ids,
+                           size_t first, std::vector<report::ScenarioReport>& reports) {
+  const std::string reason = "not run: the run was " + process::cancel_reason() + " before this scenario started";
+  for (size_t i = first; i < scenarios.size(); ++i) {
+    reports.push_back(run::not_started_report(scenarios[i], run_ids[i], reason));
+  }
+  return interruption_name(process::cancel_reason());
+}
+
+// Kills what earlier, dead harnesses left behind and removes their run folders under `runs_dir`, saying so on
+// stderr; with `verbose`, also what it left alone and why.
+void sweep_leftovers(const fs::path& runs_dir, bool verbose) {
+  const auto swept = process::sweep_orphans(runs_dir);
+  if (!swept.killed.empty()) {
+    std::cerr << "celery-chaos: swept " << swept.killed.size()
+              << " leftover process(es) of an earlier harness that died\n";
+  }
+  if (!swept.removed.empty()) {
+    std::cerr << "celery-chaos: removed " << swept.removed.size() << " run folder(s) of an earlier harness that died\n";
+  }
+  if (verbose) {
+    for (const auto& line : swept.spared) std::cerr << "celery-chaos: sweep: " << line << "\n";
+  }
+}
+
+// Each scenario's report folder (its name, made unique, under `run_dir`) and run id ("<run_id>-<1-based index>").
+void name_scenario_runs(const std::vector<scenario::Scenario>& scenarios, const std::string& run_id,
+                        const fs::path& run_dir, std::vector<fs::path>& folders, std::vector<std::string>& run_ids) {
+  std::set<std::string> used;
+  for (size_t i = 0; i < scenarios.size(); ++i) {
+    const auto& name = scenarios[i].name;
+    std::string folder = name;
+    for (int n = 2; used.count(folder); ++n) folder = name + "-" + std::to_string(n);
+    used.insert(folder);
+    folders.push_back(run_dir / folder);
+    run_ids.push_back(run_id + "-" + std::to_string(i + 1));
+  }
+}
 }  // namespace
 
 int validate_command(const std::vector<std::string>& args) {
@@ -121,17 +162,7 @@ int run_command(const std::vector<std::string>& args, const GlobalOptions& optio
     return k_exit_infrastructure;
   }
 
-  const auto swept = process::sweep_orphans(work_base / "runs");
-  if (!swept.killed.empty()) {
-    std::cerr << "celery-chaos: swept " << swept.killed.size()
-              << " leftover process(es) of an earlier harness that died\n";
-  }
-  if (!swept.removed.empty()) {
-    std::cerr << "celery-chaos: removed " << swept.removed.size() << " run folder(s) of an earlier harness that died\n";
-  }
-  if (options.verbose) {
-    for (const auto& line : swept.spared) std::cerr << "celery-chaos: sweep: " << line << "\n";
-  }
+  sweep_leftovers(work_base / "runs", options.verbose);
   const std::string run_id = new_run_id();
   const fs::path run_dir = options.report_dir / run_id;
   std::error_code ec;
@@ -149,18 +180,9 @@ int run_command(const std::vector<std::string>& args, const GlobalOptions& optio
   run_options.verbose = options.verbose;
   run_options.out = &std::cout;
 
-  // Each scenario's report folder (its name, made unique) and run id.
   std::vector<fs::path> folders;
   std::vector<std::string> run_ids;
-  std::set<std::string> used;
-  for (size_t i = 0; i < scenarios->size(); ++i) {
-    const auto& name = (*scenarios)[i].name;
-    std::string folder = name;
-    for (int n = 2; used.count(folder); ++n) folder = name + "-" + std::to_string(n);
-    used.insert(folder);
-    folders.push_back(run_dir / folder);
-    run_ids.push_back(run_id + "-" + std::to_string(i + 1));
-  }
+  name_scenario_runs(*scenarios, run_id, run_dir, folders, run_ids);
 
   std::vector<report::ScenarioReport> reports;
   bool failed = false, errored = false, cancelled = false;
@@ -187,14 +209,7 @@ int run_command(const std::vector<std::string>& args, const GlobalOptions& optio
   }
   next.reset();  // a broker booted for a scenario that will not run (interrupted)
   cancelled |= process::cancelled();
-  std::string interrupted;
-  if (cancelled) {
-    interrupted = interruption_name(process::cancel_reason());
-    const std::string reason = "not run: the run was " + process::cancel_reason() + " before this scenario started";
-    for (size_t i = started; i < scenarios->size(); ++i) {
-      reports.push_back(run::not_started_report((*scenarios)[i], run_ids[i], reason));
-    }
-  }
+  const std::string interrupted = cancelled ? report_not_run(*scenarios, run_ids, started, reports) : std::string{};
   write_run_reports(reports, run_dir, interrupted);
   std::cout << "JUnit: " << (run_dir / "junit.xml").string() << "\n";
   if (cancelled) {

@@ -175,11 +175,10 @@ void OwnerMark::set_run_id(const std::string& run_id, std::map<std::string, std:
 
 std::string OwnerMark::owner() {
   static const std::string owner = [] {
-    const auto stat = read_proc_stat(::getpid());
-    const Owner self{::getpid(), stat ? stat->start_time : 0, this_place().value_or(Place{})};
+    if (const auto self = this_owner()) return self->to_string();
     // Without its place the mark can prove nothing: the old form, which no sweep acts on.
-    if (!stat || !this_place()) return std::to_string(self.pid) + ":" + std::to_string(self.start_time);
-    return self.to_string();
+    const auto stat = read_proc_stat(::getpid());
+    return std::to_string(::getpid()) + ":" + std::to_string(stat ? stat->start_time : 0);
   }();
   return owner;
 }

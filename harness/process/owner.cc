@@ -7,6 +7,8 @@
 #include <charconv>
 #include <fstream>
 
+#include "harness/util/private_dir.h"
+
 namespace harness::process {
 
 namespace {
@@ -87,6 +89,13 @@ std::optional<Place> this_place() {
   return place;
 }
 
+std::optional<Owner> this_owner() {
+  const auto place = this_place();
+  const auto stat = read_proc_stat(::getpid());
+  if (!place || !stat) return std::nullopt;
+  return Owner{::getpid(), stat->start_time, *place};
+}
+
 std::optional<std::uint64_t> pid_namespace_of(pid_t pid) {
   return namespace_inode("/proc/" + std::to_string(pid) + "/ns/pid");
 }
@@ -109,16 +118,11 @@ OwnerVerdict judge_owner(std::string_view mark, const std::optional<Place>& here
 }
 
 void write_owner_record(const std::filesystem::path& folder, const std::optional<std::string>& owner_for_tests) {
-  const auto place = this_place();
-  const auto stat = read_proc_stat(::getpid());
-  if (!owner_for_tests && (!place || !stat)) return;  // unprovable anyway: a folder without a record is never swept
-  const std::string text =
-      owner_for_tests.value_or(place && stat ? Owner{::getpid(), stat->start_time, *place}.to_string() : "") + "\n";
+  const auto self = this_owner();
+  if (!owner_for_tests && !self) return;  // unprovable anyway: a folder without a record is never swept
+  const std::string text = (owner_for_tests ? *owner_for_tests : self->to_string()) + "\n";
   const std::filesystem::path temporary = folder / (std::string(k_record_name) + ".tmp");
-  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
-  if (fd < 0) return;
-  const bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
-  ::close(fd);
+  const bool written = util::write_private_file(temporary, text).is_ok();
   if (!written || ::rename(temporary.c_str(), (folder / k_record_name).c_str()) != 0) ::unlink(temporary.c_str());
 }
 

@@ -46,6 +46,9 @@ struct Owner {
 // namespace (unshare --pid without --mount-proc): pids read from it would name other processes. Read once.
 std::optional<Place> this_place();
 
+// This process as an Owner (its pid, start time and this_place()); nullopt when any of them cannot be known.
+std::optional<Owner> this_owner();
+
 // The PID namespace of process `pid` as this /proc shows it; nullopt when gone or not readable.
 std::optional<std::uint64_t> pid_namespace_of(pid_t pid);
 

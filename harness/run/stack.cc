@@ -68,7 +68,7 @@ void Stack::set_policies(std::map<std::string, InstancePolicy> policies) {
 }
 
 int Stack::generation(const driver::Service* service) const {
-  std::lock_guard lock(const_cast<std::mutex&>(m_mutex));
+  std::lock_guard lock(m_mutex);
   auto it = m_instances.find(service);
   return it == m_instances.end() ? 0 : it->second.generation;
 }
@@ -211,7 +211,7 @@ std::string Stack::no_running_instance(const std::string& name) const {
     std::optional<std::string> down;
     while (true) {
       {
-        std::lock_guard lock(const_cast<std::mutex&>(m_mutex));
+        std::lock_guard lock(m_mutex);
         if (auto it = m_down.find(s); it != m_down.end()) down = it->second;
       }
       if (down || std::chrono::steady_clock::now() >= deadline) break;

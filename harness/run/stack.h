@@ -140,7 +140,7 @@ private:
   History& m_history;
   const RunControl& m_control;
   driver::PlaceholderTable m_placeholders;
-  std::mutex m_mutex;
+  mutable std::mutex m_mutex;  // locked by const readers too (generation(), no_running_instance())
   // Notified (m_mutex) when a restart ends: stop_instance() and stop_all() wait for one under way, so a restart
   // decided before a fault's stop cannot bring the instance back after it.
   std::condition_variable m_restart_done;
