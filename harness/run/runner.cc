@@ -429,6 +429,7 @@ ScenarioOutcome run_scenario(const scenario::Scenario& scenario, const std::stri
   std::vector<Verdict> verdicts;
   std::string skip_reason;  // why the checks without a verdict were not judged
   std::string stopped_at;   // where a stop (Ctrl-C/SIGTERM, or the scenario's timeout) found the scenario
+  std::string stop_evidence;  // what the boot was still waiting for when a stop found it there
   {
     std::optional<Prestart::Handover> handover;
     if (prestart) {
@@ -459,6 +460,7 @@ ScenarioOutcome run_scenario(const scenario::Scenario& scenario, const std::stri
       auto boot = stack.start_all(std::min<std::chrono::milliseconds>(options.boot_timeout, scenario.timeout));
       if (!boot && control.should_stop()) {
         stopped_at = "while booting";
+        stop_evidence = boot.message();  // the services still waiting, their conditions and log tails
       } else if (!boot) {
         report.error = boot.message();
         skip_reason = "not judged: a service did not start";
@@ -508,6 +510,7 @@ ScenarioOutcome run_scenario(const scenario::Scenario& scenario, const std::stri
 
   if (!stopped_at.empty()) {
     verdicts.push_back(stop_verdict(scenario, stopped_at));
+    verdicts.back().details = stop_evidence;
     skip_reason = "not judged: " + verdicts.back().message;
     outcome.result = process::cancelled() ? ScenarioResult::k_cancelled : ScenarioResult::k_failed;
   } else if (report.error.empty()) {

@@ -22,9 +22,9 @@ using test::Run;
 using test::run_in_parallel;
 using test::run_scenarios;
 
-std::string suite_header(const std::string& name, int tests, int failures) {
+std::string suite_header(const std::string& name, int tests, int failures, int errors = 0) {
   return "<testsuite name=\"" + name + "\" tests=\"" + std::to_string(tests) + "\" failures=\"" +
-         std::to_string(failures) + "\" errors=\"0\"";
+         std::to_string(failures) + "\" errors=\"" + std::to_string(errors) + "\"";
 }
 
 // Every JSON line of a file (a history, a load's raw lines, a ledger).
@@ -83,6 +83,10 @@ TEST(DatastoreScenarios, GiveTheirVerdictsWithTheirEvidence) {
   std::string at_replica_text =
       modified("redis-readonly-incident-001-fixed", "    broker: master\n    backend: master\n",
                "    broker: replica\n    backend: replica\n");
+  // Every publish fails there, so nothing is left to drain: the wait records that and the checks are judged.
+  const std::string drained = "  - wait: {drained: true, timeout: 30s}\n";
+  at_replica_text.replace(at_replica_text.find(drained), drained.size(),
+                          "  - wait: {drained: true, timeout: 30s, fail_on_timeout: false}\n");
   at_replica_text.replace(at_replica_text.find("name: redis-readonly-incident-001-fixed"),
                           std::string("name: redis-readonly-incident-001-fixed").size(), "name: redis-readonly-at-replica");
   const auto at_replica = dir.write("at-replica.yaml", at_replica_text);
@@ -96,7 +100,9 @@ TEST(DatastoreScenarios, GiveTheirVerdictsWithTheirEvidence) {
       dir.path());
   EXPECT_EQ(runs[0].cli.exit_code, 0) << runs[0].cli.output;
   EXPECT_EQ(runs[1].cli.exit_code, 1) << runs[1].cli.output;  // the transient variant's `lost: 0`
-  EXPECT_EQ(runs[2].cli.exit_code, 1) << runs[2].cli.output;  // the fixed scenario pointed at the replica
+  // The fixed scenario pointed at the replica: its failed checks, and an <error> (a delivery check with nothing
+  // accepted to judge), which decides the exit code.
+  EXPECT_EQ(runs[2].cli.exit_code, 3) << runs[2].cli.output;
 
   {  // Broker restarts: nothing published before is lost, the second load runs after the restart.
     EXPECT_THAT(runs[0].junit, HasSubstr(suite_header("broker-restart-graceful-during-load", 3, 0)));
@@ -218,8 +224,10 @@ TEST(DatastoreScenarios, GiveTheirVerdictsWithTheirEvidence) {
     EXPECT_THAT(log, HasSubstr("Unrecoverable error: ReadOnlyError"));
     // The fix passes; the same scenario pointed at the replica fails its checks.
     EXPECT_THAT(runs[2].junit, HasSubstr(suite_header("redis-readonly-incident-001-fixed", 4, 0)));
-    // Pointed at the replica, the worker dies: READONLY in its log, and no pong.
-    EXPECT_THAT(runs[2].junit, HasSubstr(suite_header("redis-readonly-at-replica", 4, 3)));
+    // Pointed at the replica, the worker dies: READONLY in its log, and no pong; the delivery check, with no
+    // publish accepted, has nothing to judge (an error, not the vacuous pass it once was).
+    EXPECT_THAT(runs[2].junit, HasSubstr(suite_header("redis-readonly-at-replica", 4, 3, 1)));
+    EXPECT_THAT(runs[2].junit, HasSubstr("no accepted task to judge"));
     EXPECT_THAT(runs[2].junit, HasSubstr("expected the log of 'worker' not to contain 'Unrecoverable error'"));
     for (const auto& p : publishes(runs[2], "redis-readonly-at-replica", "during")) EXPECT_EQ(p["outcome"], "failed");
   }

@@ -138,10 +138,11 @@ steps:
   // At least every 10 s while the boot goes on.
   EXPECT_THAT(out, HasSubstr(" for 1 of 2 service(s):\n    " + waiting)) << out;
   EXPECT_THAT(out, HasSubstr("; last: no 'ready.' in its log yet)")) << out;
-  // And the error: the instance, its condition and its log's tail.
-  EXPECT_THAT(out, HasSubstr("ERROR ")) << out;
+  // And the verdict (a scenario timeout is a failure): the instance, its condition and its log's tail.
+  EXPECT_THAT(out, HasSubstr("FAIL  scenario timeout\n        scenario 'never-ready' exceeded its timeout of 15s "
+                             "while booting\n")) << out;
   EXPECT_THAT(out, HasSubstr("service 'worker.1' not ready")) << out;
-  EXPECT_THAT(out, HasSubstr("/worker.1.log ---\nstill-starting\n")) << out;
+  EXPECT_THAT(out, HasSubstr("/worker.1.log ---\n        still-starting\n")) << out;
 }
 
 }  // namespace

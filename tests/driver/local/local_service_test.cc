@@ -36,7 +36,9 @@ TEST(LocalServiceTest, restarts_while_other_threads_read_the_main_process_are_sa
     std::atomic<int> reads{0};
     std::thread reader([&] {
       while (!done) {
-        if (auto pid = service.main_pid()) EXPECT_GT(*pid, 0);
+        if (auto pid = service.main_pid()) {
+          EXPECT_GT(*pid, 0);
+        }
         (void)service.exit_status();
         ++reads;
       }
