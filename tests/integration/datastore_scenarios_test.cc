@@ -230,6 +230,12 @@ TEST(DatastoreScenarios, GiveTheirVerdictsWithTheirEvidence) {
     EXPECT_THAT(runs[2].junit, HasSubstr("no accepted task to judge"));
     EXPECT_THAT(runs[2].junit, HasSubstr("expected the log of 'worker' not to contain 'Unrecoverable error'"));
     for (const auto& p : publishes(runs[2], "redis-readonly-at-replica", "during")) EXPECT_EQ(p["outcome"], "failed");
+    // With no publish accepted, the drained wait does not pass at once: it says there was nothing to drain.
+    const auto unmet = events(runs[2], "redis-readonly-at-replica", "wait.unmet");
+    ASSERT_EQ(unmet.size(), 1u);
+    EXPECT_THAT(unmet[0]["data"]["detail"].get<std::string>(),
+                HasSubstr("every load ended without an accepted publish ("));
+    EXPECT_THAT(unmet[0]["data"]["detail"].get<std::string>(), HasSubstr("none confirmed or sent): nothing to drain"));
   }
   {  // PostgreSQL down: every task ran; the results of those caught by the outage are FAILURE rows or missing.
     const std::string name = "postgres-down-during-load";
