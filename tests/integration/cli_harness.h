@@ -24,6 +24,18 @@ namespace test {
 namespace fs = std::filesystem;
 
 inline fs::path tests_dir() { return TESTS_DIR; }
+// A scenario ("second") whose check fails unless every thread of its broker runs at nice 0: the tests of the
+// broker booted ahead of its scenario (niced, then restored) run it second in a suite.
+inline constexpr const char* k_broker_at_nice_0_scenario = R"(name: second
+services:
+  broker: {image: rabbitmq}
+steps:
+  - wait: {ready: [broker]}
+checks:
+  - name: every thread of the broker runs at nice 0
+    exec: {command: "pid=$(cat {{broker.dir}}/rabbitmq.pid) && ps -L -o ni= -p $pid | tr -d ' ' | sort -u | tee /dev/stderr | grep -qvx 0; test $? = 1"}
+)";
+
 inline fs::path source_dir() { return fs::path(TESTS_DIR).parent_path(); }
 
 // A fresh folder under the build tree's temp, removed at the end of the test.

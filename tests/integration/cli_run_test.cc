@@ -158,15 +158,7 @@ TEST(CliRun, TheNextScenariosBrokerBootsAheadAndIsHandedOverAtNormalPriority) {
   REQUIRE_SERVICES();
   test::TempDir dir;
   const auto first = dir.write("1-first.yaml", redis_then_wait("8s"));
-  const auto second = dir.write("2-second.yaml", R"(name: second
-services:
-  broker: {image: rabbitmq}
-steps:
-  - wait: {ready: [broker]}
-checks:
-  - name: every thread of the broker runs at nice 0
-    exec: {command: "pid=$(cat {{broker.dir}}/rabbitmq.pid) && ps -L -o ni= -p $pid | tr -d ' ' | sort -u | tee /dev/stderr | grep -qvx 0; test $? = 1"}
-)");
+  const auto second = dir.write("2-second.yaml", test::k_broker_at_nice_0_scenario);
   auto result = test::run_cli({"run", first.string(), second.string(), "--report-dir", (dir.path() / "reports").string()});
   EXPECT_EQ(result.exit_code, 0) << result.output;
   const auto run = test::latest_run(dir.path() / "reports");

@@ -170,15 +170,7 @@ TEST(NamespaceSweep, WithoutCapSysNiceTheNextScenariosBrokerRunsAtNormalPriority
   }
   test::TempDir dir;
   const auto first = dir.write("1-first.yaml", "name: first\nservices:\n  cache: {image: redis}\nsteps:\n  - wait: 4s\n");
-  const auto second = dir.write("2-second.yaml", R"(name: second
-services:
-  broker: {image: rabbitmq}
-steps:
-  - wait: {ready: [broker]}
-checks:
-  - name: every thread of the broker runs at nice 0
-    exec: {command: "pid=$(cat {{broker.dir}}/rabbitmq.pid) && ps -L -o ni= -p $pid | tr -d ' ' | sort -u | tee /dev/stderr | grep -qvx 0; test $? = 1"}
-)");
+  const auto second = dir.write("2-second.yaml", test::k_broker_at_nice_0_scenario);
   harness::process::SpawnOptions options;
   options.argv = {"setpriv", "--inh-caps=-sys_nice", "--bounding-set=-sys_nice", CELERY_CHAOS_BINARY, "run",
                   first.string(), second.string(), "--report-dir", (dir.path() / "reports").string()};

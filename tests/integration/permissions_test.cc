@@ -262,15 +262,20 @@ TEST_F(RunIsolation, NothingOfTheRunListensOutsideLoopback) {
 }
 
 // A work base that is a symbolic link is refused before anything starts: another user could point it anywhere.
+// Runs a one-Redis scenario with CELERY_CHAOS_WORK_DIR=work_base.
+harness::process::CommandResult run_on_work_base(const test::TempDir& dir, const std::filesystem::path& work_base) {
+  const auto file = dir.write("s.yaml", "name: s\nservices:\n  cache: {image: redis}\n");
+  harness::process::SpawnOptions options;
+  options.argv = {CELERY_CHAOS_BINARY, "run", file.string(), "--report-dir", (dir.path() / "reports").string()};
+  options.environment = {{"CELERY_CHAOS_WORK_DIR", work_base.string()}};
+  return harness::process::run_command(options, std::chrono::seconds{120});
+}
+
 TEST(WorkFolder, ASymlinkedWorkBaseIsRefused) {
   test::TempDir dir;
   std::filesystem::create_directories(dir.path() / "elsewhere");
   std::filesystem::create_directory_symlink(dir.path() / "elsewhere", dir.path() / "work");
-  const auto file = dir.write("s.yaml", "name: s\nservices:\n  cache: {image: redis}\n");
-  harness::process::SpawnOptions options;
-  options.argv = {CELERY_CHAOS_BINARY, "run", file.string(), "--report-dir", (dir.path() / "reports").string()};
-  options.environment = {{"CELERY_CHAOS_WORK_DIR", (dir.path() / "work").string()}};
-  const auto result = harness::process::run_command(options, std::chrono::seconds{120});
+  const auto result = run_on_work_base(dir, dir.path() / "work");
   ASSERT_TRUE(result.status.has_value());
   EXPECT_EQ(result.status->code, 3) << result.output;
   EXPECT_THAT(result.output, HasSubstr("celery-chaos: cannot use the folder " + (dir.path() / "work").string() +
@@ -284,11 +289,7 @@ TEST(WorkFolder, AWorkBaseOwnedByAnotherUserIsRefused) {
   test::TempDir dir;
   std::filesystem::create_directories(dir.path() / "work");
   ASSERT_EQ(::chown((dir.path() / "work").c_str(), 65534, 65534), 0);
-  const auto file = dir.write("s.yaml", "name: s\nservices:\n  cache: {image: redis}\n");
-  harness::process::SpawnOptions options;
-  options.argv = {CELERY_CHAOS_BINARY, "run", file.string(), "--report-dir", (dir.path() / "reports").string()};
-  options.environment = {{"CELERY_CHAOS_WORK_DIR", (dir.path() / "work").string()}};
-  const auto result = harness::process::run_command(options, std::chrono::seconds{120});
+  const auto result = run_on_work_base(dir, dir.path() / "work");
   ASSERT_TRUE(result.status.has_value());
   EXPECT_EQ(result.status->code, 3) << result.output;
   EXPECT_THAT(result.output, HasSubstr("celery-chaos: cannot use the folder " + (dir.path() / "work").string() +
