@@ -18,7 +18,7 @@ std::string seconds(double s) {
 }  // namespace
 
 Verdict judge_connections(const scenario::ConnectionsCheck& check, const std::string& name,
-                          const std::string& classname, const std::vector<run::Event>& events) {
+                          const std::string& classname, const std::vector<history::Event>& events) {
   Verdict verdict{name, classname, Outcome::k_passed, {}, {}, {}};
   const std::string& state = check.never.empty() ? check.state : check.never;
   int samples = 0;
@@ -82,10 +82,10 @@ Verdict judge_connections(const scenario::ConnectionsCheck& check, const std::st
 }
 
 Verdict judge_queue(const scenario::QueueCheck& check, const std::string& name, const std::string& classname,
-                    const std::vector<run::Event>& samples) {
+                    const std::vector<history::Event>& samples) {
   Verdict verdict{name, classname, Outcome::k_passed, {}, {}, {}};
   const auto last = std::find_if(samples.rbegin(), samples.rend(),
-                                 [](const run::Event& e) { return e.data.contains("depth"); });
+                                 [](const history::Event& e) { return e.data.contains("depth"); });
   if (last == samples.rend()) {
     verdict.outcome = Outcome::k_error;
     verdict.message = "queue '" + check.name + "' of broker '" + check.broker + "' could not be read" +

@@ -8,16 +8,16 @@
 #include <vector>
 
 #include "harness/check/verdict.h"
-#include "harness/run/event.h"
+#include "harness/history/event.h"
 #include "harness/scenario/model.h"
 
 namespace harness::check {
 
 Verdict judge_connections(const scenario::ConnectionsCheck& check, const std::string& name,
-                          const std::string& classname, const std::vector<run::Event>& events);
+                          const std::string& classname, const std::vector<history::Event>& events);
 
 // `samples`: the queue.sample events of this check, oldest first.
 Verdict judge_queue(const scenario::QueueCheck& check, const std::string& name, const std::string& classname,
-                    const std::vector<run::Event>& samples);
+                    const std::vector<history::Event>& samples);
 
 }  // namespace harness::check

@@ -97,7 +97,7 @@ struct DeliveryInput {
 std::optional<double> parse_utc_time(std::string_view text);
 
 // Add the history's publishes and faults to `input`. Blank lines are skipped and an unterminated last line that
-// does not parse is ignored (a writer killed mid-line), as run::read_history does. k_invalid_input naming the file
+// does not parse is ignored (a writer killed mid-line), as history::read_history does. k_invalid_input naming the file
 // as given: "cannot read PATH: No such file or directory", "PATH:3: not valid JSON", "PATH:7: load.publish has
 // no \"id\" string in \"data\"", "PATH:7: load.publish has an unknown outcome 'lost' (expected confirmed, sent,
 // failed or timeout)", "PATH:9: fault.start has a bad \"time\" 'x' (expected e.g. 2026-11-22T17:41:03.125Z)".

@@ -3,7 +3,7 @@
 namespace harness::check {
 
 Verdict judge_exec(const scenario::ExecCheck& check, const std::string& name, const std::string& classname,
-                   const run::Event& result) {
+                   const history::Event& result) {
   Verdict verdict;
   verdict.name = name;
   verdict.classname = classname;

@@ -3,12 +3,12 @@
 #include <string>
 
 #include "harness/check/verdict.h"
-#include "harness/run/event.h"
+#include "harness/history/event.h"
 #include "harness/scenario/model.h"
 
 namespace harness::check {
 
 Verdict judge_exec(const scenario::ExecCheck& check, const std::string& name, const std::string& classname,
-                   const run::Event& result);
+                   const history::Event& result);
 
 }  // namespace harness::check

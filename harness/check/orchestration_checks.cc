@@ -20,7 +20,7 @@ std::string seconds(double t) {
   return buf;
 }
 
-double reference_time(const std::vector<run::Event>& history) {
+double reference_time(const std::vector<history::Event>& history) {
   for (const auto& e : history) {
     if (e.type == "stack.ready") return e.t;
   }
@@ -28,8 +28,8 @@ double reference_time(const std::vector<run::Event>& history) {
 }
 
 // The last probe outputs of the service: evidence for a health verdict.
-std::string last_probes(const std::vector<run::Event>& history, const std::string& service, size_t count = 5) {
-  std::vector<const run::Event*> probes;
+std::string last_probes(const std::vector<history::Event>& history, const std::string& service, size_t count = 5) {
+  std::vector<const history::Event*> probes;
   for (const auto& e : history) {
     if (e.type == "health.probe" && instance_of(e.service, service)) probes.push_back(&e);
   }
@@ -57,7 +57,7 @@ Verdict make(const std::string& name, const std::string& classname) {
 // never/always, which speak of every instance) some instance with a health monitor ran none. A state that was
 // never probed proves nothing: an instance never probed is never "unhealthy" either.
 // `since`: "" or " after the first fault (kill)", for the message.
-std::string unprobed(const std::vector<run::Event>& history, const std::string& service, double t0, bool every,
+std::string unprobed(const std::vector<history::Event>& history, const std::string& service, double t0, bool every,
                      const std::string& since) {
   std::map<std::string, int> probes;  // every instance with a health monitor: its probes from t0 on
   for (const auto& e : history) {
@@ -78,7 +78,7 @@ std::string unprobed(const std::vector<run::Event>& history, const std::string& 
 
 // Why a check on `service` has nothing to judge, or empty: no instance of it ever started (no service.started;
 // a spawn failure is a service.failed). "0 restarts" or "no exit" of a service that never ran proves nothing.
-std::string never_started(const std::vector<run::Event>& history, const std::string& service) {
+std::string never_started(const std::vector<history::Event>& history, const std::string& service) {
   std::string failure;
   for (const auto& e : history) {
     if (!instance_of(e.service, service)) continue;
@@ -103,13 +103,13 @@ bool instance_of(const std::string& instance, const std::string& service) {
 }
 
 Verdict judge_health(const scenario::HealthCheckSpec& spec, const std::string& name, const std::string& classname,
-                     const std::vector<run::Event>& history) {
+                     const std::vector<history::Event>& history) {
   Verdict v = make(name, classname);
   double t0 = reference_time(history);
   std::string anchor = "the stack was ready";
   if (spec.after_fault) {
     const auto fault = std::find_if(history.begin(), history.end(),
-                                    [](const run::Event& e) { return e.type == "fault.start"; });
+                                    [](const history::Event& e) { return e.type == "fault.start"; });
     if (fault == history.end()) {
       v.outcome = Outcome::k_error;
       v.message = "'after: fault', but no fault started in this run";
@@ -120,8 +120,8 @@ Verdict judge_health(const scenario::HealthCheckSpec& spec, const std::string& n
   }
   // After a fault: the changes from it on, and for never/always also the state each instance was in when it
   // started (its last change before).
-  std::vector<const run::Event*> states;
-  std::map<std::string, const run::Event*> at_fault;
+  std::vector<const history::Event*> states;
+  std::map<std::string, const history::Event*> at_fault;
   for (const auto& e : history) {
     if (e.type != "health.state" || !instance_of(e.service, spec.service)) continue;
     if (spec.after_fault && e.t < t0)
@@ -130,9 +130,9 @@ Verdict judge_health(const scenario::HealthCheckSpec& spec, const std::string& n
       states.push_back(&e);
   }
   if (!spec.within) {
-    std::vector<const run::Event*> carried;
+    std::vector<const history::Event*> carried;
     for (const auto& [instance, e] : at_fault) carried.push_back(e);
-    std::sort(carried.begin(), carried.end(), [](const run::Event* a, const run::Event* b) { return a->t < b->t; });
+    std::sort(carried.begin(), carried.end(), [](const history::Event* a, const history::Event* b) { return a->t < b->t; });
     states.insert(states.begin(), carried.begin(), carried.end());
   }
   std::string seen;
@@ -203,7 +203,7 @@ Verdict judge_health(const scenario::HealthCheckSpec& spec, const std::string& n
 }
 
 Verdict judge_restarts(const scenario::RestartsCheck& spec, const std::string& name, const std::string& classname,
-                       const std::vector<run::Event>& history) {
+                       const std::vector<history::Event>& history) {
   Verdict v = make(name, classname);
   if (auto why = never_started(history, spec.service); !why.empty()) {
     v.outcome = Outcome::k_error;
@@ -233,7 +233,7 @@ Verdict judge_restarts(const scenario::RestartsCheck& spec, const std::string& n
 }
 
 Verdict judge_exit(const scenario::ExitCheck& spec, const std::string& name, const std::string& classname,
-                   const std::vector<run::Event>& history, const std::filesystem::path& logs_dir) {
+                   const std::vector<history::Event>& history, const std::filesystem::path& logs_dir) {
   Verdict v = make(name, classname);
   if (auto why = never_started(history, spec.service); !why.empty()) {
     v.outcome = Outcome::k_error;
@@ -242,7 +242,7 @@ Verdict judge_exit(const scenario::ExitCheck& spec, const std::string& name, con
   }
   // Exits the harness caused do not count: an instance a kill fault signalled, or one the orchestrator killed to
   // replace it (service.killed), until it starts again.
-  std::vector<const run::Event*> exits;
+  std::vector<const history::Event*> exits;
   std::set<std::string> harness_killed;
   std::string caused;
   for (const auto& e : history) {

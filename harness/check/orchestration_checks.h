@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "harness/check/verdict.h"
-#include "harness/run/event.h"
+#include "harness/history/event.h"
 #include "harness/scenario/model.h"
 
 namespace harness::check {
@@ -17,10 +17,10 @@ namespace harness::check {
 bool instance_of(const std::string& instance, const std::string& service);
 
 Verdict judge_health(const scenario::HealthCheckSpec& spec, const std::string& name, const std::string& classname,
-                     const std::vector<run::Event>& history);
+                     const std::vector<history::Event>& history);
 Verdict judge_restarts(const scenario::RestartsCheck& spec, const std::string& name, const std::string& classname,
-                       const std::vector<run::Event>& history);
+                       const std::vector<history::Event>& history);
 Verdict judge_exit(const scenario::ExitCheck& spec, const std::string& name, const std::string& classname,
-                   const std::vector<run::Event>& history, const std::filesystem::path& logs_dir);
+                   const std::vector<history::Event>& history, const std::filesystem::path& logs_dir);
 
 }  // namespace harness::check

@@ -6,7 +6,7 @@
 #include <future>
 #include <regex>
 
-#include "harness/fault/management_api.h"
+#include "harness/datastore/rabbitmq_management.h"
 #include "harness/fault/observe.h"
 
 namespace harness::fault {
@@ -37,7 +37,7 @@ std::string command_text(const std::vector<std::string>& args) {
   return text;
 }
 
-util::Expected<driver::Service*> broker_service(const run::Stack& stack, const std::string& broker) {
+util::Expected<driver::Service*> broker_service(const stack::Stack& stack, const std::string& broker) {
   for (auto* s : stack.instances(broker))
     if (s->kind() == "rabbitmq") return s;
   return util::Status::invalid("'" + broker + "' is not a rabbitmq service of this run");
@@ -59,19 +59,19 @@ bool has(const std::vector<std::string>& list, const std::string& item) {
 }
 
 // Polls the alarms check until `resource` is (or is no longer) listed. `alarms` gets the last list seen.
-PollOutcome await_alarm(const ManagementApi& api, const std::string& resource, bool present,
+PollOutcome await_alarm(const datastore::ManagementApi& api, const std::string& resource, bool present,
                         std::vector<std::string>& alarms) {
   return poll_until(
       [&] {
-        auto body = api.get_json(k_alarms_check, 503);
+        auto body = api.get_json(datastore::k_alarms_check, 503);
         if (!body) return false;
-        alarms = alarm_resources(*body);
+        alarms = datastore::alarm_resources(*body);
         return has(alarms, resource) == present;
       },
       k_observe_timeout, k_http_interval);
 }
 
-std::optional<std::int64_t> disk_free(const ManagementApi& api) {
+std::optional<std::int64_t> disk_free(const datastore::ManagementApi& api) {
   auto nodes = api.get_json("/api/nodes?columns=name,disk_free");
   if (!nodes || !nodes->is_array() || nodes->empty()) return std::nullopt;
   const auto& node = nodes->front();
@@ -79,11 +79,11 @@ std::optional<std::int64_t> disk_free(const ManagementApi& api) {
   return node["disk_free"].get<std::int64_t>();
 }
 
-util::Expected<std::shared_ptr<Clearer>> apply_alarm(const Alarm& alarm, const std::string& broker, run::Stack& stack,
-                                                     run::History& history) {
+util::Expected<std::shared_ptr<Clearer>> apply_alarm(const Alarm& alarm, const std::string& broker, stack::Stack& stack,
+                                                     history::History& history) {
   auto service = broker_service(stack, broker);
   if (!service) return service.error();
-  auto api = ManagementApi::of(stack.placeholders(), broker);
+  auto api = datastore::ManagementApi::of(stack.placeholders(), broker);
   if (!api) return api.error();
   const bool disk = std::string_view(alarm.kind) == k_disk.kind;
   const std::vector<std::string> raise =
@@ -119,7 +119,7 @@ util::Expected<std::shared_ptr<Clearer>> apply_alarm(const Alarm& alarm, const s
   if (!seen.met) {
     undo();
     return util::Status::infrastructure("the '" + std::string(alarm.resource) + "' alarm was not listed by " +
-                                        k_alarms_check + " within " + std::to_string(k_observe_timeout.count()) +
+                                        datastore::k_alarms_check + " within " + std::to_string(k_observe_timeout.count()) +
                                         " s after " + command_text(raise));
   }
   history.record("fault.start", broker,
@@ -128,8 +128,8 @@ util::Expected<std::shared_ptr<Clearer>> apply_alarm(const Alarm& alarm, const s
   return std::make_shared<Clearer>(undo);
 }
 
-util::Expected<std::shared_ptr<Clearer>> close_connections(const std::string& broker, run::Stack& stack,
-                                                           run::History& history) {
+util::Expected<std::shared_ptr<Clearer>> close_connections(const std::string& broker, stack::Stack& stack,
+                                                           history::History& history) {
   auto service = broker_service(stack, broker);
   if (!service) return service.error();
   const auto begin = std::chrono::steady_clock::now();
@@ -162,7 +162,7 @@ util::Expected<std::shared_ptr<Clearer>> close_connections(const std::string& br
 }
 
 util::Expected<std::shared_ptr<Clearer>> restart_broker(const std::string& broker, const std::string& mode,
-                                                        run::Stack& stack, run::History& history) {
+                                                        stack::Stack& stack, history::History& history) {
   auto service = broker_service(stack, broker);
   if (!service) return service.error();
   const auto& placeholders = stack.placeholders();
@@ -224,8 +224,8 @@ bool is_broker_fault(const std::string& kind) {
   return kind == "disk-alarm" || kind == "memory-alarm" || kind == "close-connections" || kind == "broker-restart";
 }
 
-util::Expected<std::shared_ptr<Clearer>> apply_broker_fault(const scenario::FaultStep& fault, run::Stack& stack,
-                                                            run::History& history) {
+util::Expected<std::shared_ptr<Clearer>> apply_broker_fault(const scenario::FaultStep& fault, stack::Stack& stack,
+                                                            history::History& history) {
   if (fault.kind == k_disk.kind) return apply_alarm(k_disk, fault.service, stack, history);
   if (fault.kind == k_memory.kind) return apply_alarm(k_memory, fault.service, stack, history);
   if (fault.kind == "close-connections") return close_connections(fault.service, stack, history);

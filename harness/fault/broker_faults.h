@@ -29,8 +29,8 @@ namespace harness::fault {
 
 bool is_broker_fault(const std::string& kind);
 // REQUIRES: is_broker_fault(fault.kind).
-util::Expected<std::shared_ptr<Clearer>> apply_broker_fault(const scenario::FaultStep& fault, run::Stack& stack,
-                                                            run::History& history);
+util::Expected<std::shared_ptr<Clearer>> apply_broker_fault(const scenario::FaultStep& fault, stack::Stack& stack,
+                                                            history::History& history);
 
 struct ConnectionState {
   std::string name;   // "127.0.0.1:50882 -> 127.0.0.1:60827"

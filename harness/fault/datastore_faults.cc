@@ -19,14 +19,14 @@ constexpr auto k_down_timeout = 5s;
 constexpr auto k_stop_timeout = 30s;     // a fast shutdown with a checkpoint; then SIGTERM/SIGKILL
 constexpr auto k_start_timeout = 60s;    // Redis ~0.1 s, PostgreSQL ~0.3 s to answer
 
-util::Expected<driver::Service*> service_of_kind(const run::Stack& stack, const std::string& name,
+util::Expected<driver::Service*> service_of_kind(const stack::Stack& stack, const std::string& name,
                                                  const std::string& kind) {
   for (auto* s : stack.instances(name))
     if (s->kind() == kind) return s;
   return util::Status::invalid("'" + name + "' is not a " + kind + " service of this run");
 }
 
-std::uint16_t port_of(const run::Stack& stack, const std::string& service) {
+std::uint16_t port_of(const stack::Stack& stack, const std::string& service) {
   return static_cast<std::uint16_t>(std::stoi(stack.placeholders().at(service + ".port")));
 }
 
@@ -37,7 +37,7 @@ struct RedisAddress {
   std::string password;
 };
 
-util::Expected<RedisAddress> redis_address(const run::Stack& stack, const std::string& name) {
+util::Expected<RedisAddress> redis_address(const stack::Stack& stack, const std::string& name) {
   auto service = service_of_kind(stack, name, "redis");
   if (!service) return service.error();
   return RedisAddress{port_of(stack, name), stack.placeholders().at(name + ".password")};
@@ -66,8 +66,8 @@ Replication replication(const RedisAddress& address) {
   return {datastore::info_field(info->str, "role"), datastore::info_field(info->str, "master_link_status")};
 }
 
-util::Expected<std::shared_ptr<Clearer>> redis_readonly(const scenario::FaultStep& fault, run::Stack& stack,
-                                                        run::History& history) {
+util::Expected<std::shared_ptr<Clearer>> redis_readonly(const scenario::FaultStep& fault, stack::Stack& stack,
+                                                        history::History& history) {
   auto target = redis_address(stack, fault.service);
   if (!target) return target.error();
   auto master = redis_address(stack, fault.of);
@@ -119,8 +119,8 @@ util::Expected<std::shared_ptr<Clearer>> redis_readonly(const scenario::FaultSte
   return std::make_shared<Clearer>(undo);
 }
 
-util::Expected<std::shared_ptr<Clearer>> redis_restart(const scenario::FaultStep& fault, run::Stack& stack,
-                                                       run::History& history) {
+util::Expected<std::shared_ptr<Clearer>> redis_restart(const scenario::FaultStep& fault, stack::Stack& stack,
+                                                       history::History& history) {
   auto service = service_of_kind(stack, fault.service, "redis");
   if (!service) return service.error();
   auto address = redis_address(stack, fault.service);
@@ -156,7 +156,7 @@ struct SentinelGroup {
   std::vector<driver::Service*> redis;  // master and replicas
 };
 
-util::Expected<SentinelGroup> sentinel_group(const run::Stack& stack, const std::string& name) {
+util::Expected<SentinelGroup> sentinel_group(const stack::Stack& stack, const std::string& name) {
   SentinelGroup group;
   const auto& table = stack.placeholders();
   auto it = table.find(name + ".master_name");
@@ -186,15 +186,15 @@ std::uint16_t master_port_of(std::uint16_t sentinel_port, const std::string& mas
   }
 }
 
-std::string instance_on_port(const run::Stack& stack, const SentinelGroup& group, std::uint16_t port) {
+std::string instance_on_port(const stack::Stack& stack, const SentinelGroup& group, std::uint16_t port) {
   for (auto* s : group.redis) {
     if (stack.placeholders().at(s->name() + ".port") == std::to_string(port)) return s->name();
   }
   return {};
 }
 
-util::Expected<std::shared_ptr<Clearer>> redis_failover(const scenario::FaultStep& fault, run::Stack& stack,
-                                                        run::History& history) {
+util::Expected<std::shared_ptr<Clearer>> redis_failover(const scenario::FaultStep& fault, stack::Stack& stack,
+                                                        history::History& history) {
   auto group = sentinel_group(stack, fault.service);
   if (!group) return group.error();
   std::uint16_t old_port = 0;
@@ -315,8 +315,8 @@ std::string tcp_conninfo(std::uint16_t port) {
   return "host=127.0.0.1 port=" + std::to_string(port) + " dbname=postgres connect_timeout=2";
 }
 
-util::Expected<std::shared_ptr<Clearer>> postgres_down(const scenario::FaultStep& fault, run::Stack& stack,
-                                                       run::History& history) {
+util::Expected<std::shared_ptr<Clearer>> postgres_down(const scenario::FaultStep& fault, stack::Stack& stack,
+                                                       history::History& history) {
   auto service = service_of_kind(stack, fault.service, "postgres");
   if (!service) return service.error();
   const auto postmaster = (*service)->server_pid();
@@ -349,8 +349,8 @@ util::Expected<std::shared_ptr<Clearer>> postgres_down(const scenario::FaultStep
   });
 }
 
-util::Expected<std::shared_ptr<Clearer>> drop_database(const scenario::FaultStep& fault, run::Stack& stack,
-                                                       run::History& history) {
+util::Expected<std::shared_ptr<Clearer>> drop_database(const scenario::FaultStep& fault, stack::Stack& stack,
+                                                       history::History& history) {
   auto service = service_of_kind(stack, fault.service, "postgres");
   if (!service) return service.error();
   const std::string conninfo = (*service)->admin_conninfo("postgres");
@@ -401,8 +401,8 @@ bool is_datastore_fault(const std::string& kind) {
          kind == "drop-database";
 }
 
-util::Expected<std::shared_ptr<Clearer>> apply_datastore_fault(const scenario::FaultStep& fault, run::Stack& stack,
-                                                               run::History& history) {
+util::Expected<std::shared_ptr<Clearer>> apply_datastore_fault(const scenario::FaultStep& fault, stack::Stack& stack,
+                                                               history::History& history) {
   if (fault.kind == "redis-readonly") return redis_readonly(fault, stack, history);
   if (fault.kind == "redis-restart") return redis_restart(fault, stack, history);
   if (fault.kind == "redis-failover") return redis_failover(fault, stack, history);

@@ -28,8 +28,8 @@ namespace harness::fault {
 
 bool is_datastore_fault(const std::string& kind);
 // REQUIRES: is_datastore_fault(fault.kind).
-util::Expected<std::shared_ptr<Clearer>> apply_datastore_fault(const scenario::FaultStep& fault, run::Stack& stack,
-                                                               run::History& history);
+util::Expected<std::shared_ptr<Clearer>> apply_datastore_fault(const scenario::FaultStep& fault, stack::Stack& stack,
+                                                               history::History& history);
 
 // A PostgreSQL identifier, double-quoted (embedded quotes doubled): celery -> "celery", a"b -> "a""b".
 std::string quote_identifier(const std::string& name);

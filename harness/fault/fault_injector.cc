@@ -6,7 +6,7 @@
 
 #include "harness/fault/broker_faults.h"
 #include "harness/fault/datastore_faults.h"
-#include "harness/fault/management_api.h"
+#include "harness/datastore/rabbitmq_management.h"
 #include "harness/process/proc_stat.h"
 
 namespace harness::fault {
@@ -20,7 +20,7 @@ const char* signal_label(int sig) {
   return abbrev ? abbrev : "?";
 }
 
-util::Expected<std::vector<driver::Service*>> targets(const run::Stack& stack, const std::string& service) {
+util::Expected<std::vector<driver::Service*>> targets(const stack::Stack& stack, const std::string& service) {
   auto found = stack.instances(service);
   if (found.empty()) return util::Status::invalid("fault target '" + service + "' is not a service of this run");
   return found;
@@ -61,9 +61,9 @@ nlohmann::json signal_all(const std::vector<driver::Service*>& services, int sig
 util::Expected<std::shared_ptr<Clearer>> apply_policy(const std::string& broker, const std::string& name,
                                                       const std::string& pattern, const nlohmann::json& definition,
                                                       int priority, const std::string& apply_to,
-                                                      const std::string& kind, const run::Stack& stack,
-                                                      run::History& history) {
-  auto m = ManagementApi::of(stack.placeholders(), broker);
+                                                      const std::string& kind, const stack::Stack& stack,
+                                                      history::History& history) {
+  auto m = datastore::ManagementApi::of(stack.placeholders(), broker);
   if (!m) return m.error();
   const std::string path = "/api/policies/%2F/" + datastore::url_encode(name);
   const nlohmann::json body = {
@@ -89,8 +89,8 @@ util::Expected<std::shared_ptr<Clearer>> apply_policy(const std::string& broker,
 }
 }  // namespace
 
-util::Expected<std::shared_ptr<Clearer>> apply_fault(const scenario::FaultStep& fault, run::Stack& stack,
-                                                     run::History& history) {
+util::Expected<std::shared_ptr<Clearer>> apply_fault(const scenario::FaultStep& fault, stack::Stack& stack,
+                                                     history::History& history) {
   if (is_broker_fault(fault.kind)) return apply_broker_fault(fault, stack, history);
   if (is_datastore_fault(fault.kind)) return apply_datastore_fault(fault, stack, history);
   if (fault.kind == "pause" || fault.kind == "kill") {

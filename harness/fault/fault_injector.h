@@ -6,8 +6,8 @@
 #include <functional>
 #include <memory>
 
-#include "harness/run/history.h"
-#include "harness/run/stack.h"
+#include "harness/history/history.h"
+#include "harness/stack/stack.h"
 #include "harness/scenario/model.h"
 
 namespace harness::fault {
@@ -32,7 +32,7 @@ private:
 // observed) is a Status; the returned Clearer is empty-acting for faults without an inverse (kill, restarts,
 // close-connections). The stack is not const: restarts and postgres-down stop and start services through it.
 // REQUIRES: `stack` and `history` outlive the Clearer.
-util::Expected<std::shared_ptr<Clearer>> apply_fault(const scenario::FaultStep& fault, run::Stack& stack,
-                                                     run::History& history);
+util::Expected<std::shared_ptr<Clearer>> apply_fault(const scenario::FaultStep& fault, stack::Stack& stack,
+                                                     history::History& history);
 
 }  // namespace harness::fault

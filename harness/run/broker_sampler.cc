@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "harness/datastore/http_client.h"
-#include "harness/fault/management_api.h"
+#include "harness/datastore/rabbitmq_management.h"
 
 namespace harness::run {
 
@@ -29,7 +29,7 @@ std::vector<std::string> BrokerSampler::brokers_to_sample(const scenario::Scenar
   return brokers;
 }
 
-BrokerSampler::BrokerSampler(const Stack& stack, History& history, std::vector<std::string> brokers,
+BrokerSampler::BrokerSampler(const stack::Stack& stack, history::History& history, std::vector<std::string> brokers,
                              std::chrono::milliseconds interval)
     : m_stack(stack), m_history(history), m_brokers(std::move(brokers)) {
   if (m_brokers.empty()) return;
@@ -57,7 +57,7 @@ void BrokerSampler::stop() {
 }
 
 void BrokerSampler::sample(const std::string& broker) {
-  auto api = fault::ManagementApi::of(m_stack.placeholders(), broker);
+  auto api = datastore::ManagementApi::of(m_stack.placeholders(), broker);
   if (!api) return;
   auto queues = api->get_json("/api/queues/%2F?columns=name,messages");
   auto connections = api->get_json("/api/connections?columns=name,state");
@@ -78,12 +78,12 @@ void BrokerSampler::sample(const std::string& broker) {
   m_history.record("broker.sample", broker, {{"queues", depth}, {"connections", states}});
 }
 
-std::vector<Event> poll_queue_depth(const Stack& stack, History& history, const std::string& broker,
+std::vector<history::Event> poll_queue_depth(const stack::Stack& stack, history::History& history, const std::string& broker,
                                     const std::string& queue, const std::function<bool(std::int64_t)>& done,
                                     std::chrono::milliseconds within, const RunControl& control) {
-  std::vector<Event> samples;
+  std::vector<history::Event> samples;
   const auto deadline = std::chrono::steady_clock::now() + within;
-  auto api = fault::ManagementApi::of(stack.placeholders(), broker);
+  auto api = datastore::ManagementApi::of(stack.placeholders(), broker);
   while (true) {
     nlohmann::json data = {{"queue", queue}};
     if (!api) {

@@ -12,9 +12,9 @@
 #include <thread>
 #include <vector>
 
-#include "harness/run/history.h"
+#include "harness/history/history.h"
 #include "harness/run/run_control.h"
-#include "harness/run/stack.h"
+#include "harness/stack/stack.h"
 #include "harness/scenario/model.h"
 
 namespace harness::run {
@@ -25,7 +25,7 @@ public:
   static std::vector<std::string> brokers_to_sample(const scenario::Scenario& scenario);
 
   // Starts sampling `brokers` every `interval` at once (nothing when empty).
-  BrokerSampler(const Stack& stack, History& history, std::vector<std::string> brokers,
+  BrokerSampler(const stack::Stack& stack, history::History& history, std::vector<std::string> brokers,
                 std::chrono::milliseconds interval = std::chrono::milliseconds{1000});
   ~BrokerSampler();  // stop(); noexcept
   BrokerSampler(const BrokerSampler&) = delete;
@@ -35,8 +35,8 @@ public:
 private:
   void sample(const std::string& broker);
 
-  const Stack& m_stack;
-  History& m_history;
+  const stack::Stack& m_stack;
+  history::History& m_history;
   std::vector<std::string> m_brokers;
   std::atomic<bool> m_stopping{false};
   std::thread m_thread;
@@ -45,7 +45,7 @@ private:
 // Polls the depth (messages ready + unacknowledged) of `queue` on `broker` until `done(depth)` or `within`
 // (one reading without it), recording every reading as a `queue.sample` event {queue, depth} or {queue, error};
 // returns those events. A queue that does not exist has depth 0 (RabbitMQ answers 404).
-std::vector<Event> poll_queue_depth(const Stack& stack, History& history, const std::string& broker,
+std::vector<history::Event> poll_queue_depth(const stack::Stack& stack, history::History& history, const std::string& broker,
                                     const std::string& queue, const std::function<bool(std::int64_t)>& done,
                                     std::chrono::milliseconds within, const RunControl& control);
 

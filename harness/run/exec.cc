@@ -8,8 +8,8 @@ namespace {
 constexpr size_t k_output_tail = 4096;
 }
 
-util::Expected<Event> run_exec(const std::string& id, const std::string& command, const std::string& service,
-                               std::chrono::milliseconds timeout, const Stack& stack, History& history) {
+util::Expected<history::Event> run_exec(const std::string& id, const std::string& command, const std::string& service,
+                               std::chrono::milliseconds timeout, const stack::Stack& stack, history::History& history) {
   auto expanded = driver::expand_placeholders(command, stack.placeholders());
   if (!expanded) return expanded.error();
   process::SpawnOptions options;

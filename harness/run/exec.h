@@ -6,13 +6,13 @@
 // and the event is {id, command, service, no_instance: "service 'worker' has no running instance (...)"}.
 #include <string>
 
-#include "harness/run/history.h"
-#include "harness/run/stack.h"
+#include "harness/history/history.h"
+#include "harness/stack/stack.h"
 
 namespace harness::run {
 
 // The event recorded (or a Status when the command could not be expanded: an unknown placeholder).
-util::Expected<Event> run_exec(const std::string& id, const std::string& command, const std::string& service,
-                               std::chrono::milliseconds timeout, const Stack& stack, History& history);
+util::Expected<history::Event> run_exec(const std::string& id, const std::string& command, const std::string& service,
+                               std::chrono::milliseconds timeout, const stack::Stack& stack, history::History& history);
 
 }  // namespace harness::run

@@ -9,7 +9,7 @@ constexpr auto k_connect_timeout = std::chrono::milliseconds{2000};
 constexpr long long k_batch = 10'000;  // LRANGE entries per round trip
 }  // namespace
 
-std::unique_ptr<Ledger> Ledger::for_stack(const scenario::Scenario& scenario, const Stack& stack,
+std::unique_ptr<Ledger> Ledger::for_stack(const scenario::Scenario& scenario, const stack::Stack& stack,
                                           std::filesystem::path jsonl_path) {
   for (const auto& spec : scenario.services) {
     if (spec.role != "ledger") continue;

@@ -13,7 +13,7 @@
 #include <unordered_set>
 
 #include "harness/datastore/redis_client.h"
-#include "harness/run/stack.h"
+#include "harness/stack/stack.h"
 #include "harness/scenario/model.h"
 
 namespace harness::run {
@@ -24,7 +24,7 @@ public:
 
   // The ledger of the scenario's `role: ledger` service among `stack`'s services, writing to `jsonl_path`;
   // nullptr when the scenario has none (no load). Nothing is read before poll().
-  static std::unique_ptr<Ledger> for_stack(const scenario::Scenario& scenario, const Stack& stack,
+  static std::unique_ptr<Ledger> for_stack(const scenario::Scenario& scenario, const stack::Stack& stack,
                                            std::filesystem::path jsonl_path);
 
   Ledger(std::uint16_t port, std::string password, std::filesystem::path jsonl_path);

@@ -70,8 +70,8 @@ util::Expected<scenario::LoadStep> expand_step(scenario::LoadStep step, const dr
 }
 }  // namespace
 
-util::Expected<std::unique_ptr<Load>> Load::start(const scenario::LoadStep& written, const Stack& stack,
-                                                  History& history, const fs::path& report_dir) {
+util::Expected<std::unique_ptr<Load>> Load::start(const scenario::LoadStep& written, const stack::Stack& stack,
+                                                  history::History& history, const fs::path& report_dir) {
   auto expanded = expand_step(written, stack.placeholders());
   if (!expanded) return expanded.error();
   const scenario::LoadStep& step = *expanded;
@@ -208,7 +208,7 @@ void Load::follow() {
   m_ended = true;
 }
 
-util::Status Loads::start(const scenario::LoadStep& step, const Stack& stack, History& history,
+util::Status Loads::start(const scenario::LoadStep& step, const stack::Stack& stack, history::History& history,
                           const fs::path& report_dir) {
   auto load = Load::start(step, stack, history, report_dir);
   if (!load) return load.error();

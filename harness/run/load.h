@@ -17,10 +17,10 @@
 #include <vector>
 
 #include "harness/process/child_process.h"
-#include "harness/run/history.h"
+#include "harness/history/history.h"
 #include "harness/run/ledger.h"
 #include "harness/run/run_control.h"
-#include "harness/run/stack.h"
+#include "harness/stack/stack.h"
 #include "harness/scenario/model.h"
 
 namespace harness::run {
@@ -28,8 +28,8 @@ namespace harness::run {
 class Load {
 public:
   // Starts the client. k_invalid_input for an unknown service; k_infrastructure when it cannot be spawned.
-  static util::Expected<std::unique_ptr<Load>> start(const scenario::LoadStep& step, const Stack& stack,
-                                                     History& history, const std::filesystem::path& report_dir);
+  static util::Expected<std::unique_ptr<Load>> start(const scenario::LoadStep& step, const stack::Stack& stack,
+                                                     history::History& history, const std::filesystem::path& report_dir);
   ~Load();  // stop(); noexcept
   Load(const Load&) = delete;
   Load& operator=(const Load&) = delete;
@@ -47,12 +47,12 @@ public:
   std::string failure() const;
 
 private:
-  Load(std::string name, History& history, std::filesystem::path jsonl, std::filesystem::path log)
+  Load(std::string name, history::History& history, std::filesystem::path jsonl, std::filesystem::path log)
       : m_name(std::move(name)), m_history(history), m_jsonl(std::move(jsonl)), m_log(std::move(log)) {}
   void follow();
 
   std::string m_name;
-  History& m_history;
+  history::History& m_history;
   std::filesystem::path m_jsonl;
   std::filesystem::path m_log;
   std::unique_ptr<process::ChildProcess> m_child;
@@ -68,7 +68,7 @@ private:
 // Every load of a run, in step order.
 class Loads {
 public:
-  util::Status start(const scenario::LoadStep& step, const Stack& stack, History& history,
+  util::Status start(const scenario::LoadStep& step, const stack::Stack& stack, history::History& history,
                      const std::filesystem::path& report_dir);
   bool empty() const { return m_loads.empty(); }
   bool all_ended() const;

@@ -25,11 +25,11 @@
 #include "harness/run/active_faults.h"
 #include "harness/run/exec.h"
 #include "harness/run/broker_sampler.h"
-#include "harness/run/history.h"
+#include "harness/history/history.h"
 #include "harness/run/ledger.h"
 #include "harness/run/load.h"
 #include "harness/run/run_control.h"
-#include "harness/run/stack.h"
+#include "harness/stack/stack.h"
 #include "harness/scenario/duration.h"
 #include "harness/util/log_tail.h"
 #include "harness/util/private_dir.h"
@@ -45,7 +45,7 @@ constexpr const char* k_version = "0.1.0";
 
 struct Context {
   const scenario::Scenario& scenario;
-  History& history;
+  history::History& history;
   const RunControl& control;
   const RunOptions& options;
   fs::path report_dir;
@@ -62,12 +62,12 @@ std::ostream& null_stream() {
 }
 
 // The orchestrator's rules for each instance, from its scenario service.
-std::map<std::string, InstancePolicy> instance_policies(const scenario::Scenario& scenario, const Stack& stack) {
-  std::map<std::string, InstancePolicy> policies;
+std::map<std::string, stack::InstancePolicy> instance_policies(const scenario::Scenario& scenario, const stack::Stack& stack) {
+  std::map<std::string, stack::InstancePolicy> policies;
   for (const auto& service : stack.services()) {
     const auto* spec = scenario.find_service(service->scenario_service());
     if (spec == nullptr) continue;
-    InstancePolicy policy;
+    stack::InstancePolicy policy;
     policy.restart = spec->restart;
     policy.restart_on_unhealthy = spec->restart_on_unhealthy;
     policy.healthcheck = spec->healthcheck;
@@ -94,7 +94,7 @@ std::string step_title(const scenario::Step& step, size_t index) {
 }
 
 // Runs one step; a non-empty string is why it failed.
-std::string run_step(const scenario::Step& step, size_t index, Stack& stack, Context& ctx, ActiveFaults& faults) {
+std::string run_step(const scenario::Step& step, size_t index, stack::Stack& stack, Context& ctx, ActiveFaults& faults) {
   if (const auto* f = std::get_if<scenario::FaultStep>(&step.body)) {
     auto clearer = fault::apply_fault(*f, stack, ctx.history);
     if (!clearer) return "fault '" + f->kind + "' could not be applied: " + clearer.error().message();
@@ -144,7 +144,7 @@ std::string run_step(const scenario::Step& step, size_t index, Stack& stack, Con
   return {};
 }
 
-Verdict judge(const scenario::Check& check, Stack& stack, Context& ctx) {
+Verdict judge(const scenario::Check& check, stack::Stack& stack, Context& ctx) {
   static const char* const k_kinds[] = {"log",      "exec",  "health",      "restarts",
                                        "exit",     "delivery", "queue", "connections"};
   const std::string classname = ctx.scenario.name + "." + k_kinds[check.body.index()];
@@ -237,7 +237,7 @@ Verdict step_failure(const scenario::Step& step, size_t index, const std::string
 }
 
 // Runs the steps in order; a failed step ends them (later steps assume it worked) and is a failed testcase.
-StepsOutcome run_steps(Stack& stack, Context& ctx, ActiveFaults& faults, std::vector<Verdict>& verdicts) {
+StepsOutcome run_steps(stack::Stack& stack, Context& ctx, ActiveFaults& faults, std::vector<Verdict>& verdicts) {
   const auto& steps = ctx.scenario.steps;
   for (size_t i = 0; i < steps.size(); ++i) {
     const auto& step = steps[i];
@@ -259,7 +259,7 @@ StepsOutcome run_steps(Stack& stack, Context& ctx, ActiveFaults& faults, std::ve
 
 // Judges every check in order. A stop while one is judged leaves it and the later ones unjudged (a check cut
 // short proves nothing): returns where the stop found them, empty when every check was judged.
-std::string judge_checks(Stack& stack, Context& ctx, std::vector<Verdict>& verdicts) {
+std::string judge_checks(stack::Stack& stack, Context& ctx, std::vector<Verdict>& verdicts) {
   for (const auto& check : ctx.scenario.checks) {
     Verdict v = judge(check, stack, ctx);
     if (ctx.control.should_stop()) return "while judging check '" + check.name + "'";
@@ -400,14 +400,14 @@ ScenarioOutcome run_scenario(const scenario::Scenario& scenario, const std::stri
   const driver::RunPaths paths = prestart ? prestart->paths() : run_paths(options, run_id, report_dir);
   const fs::path& logs_dir = paths.logs_dir;
   std::error_code ec;
-  History history(clock, report_dir / "history.jsonl");
+  history::History history(clock, report_dir / "history.jsonl");
   if (auto st = history.open(); !st) {
     report.error = st.message();
     outcome.result = ScenarioResult::k_error;
     return outcome;
   }
   if (options.verbose) {
-    history.set_observer([&out](const Event& e) {
+    history.set_observer([&out](const history::Event& e) {
       out << "  [" << std::fixed << std::setprecision(3) << e.t << std::defaultfloat << "] " << e.type;
       if (!e.service.empty()) out << " " << report::terminal_text(e.service);
       if (!e.data.empty()) {
@@ -448,7 +448,7 @@ ScenarioOutcome run_scenario(const scenario::Scenario& scenario, const std::stri
       outcome.result = ScenarioResult::k_error;
       skip_reason = "not judged: " + report.error;
     } else {
-      Stack stack(std::move(services.value()), history, control);
+      stack::Stack stack(std::move(services.value()), history, control);
       stack.set_console(&out);
       // As in services' URLs and environment (the driver's table): commands and probes can use them too.
       stack.add_placeholders({{"run.dir", paths.work_dir.string()}, {"run.id", run_id}});

@@ -19,7 +19,7 @@ namespace harness::run {
 struct RunOptions {
   std::filesystem::path work_base;   // services' private data: <work_base>/runs/<run id>, cache in <work_base>/cache
   bool keep = false;                 // keep the services' data dirs after the run
-  bool verbose = false;              // print every History event as it happens
+  bool verbose = false;              // print every history::History event as it happens
   std::ostream* out = nullptr;       // progress lines (nullptr: quiet)
   std::chrono::milliseconds boot_timeout{120'000};
   // Called once every service of the scenario is ready, before its steps: a suite starts booting the next

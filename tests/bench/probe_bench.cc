@@ -16,7 +16,7 @@
 #include "harness/driver/service.h"
 #include "harness/health/health_state.h"
 #include "harness/process/reaper.h"
-#include "harness/run/probe.h"
+#include "harness/stack/probe.h"
 
 extern char** environ;
 
@@ -68,7 +68,7 @@ int main(int argc, char** argv) {
   std::vector<double> harness_ms, shell_ms;
   for (int i = 0; i < n; ++i) {
     auto t0 = Clock::now();
-    const auto result = harness::run::run_probe(config, service, {});
+    const auto result = harness::stack::run_probe(config, service, {});
     tracker.record(result, Clock::now());
     harness_ms.push_back(ms(Clock::now() - t0));
     if (result.exit_code != 0) {

@@ -5,8 +5,8 @@
 namespace harness::check {
 namespace {
 
-run::Event sample(double t, const std::string& broker, nlohmann::json data) {
-  run::Event e;
+history::Event sample(double t, const std::string& broker, nlohmann::json data) {
+  history::Event e;
   e.t = t;
   e.type = "broker.sample";
   e.service = broker;
@@ -14,8 +14,8 @@ run::Event sample(double t, const std::string& broker, nlohmann::json data) {
   return e;
 }
 
-run::Event depth(double t, long d) {
-  run::Event e;
+history::Event depth(double t, long d) {
+  history::Event e;
   e.t = t;
   e.type = "queue.sample";
   e.service = "broker";
@@ -23,7 +23,7 @@ run::Event depth(double t, long d) {
   return e;
 }
 
-const std::vector<run::Event> k_alarm_samples{
+const std::vector<history::Event> k_alarm_samples{
     sample(1.0, "broker", {{"connections", {{"running", 3}}}, {"queues", {{"celery", 0}}}}),
     sample(2.0, "broker", {{"error", "connection refused"}}),
     sample(3.0, "broker", {{"connections", {{"blocked", 2}, {"blocking", 1}}}, {"queues", {{"celery", 0}}}}),
@@ -74,7 +74,7 @@ TEST(BrokerChecksTest, queue_judged_by_the_last_reading) {
 
 TEST(BrokerChecksTest, queue_that_could_not_be_read_is_an_error) {
   scenario::QueueCheck check{"broker", "celery", {scenario::CountBound::Op::k_ge, 100}, std::nullopt};
-  run::Event unread = depth(1, 0);
+  history::Event unread = depth(1, 0);
   unread.data = {{"queue", "celery"}, {"error", "connection refused"}};
   const Verdict v = judge_queue(check, "q", "s", {unread});
   EXPECT_EQ(v.outcome, Outcome::k_error);
@@ -84,7 +84,7 @@ TEST(BrokerChecksTest, queue_that_could_not_be_read_is_an_error) {
 // The management API answers 404 for a queue nobody declared; the reading records depth 0 and exists: false.
 TEST(BrokerChecksTest, queue_that_does_not_exist_is_an_error_not_depth_0) {
   scenario::QueueCheck check{"broker", "celery", {scenario::CountBound::Op::k_le, 0}, std::nullopt};
-  run::Event missing = depth(1, 0);
+  history::Event missing = depth(1, 0);
   missing.data["exists"] = false;
   const Verdict v = judge_queue(check, "q", "s", {missing});
   EXPECT_EQ(v.outcome, Outcome::k_error);
@@ -95,7 +95,7 @@ TEST(BrokerChecksTest, queue_that_does_not_exist_is_an_error_not_depth_0) {
 // Samples of a broker no client was connected to say nothing about what a connection would have been.
 TEST(BrokerChecksTest, connections_never_without_any_connection_is_an_error) {
   scenario::ConnectionsCheck never{"broker", "", "blocked", 1};
-  const std::vector<run::Event> idle{
+  const std::vector<history::Event> idle{
       sample(1.0, "broker", {{"connections", nlohmann::json::object()}, {"queues", nlohmann::json::object()}}),
       sample(2.0, "broker", {{"connections", nlohmann::json::object()}, {"queues", nlohmann::json::object()}})};
   const Verdict v = judge_connections(never, "c", "s", idle);

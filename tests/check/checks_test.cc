@@ -79,8 +79,8 @@ TEST_F(LogCheck, AnEmptyLogIsAnErrorNotAPass) {
   EXPECT_EQ(judge({"db", "ready", std::nullopt, false}).outcome, Outcome::k_error);
 }
 
-harness::run::Event exec_event(int code, const std::string& output, bool timed_out = false) {
-  harness::run::Event e;
+harness::history::Event exec_event(int code, const std::string& output, bool timed_out = false) {
+  harness::history::Event e;
   e.type = "exec.result";
   e.data = {{"command", "celery inspect ping"}, {"output", output}, {"timed_out", timed_out}, {"duration_s", 0.5}};
   if (!timed_out) {
@@ -128,7 +128,7 @@ TEST(ExecCheck, ANonZeroExpectedCodePassesOnlyOnThatCode) {
 
 TEST(ExecCheck, FailsAtOnceWhenTheServiceHasNoRunningInstance) {
   harness::scenario::ExecCheck check{"celery inspect ping", "worker", 0, std::nullopt, std::chrono::seconds{60}};
-  harness::run::Event e;
+  harness::history::Event e;
   e.type = "exec.result";
   e.data = {{"command", "celery inspect ping"},
             {"service", "worker"},

@@ -1,4 +1,4 @@
-// The delivery check through judge_delivery on real files: history.jsonl as run::to_line writes it, ledger.jsonl
+// The delivery check through judge_delivery on real files: history.jsonl as history::to_line writes it, ledger.jsonl
 // as fixtures/celery/probe.py `_record` writes it. Reordered, empty, truncated and malformed files, fault pairing,
 // and the delivery.json report.
 #include "harness/check/delivery_check.h"
@@ -13,7 +13,7 @@
 #include <fstream>
 #include <random>
 
-#include "harness/run/history.h"
+#include "harness/history/history.h"
 #include "harness/util/time_format.h"
 
 namespace harness::check {
@@ -36,13 +36,13 @@ std::string iso(double epoch) {
 }
 
 std::string event(double epoch, std::string type, std::string service, nlohmann::json data) {
-  run::Event e;
+  history::Event e;
   e.t = epoch - k_t + 2;
   e.time = iso(epoch);
   e.type = std::move(type);
   e.service = std::move(service);
   e.data = std::move(data);
-  return run::to_line(e);
+  return history::to_line(e);
 }
 
 std::string published(const std::string& id, double at, const std::string& outcome = "confirmed",

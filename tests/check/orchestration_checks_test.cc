@@ -9,11 +9,11 @@
 
 namespace {
 using harness::check::Outcome;
-using harness::run::Event;
+using harness::history::Event;
 using namespace std::chrono_literals;
 
-Event ev(double t, std::string type, std::string service, nlohmann::json data = nlohmann::json::object()) {
-  Event e;
+harness::history::Event ev(double t, std::string type, std::string service, nlohmann::json data = nlohmann::json::object()) {
+  harness::history::Event e;
   e.t = t;
   e.type = std::move(type);
   e.service = std::move(service);
@@ -21,7 +21,7 @@ Event ev(double t, std::string type, std::string service, nlohmann::json data = 
   return e;
 }
 
-std::vector<Event> flapping_worker() {
+std::vector<harness::history::Event> flapping_worker() {
   return {
       ev(1.0, "service.started", "worker.1", {{"pid", 100}}),
       ev(2.0, "stack.ready", ""),
@@ -62,10 +62,10 @@ harness::scenario::HealthCheckSpec after_fault(harness::scenario::HealthCheckSpe
   return spec;
 }
 
-std::vector<Event> with_fault_at(double t) {
+std::vector<harness::history::Event> with_fault_at(double t) {
   auto history = flapping_worker();
   history.push_back(ev(t, "fault.start", "broker", {{"kind", "pidbox-reply-expiry"}}));
-  std::stable_sort(history.begin(), history.end(), [](const Event& a, const Event& b) { return a.t < b.t; });
+  std::stable_sort(history.begin(), history.end(), [](const harness::history::Event& a, const harness::history::Event& b) { return a.t < b.t; });
   return history;
 }
 
@@ -119,7 +119,7 @@ TEST(HealthCheck, AlwaysFailsWhenTheStateIsLeft) {
 }
 
 TEST(HealthCheck, AlwaysFailsWhenTheStateIsNeverReached) {
-  std::vector<Event> history = {ev(1, "stack.ready", ""), ev(1, "health.state", "worker.1", {{"state", "starting"}}),
+  std::vector<harness::history::Event> history = {ev(1, "stack.ready", ""), ev(1, "health.state", "worker.1", {{"state", "starting"}}),
                                 ev(3, "health.probe", "worker.1", {{"exit_code", 1}, {"state", "starting"}})};
   auto v = harness::check::judge_health({"worker", "", std::nullopt, "", "healthy"}, "h", "s.health", history);
   EXPECT_EQ(v.outcome, Outcome::k_failed);
@@ -128,7 +128,7 @@ TEST(HealthCheck, AlwaysFailsWhenTheStateIsNeverReached) {
 
 // An instance that never ran a probe was never unhealthy, nor anything else: never/always over it prove nothing.
 TEST(HealthCheck, NeverOrAlwaysWithoutAnyProbeIsAnError) {
-  const std::vector<Event> unprobed = {ev(1, "service.started", "worker.1"), ev(2, "stack.ready", ""),
+  const std::vector<harness::history::Event> unprobed = {ev(1, "service.started", "worker.1"), ev(2, "stack.ready", ""),
                                        ev(2, "health.state", "worker.1", {{"state", "starting"}})};
   auto v = harness::check::judge_health({"worker", "", std::nullopt, "unhealthy", ""}, "h", "s.health", unprobed);
   EXPECT_EQ(v.outcome, Outcome::k_error);
@@ -158,7 +158,7 @@ TEST(HealthCheck, AfterAFaultWithoutAProbeAfterItIsAnError) {
 }
 
 TEST(RestartsCheck, OfAServiceThatNeverStartedIsAnError) {
-  const std::vector<Event> history = {
+  const std::vector<harness::history::Event> history = {
       ev(0.5, "service.starting", "worker.1", {{"kind", "celery-worker"}}),
       ev(0.6, "service.failed", "worker.1", {{"detail", "cannot execute /nope/python3"}})};
   const auto v = harness::check::judge_restarts({"worker", std::nullopt, 0}, "r", "s.restarts", history);
@@ -186,7 +186,7 @@ protected:
   }
   void TearDown() override { std::filesystem::remove_all(dir); }
   std::filesystem::path dir = std::filesystem::temp_directory_path() / ("exit-check-" + std::to_string(::getpid()));
-  std::vector<Event> history = {ev(0.1, "service.started", "worker.1"), ev(0.6, "service.exited", "worker.1", {{"code", 2}, {"signal", 0}, {"describe", "exit code 2"}})};
+  std::vector<harness::history::Event> history = {ev(0.1, "service.started", "worker.1"), ev(0.6, "service.exited", "worker.1", {{"code", 2}, {"signal", 0}, {"describe", "exit code 2"}})};
 };
 
 TEST_F(ExitCheck, PassesOnTheExpectedCodeAndLog) {
@@ -222,7 +222,7 @@ TEST_F(ExitCheck, OfAServiceThatNeverStartedIsAnError) {
 
 // "It exited by itself": an exit the harness caused (a kill fault, a replacement of an unhealthy instance) is not one.
 TEST_F(ExitCheck, ExitsTheHarnessCausedDoNotCount) {
-  const std::vector<Event> killed = {
+  const std::vector<harness::history::Event> killed = {
       ev(0.1, "service.started", "worker.1"),
       ev(2.0, "fault.start", "worker", {{"kind", "kill"}, {"signal", "SIGKILL"}, {"instances", {"worker.1"}}}),
       ev(2.1, "service.exited", "worker.1", {{"code", 0}, {"signal", 9}, {"describe", "killed by SIGKILL"}}),

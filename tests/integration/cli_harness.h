@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "harness/process/child_process.h"
-#include "harness/run/history.h"
+#include "harness/history/history.h"
 
 namespace test {
 

@@ -10,7 +10,7 @@
 #include "tests/integration/cli_harness.h"
 
 namespace {
-using harness::run::Event;
+using harness::history::Event;
 using testing::Contains;
 using testing::HasSubstr;
 using testing::Not;
@@ -89,7 +89,7 @@ steps:
 
 struct ScenarioRun {
   test::CliResult cli;
-  std::vector<Event> events;
+  std::vector<harness::history::Event> events;
   std::string error;  // why the history could not be read
 };
 
@@ -111,7 +111,7 @@ protected:
         r.error = "no report";
         return r;
       }
-      auto events = harness::run::read_history(test::latest_run(reports) / name / "history.jsonl");
+      auto events = harness::history::read_history(test::latest_run(reports) / name / "history.jsonl");
       if (events)
         r.events = std::move(*events);
       else
@@ -129,9 +129,9 @@ protected:
   void SetUp() override { REQUIRE_SERVICES(); }
 
   // The fault.start / fault.end events of one kind (and mode), in order.
-  static std::vector<Event> faults(const ScenarioRun& run, const std::string& type, const std::string& kind,
+  static std::vector<harness::history::Event> faults(const ScenarioRun& run, const std::string& type, const std::string& kind,
                                    const std::string& mode = {}) {
-    std::vector<Event> out;
+    std::vector<harness::history::Event> out;
     for (const auto& e : run.events) {
       if (e.type == type && e.data.value("kind", std::string{}) == kind &&
           (mode.empty() || e.data.value("mode", std::string{}) == mode)) {

@@ -23,10 +23,10 @@ std::string suite_header(const std::string& name, int tests, int failures) {
          std::to_string(failures) + "\" errors=\"0\"";
 }
 
-std::vector<harness::run::Event> history_of(const Run& run, const std::string& scenario_name) {
-  auto events = harness::run::read_history(run.dir / scenario_name / "history.jsonl");
+std::vector<harness::history::Event> history_of(const Run& run, const std::string& scenario_name) {
+  auto events = harness::history::read_history(run.dir / scenario_name / "history.jsonl");
   EXPECT_TRUE(events.has_value()) << (events ? "" : events.error().message());
-  return events ? *events : std::vector<harness::run::Event>{};
+  return events ? *events : std::vector<harness::history::Event>{};
 }
 
 // A scenario of scenarios/ with `from` replaced by `to`.

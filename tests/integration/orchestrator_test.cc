@@ -53,7 +53,7 @@ checks:
 )");
   auto result = test::run_cli({"run", file.string(), "--report-dir", (dir.path() / "reports").string()});
   EXPECT_EQ(result.exit_code, 0) << result.output;
-  auto events = harness::run::read_history(test::latest_run(dir.path() / "reports") / "hang" / "history.jsonl");
+  auto events = harness::history::read_history(test::latest_run(dir.path() / "reports") / "hang" / "history.jsonl");
   ASSERT_TRUE(events.has_value()) << events.error().message();
   int probes = 0;
   for (const auto& e : *events) {
@@ -89,7 +89,7 @@ steps:
 )");
   auto result = test::run_cli({"run", file.string(), "--report-dir", (dir.path() / "reports").string()});
   EXPECT_EQ(result.exit_code, 0) << result.output;
-  auto events = harness::run::read_history(test::latest_run(dir.path() / "reports") / "faults" / "history.jsonl");
+  auto events = harness::history::read_history(test::latest_run(dir.path() / "reports") / "faults" / "history.jsonl");
   ASSERT_TRUE(events.has_value());
   std::vector<std::string> seen;
   for (const auto& e : *events) {

@@ -10,9 +10,9 @@
 namespace {
 using testing::HasSubstr;
 
-std::vector<harness::run::Event> events(const test::fs::path& scenario_dir, const std::string& type) {
-  std::vector<harness::run::Event> out;
-  auto all = harness::run::read_history(scenario_dir / "history.jsonl");
+std::vector<harness::history::Event> events(const test::fs::path& scenario_dir, const std::string& type) {
+  std::vector<harness::history::Event> out;
+  auto all = harness::history::read_history(scenario_dir / "history.jsonl");
   EXPECT_TRUE(all.has_value()) << all.error().message();
   if (!all) return out;
   for (auto& e : *all)

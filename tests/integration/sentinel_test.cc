@@ -13,7 +13,7 @@
 #include "harness/process/ports.h"
 #include "harness/process/sweeper.h"
 #include "harness/run/runner.h"
-#include "harness/run/stack.h"
+#include "harness/stack/stack.h"
 #include "tests/integration/cli_harness.h"
 
 namespace {
@@ -127,10 +127,10 @@ TEST(SentinelFailover, AGroupCanFailOverAsSoonAsItIsReady) {
     auto services = harness::driver::make_local_driver()->create_services(scenario, paths);
     ASSERT_TRUE(services.has_value()) << services.error().message();
     harness::util::RealClock clock;
-    harness::run::History history(clock, dir.path() / "history.jsonl");
+    harness::history::History history(clock, dir.path() / "history.jsonl");
     harness::run::RunControl control(clock, std::chrono::minutes{1});
     {
-      harness::run::Stack stack(std::move(services.value()), history, control);
+      harness::stack::Stack stack(std::move(services.value()), history, control);
       const auto booted = stack.start_all(std::chrono::seconds{30});
       ASSERT_TRUE(booted.is_ok()) << booted.message();
       // A different sentinel each round: any of them may be asked.

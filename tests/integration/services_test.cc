@@ -5,9 +5,9 @@
 #include "harness/driver/driver.h"
 #include "harness/process/ports.h"
 #include "harness/process/sweeper.h"
-#include "harness/run/history.h"
+#include "harness/history/history.h"
 #include "harness/run/runner.h"
-#include "harness/run/stack.h"
+#include "harness/stack/stack.h"
 
 namespace {
 using harness::scenario::Service;
@@ -38,13 +38,13 @@ protected:
     auto services = harness::driver::make_local_driver()->create_services(scenario, m_paths);
     ASSERT_TRUE(services.has_value()) << services.error().message();
     harness::util::RealClock clock;
-    harness::run::History history(clock, m_dir.path() / "history.jsonl");
+    harness::history::History history(clock, m_dir.path() / "history.jsonl");
     ASSERT_TRUE(history.open().is_ok());
     harness::run::RunControl control(clock, std::chrono::minutes{3});
     std::vector<pid_t> pids;
     std::vector<std::uint16_t> ports;
     {
-      harness::run::Stack stack(std::move(services.value()), history, control);
+      harness::stack::Stack stack(std::move(services.value()), history, control);
       auto st = stack.start_all(std::chrono::seconds{90});
       ASSERT_TRUE(st.is_ok()) << st.message();
       for (const auto& s : stack.services()) {

@@ -1,11 +1,11 @@
 #pragma once
-// One observation of a run. The History (run/history.h) is an append-only list of these, written as JSON lines;
+// One observation of a run. The History (history/history.h) is an append-only list of these, written as JSON lines;
 // checks read only the History, so a run can be re-judged from its files.
 #include <string>
 
 #include <nlohmann/json.hpp>
 
-namespace harness::run {
+namespace harness::history {
 
 struct Event {
   double t = 0.0;         // seconds since the run started (monotonic)
@@ -16,4 +16,4 @@ struct Event {
   nlohmann::json data = nlohmann::json::object();
 };
 
-}  // namespace harness::run
+}  // namespace harness::history

@@ -6,9 +6,9 @@
 #include "harness/health/health_state.h"
 #include "harness/scenario/model.h"
 
-namespace harness::run {
+namespace harness::stack {
 
 health::ProbeResult run_probe(const scenario::HealthCheck& config, const driver::Service& service,
                               const driver::PlaceholderTable& placeholders);
 
-}  // namespace harness::run
+}  // namespace harness::stack

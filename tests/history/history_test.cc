@@ -1,4 +1,4 @@
-#include "harness/run/history.h"
+#include "harness/history/history.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -11,9 +11,9 @@
 namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
-using harness::run::Event;
-using harness::run::History;
-using harness::run::read_history;
+using harness::history::Event;
+using harness::history::History;
+using harness::history::read_history;
 using nlohmann::json;
 
 class HistoryFile : public testing::Test {
@@ -216,26 +216,26 @@ TEST_F(HistoryFile, AMissingFileIsAnErrorNamingIt) {
 
 TEST(History, EventJsonRoundTrips) {
   Event event{12.5, "2026-11-22T17:41:03.125Z", "service.exited", "worker.1", {{"exit_code", 2}, {"signal", nullptr}}};
-  const json j = harness::run::to_json(event);
+  const json j = harness::history::to_json(event);
   EXPECT_EQ(j, json::parse(R"({"t":12.5,"time":"2026-11-22T17:41:03.125Z","type":"service.exited",
                                "service":"worker.1","data":{"exit_code":2,"signal":null}})"));
-  auto back = harness::run::event_from_json(j);
+  auto back = harness::history::event_from_json(j);
   ASSERT_TRUE(back.has_value()) << back.error().message();
   EXPECT_EQ(back->t, event.t);
   EXPECT_EQ(back->time, event.time);
   EXPECT_EQ(back->type, event.type);
   EXPECT_EQ(back->service, event.service);
   EXPECT_EQ(back->data, event.data);
-  EXPECT_EQ(json::parse(harness::run::to_line(event)), j);
+  EXPECT_EQ(json::parse(harness::history::to_line(event)), j);
 }
 
 TEST(History, EventJsonLeavesOutAnEmptyService) {
-  EXPECT_FALSE(harness::run::to_json(Event{0.0, "", "run.begin", "", json::object()}).contains("service"));
+  EXPECT_FALSE(harness::history::to_json(Event{0.0, "", "run.begin", "", json::object()}).contains("service"));
 }
 
 TEST(History, EventFromJsonRejectsWrongTypesWithoutThrowing) {
   const auto message = [](const char* text) {
-    auto event = harness::run::event_from_json(json::parse(text));
+    auto event = harness::history::event_from_json(json::parse(text));
     return event.has_value() ? std::string("accepted") : event.error().message();
   };
   EXPECT_EQ(message("[1,2]"), "not a JSON object");

@@ -12,7 +12,7 @@
 #include "harness/driver/placeholders.h"
 #include "harness/util/status.h"
 
-namespace harness::fault {
+namespace harness::datastore {
 
 class ManagementApi {
 public:
@@ -20,7 +20,7 @@ public:
   static util::Expected<ManagementApi> of(const driver::PlaceholderTable& placeholders, const std::string& broker);
 
   // METHOD TARGET with a JSON body when non-empty; a transport failure is a Status, any HTTP status a response.
-  util::Expected<datastore::HttpResponse> call(const std::string& method, const std::string& target,
+  util::Expected<HttpResponse> call(const std::string& method, const std::string& target,
                                                const std::string& body = {}) const;
   // GET TARGET as JSON: k_infrastructure on a transport failure, an HTTP status other than 2xx (the body
   // quoted), or a body that is not JSON. `also_ok` accepts one more status (the alarms check answers 503).
@@ -41,4 +41,4 @@ inline constexpr const char* k_alarms_check = "/api/health/checks/alarms";
 // The resources in alarm in such a body ("disk space", "memory"), in its order; empty when there is none.
 std::vector<std::string> alarm_resources(const nlohmann::json& body);
 
-}  // namespace harness::fault
+}  // namespace harness::datastore

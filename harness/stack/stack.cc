@@ -1,4 +1,4 @@
-#include "harness/run/stack.h"
+#include "harness/stack/stack.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -6,11 +6,11 @@
 #include <ostream>
 
 #include "harness/health/health_state.h"
-#include "harness/run/probe.h"
+#include "harness/stack/probe.h"
 #include "harness/scenario/duration.h"
 #include "harness/util/log_tail.h"
 
-namespace harness::run {
+namespace harness::stack {
 
 namespace {
 constexpr auto k_poll_interval = std::chrono::milliseconds{50};
@@ -43,7 +43,7 @@ std::string format_seconds(double s) {
 }
 }  // namespace
 
-Stack::Stack(std::vector<std::unique_ptr<driver::Service>> services, History& history, const RunControl& control)
+Stack::Stack(std::vector<std::unique_ptr<driver::Service>> services, history::History& history, const run::RunControl& control)
     : m_services(std::move(services)), m_history(history), m_control(control) {
   m_placeholders = driver::placeholder_table(m_services);
   m_monitor = std::thread([this] { monitor(); });
@@ -114,7 +114,7 @@ util::Status Stack::stop_instance(driver::Service* service, const std::string& r
     m_exit_recorded.insert(service);
   }
   // Not a service.exited: that event is an exit the harness did not cause (the `exit` check reads it).
-  const Event stopped = m_history.record("service.stopped", service->name(),
+  const history::Event stopped = m_history.record("service.stopped", service->name(),
                                          {{"reason", reason}, {"code", status->code}, {"signal", status->signal},
                                           {"describe", status->describe()}});
   std::lock_guard lock(m_mutex);
@@ -179,7 +179,7 @@ void Stack::on_exit(driver::Service* service, const process::ExitStatus& status)
   }
   nlohmann::json data = {{"code", status.code}, {"signal", status.signal}, {"describe", status.describe()}};
   if (!reason.empty()) data["restart_in_s"] = delay_s;
-  const Event exited = m_history.record("service.exited", service->name(), std::move(data));
+  const history::Event exited = m_history.record("service.exited", service->name(), std::move(data));
   const std::string what = "exited (" + status.describe() + ") at " + format_seconds(exited.t);
   {
     std::lock_guard lock(m_mutex);
@@ -515,7 +515,7 @@ void Stack::probe_loop(driver::Service* service, scenario::HealthCheck config) {
                       {"output", output}, {"state", health::to_string(state)},
                       {"failing_streak", tracker.failing_streak()}});
     if (state != previous) {
-      const Event changed = m_history.record(
+      const history::Event changed = m_history.record(
           "health.state", service->name(),
           {{"state", health::to_string(state)}, {"previous", health::to_string(previous)}});
       if (state == health::HealthState::k_unhealthy) {
@@ -536,4 +536,4 @@ void Stack::probe_loop(driver::Service* service, scenario::HealthCheck config) {
   }
 }
 
-}  // namespace harness::run
+}  // namespace harness::stack

@@ -1,6 +1,6 @@
-#include "harness/fault/management_api.h"
+#include "harness/datastore/rabbitmq_management.h"
 
-namespace harness::fault {
+namespace harness::datastore {
 
 util::Expected<ManagementApi> ManagementApi::of(const driver::PlaceholderTable& placeholders,
                                                 const std::string& broker) {
@@ -10,7 +10,7 @@ util::Expected<ManagementApi> ManagementApi::of(const driver::PlaceholderTable& 
                        placeholders.at(broker + ".password"));
 }
 
-util::Expected<datastore::HttpResponse> ManagementApi::call(const std::string& method, const std::string& target,
+util::Expected<HttpResponse> ManagementApi::call(const std::string& method, const std::string& target,
                                                             const std::string& body) const {
   datastore::HttpRequest request;
   request.method = method;
@@ -44,4 +44,4 @@ std::vector<std::string> alarm_resources(const nlohmann::json& body) {
   return resources;
 }
 
-}  // namespace harness::fault
+}  // namespace harness::datastore

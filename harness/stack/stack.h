@@ -22,10 +22,10 @@
 #include "harness/driver/service.h"
 #include "harness/health/backoff.h"
 #include "harness/scenario/model.h"
-#include "harness/run/history.h"
+#include "harness/history/history.h"
 #include "harness/run/run_control.h"
 
-namespace harness::run {
+namespace harness::stack {
 
 // What the orchestrator does with one instance (from its scenario service).
 struct InstancePolicy {
@@ -37,7 +37,7 @@ struct InstancePolicy {
 
 class Stack {
 public:
-  Stack(std::vector<std::unique_ptr<driver::Service>> services, History& history, const RunControl& control);
+  Stack(std::vector<std::unique_ptr<driver::Service>> services, history::History& history, const run::RunControl& control);
   ~Stack();  // stop_all(); noexcept
   Stack(const Stack&) = delete;
   Stack& operator=(const Stack&) = delete;
@@ -137,8 +137,8 @@ private:
   std::vector<std::thread> m_probers;
 
   std::vector<std::unique_ptr<driver::Service>> m_services;
-  History& m_history;
-  const RunControl& m_control;
+  history::History& m_history;
+  const run::RunControl& m_control;
   driver::PlaceholderTable m_placeholders;
   mutable std::mutex m_mutex;  // locked by const readers too (generation(), no_running_instance())
   // Notified (m_mutex) when a restart ends: stop_instance() and stop_all() wait for one under way, so a restart
@@ -156,4 +156,4 @@ private:
   std::thread m_monitor;
 };
 
-}  // namespace harness::run
+}  // namespace harness::stack

@@ -1,9 +1,9 @@
 // What the faults read from the RabbitMQ management API's replies.
 #include <gtest/gtest.h>
 
-#include "harness/fault/management_api.h"
+#include "harness/datastore/rabbitmq_management.h"
 
-namespace harness::fault {
+namespace harness::datastore {
 namespace {
 
 TEST(ManagementApiTest, alarm_resources_lists_what_the_alarms_check_reports) {
@@ -18,4 +18,4 @@ TEST(ManagementApiTest, alarm_resources_lists_what_the_alarms_check_reports) {
 }
 
 }  // namespace
-}  // namespace harness::fault
+}  // namespace harness::datastore

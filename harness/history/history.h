@@ -14,11 +14,11 @@
 
 #include <nlohmann/json.hpp>
 
-#include "harness/run/event.h"
+#include "harness/history/event.h"
 #include "harness/util/clock.h"
 #include "harness/util/status.h"
 
-namespace harness::run {
+namespace harness::history {
 
 class History {
 public:
@@ -64,4 +64,4 @@ util::Expected<Event> event_from_json(const nlohmann::json& json);
 // line: "reports/x/history.jsonl:3: not valid JSON". A file that cannot be read is k_invalid_input too.
 util::Expected<std::vector<Event>> read_history(const std::filesystem::path& path);
 
-}  // namespace harness::run
+}  // namespace harness::history

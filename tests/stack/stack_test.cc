@@ -1,6 +1,6 @@
 // Stack::stop_instance / start_instance: a stop the harness does on purpose (a fault) is not a crash to the
 // orchestrator. A fake service runs a real `sleep` so exits and restarts go through the real Reaper.
-#include "harness/run/stack.h"
+#include "harness/stack/stack.h"
 
 #include <signal.h>
 
@@ -18,7 +18,7 @@
 
 #include "tests/process/process_test_util.h"
 
-namespace harness::run {
+namespace harness::stack {
 namespace {
 
 using namespace std::chrono_literals;
@@ -114,8 +114,8 @@ private:
 
 struct StackFixture {
   util::RealClock clock;
-  History history{clock, "/dev/null"};
-  RunControl control;
+  history::History history{clock, "/dev/null"};
+  run::RunControl control;
   SleepService* service = nullptr;
   std::unique_ptr<Stack> stack;
 
@@ -297,4 +297,4 @@ TEST(StackTest, a_scenario_timeout_during_the_boot_names_the_instances_still_wai
 }
 
 }  // namespace
-}  // namespace harness::run
+}  // namespace harness::stack

@@ -1,8 +1,8 @@
-#include "harness/run/probe.h"
+#include "harness/stack/probe.h"
 
 #include "harness/process/child_process.h"
 
-namespace harness::run {
+namespace harness::stack {
 
 health::ProbeResult run_probe(const scenario::HealthCheck& config, const driver::Service& service,
                               const driver::PlaceholderTable& placeholders) {
@@ -33,4 +33,4 @@ health::ProbeResult run_probe(const scenario::HealthCheck& config, const driver:
   return result;
 }
 
-}  // namespace harness::run
+}  // namespace harness::stack

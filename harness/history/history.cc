@@ -1,4 +1,4 @@
-#include "harness/run/history.h"
+#include "harness/history/history.h"
 
 #include <cerrno>
 #include <cmath>
@@ -7,7 +7,7 @@
 
 #include "harness/util/time_format.h"
 
-namespace harness::run {
+namespace harness::history {
 
 namespace {
 constexpr auto k_replace_invalid_utf8 = nlohmann::json::error_handler_t::replace;
@@ -137,4 +137,4 @@ util::Expected<std::vector<Event>> read_history(const std::filesystem::path& pat
   return events;
 }
 
-}  // namespace harness::run
+}  // namespace harness::history
