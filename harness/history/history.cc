@@ -39,6 +39,10 @@ util::Status History::open() {
   return util::Status::ok();
 }
 
+Event History::record(EventType type, std::string service, nlohmann::json data) {
+  return record(std::string(name(type)), std::move(service), std::move(data));
+}
+
 Event History::record(std::string type, std::string service, nlohmann::json data) {
   Event event;
   event.type = std::move(type);

@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "harness/history/event.h"
+#include "harness/history/event_type.h"
 #include "harness/util/clock.h"
 #include "harness/util/status.h"
 
@@ -31,6 +32,8 @@ public:
 
   // Stamps t and time, appends the line and flushes it to the OS before returning, keeps the event in memory.
   // Thread-safe; events appear in the file and in events() in the order of their t.
+  Event record(EventType type, std::string service = {}, nlohmann::json data = nlohmann::json::object());
+  // DEPRECATED while call sites move to EventType: the same with the dotted name.
   Event record(std::string type, std::string service = {}, nlohmann::json data = nlohmann::json::object());
 
   std::vector<Event> events() const;  // a snapshot

@@ -16,7 +16,7 @@ enum class ErrorKind {
   k_cancelled,       // Ctrl-C, SIGTERM or the scenario's timeout
 };
 
-class Status {
+class [[nodiscard]] Status {
 public:
   Status() = default;  // OK
   static Status ok() { return Status(); }
@@ -39,7 +39,7 @@ private:
 
 // A value or the Status that explains why there is none. Construct from a T or from a non-OK Status.
 template <typename T>
-class Expected {
+class [[nodiscard]] Expected {
 public:
   Expected(T value) : m_data(std::move(value)) {}  // NOLINT: implicit by design
   Expected(Status error) : m_data(std::move(error)) {}  // NOLINT: implicit by design

@@ -40,13 +40,13 @@ std::vector<harness::history::Event> flapping_worker() {
   };
 }
 
-TEST(HealthCheck, WithinPassesWhenTheStateIsReachedInTime) {
+TEST(HealthCheck, within_passes_when_the_state_is_reached_in_time) {
   auto v = harness::check::judge_health({"worker", "unhealthy", 10s, "", ""}, "h", "s.health", flapping_worker());
   EXPECT_EQ(v.outcome, Outcome::k_passed);
   EXPECT_EQ(v.message, "worker.1 became unhealthy 9.0s after the stack was ready");
 }
 
-TEST(HealthCheck, WithinFailsWhenTheStateComesTooLate) {
+TEST(HealthCheck, within_fails_when_the_state_comes_too_late) {
   auto v = harness::check::judge_health({"worker", "unhealthy", 5s, "", ""}, "h", "s.health", flapping_worker());
   EXPECT_EQ(v.outcome, Outcome::k_failed);
   EXPECT_EQ(v.message.substr(0, 68), "expected 'worker' to become unhealthy within 5s; it did not (worker.");
@@ -69,7 +69,7 @@ std::vector<harness::history::Event> with_fault_at(double t) {
   return history;
 }
 
-TEST(HealthCheck, AfterAFaultOnlyChangesFromTheFaultOnCount) {
+TEST(HealthCheck, after_a_fault_only_changes_from_the_fault_on_count) {
   const auto unhealthy_within = after_fault({"worker", "unhealthy", 10s, "", ""});
   auto v = harness::check::judge_health(unhealthy_within, "h", "s.health", with_fault_at(12.5));
   EXPECT_EQ(v.outcome, Outcome::k_failed);  // unhealthy at 11.0, before the fault
@@ -79,7 +79,7 @@ TEST(HealthCheck, AfterAFaultOnlyChangesFromTheFaultOnCount) {
   EXPECT_EQ(v.message, "worker.1 became unhealthy 5.0s after the first fault (pidbox-reply-expiry)");
 }
 
-TEST(HealthCheck, AfterAFaultNeverAndAlwaysJudgeTheStateAtTheFaultToo) {
+TEST(HealthCheck, after_a_fault_never_and_always_judge_the_state_at_the_fault_too) {
   const auto never_unhealthy = after_fault({"worker", "", std::nullopt, "unhealthy", ""});
   EXPECT_EQ(harness::check::judge_health(never_unhealthy, "h", "s.health", with_fault_at(12.5)).outcome,
             Outcome::k_passed);  // starting at the fault (12.1), healthy at 15.0
@@ -92,33 +92,33 @@ TEST(HealthCheck, AfterAFaultNeverAndAlwaysJudgeTheStateAtTheFaultToo) {
             Outcome::k_passed);  // healthy since 15.0 and never left it
 }
 
-TEST(HealthCheck, AfterAFaultWithoutAnyFaultIsAnError) {
+TEST(HealthCheck, after_a_fault_without_any_fault_is_an_error) {
   const auto v = harness::check::judge_health(after_fault({"worker", "", std::nullopt, "unhealthy", ""}), "h",
                                               "s.health", flapping_worker());
   EXPECT_EQ(v.outcome, Outcome::k_error);
   EXPECT_EQ(v.message, "'after: fault', but no fault started in this run");
 }
 
-TEST(HealthCheck, NeverFailsWhenTheStateOccurs) {
+TEST(HealthCheck, never_fails_when_the_state_occurs) {
   auto v = harness::check::judge_health({"worker", "", std::nullopt, "unhealthy", ""}, "h", "s.health", flapping_worker());
   EXPECT_EQ(v.outcome, Outcome::k_failed);
   EXPECT_EQ(v.message, "expected 'worker' never to be unhealthy; worker.1 was at 9.0s");
 }
 
-TEST(HealthCheck, NeverPassesWhenTheStateNeverOccurs) {
+TEST(HealthCheck, never_passes_when_the_state_never_occurs) {
   auto history = flapping_worker();
   history.resize(5);  // started, ready, starting, healthy, one passing probe
   auto v = harness::check::judge_health({"worker", "", std::nullopt, "unhealthy", ""}, "h", "s.health", history);
   EXPECT_EQ(v.outcome, Outcome::k_passed);
 }
 
-TEST(HealthCheck, AlwaysFailsWhenTheStateIsLeft) {
+TEST(HealthCheck, always_fails_when_the_state_is_left) {
   auto v = harness::check::judge_health({"worker", "", std::nullopt, "", "healthy"}, "h", "s.health", flapping_worker());
   EXPECT_EQ(v.outcome, Outcome::k_failed);
   EXPECT_EQ(v.message, "expected 'worker' to stay healthy; worker.1 became unhealthy at 9.0s");
 }
 
-TEST(HealthCheck, AlwaysFailsWhenTheStateIsNeverReached) {
+TEST(HealthCheck, always_fails_when_the_state_is_never_reached) {
   std::vector<harness::history::Event> history = {ev(1, "stack.ready", ""), ev(1, "health.state", "worker.1", {{"state", "starting"}}),
                                 ev(3, "health.probe", "worker.1", {{"exit_code", 1}, {"state", "starting"}})};
   auto v = harness::check::judge_health({"worker", "", std::nullopt, "", "healthy"}, "h", "s.health", history);
@@ -127,7 +127,7 @@ TEST(HealthCheck, AlwaysFailsWhenTheStateIsNeverReached) {
 }
 
 // An instance that never ran a probe was never unhealthy, nor anything else: never/always over it prove nothing.
-TEST(HealthCheck, NeverOrAlwaysWithoutAnyProbeIsAnError) {
+TEST(HealthCheck, never_or_always_without_any_probe_is_an_error) {
   const std::vector<harness::history::Event> unprobed = {ev(1, "service.started", "worker.1"), ev(2, "stack.ready", ""),
                                        ev(2, "health.state", "worker.1", {{"state", "starting"}})};
   auto v = harness::check::judge_health({"worker", "", std::nullopt, "unhealthy", ""}, "h", "s.health", unprobed);
@@ -141,7 +141,7 @@ TEST(HealthCheck, NeverOrAlwaysWithoutAnyProbeIsAnError) {
   EXPECT_EQ(v.message, "no health probe of 'worker' ran: nothing to judge");
 }
 
-TEST(HealthCheck, NeverOverAnInstanceThatRanNoProbeIsAnError) {
+TEST(HealthCheck, never_over_an_instance_that_ran_no_probe_is_an_error) {
   auto history = flapping_worker();
   history.resize(5);  // worker.1 probed at 9.0 s; worker.2 below never
   history.push_back(ev(3.0, "health.state", "worker.2", {{"state", "starting"}}));
@@ -150,14 +150,14 @@ TEST(HealthCheck, NeverOverAnInstanceThatRanNoProbeIsAnError) {
   EXPECT_EQ(v.message, "no health probe of worker.2 ran: nothing to judge");
 }
 
-TEST(HealthCheck, AfterAFaultWithoutAProbeAfterItIsAnError) {
+TEST(HealthCheck, after_a_fault_without_a_probe_after_it_is_an_error) {
   const auto v = harness::check::judge_health(after_fault({"worker", "", std::nullopt, "unhealthy", ""}), "h",
                                               "s.health", with_fault_at(19.0));
   EXPECT_EQ(v.outcome, Outcome::k_error);
   EXPECT_EQ(v.message, "no health probe of 'worker' ran after the first fault (pidbox-reply-expiry): nothing to judge");
 }
 
-TEST(RestartsCheck, OfAServiceThatNeverStartedIsAnError) {
+TEST(RestartsCheck, of_a_service_that_never_started_is_an_error) {
   const std::vector<harness::history::Event> history = {
       ev(0.5, "service.starting", "worker.1", {{"kind", "celery-worker"}}),
       ev(0.6, "service.failed", "worker.1", {{"detail", "cannot execute /nope/python3"}})};
@@ -166,7 +166,7 @@ TEST(RestartsCheck, OfAServiceThatNeverStartedIsAnError) {
   EXPECT_EQ(v.message, "'worker' never started (cannot execute /nope/python3): nothing to judge");
 }
 
-TEST(RestartsCheck, CountsRestartsOfTheServiceOnly) {
+TEST(RestartsCheck, counts_restarts_of_the_service_only) {
   auto ok = harness::check::judge_restarts({"worker", 1, std::nullopt}, "r", "s.restarts", flapping_worker());
   EXPECT_EQ(ok.outcome, Outcome::k_passed);
   EXPECT_EQ(ok.message, "1 restart(s) (expected at least 1)");
@@ -189,39 +189,39 @@ protected:
   std::vector<harness::history::Event> history = {ev(0.1, "service.started", "worker.1"), ev(0.6, "service.exited", "worker.1", {{"code", 2}, {"signal", 0}, {"describe", "exit code 2"}})};
 };
 
-TEST_F(ExitCheck, PassesOnTheExpectedCodeAndLog) {
+TEST_F(ExitCheck, passes_on_the_expected_code_and_log) {
   auto v = harness::check::judge_exit({"worker", 2, std::string("No such option: --queue")}, "e", "s.exit", history, dir);
   EXPECT_EQ(v.outcome, Outcome::k_passed);
   EXPECT_EQ(v.message, "worker.1 exit code 2 at 0.6s and its log has 'No such option: --queue'");
 }
 
-TEST_F(ExitCheck, FailsOnAnotherCode) {
+TEST_F(ExitCheck, fails_on_another_code) {
   auto v = harness::check::judge_exit({"worker", 1, std::nullopt}, "e", "s.exit", history, dir);
   EXPECT_EQ(v.outcome, Outcome::k_failed);
   EXPECT_EQ(v.message, "expected 'worker' to exit with exit code 1; exits seen: worker.1 exit code 2 at 0.6s");
 }
 
-TEST_F(ExitCheck, FailsWhenTheLogLacksTheText) {
+TEST_F(ExitCheck, fails_when_the_log_lacks_the_text) {
   auto v = harness::check::judge_exit({"worker", std::nullopt, std::string("Unrecoverable error")}, "e", "s.exit", history, dir);
   EXPECT_EQ(v.outcome, Outcome::k_failed);
   EXPECT_EQ(v.message, "expected 'worker' to exit with 'Unrecoverable error' in its log; exits seen: worker.1 exit code "
                        "2 at 0.6s (the log does not contain it)");
 }
 
-TEST_F(ExitCheck, FailsWhenNothingExited) {
+TEST_F(ExitCheck, fails_when_nothing_exited) {
   auto v = harness::check::judge_exit({"worker", std::nullopt, std::nullopt}, "e", "s.exit", {history.front()}, dir);
   EXPECT_EQ(v.outcome, Outcome::k_failed);
   EXPECT_EQ(v.message, "expected 'worker' to exit; it did not exit");
 }
 
-TEST_F(ExitCheck, OfAServiceThatNeverStartedIsAnError) {
+TEST_F(ExitCheck, of_a_service_that_never_started_is_an_error) {
   auto v = harness::check::judge_exit({"worker", std::nullopt, std::nullopt}, "e", "s.exit", {}, dir);
   EXPECT_EQ(v.outcome, Outcome::k_error);
   EXPECT_EQ(v.message, "'worker' never started: nothing to judge");
 }
 
 // "It exited by itself": an exit the harness caused (a kill fault, a replacement of an unhealthy instance) is not one.
-TEST_F(ExitCheck, ExitsTheHarnessCausedDoNotCount) {
+TEST_F(ExitCheck, exits_the_harness_caused_do_not_count) {
   const std::vector<harness::history::Event> killed = {
       ev(0.1, "service.started", "worker.1"),
       ev(2.0, "fault.start", "worker", {{"kind", "kill"}, {"signal", "SIGKILL"}, {"instances", {"worker.1"}}}),
@@ -241,7 +241,7 @@ TEST_F(ExitCheck, ExitsTheHarnessCausedDoNotCount) {
   EXPECT_EQ(v.message, "worker.1 exit code 2 at 7.0s");
 }
 
-TEST(InstanceOf, MatchesReplicasButNotPrefixedServices) {
+TEST(InstanceOf, matches_replicas_but_not_prefixed_services) {
   EXPECT_TRUE(harness::check::instance_of("worker.2", "worker"));
   EXPECT_TRUE(harness::check::instance_of("worker", "worker"));
   EXPECT_FALSE(harness::check::instance_of("worker-pg.1", "worker"));

@@ -36,7 +36,7 @@ protected:
   }
 };
 
-TEST_F(HistoryFile, RecordsStampedEventsAndReadsThemBack) {
+TEST_F(HistoryFile, records_stamped_events_and_reads_them_back) {
   History history(clock, path);
   ASSERT_TRUE(history.open().is_ok());
   history.record("run.begin", {}, {{"scenario", "smoke"}});
@@ -54,7 +54,7 @@ TEST_F(HistoryFile, RecordsStampedEventsAndReadsThemBack) {
   EXPECT_EQ((*events)[1].data["after_s"], 1.5);
 }
 
-TEST_F(HistoryFile, RecordReturnsTheStampedEventAndKeepsItInMemory) {
+TEST_F(HistoryFile, record_returns_the_stamped_event_and_keeps_it_in_memory) {
   History history(clock, path);
   ASSERT_TRUE(history.open().is_ok());
   clock.advance(250ms);
@@ -65,14 +65,14 @@ TEST_F(HistoryFile, RecordReturnsTheStampedEventAndKeepsItInMemory) {
   EXPECT_EQ(history.events()[0].type, "fault.start");
 }
 
-TEST_F(HistoryFile, TimeIsCountedFromConstructionNotFromOpen) {
+TEST_F(HistoryFile, time_is_counted_from_construction_not_from_open) {
   History history(clock, path);
   clock.advance(2s);
   ASSERT_TRUE(history.open().is_ok());
   EXPECT_DOUBLE_EQ(history.record("run.begin").t, 2.0);
 }
 
-TEST_F(HistoryFile, EveryLineIsFlushedAsItIsRecordedInAFixedFieldOrder) {
+TEST_F(HistoryFile, every_line_is_flushed_as_it_is_recorded_in_a_fixed_field_order) {
   History history(clock, path);
   ASSERT_TRUE(history.open().is_ok());
   history.record("step.begin", {}, {{"index", 1}});
@@ -84,7 +84,7 @@ TEST_F(HistoryFile, EveryLineIsFlushedAsItIsRecordedInAFixedFieldOrder) {
                          R"({"t":1.234,"time":"2023-11-14T22:13:21.234Z","type":"service.ready","service":"broker","data":{"a":1,"b":2}})"}));
 }
 
-TEST_F(HistoryFile, InvalidUtf8InAnEventIsWrittenAsReplacementCharacters) {
+TEST_F(HistoryFile, invalid_utf8_in_an_event_is_written_as_replacement_characters) {
   History history(clock, path);
   ASSERT_TRUE(history.open().is_ok());
   history.record("exec.result", "worker.1", {{"output", "bad:\xFF"}});
@@ -93,7 +93,7 @@ TEST_F(HistoryFile, InvalidUtf8InAnEventIsWrittenAsReplacementCharacters) {
   EXPECT_EQ((*events)[0].data["output"], "bad:\xEF\xBF\xBD");
 }
 
-TEST_F(HistoryFile, ConcurrentRecordsWriteWholeLinesInTimeOrder) {
+TEST_F(HistoryFile, concurrent_records_write_whole_lines_in_time_order) {
   History history(clock, path);
   ASSERT_TRUE(history.open().is_ok());
   constexpr int k_threads = 4, k_per_thread = 200;
@@ -121,7 +121,7 @@ TEST_F(HistoryFile, ConcurrentRecordsWriteWholeLinesInTimeOrder) {
   EXPECT_EQ(history.events().size(), events->size());
 }
 
-TEST_F(HistoryFile, EventsOfTypeSelectsByPrefix) {
+TEST_F(HistoryFile, events_of_type_selects_by_prefix) {
   History history(clock, path);
   history.record("service.started", "broker");
   history.record("step.begin");
@@ -134,20 +134,20 @@ TEST_F(HistoryFile, EventsOfTypeSelectsByPrefix) {
   EXPECT_EQ(history.events_of_type("").size(), 3u);
 }
 
-TEST_F(HistoryFile, WithoutOpenEventsAreKeptInMemoryOnly) {
+TEST_F(HistoryFile, without_open_events_are_kept_in_memory_only) {
   History history(clock, path);
   history.record("run.begin");
   EXPECT_EQ(history.events().size(), 1u);
   EXPECT_FALSE(fs::exists(path));
 }
 
-TEST_F(HistoryFile, OpenCreatesTheParentFolders) {
+TEST_F(HistoryFile, open_creates_the_parent_folders) {
   History history(clock, path);
   ASSERT_TRUE(history.open().is_ok());
   EXPECT_TRUE(fs::exists(path));
 }
 
-TEST_F(HistoryFile, OpenFailsNamingThePathWhenItCannotWrite) {
+TEST_F(HistoryFile, open_fails_naming_the_path_when_it_cannot_write) {
   History history(clock, "/dev/null/history.jsonl");
   const auto status = history.open();
   ASSERT_FALSE(status.is_ok());
@@ -155,7 +155,7 @@ TEST_F(HistoryFile, OpenFailsNamingThePathWhenItCannotWrite) {
   EXPECT_EQ(status.message(), "cannot create /dev/null: Not a directory");
 }
 
-TEST_F(HistoryFile, ObserverSeesEveryEventInOrder) {
+TEST_F(HistoryFile, observer_sees_every_event_in_order) {
   History history(clock, path);
   std::vector<std::string> seen;
   history.set_observer([&](const Event& e) { seen.push_back(e.type); });
@@ -164,7 +164,7 @@ TEST_F(HistoryFile, ObserverSeesEveryEventInOrder) {
   EXPECT_EQ(seen, (std::vector<std::string>{"a", "b"}));
 }
 
-TEST_F(HistoryFile, ATruncatedLastLineOfAKilledWriterIsIgnored) {
+TEST_F(HistoryFile, a_truncated_last_line_of_a_killed_writer_is_ignored) {
   write(R"({"t":0.5,"type":"run.begin","data":{}})" "\n" R"({"t":1.0,"type":"serv)");
   auto events = read_history(path);
   ASSERT_TRUE(events.has_value()) << events.error().message();
@@ -172,14 +172,14 @@ TEST_F(HistoryFile, ATruncatedLastLineOfAKilledWriterIsIgnored) {
   EXPECT_EQ((*events)[0].type, "run.begin");
 }
 
-TEST_F(HistoryFile, ACompleteLastLineWithoutNewlineIsRead) {
+TEST_F(HistoryFile, a_complete_last_line_without_newline_is_read) {
   write(R"({"t":0.5,"type":"run.begin"})" "\n" R"({"t":1.0,"type":"run.end"})");
   auto events = read_history(path);
   ASSERT_TRUE(events.has_value()) << events.error().message();
   EXPECT_EQ(events->size(), 2u);
 }
 
-TEST_F(HistoryFile, AMalformedMiddleLineIsAnErrorNamingFileAndLine) {
+TEST_F(HistoryFile, a_malformed_middle_line_is_an_error_naming_file_and_line) {
   write(R"({"t":0.5,"type":"run.begin"})" "\nnot json\n" R"({"t":1,"type":"run.end"})" "\n");
   auto events = read_history(path);
   ASSERT_FALSE(events.has_value());
@@ -187,34 +187,34 @@ TEST_F(HistoryFile, AMalformedMiddleLineIsAnErrorNamingFileAndLine) {
   EXPECT_EQ(events.error().message(), path.string() + ":2: not valid JSON");
 }
 
-TEST_F(HistoryFile, AMalformedLastLineEndingInNewlineIsAnError) {
+TEST_F(HistoryFile, a_malformed_last_line_ending_in_newline_is_an_error) {
   write(R"({"t":0.5,"type":"run.begin"})" "\n" R"({"t":1.0,"type":"serv)" "\n");
   auto events = read_history(path);
   ASSERT_FALSE(events.has_value());
   EXPECT_EQ(events.error().message(), path.string() + ":2: not valid JSON");
 }
 
-TEST_F(HistoryFile, BlankLinesAreSkippedButCounted) {
+TEST_F(HistoryFile, blank_lines_are_skipped_but_counted) {
   write("\n" R"({"t":0.5,"type":"run.begin"})" "\n\n" R"({"t":"late","type":"run.end"})" "\n");
   auto events = read_history(path);
   ASSERT_FALSE(events.has_value());
   EXPECT_EQ(events.error().message(), path.string() + ":4: no \"t\" number");
 }
 
-TEST_F(HistoryFile, AnEventWithoutTypeIsAnError) {
+TEST_F(HistoryFile, an_event_without_type_is_an_error) {
   write(R"({"t":0.5})" "\n");
   auto events = read_history(path);
   ASSERT_FALSE(events.has_value());
   EXPECT_EQ(events.error().message(), path.string() + ":1: no \"type\" string");
 }
 
-TEST_F(HistoryFile, AMissingFileIsAnErrorNamingIt) {
+TEST_F(HistoryFile, a_missing_file_is_an_error_naming_it) {
   auto events = read_history(dir / "missing.jsonl");
   ASSERT_FALSE(events.has_value());
   EXPECT_EQ(events.error().message(), "cannot read " + (dir / "missing.jsonl").string() + ": No such file or directory");
 }
 
-TEST(History, EventJsonRoundTrips) {
+TEST(History, event_json_round_trips) {
   Event event{12.5, "2026-11-22T17:41:03.125Z", "service.exited", "worker.1", {{"exit_code", 2}, {"signal", nullptr}}};
   const json j = harness::history::to_json(event);
   EXPECT_EQ(j, json::parse(R"({"t":12.5,"time":"2026-11-22T17:41:03.125Z","type":"service.exited",
@@ -229,11 +229,11 @@ TEST(History, EventJsonRoundTrips) {
   EXPECT_EQ(json::parse(harness::history::to_line(event)), j);
 }
 
-TEST(History, EventJsonLeavesOutAnEmptyService) {
+TEST(History, event_json_leaves_out_an_empty_service) {
   EXPECT_FALSE(harness::history::to_json(Event{0.0, "", "run.begin", "", json::object()}).contains("service"));
 }
 
-TEST(History, EventFromJsonRejectsWrongTypesWithoutThrowing) {
+TEST(History, event_from_json_rejects_wrong_types_without_throwing) {
   const auto message = [](const char* text) {
     auto event = harness::history::event_from_json(json::parse(text));
     return event.has_value() ? std::string("accepted") : event.error().message();

@@ -7,7 +7,7 @@
 namespace {
 using testing::HasSubstr;
 
-TEST(BrokerChecks, DiskAlarmBlocksThePublisherAndTheQueueDrainsAfterwards) {
+TEST(BrokerChecks, disk_alarm_blocks_the_publisher_and_the_queue_drains_afterwards) {
   REQUIRE_SERVICES();
   test::TempDir dir;
   const auto file = dir.write("broker-checks.yaml", R"(name: broker-checks

@@ -31,7 +31,7 @@ void expect_nothing_left(const test::fs::path& scenario_dir) {
   }
 }
 
-TEST(CliRun, SmokeScenarioPasses) {
+TEST(CliRun, smoke_scenario_passes) {
   REQUIRE_SERVICES();
   test::TempDir reports;
   auto result = test::run_cli({"run", (test::source_dir() / "scenarios" / "smoke.yaml").string(), "--report-dir",
@@ -48,7 +48,7 @@ TEST(CliRun, SmokeScenarioPasses) {
   expect_nothing_left(run / "smoke");
 }
 
-TEST(CliRun, FailingCheckExitsOneWithJunitFailure) {
+TEST(CliRun, failing_check_exits_one_with_junit_failure) {
   REQUIRE_SERVICES();
   test::TempDir dir;
   const auto file = dir.write("failing.yaml", std::string(k_redis_only) + R"(  - name: a line redis never logs
@@ -61,7 +61,7 @@ TEST(CliRun, FailingCheckExitsOneWithJunitFailure) {
   EXPECT_THAT(junit, HasSubstr("failures=\"1\""));
 }
 
-TEST(CliRun, ExpectFailTurnsAKnownBadConfigurationIntoAPass) {
+TEST(CliRun, expect_fail_turns_a_known_bad_configuration_into_a_pass) {
   REQUIRE_SERVICES();
   test::TempDir dir;
   const auto file = dir.write("known-bad.yaml", std::string(k_redis_only) + R"(  - name: a line redis never logs
@@ -75,7 +75,7 @@ expect: fail
   EXPECT_THAT(test::read_file(run / "summary.json"), HasSubstr("\"outcome\": \"xfailed\""));
 }
 
-TEST(CliRun, ServiceThatCannotStartExitsThreeWithItsLogTail) {
+TEST(CliRun, service_that_cannot_start_exits_three_with_its_log_tail) {
   REQUIRE_SERVICES();
   test::TempDir dir;
   // incidents/003: `--queue` is not an option of `celery worker`; the worker exits at once.
@@ -102,7 +102,7 @@ checks:
   EXPECT_THAT(junit, HasSubstr("<skipped message=\"not judged: a service did not start\""));
 }
 
-TEST(CliRun, MalformedScenarioExitsTwoAndStartsNothing) {
+TEST(CliRun, malformed_scenario_exits_two_and_starts_nothing) {
   test::TempDir dir;
   const auto file = dir.write("broken.yaml", "name: broken\nservices:\n  cache: {image: redis, replica: 2}\n");
   auto result = test::run_cli({"run", file.string(), "--report-dir", (dir.path() / "reports").string()});
@@ -112,12 +112,12 @@ TEST(CliRun, MalformedScenarioExitsTwoAndStartsNothing) {
   EXPECT_FALSE(test::fs::exists(dir.path() / "reports"));
 }
 
-TEST(CliRun, UnknownSubcommandIsAUsageError) {
+TEST(CliRun, unknown_subcommand_is_a_usage_error) {
   auto result = test::run_cli({"frobnicate"});
   EXPECT_EQ(result.exit_code, 2) << result.output;
 }
 
-TEST(CliRun, CtrlCMidRunLeavesNoProcessBehind) {
+TEST(CliRun, ctrl_c_mid_run_leaves_no_process_behind) {
   REQUIRE_SERVICES();
   test::TempDir dir;
   const auto file = dir.write("long.yaml", R"(name: long
@@ -154,7 +154,7 @@ std::string redis_then_wait(const std::string& duration) {
 
 // A suite boots the next scenario's RabbitMQ while the current one runs (run/prestart.h): at nice 19 then, handed
 // over at the harness's own priority, every thread of it; its own run records it and owns it.
-TEST(CliRun, TheNextScenariosBrokerBootsAheadAndIsHandedOverAtNormalPriority) {
+TEST(CliRun, the_next_scenarios_broker_boots_ahead_and_is_handed_over_at_normal_priority) {
   REQUIRE_SERVICES();
   test::TempDir dir;
   const auto first = dir.write("1-first.yaml", redis_then_wait("8s"));
@@ -183,7 +183,7 @@ TEST(CliRun, TheNextScenariosBrokerBootsAheadAndIsHandedOverAtNormalPriority) {
               testing::Not(HasSubstr("service.prestarted")));
 }
 
-TEST(CliRun, CtrlCWhileTheNextBrokerBootsAheadLeavesNothingBehind) {
+TEST(CliRun, ctrl_c_while_the_next_broker_boots_ahead_leaves_nothing_behind) {
   REQUIRE_SERVICES();
   test::TempDir dir;
   const auto first = dir.write("1-first.yaml", redis_then_wait("10m"));
@@ -215,7 +215,7 @@ services:
   EXPECT_FALSE(test::fs::exists(test::latest_run(dir.path() / "reports") / "second"));
 }
 
-TEST(CliRun, LeftoversOfAKilledHarnessAreSweptByTheNextRun) {
+TEST(CliRun, leftovers_of_a_killed_harness_are_swept_by_the_next_run) {
   REQUIRE_SERVICES();
   test::TempDir dir;
   const auto file = dir.write("long.yaml", R"(name: long
@@ -256,7 +256,7 @@ steps:
 
 namespace {
 
-TEST(CliRun, ScenarioTimeoutStopsTheRunFailsItAndCleansUp) {
+TEST(CliRun, scenario_timeout_stops_the_run_fails_it_and_cleans_up) {
   REQUIRE_SERVICES();
   test::TempDir dir;
   const auto file = dir.write("slow.yaml", R"(name: slow
@@ -279,7 +279,7 @@ checks:
   expect_nothing_left(run / "slow");
 }
 
-TEST(CliRun, AFailingStepIsAFailedTestcaseAndStopsLaterSteps) {
+TEST(CliRun, a_failing_step_is_a_failed_testcase_and_stops_later_steps) {
   REQUIRE_SERVICES();
   test::TempDir dir;
   const auto file = dir.write("step.yaml", R"(name: step
@@ -298,7 +298,7 @@ steps:
   EXPECT_THAT(history, testing::Not(HasSubstr("should-not-exist")));
 }
 
-TEST(CliRun, ValidateAndListReadScenariosWithoutStartingAnything) {
+TEST(CliRun, validate_and_list_read_scenarios_without_starting_anything) {
   auto validate = test::run_cli({"validate", (test::source_dir() / "scenarios").string()});
   EXPECT_EQ(validate.exit_code, 0) << validate.output;
   EXPECT_THAT(validate.output, HasSubstr("smoke.yaml: ok (smoke)"));
@@ -307,7 +307,7 @@ TEST(CliRun, ValidateAndListReadScenariosWithoutStartingAnything) {
   EXPECT_THAT(list.output, HasSubstr("services: broker(rabbitmq) results(redis) db(postgres) worker-redis(celery-worker)"));
 }
 
-TEST(CliRun, HelpWorksOnEverySubcommand) {
+TEST(CliRun, help_works_on_every_subcommand) {
   for (const char* sub : {"run", "validate", "list"}) {
     auto help = test::run_cli({sub, "--help"});
     EXPECT_EQ(help.exit_code, 0) << sub;
@@ -319,7 +319,7 @@ TEST(CliRun, HelpWorksOnEverySubcommand) {
 
 namespace {
 
-TEST(CliRun, RunPlaceholdersWorkInCommandsAndChecks) {
+TEST(CliRun, run_placeholders_work_in_commands_and_checks) {
   REQUIRE_SERVICES();
   test::TempDir dir;
   const auto file = dir.write("placeholders.yaml", R"(name: placeholders

@@ -70,7 +70,7 @@ std::string modified(const std::string& name, const std::string& from, const std
   return test::replaced_in(scenario(name), from, to);
 }
 
-TEST(DatastoreScenarios, GiveTheirVerdictsWithTheirEvidence) {
+TEST(DatastoreScenarios, give_their_verdicts_with_their_evidence) {
   REQUIRE_SERVICES();
   test::TempDir dir;
   // The broken variants: the transient queue judged as if it lost nothing; the fixed read-only scenario with the

@@ -45,7 +45,7 @@ std::size_t count_lines(const test::fs::path& path, const std::string& needle) {
   return n;
 }
 
-TEST(Delivery, AcksLateLosesNothingWhenAPodIsKilledMidLoad) {
+TEST(Delivery, acks_late_loses_nothing_when_a_pod_is_killed_mid_load) {
   REQUIRE_SERVICES();
   test::TempDir reports;
   const ScenarioRun run = run_scenario(shipped("delivery-kill-worker-acks-late"), "delivery-kill-worker-acks-late", reports);
@@ -58,7 +58,7 @@ TEST(Delivery, AcksLateLosesNothingWhenAPodIsKilledMidLoad) {
   EXPECT_GE(count_lines(run.dir / "ledger.jsonl", "\"redelivered\":true"), 1u);
 }
 
-TEST(Delivery, EarlyAcksLoseTheKilledPodsTasksAndALostZeroCheckFails) {
+TEST(Delivery, early_acks_lose_the_killed_pods_tasks_and_a_lost_zero_check_fails) {
   REQUIRE_SERVICES();
   test::TempDir reports;
   const auto file = reports.write("early.yaml", with_checks("delivery-kill-worker-acks-early",
@@ -77,7 +77,7 @@ TEST(Delivery, EarlyAcksLoseTheKilledPodsTasksAndALostZeroCheckFails) {
   EXPECT_EQ(failures, 1u) << run.junit;
 }
 
-TEST(Delivery, PoolChildKillLosesTasksUnlessRejectOnWorkerLost) {
+TEST(Delivery, pool_child_kill_loses_tasks_unless_reject_on_worker_lost) {
   REQUIRE_SERVICES();
   test::TempDir reports;
   // Off: the lost process's tasks are acked as failed; the check of the fixed configuration fails on it.
@@ -98,7 +98,7 @@ TEST(Delivery, PoolChildKillLosesTasksUnlessRejectOnWorkerLost) {
 
 // The checker can fail on a real run: the harness itself purges the queue mid-load, and the purged tasks are
 // reported lost, by the drained wait (a failed step) and by the delivery check.
-TEST(Delivery, TasksPurgedFromTheQueueAreReportedLost) {
+TEST(Delivery, tasks_purged_from_the_queue_are_reported_lost) {
   REQUIRE_SERVICES();
   test::TempDir reports;
   const auto file = reports.write("purge.yaml", R"(name: purge
@@ -131,7 +131,7 @@ checks:
   EXPECT_EQ(run.delivery["lost"].size(), static_cast<std::size_t>(lost));
 }
 
-TEST(Delivery, RedisRedeliversAKilledWorkersTasksOnlyAfterTheVisibilityTimeout) {
+TEST(Delivery, redis_redelivers_a_killed_workers_tasks_only_after_the_visibility_timeout) {
   REQUIRE_SERVICES();
   test::TempDir reports;
   const ScenarioRun run = run_scenario(shipped("delivery-redis-visibility-timeout"), "delivery-redis-visibility-timeout",

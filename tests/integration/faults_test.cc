@@ -173,7 +173,7 @@ private:
 };
 
 // One test: under ctest every test is its own process, and each would run both scenarios again.
-TEST_F(Faults, EveryFaultAppliesIsObservedAndClears) {
+TEST_F(Faults, every_fault_applies_is_observed_and_clears) {
   {
   SCOPED_TRACE("BothScenariosPassAndNoFaultLooksLikeACrash");
   for (const ScenarioRun* run : {&s_broker, &s_data}) {

@@ -34,7 +34,7 @@ std::string modified(const std::string& name, const std::string& from, const std
   return test::replaced_in(scenario(name), from, to);
 }
 
-TEST(IncidentScenarios, GiveTheirVerdictsWithTheirEvidence) {
+TEST(IncidentScenarios, give_their_verdicts_with_their_evidence) {
   REQUIRE_SERVICES();
   test::TempDir dir;
   // At most one RabbitMQ per batch at a time; the Redis/PostgreSQL batch is light.
@@ -115,7 +115,7 @@ TEST(IncidentScenarios, GiveTheirVerdictsWithTheirEvidence) {
 }
 
 // incident-000-file-heartbeat is a fix: with incidents/000's `celery status` health check put back, its checks fail.
-TEST(IncidentScenarios, FileHeartbeatChecksFailWithTheCeleryStatusHealthCheck) {
+TEST(IncidentScenarios, file_heartbeat_checks_fail_with_the_celery_status_health_check) {
   REQUIRE_SERVICES();
   test::TempDir dir;
   const auto file = dir.write(
@@ -134,7 +134,7 @@ TEST(IncidentScenarios, FileHeartbeatChecksFailWithTheCeleryStatusHealthCheck) {
 
 // incident-002-targeted-ping is a fix: with the broadcast ping of incident-002-stale-pidbox, the hung worker's
 // health check passes on the survivor's pong and it never turns unhealthy.
-TEST(IncidentScenarios, TargetedPingChecksFailWithTheBroadcastPing) {
+TEST(IncidentScenarios, targeted_ping_checks_fail_with_the_broadcast_ping) {
   REQUIRE_SERVICES();
   test::TempDir dir;
   const auto file = dir.write("broadcast.yaml", modified("incident-002-targeted-ping.yaml",
@@ -147,7 +147,7 @@ TEST(IncidentScenarios, TargetedPingChecksFailWithTheBroadcastPing) {
 }
 
 // incident-003-backend-fixed is a fix: with the psycopg (v3) URL, or without the database, its task checks fail.
-TEST(IncidentScenarios, BackendFixedChecksFailWithThePsycopgUrlOrWithoutTheDatabase) {
+TEST(IncidentScenarios, backend_fixed_checks_fail_with_the_psycopg_url_or_without_the_database) {
   REQUIRE_SERVICES();
   test::TempDir dir;
   const auto psycopg = dir.write("psycopg.yaml", modified("incident-003-backend-fixed.yaml", "db+postgresql+psycopg2://",

@@ -83,7 +83,7 @@ std::string why_no_pid_namespace() {
 
 // A harness in a container sees its own pids: it is pid 1 in its namespace, and its services' marks say so.
 // A harness on the host reading those marks with its own /proc must not take pid 1 (init) for them.
-TEST(NamespaceSweep, TwoHarnessesInDifferentPidNamespacesBothPass) {
+TEST(NamespaceSweep, two_harnesses_in_different_pid_namespaces_both_pass) {
   REQUIRE_SERVICES();
   if (const std::string why = why_no_pid_namespace(); !why.empty()) GTEST_SKIP() << why;
   test::TempDir dir;
@@ -117,7 +117,7 @@ TEST(NamespaceSweep, TwoHarnessesInDifferentPidNamespacesBothPass) {
 
 // A SIGKILLed harness cannot remove its run folder (41 MB after a smoke run): the next run's sweep does, and
 // leaves alone the folder of a harness still running.
-TEST(NamespaceSweep, TheRunFolderOfAKilledHarnessIsRemovedByTheNextRun) {
+TEST(NamespaceSweep, the_run_folder_of_a_killed_harness_is_removed_by_the_next_run) {
   REQUIRE_SERVICES();
   test::TempDir dir;
   const path work = dir.path() / "work";
@@ -160,7 +160,7 @@ TEST(NamespaceSweep, TheRunFolderOfAKilledHarnessIsRemovedByTheNextRun) {
 }
 
 // Root in a container usually lacks CAP_SYS_NICE: it may nice the early broker to 19 but not back to 0.
-TEST(NamespaceSweep, WithoutCapSysNiceTheNextScenariosBrokerRunsAtNormalPriority) {
+TEST(NamespaceSweep, without_cap_sys_nice_the_next_scenarios_broker_runs_at_normal_priority) {
   REQUIRE_SERVICES();
   if (::geteuid() != 0) GTEST_SKIP() << "dropping CAP_SYS_NICE from root needs root";
   harness::process::SpawnOptions probe;
@@ -188,7 +188,7 @@ TEST(NamespaceSweep, WithoutCapSysNiceTheNextScenariosBrokerRunsAtNormalPriority
 }
 
 // Billiard (Celery's multiprocessing) keeps pymp-* folders in TMPDIR; a killed worker never removes them.
-TEST(NamespaceSweep, WhatAKilledWorkerLeavesInItsTemporaryFolderGoesWithTheRun) {
+TEST(NamespaceSweep, what_a_killed_worker_leaves_in_its_temporary_folder_goes_with_the_run) {
   REQUIRE_SERVICES();
   test::TempDir dir;
   const path machine_tmp = dir.path() / "machine-tmp";  // the machine's temp folder, as the harness sees it

@@ -9,7 +9,7 @@ using testing::HasSubstr;
 
 std::string scenario(const char* name) { return (test::source_dir() / "scenarios" / name).string(); }
 
-TEST(Orchestrator, IncidentScenariosReproduceAndTheirFixesPass) {
+TEST(Orchestrator, incident_scenarios_reproduce_and_their_fixes_pass) {
   REQUIRE_SERVICES();
   test::TempDir dir;
   auto result = test::run_cli({"run", scenario("incident-003-restart-loop.yaml"), scenario("incident-003-fixed.yaml"),
@@ -20,7 +20,7 @@ TEST(Orchestrator, IncidentScenariosReproduceAndTheirFixesPass) {
   EXPECT_THAT(junit, HasSubstr("tests=\"12\" failures=\"0\" errors=\"0\""));
 }
 
-TEST(Orchestrator, RestartLoopChecksFailOnTheFixedConfiguration) {
+TEST(Orchestrator, restart_loop_checks_fail_on_the_fixed_configuration) {
   REQUIRE_SERVICES();
   test::TempDir dir;
   // incident-003-restart-loop's checks against the fixed command: the property they assert does not hold.
@@ -38,7 +38,7 @@ TEST(Orchestrator, RestartLoopChecksFailOnTheFixedConfiguration) {
   EXPECT_THAT(junit, HasSubstr("expected the log of 'worker' not to contain ' ready.'; worker.1.log has it: "));
 }
 
-TEST(Orchestrator, AProbeThatHangsPastItsTimeoutFailsAndIsKilled) {
+TEST(Orchestrator, a_probe_that_hangs_past_its_timeout_fails_and_is_killed) {
   REQUIRE_SERVICES();
   test::TempDir dir;
   const auto file = dir.write("hang.yaml", R"(name: hang
@@ -66,7 +66,7 @@ checks:
   EXPECT_GE(probes, 2);
 }
 
-TEST(Orchestrator, PauseAndPolicyFaultsApplyAndClearOnTheRealServices) {
+TEST(Orchestrator, pause_and_policy_faults_apply_and_clear_on_the_real_services) {
   REQUIRE_SERVICES();
   test::TempDir dir;
   const auto file = dir.write("faults.yaml", R"(name: faults

@@ -120,7 +120,7 @@ private:
   static inline std::unique_ptr<LiveRun> s_run;
 };
 
-TEST_F(RunIsolation, NobodyCannotConnectToThePostgresSocket) {
+TEST_F(RunIsolation, nobody_cannot_connect_to_the_postgres_socket) {
   REQUIRE_ROOT();
   const auto r = as_nobody("psql -h '" + run().m_socket_dir + "' -p " + run().m_pg_port +
                            " -U postgres -w -Atc 'select 42'");
@@ -129,7 +129,7 @@ TEST_F(RunIsolation, NobodyCannotConnectToThePostgresSocket) {
   EXPECT_THAT(r.output, HasSubstr("Permission denied"));
 }
 
-TEST_F(RunIsolation, NobodyCannotConnectToPostgresOverTcpWithoutThePassword) {
+TEST_F(RunIsolation, nobody_cannot_connect_to_postgres_over_tcp_without_the_password) {
   REQUIRE_ROOT();
   for (const std::string user : {"postgres", "celery"}) {
     const auto r = as_nobody("psql -h 127.0.0.1 -p " + run().m_pg_port + " -U " + user + " -w -d postgres -Atc 'select 42'");
@@ -139,7 +139,7 @@ TEST_F(RunIsolation, NobodyCannotConnectToPostgresOverTcpWithoutThePassword) {
 }
 
 // Once bootstrapped, the socket too asks for a password: whoever reaches it is not let in on trust.
-TEST_F(RunIsolation, ThePostgresSocketAsksForThePassword) {
+TEST_F(RunIsolation, the_postgres_socket_asks_for_the_password) {
   harness::process::SpawnOptions options;
   options.argv = {"psql", "-h", run().m_socket_dir, "-p", run().m_pg_port, "-U", "postgres", "-w", "-Atc", "select 42"};
   options.environment = {{"PGPASSFILE", "/nonexistent/pgpass"}};
@@ -150,7 +150,7 @@ TEST_F(RunIsolation, ThePostgresSocketAsksForThePassword) {
   EXPECT_THAT(result.output, HasSubstr("no password supplied"));
 }
 
-TEST_F(RunIsolation, NobodyCannotReadTheRabbitmqConfig) {
+TEST_F(RunIsolation, nobody_cannot_read_the_rabbitmq_config) {
   REQUIRE_ROOT();
   const auto conf = run().m_broker_dir + "/rabbitmq.conf";
   ASSERT_TRUE(std::filesystem::exists(conf)) << conf;
@@ -163,7 +163,7 @@ TEST_F(RunIsolation, NobodyCannotReadTheRabbitmqConfig) {
   EXPECT_EQ(st.st_mode & 0777, 0600u) << conf;
 }
 
-TEST_F(RunIsolation, TheRedisPasswordIsOnNoCommandLine) {
+TEST_F(RunIsolation, the_redis_password_is_on_no_command_line) {
   int seen = 0;
   for (pid_t pid : test::processes_owned_by(run().harness_pid())) {
     const std::string proc = "/proc/" + std::to_string(pid);
@@ -178,7 +178,7 @@ TEST_F(RunIsolation, TheRedisPasswordIsOnNoCommandLine) {
   EXPECT_EQ(seen, 3) << "expected the run's two redis-server (master, replica) and its redis-sentinel";
 }
 
-TEST_F(RunIsolation, TheRunsFoldersAreClosedToOtherUsersAndItsReportsReadable) {
+TEST_F(RunIsolation, the_runs_folders_are_closed_to_other_users_and_its_reports_readable) {
   const std::filesystem::path run_dir = run().m_run_dir;
   for (const auto& dir : {run_dir.parent_path().parent_path(), run_dir.parent_path(), run_dir,
                           std::filesystem::path(run().m_broker_dir)}) {
@@ -239,7 +239,7 @@ std::map<std::string, Listener> listening_sockets() {
 
 // What README promises: every service binds loopback only. RabbitMQ's epmd binds 127.0.0.1 and, whatever it is
 // told, also [::1] (its source always adds both loopbacks when given an address): both are loopback.
-TEST_F(RunIsolation, NothingOfTheRunListensOutsideLoopback) {
+TEST_F(RunIsolation, nothing_of_the_run_listens_outside_loopback) {
   const auto sockets = listening_sockets();
   std::vector<std::string> seen;
   for (pid_t pid : test::processes_owned_by(run().harness_pid())) {
@@ -271,7 +271,7 @@ harness::process::CommandResult run_on_work_base(const test::TempDir& dir, const
   return harness::process::run_command(options, std::chrono::seconds{120});
 }
 
-TEST(WorkFolder, ASymlinkedWorkBaseIsRefused) {
+TEST(WorkFolder, a_symlinked_work_base_is_refused) {
   test::TempDir dir;
   std::filesystem::create_directories(dir.path() / "elsewhere");
   std::filesystem::create_directory_symlink(dir.path() / "elsewhere", dir.path() / "work");
@@ -284,7 +284,7 @@ TEST(WorkFolder, ASymlinkedWorkBaseIsRefused) {
 }
 
 // A work base owned by another user is refused: its owner could read or replace what the run puts there.
-TEST(WorkFolder, AWorkBaseOwnedByAnotherUserIsRefused) {
+TEST(WorkFolder, a_work_base_owned_by_another_user_is_refused) {
   REQUIRE_ROOT();
   test::TempDir dir;
   std::filesystem::create_directories(dir.path() / "work");

@@ -35,7 +35,7 @@ std::unique_ptr<harness::process::ChildProcess> spawn_harness(const test::TempDi
 
 nlohmann::json read_json(const test::fs::path& path) { return nlohmann::json::parse(test::read_file(path)); }
 
-TEST(RunTruth, CtrlCIsAnErrorNamingTheStepAndTheScenariosThatDidNotStartAreSkipped) {
+TEST(RunTruth, ctrl_c_is_an_error_naming_the_step_and_the_scenarios_that_did_not_start_are_skipped) {
   REQUIRE_SERVICES();
   test::TempDir dir;
   const auto first = dir.write("1-long.yaml", redis_scenario("long",
@@ -73,7 +73,7 @@ TEST(RunTruth, CtrlCIsAnErrorNamingTheStepAndTheScenariosThatDidNotStartAreSkipp
   EXPECT_THAT(test::read_file(dir.path() / "harness.log"), HasSubstr("celery-chaos: interrupted by SIGINT; 1 scenario(s) not run"));
 }
 
-TEST(RunTruth, ASigkilledHarnessLeavesTheReportsOfTheScenariosItFinished) {
+TEST(RunTruth, a_sigkilled_harness_leaves_the_reports_of_the_scenarios_it_finished) {
   REQUIRE_SERVICES();
   test::TempDir dir;
   const auto first = dir.write("1-first.yaml", redis_scenario("first", "  - wait: {ready: [cache]}\n", k_ready_check));
@@ -100,7 +100,7 @@ TEST(RunTruth, ASigkilledHarnessLeavesTheReportsOfTheScenariosItFinished) {
   EXPECT_FALSE(test::fs::exists(run / "junit.xml.tmp"));
 }
 
-TEST(RunTruth, ATimeoutWhileBootingIsAFailureNamingTheScenarioTheTimeoutAndWhereItWas) {
+TEST(RunTruth, a_timeout_while_booting_is_a_failure_naming_the_scenario_the_timeout_and_where_it_was) {
   REQUIRE_SERVICES();
   test::TempDir dir;
   // RabbitMQ takes seconds to boot: a 1 s scenario timeout ends the run while it boots.
@@ -119,7 +119,7 @@ checks:
   EXPECT_THAT(junit, HasSubstr("<failure message=\"scenario 'slow-boot' exceeded its timeout of 1s while booting\""));
 }
 
-TEST(RunTruth, ATimeoutInAStepIsAFailureNamingTheStep) {
+TEST(RunTruth, a_timeout_in_a_step_is_a_failure_naming_the_step) {
   REQUIRE_SERVICES();
   test::TempDir dir;
   const auto file = dir.write("slow.yaml", "timeout: 3s\n" + redis_scenario("slow",
@@ -133,7 +133,7 @@ TEST(RunTruth, ATimeoutInAStepIsAFailureNamingTheStep) {
   EXPECT_FALSE(summary.contains("interrupted"));
 }
 
-TEST(RunTruth, UnderExpectFailAFailedCheckIsAnXfailShowingWhatFailed) {
+TEST(RunTruth, under_expect_fail_a_failed_check_is_an_xfail_showing_what_failed) {
   REQUIRE_SERVICES();
   test::TempDir dir;
   const auto file = dir.write("known-bad.yaml", "expect: fail\n" +
@@ -154,7 +154,7 @@ TEST(RunTruth, UnderExpectFailAFailedCheckIsAnXfailShowingWhatFailed) {
   EXPECT_EQ(summary["scenarios"][0]["verdicts"][1]["outcome"], "xfailed");
 }
 
-TEST(RunTruth, AFailedExecCheckShowsTheTailOfItsOutputWithControlCharactersEscaped) {
+TEST(RunTruth, a_failed_exec_check_shows_the_tail_of_its_output_with_control_characters_escaped) {
   REQUIRE_SERVICES();
   test::TempDir dir;
   const auto file = dir.write("noisy.yaml", redis_scenario("noisy", "  - wait: {ready: [cache]}\n",
@@ -170,7 +170,7 @@ TEST(RunTruth, AFailedExecCheckShowsTheTailOfItsOutputWithControlCharactersEscap
   EXPECT_THAT(result.output, Not(HasSubstr("\x1B")));
 }
 
-TEST(RunTruth, AfterAFailedStepTheChecksAreSkippedNotJudged) {
+TEST(RunTruth, after_a_failed_step_the_checks_are_skipped_not_judged) {
   REQUIRE_SERVICES();
   test::TempDir dir;
   const auto file = dir.write("aborted.yaml", redis_scenario("aborted",
@@ -208,7 +208,7 @@ test::fs::path junit2json(std::string& why) {
   return bin;
 }
 
-TEST(RunTruth, HostileNamesAndOutputNeverReachTheTerminalRawAndTheJunitIsReadByJunit2json) {
+TEST(RunTruth, hostile_names_and_output_never_reach_the_terminal_raw_and_the_junit_is_read_by_junit2json) {
   REQUIRE_SERVICES();
   std::string why;
   const auto consumer = junit2json(why);

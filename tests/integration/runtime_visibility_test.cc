@@ -43,7 +43,7 @@ checks:
     exec: {service: worker, command: "python3 -c 'import os; print(os.environ[\"VIA\"])' && python -c 'import os; print(os.environ[\"VIA\"])'", output_contains: "wrapped\nwrapped"}
 )";
 
-TEST(RuntimeVisibility, ExecInAServiceGetsItsEnvironmentAndToolsFirstOnPath) {
+TEST(RuntimeVisibility, exec_in_a_service_gets_its_environment_and_tools_first_on_path) {
   REQUIRE_SERVICES();
   test::TempDir dir;
   const auto wrapper = dir.write("python-wrapper", "#!/bin/sh\nexport VIA=wrapped\nexec /usr/bin/python3 \"$@\"\n");
@@ -81,7 +81,7 @@ steps:
 )" + last;
 }
 
-TEST(RuntimeVisibility, AServiceThatDiesIsPrintedAndACommandAimedAtItFailsAtOnce) {
+TEST(RuntimeVisibility, a_service_that_dies_is_printed_and_a_command_aimed_at_it_fails_at_once) {
   REQUIRE_SERVICES();
   test::TempDir dir;
   const auto as_check = dir.write("as-check.yaml", worker_dies("dead-worker-check", R"(checks:
@@ -116,7 +116,7 @@ TEST(RuntimeVisibility, AServiceThatDiesIsPrintedAndACommandAimedAtItFailsAtOnce
   }
 }
 
-TEST(RuntimeVisibility, ABootThatNeverGetsReadyNamesWhatItWaitsFor) {
+TEST(RuntimeVisibility, a_boot_that_never_gets_ready_names_what_it_waits_for) {
   REQUIRE_SERVICES();
   test::TempDir dir;
   const auto file = dir.write("never-ready.yaml", R"(name: never-ready

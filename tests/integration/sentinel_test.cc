@@ -60,7 +60,7 @@ std::vector<json> events(const std::filesystem::path& dir, const std::string& ty
   return out;
 }
 
-TEST(SentinelFailover, WorkersFollowThePromotedReplica) {
+TEST(SentinelFailover, workers_follow_the_promoted_replica) {
   if (!test::have("/usr/bin/redis-server") || !test::have("/usr/bin/redis-sentinel"))
     GTEST_SKIP() << "redis-server or redis-sentinel not installed (scripts/install-deps)";
   if (!test::have("/usr/bin/python3")) GTEST_SKIP() << "python3 not installed (scripts/install-deps)";
@@ -105,7 +105,7 @@ TEST(SentinelFailover, WorkersFollowThePromotedReplica) {
 
 // A sentinel learns a replica's state from its INFO (every 10 s); one that was ready before that answered
 // SENTINEL FAILOVER with NOGOODSLAVE. Each round boots a fresh group and fails over the moment it is ready.
-TEST(SentinelFailover, AGroupCanFailOverAsSoonAsItIsReady) {
+TEST(SentinelFailover, a_group_can_fail_over_as_soon_as_it_is_ready) {
   if (!test::have("/usr/bin/redis-server") || !test::have("/usr/bin/redis-sentinel"))
     GTEST_SKIP() << "redis-server or redis-sentinel not installed (scripts/install-deps)";
   constexpr int k_rounds = 10;

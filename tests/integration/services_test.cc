@@ -73,25 +73,25 @@ protected:
   harness::driver::RunPaths m_paths;
 };
 
-TEST_F(LocalServices, RedisStartsAnswersPingAndStops) {
+TEST_F(LocalServices, redis_starts_answers_ping_and_stops) {
   harness::scenario::Scenario scenario;
   scenario.services = {service("cache", ServiceKind::k_redis)};
   boot_and_stop(scenario);
 }
 
-TEST_F(LocalServices, PostgresStartsAcceptsConnectionsAndStops) {
+TEST_F(LocalServices, postgres_starts_accepts_connections_and_stops) {
   harness::scenario::Scenario scenario;
   scenario.services = {service("db", ServiceKind::k_postgres)};
   boot_and_stop(scenario);
 }
 
-TEST_F(LocalServices, RabbitmqStartsCompletesAmqpHandshakeAndStops) {
+TEST_F(LocalServices, rabbitmq_starts_completes_amqp_handshake_and_stops) {
   harness::scenario::Scenario scenario;
   scenario.services = {service("broker", ServiceKind::k_rabbitmq)};
   boot_and_stop(scenario);
 }
 
-TEST_F(LocalServices, CeleryWorkerReplicasAnswerPingAndStop) {
+TEST_F(LocalServices, celery_worker_replicas_answer_ping_and_stop) {
   harness::scenario::Scenario scenario;
   auto worker = service("worker", ServiceKind::k_celery_worker);
   worker.broker = "queue";

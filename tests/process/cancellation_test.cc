@@ -24,7 +24,7 @@ protected:
   }
 };
 
-TEST_F(CancellationTest, SleepWakesPromptlyOnSigint) {
+TEST_F(CancellationTest, sleep_wakes_promptly_on_sigint) {
   std::atomic<Clock::rep> raised_at{0};
   std::thread raiser([&] {
     std::this_thread::sleep_for(30ms);  // the cause, not a wait: SIGINT arrives while the main thread sleeps
@@ -45,7 +45,7 @@ TEST_F(CancellationTest, SleepWakesPromptlyOnSigint) {
   EXPECT_TRUE(process::sleep_for(1ms));
 }
 
-TEST_F(CancellationTest, RequestCancelWakesEverySleepingThread) {
+TEST_F(CancellationTest, request_cancel_wakes_every_sleeping_thread) {
   std::atomic<int> woken{0};
   std::vector<std::thread> sleepers;
   for (int i = 0; i < 3; ++i) {
@@ -61,7 +61,7 @@ TEST_F(CancellationTest, RequestCancelWakesEverySleepingThread) {
   EXPECT_EQ(process::cancel_reason(), "scenario timeout of 3m exceeded");
 }
 
-TEST_F(CancellationTest, TheFirstCauseIsTheReason) {
+TEST_F(CancellationTest, the_first_cause_is_the_reason) {
   process::request_cancel("scenario timeout of 3m exceeded");
   ::raise(SIGTERM);
   EXPECT_EQ(process::cancel_reason(), "scenario timeout of 3m exceeded");
@@ -72,7 +72,7 @@ TEST_F(CancellationTest, TheFirstCauseIsTheReason) {
   EXPECT_EQ(process::cancel_reason(), "interrupted by SIGTERM");
 }
 
-TEST_F(CancellationTest, DeadlineSleepsNoLongerThanWhatIsLeft) {
+TEST_F(CancellationTest, deadline_sleeps_no_longer_than_what_is_left) {
   const process::Deadline deadline(30ms);
   EXPECT_FALSE(deadline.expired());
   EXPECT_LE(deadline.remaining(), 30ms);
@@ -84,7 +84,7 @@ TEST_F(CancellationTest, DeadlineSleepsNoLongerThanWhatIsLeft) {
   EXPECT_FALSE(process::Deadline::never().expired());
 }
 
-TEST_F(CancellationTest, DeadlineSleepStopsWhenCancelled) {
+TEST_F(CancellationTest, deadline_sleep_stops_when_cancelled) {
   process::request_cancel("stop");
   EXPECT_FALSE(process::Deadline(10s).sleep_for(10s));
 }

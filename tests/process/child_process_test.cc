@@ -43,7 +43,7 @@ std::string status_field(pid_t pid, const std::string& name) {
   return {};
 }
 
-TEST_F(ChildProcessTest, ReportsTheExitCode) {
+TEST_F(ChildProcessTest, reports_the_exit_code) {
   auto child = spawn_or_die(sh("exit 3"));
   ASSERT_TRUE(child);
   auto status = child->wait_for(5s);
@@ -53,7 +53,7 @@ TEST_F(ChildProcessTest, ReportsTheExitCode) {
   EXPECT_FALSE(child->running());
 }
 
-TEST_F(ChildProcessTest, ReportsDeathBySignal) {
+TEST_F(ChildProcessTest, reports_death_by_signal) {
   auto child = spawn_or_die(sh("sleep 30"));
   ASSERT_TRUE(child);
   EXPECT_TRUE(child->running());
@@ -66,7 +66,7 @@ TEST_F(ChildProcessTest, ReportsDeathBySignal) {
   EXPECT_EQ((ExitStatus{-1, SIGTERM}.describe()), "killed by SIGTERM");
 }
 
-TEST_F(ChildProcessTest, AppendsStdoutAndStderrToItsLogFile) {
+TEST_F(ChildProcessTest, appends_stdout_and_stderr_to_its_log_file) {
   TempPath log("child-log");
   std::ofstream(log.path()) << "before\n";
   auto options = sh("echo out; echo err >&2");
@@ -76,7 +76,7 @@ TEST_F(ChildProcessTest, AppendsStdoutAndStderrToItsLogFile) {
   EXPECT_EQ(read_file(log.path()), "before\nout\nerr\n");
 }
 
-TEST_F(ChildProcessTest, CarriesTheOwnerAndRunMarks) {
+TEST_F(ChildProcessTest, carries_the_owner_and_run_marks) {
   OwnerMark::set_run_id("mark-test");
   auto child = spawn_or_die(sh("sleep 30"));
   OwnerMark::set_run_id("");
@@ -90,7 +90,7 @@ TEST_F(ChildProcessTest, CarriesTheOwnerAndRunMarks) {
                                      .to_string()));
 }
 
-TEST_F(ChildProcessTest, ChildrenOfARunGetItsEnvironmentUnlessTheirOwnSaysOtherwise) {
+TEST_F(ChildProcessTest, children_of_a_run_get_its_environment_unless_their_own_says_otherwise) {
   OwnerMark::set_run_id("env-test", {{"TMPDIR", "/run-folder/tmp"}, {"TEMP", "/run-folder/tmp"}});
   auto options = sh("sleep 30");
   options.environment = {{"TEMP", "/the-service-says"}};
@@ -106,7 +106,7 @@ TEST_F(ChildProcessTest, ChildrenOfARunGetItsEnvironmentUnlessTheirOwnSaysOtherw
             "/run-folder/tmp");
 }
 
-TEST_F(ChildProcessTest, EnvironmentOptionsApplyButCannotChangeTheMarks) {
+TEST_F(ChildProcessTest, environment_options_apply_but_cannot_change_the_marks) {
   ::setenv("CELERY_CHAOS_TEST_INHERITED", "yes", 1);
   ::setenv("CELERY_CHAOS_RUN", "inherited-run", 1);  // as if this harness had been started by another one
   auto options = sh("sleep 30");
@@ -124,7 +124,7 @@ TEST_F(ChildProcessTest, EnvironmentOptionsApplyButCannotChangeTheMarks) {
   EXPECT_TRUE(harness::process::environ_value(environ, "PATH").has_value());
 }
 
-TEST_F(ChildProcessTest, RunsInItsOwnProcessGroupWithStdinFromDevNull) {
+TEST_F(ChildProcessTest, runs_in_its_own_process_group_with_stdin_from_dev_null) {
   auto child = spawn_or_die(sh("sleep 30"));
   ASSERT_TRUE(child);
   EXPECT_EQ(::getpgid(child->pid()), child->pid());
@@ -132,7 +132,7 @@ TEST_F(ChildProcessTest, RunsInItsOwnProcessGroupWithStdinFromDevNull) {
   EXPECT_EQ(fs::read_symlink("/proc/" + std::to_string(child->pid()) + "/fd/0"), "/dev/null");
 }
 
-TEST_F(ChildProcessTest, InheritsNoDescriptorsNoBlockedAndNoIgnoredSignals) {
+TEST_F(ChildProcessTest, inherits_no_descriptors_no_blocked_and_no_ignored_signals) {
   TempPath leaked_file("leaked-fd");
   const int leaked = ::open(leaked_file.path().c_str(), O_CREAT | O_RDWR, 0600);  // no O_CLOEXEC, as careless code
   ASSERT_GE(leaked, 0);
@@ -161,14 +161,14 @@ TEST_F(ChildProcessTest, InheritsNoDescriptorsNoBlockedAndNoIgnoredSignals) {
   EXPECT_EQ(status_field(child->pid(), "SigBlk"), "0000000000000000");
 }
 
-TEST_F(ChildProcessTest, StopEndsAChildThatHonoursSigtermWithinTheGrace) {
+TEST_F(ChildProcessTest, stop_ends_a_child_that_honours_sigterm_within_the_grace) {
   auto child = spawn_or_die(sh("exec sleep 30"));
   ASSERT_TRUE(child);
   const auto status = child->stop(5s);
   EXPECT_EQ(status.signal, SIGTERM);
 }
 
-TEST_F(ChildProcessTest, StopEscalatesToSigkillForAChildThatIgnoresSigterm) {
+TEST_F(ChildProcessTest, stop_escalates_to_sigkill_for_a_child_that_ignores_sigterm) {
   TempPath log("stop-log");
   auto options = sh("trap '' TERM; echo ready; while :; do sleep 0.05; done");
   options.log_file = log.path();
@@ -183,13 +183,13 @@ TEST_F(ChildProcessTest, StopEscalatesToSigkillForAChildThatIgnoresSigterm) {
   EXPECT_LT(took, 2s);
 }
 
-TEST_F(ChildProcessTest, StopOfAnExitedChildReturnsItsStatus) {
+TEST_F(ChildProcessTest, stop_of_an_exited_child_returns_its_status) {
   auto child = spawn_or_die(sh("exit 5"));
   ASSERT_TRUE(child && child->wait_for(5s));
   EXPECT_EQ(child->stop(1s).code, 5);
 }
 
-TEST_F(ChildProcessTest, DestructorKillsTheWholeGroupIncludingGrandchildren) {
+TEST_F(ChildProcessTest, destructor_kills_the_whole_group_including_grandchildren) {
   TempPath pidfile("grandchild");
   pid_t grandchild = -1;
   {
@@ -204,7 +204,7 @@ TEST_F(ChildProcessTest, DestructorKillsTheWholeGroupIncludingGrandchildren) {
   EXPECT_TRUE(eventually([&] { return reaped(grandchild); })) << "grandchild " << grandchild << " survived";
 }
 
-TEST_F(ChildProcessTest, DestructorKillsGroupMembersThatOutliveTheLeader) {
+TEST_F(ChildProcessTest, destructor_kills_group_members_that_outlive_the_leader) {
   TempPath pidfile("outliver");
   auto child = spawn_or_die(sh("sleep 30 & echo $! > " + pidfile.string()));
   ASSERT_TRUE(child);
@@ -215,13 +215,13 @@ TEST_F(ChildProcessTest, DestructorKillsGroupMembersThatOutliveTheLeader) {
   EXPECT_TRUE(eventually([&] { return reaped(grandchild); }));
 }
 
-TEST_F(ChildProcessTest, MissingBinaryIsAnInfrastructureError) {
+TEST_F(ChildProcessTest, missing_binary_is_an_infrastructure_error) {
   SpawnOptions options;
   options.argv = {"celery-chaos-no-such-binary", "--flag"};
   EXPECT_EQ(spawn_error(options), "cannot run 'celery-chaos-no-such-binary': not found on PATH");
 }
 
-TEST_F(ChildProcessTest, PathThatCannotBeExecutedIsAnInfrastructureError) {
+TEST_F(ChildProcessTest, path_that_cannot_be_executed_is_an_infrastructure_error) {
   SpawnOptions options;
   options.argv = {"/nonexistent/celery-chaos"};
   EXPECT_EQ(spawn_error(options), "cannot run '/nonexistent/celery-chaos': No such file or directory");
@@ -240,7 +240,7 @@ TEST_F(ChildProcessTest, PathThatCannotBeExecutedIsAnInfrastructureError) {
   EXPECT_EQ(spawn_error(options), "cannot run '" + options.argv[0] + "': Exec format error");
 }
 
-TEST_F(ChildProcessTest, LooksUpTheBinaryOnTheChildsPath) {
+TEST_F(ChildProcessTest, looks_up_the_binary_on_the_childs_path) {
   TempPath dir("path");
   fs::create_directories(dir.path());
   std::ofstream(dir.path() / "celery-chaos-tool") << "#!/bin/sh\necho from tool\n";
@@ -253,7 +253,7 @@ TEST_F(ChildProcessTest, LooksUpTheBinaryOnTheChildsPath) {
   EXPECT_EQ(result.output, "from tool\n");
 }
 
-TEST_F(ChildProcessTest, RunsInTheWorkingDirectory) {
+TEST_F(ChildProcessTest, runs_in_the_working_directory) {
   TempPath dir("cwd");
   fs::create_directories(dir.path());
   auto options = sh("pwd");
@@ -263,7 +263,7 @@ TEST_F(ChildProcessTest, RunsInTheWorkingDirectory) {
   EXPECT_EQ(result.output, fs::canonical(dir.path()).string() + "\n");
 }
 
-TEST_F(ChildProcessTest, MissingWorkingDirectoryIsReportedBySpawn) {
+TEST_F(ChildProcessTest, missing_working_directory_is_reported_by_spawn) {
   SpawnOptions options;
   options.argv = {"true"};
   options.working_directory = "/nonexistent/celery-chaos";
@@ -271,14 +271,14 @@ TEST_F(ChildProcessTest, MissingWorkingDirectoryIsReportedBySpawn) {
             "cannot run 'true': cannot enter working directory /nonexistent/celery-chaos: No such file or directory");
 }
 
-TEST_F(ChildProcessTest, UnopenableLogFileIsAnInfrastructureError) {
+TEST_F(ChildProcessTest, unopenable_log_file_is_an_infrastructure_error) {
   auto options = sh("true");
   options.log_file = "/nonexistent/celery-chaos.log";
   EXPECT_EQ(spawn_error(options),
             "cannot run '/bin/sh': cannot open log file /nonexistent/celery-chaos.log: No such file or directory");
 }
 
-TEST_F(ChildProcessTest, RunsAsAnotherUser) {
+TEST_F(ChildProcessTest, runs_as_another_user) {
   if (::geteuid() != 0) GTEST_SKIP() << "needs root";
   const passwd* pw = ::getpwnam("postgres");
   if (pw == nullptr) GTEST_SKIP() << "no postgres user (install postgresql)";
@@ -297,13 +297,13 @@ TEST_F(ChildProcessTest, RunsAsAnotherUser) {
   EXPECT_NE(groups, "0");
 }
 
-TEST_F(ChildProcessTest, UnknownUserIsAnInfrastructureError) {
+TEST_F(ChildProcessTest, unknown_user_is_an_infrastructure_error) {
   auto options = sh("true");
   options.run_as_user = "celery-chaos-no-such-user";
   EXPECT_EQ(spawn_error(options), "cannot run '/bin/sh' as user 'celery-chaos-no-such-user': no such user");
 }
 
-TEST_F(ChildProcessTest, EmptyCommandIsAnInfrastructureError) {
+TEST_F(ChildProcessTest, empty_command_is_an_infrastructure_error) {
   EXPECT_EQ(spawn_error(SpawnOptions{}), "cannot run an empty command");
 }
 

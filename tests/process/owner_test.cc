@@ -31,7 +31,7 @@ ProcStat running_since(std::uint64_t start_time) {
   return stat;
 }
 
-TEST(Owner, MarkRoundTripsThroughItsText) {
+TEST(Owner, mark_round_trips_through_its_text) {
   const Owner owner{1234, 987654, k_here};
   EXPECT_EQ(owner.to_string(), "1234:987654:4026531836:" + k_boot);
   const auto parsed = Owner::parse(owner.to_string());
@@ -41,7 +41,7 @@ TEST(Owner, MarkRoundTripsThroughItsText) {
   EXPECT_EQ(parsed->place, k_here);
 }
 
-TEST(Owner, ParseRejectsTheOldMarkAndAnythingMalformed) {
+TEST(Owner, parse_rejects_the_old_mark_and_anything_malformed) {
   EXPECT_FALSE(Owner::parse("1234:987654"));  // the old mark: no namespace, no boot
   EXPECT_FALSE(Owner::parse("1234:987654:4026531836"));
   EXPECT_FALSE(Owner::parse("1234:987654:4026531836:not-a-boot-id"));
@@ -52,14 +52,14 @@ TEST(Owner, ParseRejectsTheOldMarkAndAnythingMalformed) {
   EXPECT_FALSE(Owner::parse(""));
 }
 
-TEST(Owner, ThisPlaceIsThisProcesssNamespaceAndBoot) {
+TEST(Owner, this_place_is_this_processs_namespace_and_boot) {
   const auto here = harness::process::this_place();
   ASSERT_TRUE(here.has_value()) << "the tests run with a /proc of their own PID namespace";
   EXPECT_EQ(harness::process::pid_namespace_of(::getpid()), here->pid_namespace);
   EXPECT_EQ(here->boot_id.size(), 36u);
 }
 
-TEST(Owner, AnOwnerHereIsAliveOnlyWhileItsPidHasItsStartTime) {
+TEST(Owner, an_owner_here_is_alive_only_while_its_pid_has_its_start_time) {
   const std::string mark = Owner{1234, 500, k_here}.to_string();
   EXPECT_EQ(judge_owner(mark, k_here, proc_with({{1234, running_since(500)}})).state, OwnerState::k_alive);
   EXPECT_EQ(judge_owner(mark, k_here, proc_with({})).state, OwnerState::k_dead);
@@ -70,7 +70,7 @@ TEST(Owner, AnOwnerHereIsAliveOnlyWhileItsPidHasItsStartTime) {
   EXPECT_EQ(judge_owner(mark, k_here, proc_with({{1234, zombie}})).state, OwnerState::k_dead);
 }
 
-TEST(Owner, AnOwnerElsewhereIsNeverDead) {
+TEST(Owner, an_owner_elsewhere_is_never_dead) {
   // Its pid is not in this /proc: dead, were it judged here. It is not: the mark says it lives elsewhere.
   const auto nothing = proc_with({});
   auto verdict = judge_owner(Owner{1, 500, Place{4026532178, k_boot}}.to_string(), k_here, nothing);

@@ -37,7 +37,7 @@ private:
   bool m_ok = false;
 };
 
-TEST_F(PortsTest, AllocatedPortsAreNeverHandedOutTwice) {
+TEST_F(PortsTest, allocated_ports_are_never_handed_out_twice) {
   std::set<std::uint16_t> ports;
   for (int i = 0; i < 100; ++i) {
     auto port = process::allocate_port();
@@ -46,7 +46,7 @@ TEST_F(PortsTest, AllocatedPortsAreNeverHandedOutTwice) {
   }
 }
 
-TEST_F(PortsTest, IsListeningDetectsAListenerOnLoopback) {
+TEST_F(PortsTest, is_listening_detects_a_listener_on_loopback) {
   auto port = process::allocate_port();
   ASSERT_TRUE(port.has_value());
   EXPECT_FALSE(process::is_listening(*port));
@@ -58,7 +58,7 @@ TEST_F(PortsTest, IsListeningDetectsAListenerOnLoopback) {
   EXPECT_FALSE(process::is_listening(*port));
 }
 
-TEST_F(PortsTest, WaitForListeningSeesALateListener) {
+TEST_F(PortsTest, wait_for_listening_sees_a_late_listener) {
   auto port = process::allocate_port();
   ASSERT_TRUE(port.has_value());
   std::unique_ptr<Listener> listener;
@@ -71,7 +71,7 @@ TEST_F(PortsTest, WaitForListeningSeesALateListener) {
   EXPECT_TRUE(listening);
 }
 
-TEST_F(PortsTest, WaitForListeningStopsWhenToldOrTimedOutOrCancelled) {
+TEST_F(PortsTest, wait_for_listening_stops_when_told_or_timed_out_or_cancelled) {
   auto port = process::allocate_port();
   ASSERT_TRUE(port.has_value());
   const auto started = std::chrono::steady_clock::now();

@@ -22,7 +22,7 @@ pid_t fork_and_exit(int code) {
   return pid;
 }
 
-TEST_F(ReaperTest, ReapsAnOrphanedGrandchildAsSubreaper) {
+TEST_F(ReaperTest, reaps_an_orphaned_grandchild_as_subreaper) {
   const std::string run = "reaper-test-" + std::to_string(::getpid());
   OwnerMark::set_run_id(run);
   TempPath log("orphan");
@@ -44,7 +44,7 @@ TEST_F(ReaperTest, ReapsAnOrphanedGrandchildAsSubreaper) {
   EXPECT_EQ(Reaper::instance().status(orphan).value_or(harness::process::ExitStatus{}).signal, SIGKILL);
 }
 
-TEST_F(ReaperTest, KeepsTheStatusOfAChildThatExitedBeforeItWasTracked) {
+TEST_F(ReaperTest, keeps_the_status_of_a_child_that_exited_before_it_was_tracked) {
   Reaper& reaper = Reaper::instance();
   const auto before = reaper.exits_collected();
   const pid_t pid = fork_and_exit(7);
@@ -54,7 +54,7 @@ TEST_F(ReaperTest, KeepsTheStatusOfAChildThatExitedBeforeItWasTracked) {
   reaper.forget(ticket);
 }
 
-TEST_F(ReaperTest, IgnoresAStatusLeftByAnEarlierProcessWithTheSamePid) {
+TEST_F(ReaperTest, ignores_a_status_left_by_an_earlier_process_with_the_same_pid) {
   Reaper& reaper = Reaper::instance();
   const pid_t pid = fork_and_exit(5);
   // As if a new child had just been forked and got the same pid: its fork came after that status.
@@ -64,7 +64,7 @@ TEST_F(ReaperTest, IgnoresAStatusLeftByAnEarlierProcessWithTheSamePid) {
   reaper.forget(ticket);
 }
 
-TEST_F(ReaperTest, ATicketKeepsItsStatusWhenItsPidIsTrackedAgain) {
+TEST_F(ReaperTest, a_ticket_keeps_its_status_when_its_pid_is_tracked_again) {
   Reaper& reaper = Reaper::instance();
   const auto before = reaper.exits_collected();
   const pid_t pid = fork_and_exit(3);
@@ -78,7 +78,7 @@ TEST_F(ReaperTest, ATicketKeepsItsStatusWhenItsPidIsTrackedAgain) {
   reaper.forget(second);
 }
 
-TEST_F(ReaperTest, WaitForGivesUpAfterItsTimeoutForARunningChild) {
+TEST_F(ReaperTest, wait_for_gives_up_after_its_timeout_for_a_running_child) {
   auto child = ChildProcess::spawn(sh("sleep 30"));
   ASSERT_TRUE(child.has_value());
   const auto started = std::chrono::steady_clock::now();

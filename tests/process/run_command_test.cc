@@ -9,7 +9,7 @@ using harness::process::run_command;
 
 class RunCommandTest : public ProcessTest {};
 
-TEST_F(RunCommandTest, CapturesOutputAndExitCode) {
+TEST_F(RunCommandTest, captures_output_and_exit_code) {
   const auto result = run_command(sh("echo hello; echo oops >&2; exit 4"), 5s);
   ASSERT_TRUE(result.status.has_value());
   EXPECT_EQ(result.status->code, 4);
@@ -19,13 +19,13 @@ TEST_F(RunCommandTest, CapturesOutputAndExitCode) {
   EXPECT_FALSE(result.succeeded());
 }
 
-TEST_F(RunCommandTest, ReportsACommandKilledBySignal) {
+TEST_F(RunCommandTest, reports_a_command_killed_by_signal) {
   const auto result = run_command(sh("kill -KILL $$"), 5s);
   ASSERT_TRUE(result.status.has_value());
   EXPECT_EQ(result.status->signal, SIGKILL);
 }
 
-TEST_F(RunCommandTest, TimeoutKillsTheCommandAndItsGrandchildrenPromptly) {
+TEST_F(RunCommandTest, timeout_kills_the_command_and_its_grandchildren_promptly) {
   TempPath pidfile("timeout-grandchild");
   const auto result = run_command(sh("sleep 60 & echo $! > " + pidfile.string() + "; wait"), 300ms);
   EXPECT_TRUE(result.timed_out);
@@ -38,7 +38,7 @@ TEST_F(RunCommandTest, TimeoutKillsTheCommandAndItsGrandchildrenPromptly) {
   EXPECT_TRUE(eventually([&] { return reaped(grandchild); }));
 }
 
-TEST_F(RunCommandTest, ReturnsWhenTheLeaderExitsEvenIfABackgroundedGrandchildHoldsThePipe) {
+TEST_F(RunCommandTest, returns_when_the_leader_exits_even_if_a_backgrounded_grandchild_holds_the_pipe) {
   const auto result = run_command(sh("sleep 60 & echo $!; echo done"), 10s);
   EXPECT_LT(result.duration, 1s);
   ASSERT_TRUE(result.succeeded()) << result.output;
@@ -50,14 +50,14 @@ TEST_F(RunCommandTest, ReturnsWhenTheLeaderExitsEvenIfABackgroundedGrandchildHol
   EXPECT_TRUE(eventually([&] { return reaped(std::stoi(grandchild)); })) << "left in the command's group";
 }
 
-TEST_F(RunCommandTest, OutputKeepsOnlyTheLast64KiB) {
+TEST_F(RunCommandTest, output_keeps_only_the_last_64_kib) {
   const auto result = run_command(sh("head -c 200000 /dev/zero | tr '\\0' x; echo END"), 10s);
   ASSERT_TRUE(result.succeeded());
   EXPECT_EQ(result.output.size(), 64u * 1024);
   EXPECT_EQ(result.output.substr(result.output.size() - 4), "END\n");
 }
 
-TEST_F(RunCommandTest, ReportsASpawnFailureWithItsReason) {
+TEST_F(RunCommandTest, reports_a_spawn_failure_with_its_reason) {
   harness::process::SpawnOptions options;
   options.argv = {"celery-chaos-no-such-binary"};
   const auto result = run_command(options, 5s);
@@ -67,7 +67,7 @@ TEST_F(RunCommandTest, ReportsASpawnFailureWithItsReason) {
   EXPECT_EQ(result.output, "cannot run 'celery-chaos-no-such-binary': not found on PATH");
 }
 
-TEST_F(RunCommandTest, ManyConcurrentCommandsEachGetTheirOwnOutput) {
+TEST_F(RunCommandTest, many_concurrent_commands_each_get_their_own_output) {
   std::vector<std::thread> threads;
   std::vector<std::string> outputs(8);
   for (std::size_t i = 0; i < outputs.size(); ++i) {

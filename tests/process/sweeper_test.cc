@@ -66,7 +66,7 @@ bool mentions(const std::vector<std::string>& lines, const std::string& text) {
   return std::any_of(lines.begin(), lines.end(), [&](const auto& l) { return l.find(text) != std::string::npos; });
 }
 
-TEST_F(SweeperTest, KillsProcessesOfADeadHarnessAndLeavesLiveOnesAlone) {
+TEST_F(SweeperTest, kills_processes_of_a_dead_harness_and_leaves_live_ones_alone) {
   auto orphan = spawn(sleep_30(), dead_owner());
   // This very pid, but another start time: the owner's pid was reused by an unrelated process.
   auto reused = spawn(sleep_30(), Owner{::getpid(), 1, *harness::process::this_place()}.to_string());
@@ -84,7 +84,7 @@ TEST_F(SweeperTest, KillsProcessesOfADeadHarnessAndLeavesLiveOnesAlone) {
 
 // A harness in a container or under `unshare --pid` names its pid in its own namespace: here that pid is
 // another process, or none. Only the namespace and boot in its mark tell it apart.
-TEST_F(SweeperTest, LeavesProcessesOfHarnessesInOtherNamespacesOrBootsAlone) {
+TEST_F(SweeperTest, leaves_processes_of_harnesses_in_other_namespaces_or_boots_alone) {
   const Place here = *harness::process::this_place();
   auto other_namespace = spawn(sleep_30(), dead_owner(Place{here.pid_namespace + 1, here.boot_id}));
   auto other_boot = spawn(sleep_30(), dead_owner(Place{here.pid_namespace, "00000000-1111-2222-3333-444444444444"}));
@@ -104,7 +104,7 @@ TEST_F(SweeperTest, LeavesProcessesOfHarnessesInOtherNamespacesOrBootsAlone) {
 }
 
 // Run folders carry their harness's owner record: only a provably dead owner's folder goes.
-TEST_F(SweeperTest, RemovesTheRunFoldersOfDeadHarnessesOnly) {
+TEST_F(SweeperTest, removes_the_run_folders_of_dead_harnesses_only) {
   TempPath runs("runs");
   const auto folder = [&](const std::string& name, std::optional<std::string> owner) {
     fs::create_directories(runs.path() / name / "data");
@@ -128,7 +128,7 @@ TEST_F(SweeperTest, RemovesTheRunFoldersOfDeadHarnessesOnly) {
   EXPECT_FALSE(harness::process::read_owner_record(live).has_value());
 }
 
-TEST_F(SweeperTest, ReportsTheRunsOfWhatItKilled) {
+TEST_F(SweeperTest, reports_the_runs_of_what_it_killed) {
   OwnerMark::set_run_id("sweep-runs-test");
   auto orphan = spawn(sleep_30(), dead_owner());
   OwnerMark::set_run_id("");
@@ -138,7 +138,7 @@ TEST_F(SweeperTest, ReportsTheRunsOfWhatItKilled) {
   EXPECT_NE(std::find(report.runs.begin(), report.runs.end(), "sweep-runs-test"), report.runs.end());
 }
 
-TEST_F(SweeperTest, KillsTheWholeGroupOfAnOrphanThatLeadsIt) {
+TEST_F(SweeperTest, kills_the_whole_group_of_an_orphan_that_leads_it) {
   TempPath pidfile("unmarked-member");
   // The member cleared its environment (env -i): it carries no mark, but it is in the orphan's group.
   auto orphan = spawn(sh("env -i sleep 30 & echo $! > " + pidfile.string() + "; wait"), dead_owner());
@@ -149,7 +149,7 @@ TEST_F(SweeperTest, KillsTheWholeGroupOfAnOrphanThatLeadsIt) {
   EXPECT_TRUE(eventually([&] { return reaped(member); }));
 }
 
-TEST_F(SweeperTest, NeverTouchesAProcessWithoutAMark) {
+TEST_F(SweeperTest, never_touches_a_process_without_a_mark) {
   TempPath pidfile("unmarked");
   // In its own session and group, with an empty environment: nothing ties it to a harness.
   auto orphan = spawn(sh("setsid env -i sleep 30 & echo $! > " + pidfile.string() + "; wait"), dead_owner());
@@ -163,7 +163,7 @@ TEST_F(SweeperTest, NeverTouchesAProcessWithoutAMark) {
   ::kill(unmarked, SIGKILL);  // the test's own cleanup; the Reaper reaps it
 }
 
-TEST_F(SweeperTest, KillRunKillsEveryProcessOfTheRunAndSparesOtherRuns) {
+TEST_F(SweeperTest, kill_run_kills_every_process_of_the_run_and_spares_other_runs) {
   OwnerMark::set_run_id("kill-run-a");
   auto a1 = spawn(sleep_30());
   auto a2 = spawn(sh("sleep 30; true"));
@@ -181,7 +181,7 @@ TEST_F(SweeperTest, KillRunKillsEveryProcessOfTheRunAndSparesOtherRuns) {
   EXPECT_TRUE(harness::process::kill_run("").killed.empty());
 }
 
-TEST_F(SweeperTest, KillRunCatchesProcessesForkedMidSweep) {
+TEST_F(SweeperTest, kill_run_catches_processes_forked_mid_sweep) {
   const std::string run = "kill-run-forks-" + std::to_string(::getpid());
   OwnerMark::set_run_id(run);
   // Keeps starting processes in new groups (setsid), so killing the loop's group does not take them along.

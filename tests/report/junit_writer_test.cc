@@ -92,7 +92,7 @@ pugi::xml_document parse(const std::string& xml) {
   return doc;
 }
 
-TEST(JunitWriter, MatchesTheApprovedGoldenFile) {
+TEST(JunitWriter, matches_the_approved_golden_file) {
   const fs::path golden = fs::path(TESTS_DIR) / "report/golden/junit.approved.xml";
   const std::string actual =
       normalise(render_junit({mixed_outcomes(), setup_error_without_checks(), setup_error_with_skipped_checks()}));
@@ -100,7 +100,7 @@ TEST(JunitWriter, MatchesTheApprovedGoldenFile) {
   EXPECT_EQ(actual, read_file(golden)) << "re-approve with CELERY_CHAOS_APPROVE=1 if the change is intended";
 }
 
-TEST(JunitWriter, TimesAreDecimalSecondsAndTimestampsUtcWithZ) {
+TEST(JunitWriter, times_are_decimal_seconds_and_timestamps_utc_with_z) {
   const auto doc = parse(render_junit({mixed_outcomes()}));
   EXPECT_STREQ(doc.child("testsuites").attribute("time").value(), "12.345");
   const auto suite = doc.child("testsuites").child("testsuite");
@@ -109,7 +109,7 @@ TEST(JunitWriter, TimesAreDecimalSecondsAndTimestampsUtcWithZ) {
   EXPECT_STREQ(suite.child("testcase").attribute("time").value(), "1.200");
 }
 
-TEST(JunitWriter, ClassnameIsAlwaysSetAndDefaultsToScenarioDotCheck) {
+TEST(JunitWriter, classname_is_always_set_and_defaults_to_scenario_dot_check) {
   const auto doc = parse(render_junit({mixed_outcomes(), setup_error_without_checks()}));
   int cases = 0;
   for (const auto& tc : doc.select_nodes("//testcase")) {
@@ -121,7 +121,7 @@ TEST(JunitWriter, ClassnameIsAlwaysSetAndDefaultsToScenarioDotCheck) {
                "pidbox-reply-expiry.check");
 }
 
-TEST(JunitWriter, CountsOfTheRootAreTheSumOfTheSuites) {
+TEST(JunitWriter, counts_of_the_root_are_the_sum_of_the_suites) {
   const auto doc = parse(render_junit({mixed_outcomes(), setup_error_without_checks(), setup_error_with_skipped_checks()}));
   const auto root = doc.child("testsuites");
   EXPECT_STREQ(root.attribute("tests").value(), "7");
@@ -131,7 +131,7 @@ TEST(JunitWriter, CountsOfTheRootAreTheSumOfTheSuites) {
   EXPECT_STREQ(root.attribute("time").value(), "42.345");
 }
 
-TEST(JunitWriter, ASetupErrorIsAnErrorTestcaseOfItsOwnAndGoesToSystemErr) {
+TEST(JunitWriter, a_setup_error_is_an_error_testcase_of_its_own_and_goes_to_system_err) {
   const auto doc = parse(render_junit({setup_error_without_checks()}));
   const auto suite = doc.child("testsuites").child("testsuite");
   EXPECT_STREQ(suite.attribute("tests").value(), "1");
@@ -146,12 +146,12 @@ TEST(JunitWriter, ASetupErrorIsAnErrorTestcaseOfItsOwnAndGoesToSystemErr) {
                "service 'worker.1' exited with exit code 2\nError: No such option: --queue\n");
 }
 
-TEST(JunitWriter, APassingScenarioHasNoSystemErr) {
+TEST(JunitWriter, a_passing_scenario_has_no_system_err) {
   const auto doc = parse(render_junit({mixed_outcomes()}));
   EXPECT_FALSE(doc.child("testsuites").child("testsuite").child("system-err"));
 }
 
-TEST(JunitWriter, PropertiesAreSeedThenTheGivenOnesThenRunIdAndExpect) {
+TEST(JunitWriter, properties_are_seed_then_the_given_ones_then_run_id_and_expect) {
   const auto doc = parse(render_junit({mixed_outcomes()}));
   std::vector<std::string> names;
   for (const auto& p : doc.child("testsuites").child("testsuite").child("properties").children("property")) {
@@ -160,7 +160,7 @@ TEST(JunitWriter, PropertiesAreSeedThenTheGivenOnesThenRunIdAndExpect) {
   EXPECT_EQ(names, (std::vector<std::string>{"seed", "driver", "version.rabbitmq", "run_id", "expect"}));
 }
 
-TEST(JunitWriter, SeedAndVersionsAreInPropertiesAndInSystemOut) {
+TEST(JunitWriter, seed_and_versions_are_in_properties_and_in_system_out) {
   const auto doc = parse(render_junit({mixed_outcomes()}));
   EXPECT_STREQ(doc.select_node("//property[@name='seed']").node().attribute("value").value(), "7");
   EXPECT_STREQ(doc.select_node("//property[@name='version.rabbitmq']").node().attribute("value").value(), "3.10.8");
@@ -170,7 +170,7 @@ TEST(JunitWriter, SeedAndVersionsAreInPropertiesAndInSystemOut) {
   EXPECT_NE(out.find("----- logs/broker.log (last lines) -----\nline one\nline two\n"), std::string::npos);
 }
 
-TEST(JunitWriter, NoScenariosIsAnEmptyButValidDocument) {
+TEST(JunitWriter, no_scenarios_is_an_empty_but_valid_document) {
   const auto doc = parse(render_junit({}));
   EXPECT_STREQ(doc.child("testsuites").attribute("tests").value(), "0");
   EXPECT_FALSE(doc.child("testsuites").child("testsuite"));
@@ -190,7 +190,7 @@ ScenarioReport hostile_scenario() {
   return s;
 }
 
-TEST(JunitWriter, HostileStringsYieldWellFormedXmlThatReadsBackSanitised) {
+TEST(JunitWriter, hostile_strings_yield_well_formed_xml_that_reads_back_sanitised) {
   const auto doc = parse(render_junit({hostile_scenario()}));
   const std::string as_attribute = harness::report::sanitize_xml_attribute(k_hostile);
   const std::string as_text = harness::report::sanitize_xml_text(k_hostile);
@@ -230,7 +230,7 @@ TEST(JunitWriter, HostileStringsYieldWellFormedXmlThatReadsBackSanitised) {
   EXPECT_EQ(std::string(suite.child("system-err").child_value()), as_text + "\n");
 }
 
-TEST(JunitWriter, HostileStringsLeaveNoCharacterThatXml10Forbids) {
+TEST(JunitWriter, hostile_strings_leave_no_character_that_xml_1_0_forbids) {
   const std::string xml = render_junit({hostile_scenario()});
   // No raw control characters other than tab and newline (pugixml writes CR in attributes as &#13;).
   for (const char c : xml) {
@@ -251,7 +251,7 @@ TEST(JunitWriter, HostileStringsLeaveNoCharacterThatXml10Forbids) {
 
 // xunit-viewer reads a file whose bytes include a U+FFFD as CP1252 and crashes (xml_text.h): the document is
 // ASCII, its other characters references, and it still reads back as the same UTF-8 text.
-TEST(JunitWriter, TheDocumentIsAsciiAndDeclaresUtf8SoNoReaderGuessesAnotherEncoding) {
+TEST(JunitWriter, the_document_is_ascii_and_declares_utf8_so_no_reader_guesses_another_encoding) {
   const std::string xml = render_junit({hostile_scenario()});
   EXPECT_EQ(xml.rfind("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", 0), 0u) << xml.substr(0, 60);
   for (const char c : xml) ASSERT_LT(static_cast<unsigned char>(c), 0x80) << "non-ASCII byte in junit.xml";
@@ -262,7 +262,7 @@ TEST(JunitWriter, TheDocumentIsAsciiAndDeclaresUtf8SoNoReaderGuessesAnotherEncod
             harness::report::sanitize_xml_attribute(k_hostile));
 }
 
-TEST(JunitWriter, AnExpectedFailureIsAPassingTestcaseWithTheFailureInItsSystemOut) {
+TEST(JunitWriter, an_expected_failure_is_a_passing_testcase_with_the_failure_in_its_system_out) {
   ScenarioReport s = mixed_outcomes();
   s.expectation = "fail";
   s.verdicts = {Verdict{"redis logs x", "known-bad.log", Outcome::k_xfailed, "expected the log to contain 'x'",
@@ -285,7 +285,7 @@ protected:
   void TearDown() override { fs::remove_all(dir); }
 };
 
-TEST_F(JunitFile, WriteCreatesTheFolderAndLeavesNoTemporaryFile) {
+TEST_F(JunitFile, write_creates_the_folder_and_leaves_no_temporary_file) {
   const fs::path path = dir / "reports" / "junit.xml";
   const auto status = harness::report::write_junit({mixed_outcomes()}, path);
   ASSERT_TRUE(status.is_ok()) << status.message();
@@ -293,14 +293,14 @@ TEST_F(JunitFile, WriteCreatesTheFolderAndLeavesNoTemporaryFile) {
   EXPECT_FALSE(fs::exists(dir / "reports" / "junit.xml.tmp"));
 }
 
-TEST_F(JunitFile, WriteReplacesAnOlderReport) {
+TEST_F(JunitFile, write_replaces_an_older_report) {
   fs::create_directories(dir);
   std::ofstream(dir / "junit.xml") << "old and much longer content than an empty report would be, surely";
   ASSERT_TRUE(harness::report::write_junit({}, dir / "junit.xml").is_ok());
   EXPECT_EQ(read_file(dir / "junit.xml"), render_junit({}));
 }
 
-TEST_F(JunitFile, AnUnwritablePathIsAnInfrastructureErrorNamingIt) {
+TEST_F(JunitFile, an_unwritable_path_is_an_infrastructure_error_naming_it) {
   const auto status = harness::report::write_junit({}, "/dev/null/junit.xml");
   ASSERT_FALSE(status.is_ok());
   EXPECT_EQ(status.kind(), harness::util::ErrorKind::k_infrastructure);

@@ -45,7 +45,7 @@ ScenarioReport broken() {
   return s;
 }
 
-TEST(Summary, DescribesEachScenarioForScripts) {
+TEST(Summary, describes_each_scenario_for_scripts) {
   const json summary = summary_json({passing()});
   const json expected = json::parse(R"({
     "passed": true,
@@ -64,7 +64,7 @@ TEST(Summary, DescribesEachScenarioForScripts) {
   EXPECT_EQ(summary, expected) << summary.dump(2);
 }
 
-TEST(Summary, AFailedCheckFailsTheScenarioAndTheRun) {
+TEST(Summary, a_failed_check_fails_the_scenario_and_the_run) {
   const json summary = summary_json({passing(), failing()});
   EXPECT_FALSE(summary["passed"]);
   EXPECT_EQ(summary["counts"]["passed"], 1);
@@ -74,27 +74,27 @@ TEST(Summary, AFailedCheckFailsTheScenarioAndTheRun) {
   EXPECT_FALSE(summary["scenarios"][1].contains("error"));
 }
 
-TEST(Summary, AnInfrastructureErrorIsReportedAndCountedAsJunitDoes) {
+TEST(Summary, an_infrastructure_error_is_reported_and_counted_as_junit_does) {
   const json scenario = summary_json({broken()})["scenarios"][0];
   EXPECT_FALSE(scenario["passed"]);
   EXPECT_EQ(scenario["error"], "service 'broker' was not ready within 30s");
   EXPECT_EQ(scenario["counts"], json::parse(R"({"tests": 2, "failures": 0, "errors": 1, "skipped": 1, "xfailed": 0})"));
 }
 
-TEST(Summary, NoScenariosIsAPassingEmptyRun) {
+TEST(Summary, no_scenarios_is_a_passing_empty_run) {
   const json summary = summary_json({});
   EXPECT_TRUE(summary["passed"]);
   EXPECT_EQ(summary["scenarios"], json::array());
 }
 
-TEST(Summary, AnInterruptedRunDidNotPassAndNamesWhatInterruptedIt) {
+TEST(Summary, an_interrupted_run_did_not_pass_and_names_what_interrupted_it) {
   const json summary = summary_json({passing()}, "SIGINT");
   EXPECT_FALSE(summary["passed"]);
   EXPECT_EQ(summary["interrupted"], "SIGINT");
   EXPECT_FALSE(summary_json({passing()}).contains("interrupted"));
 }
 
-TEST(Summary, AScenarioThatNeverStartedDidNotPassAndSaysWhy) {
+TEST(Summary, a_scenario_that_never_started_did_not_pass_and_says_why) {
   ScenarioReport s = passing();
   s.not_run = "not run: the run was interrupted by SIGINT before this scenario started";
   s.verdicts = {Verdict{"ping", "smoke.check", Outcome::k_skipped, s.not_run, {}, {}}};
@@ -105,7 +105,7 @@ TEST(Summary, AScenarioThatNeverStartedDidNotPassAndSaysWhy) {
   EXPECT_EQ(summary["counts"]["passed"], 1);
 }
 
-TEST(Summary, ExpectedFailuresAreCountedApartFromPassesAndFailures) {
+TEST(Summary, expected_failures_are_counted_apart_from_passes_and_failures) {
   ScenarioReport s = passing();
   s.verdicts.push_back(Verdict{"logs", "smoke.log", Outcome::k_xfailed, "expected 'x' in broker log", {}, {}});
   const json summary = summary_json({s});
@@ -116,7 +116,7 @@ TEST(Summary, ExpectedFailuresAreCountedApartFromPassesAndFailures) {
   EXPECT_EQ(summary["scenarios"][0]["verdicts"][2]["outcome"], "xfailed");
 }
 
-TEST(Summary, WriteProducesParseableJsonEvenFromInvalidUtf8) {
+TEST(Summary, write_produces_parseable_json_even_from_invalid_utf8) {
   const fs::path dir = fs::temp_directory_path() / ("summary-test-" + std::to_string(::getpid()));
   ScenarioReport s = failing();
   s.verdicts[0].message = "bad byte:\xFF";
@@ -134,7 +134,7 @@ TEST(Summary, WriteProducesParseableJsonEvenFromInvalidUtf8) {
   fs::remove_all(dir);
 }
 
-TEST(Summary, AnUnwritablePathIsAnInfrastructureErrorNamingIt) {
+TEST(Summary, an_unwritable_path_is_an_infrastructure_error_naming_it) {
   const auto status = harness::report::write_summary({}, "/dev/null/summary.json");
   ASSERT_FALSE(status.is_ok());
   EXPECT_EQ(status.kind(), harness::util::ErrorKind::k_infrastructure);

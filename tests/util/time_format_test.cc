@@ -8,22 +8,22 @@ using harness::util::decimal_seconds;
 using harness::util::iso8601_utc;
 using TimePoint = std::chrono::system_clock::time_point;
 
-TEST(TimeFormat, Iso8601IsUtcWithMillisecondsAndZ) {
+TEST(TimeFormat, iso8601_is_utc_with_milliseconds_and_z) {
   EXPECT_EQ(iso8601_utc(TimePoint{0ms}), "1970-01-01T00:00:00.000Z");
   EXPECT_EQ(iso8601_utc(TimePoint{1'795'000'000'007ms}), "2026-11-18T11:06:40.007Z");
   EXPECT_EQ(iso8601_utc(TimePoint{951'782'400'000ms}), "2000-02-29T00:00:00.000Z");  // a leap day
 }
 
-TEST(TimeFormat, Iso8601DropsSubMillisecondsInsteadOfRounding) {
+TEST(TimeFormat, iso8601_drops_sub_milliseconds_instead_of_rounding) {
   // 23:59:59.9999 must not become the next day's .000.
   EXPECT_EQ(iso8601_utc(TimePoint{86'399'999'900us}), "1970-01-01T23:59:59.999Z");
 }
 
-TEST(TimeFormat, Iso8601BeforeTheEpochCountsBackwards) {
+TEST(TimeFormat, iso8601_before_the_epoch_counts_backwards) {
   EXPECT_EQ(iso8601_utc(TimePoint{-1ms}), "1969-12-31T23:59:59.999Z");
 }
 
-TEST(TimeFormat, DecimalSecondsHasThreeDecimals) {
+TEST(TimeFormat, decimal_seconds_has_three_decimals) {
   EXPECT_EQ(decimal_seconds(0ms), "0.000");
   EXPECT_EQ(decimal_seconds(7ms), "0.007");
   EXPECT_EQ(decimal_seconds(1234ms), "1.234");
@@ -31,13 +31,13 @@ TEST(TimeFormat, DecimalSecondsHasThreeDecimals) {
   EXPECT_EQ(decimal_seconds(2s), "2.000");
 }
 
-TEST(TimeFormat, DecimalSecondsRoundsNanosecondsToTheNearestMillisecond) {
+TEST(TimeFormat, decimal_seconds_rounds_nanoseconds_to_the_nearest_millisecond) {
   EXPECT_EQ(decimal_seconds(1'234'400us), "1.234");
   EXPECT_EQ(decimal_seconds(1'234'600us), "1.235");
   EXPECT_EQ(decimal_seconds(999'999'999ns), "1.000");
 }
 
-TEST(TimeFormat, DecimalSecondsOfANegativeDurationIsZero) {
+TEST(TimeFormat, decimal_seconds_of_a_negative_duration_is_zero) {
   EXPECT_EQ(decimal_seconds(-5ms), "0.000");
 }
 
