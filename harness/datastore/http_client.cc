@@ -1,32 +1,68 @@
 #include "harness/datastore/http_client.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <string.h>
-#include <sys/socket.h>
-#include <unistd.h>
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/local/stream_protocol.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
 
 namespace harness::datastore {
 
 namespace {
-class Socket {
-public:
-  Socket() : m_fd(::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0)) {}
-  ~Socket() {
-    if (m_fd >= 0) ::close(m_fd);
-  }
-  int fd() const { return m_fd; }
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
 
-private:
-  int m_fd;
+// The largest reply body read (GET /api/queues of a broker with thousands of queues stays far below it).
+constexpr std::uint64_t k_body_limit = 64ull << 20;
+
+template <typename Protocol>
+using Stream = beast::basic_stream<Protocol, asio::any_io_executor, beast::unlimited_rate_policy>;
+
+// What failed, and in which phase, for the message.
+struct Failure {
+  beast::error_code error;
+  const char* phase = "";
 };
 
-bool wait_fd(int fd, short events, std::chrono::steady_clock::time_point deadline) {
-  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-  if (left.count() <= 0) return false;
-  pollfd p{fd, events, 0};
-  return ::poll(&p, 1, static_cast<int>(left.count())) == 1;
+std::string describe(const Failure& failure, const HttpRequest& request, const std::string& peer) {
+  const auto& ec = failure.error;
+  if (ec == beast::error::timeout)
+    return "timed out after " + std::to_string(request.timeout.count()) + " ms " + failure.phase;
+  if (std::string_view(failure.phase) == "connecting") return "cannot connect to " + peer + ": " + ec.message();
+  if (ec == http::error::end_of_stream || ec == asio::error::eof || ec == http::error::partial_message)
+    return "the connection closed before a complete reply";
+  if (ec.category() == beast::error_code(http::error::bad_version).category()) return "not an HTTP reply (" + ec.message() + ")";
+  return ec.message() + " " + failure.phase;
+}
+
+// Connects, sends `message` and reads the reply on `stream`, all within the request's timeout (Beast's stream
+// timer bounds every asynchronous operation started after expires_after; synchronous ones would not be bounded).
+template <typename Protocol>
+util::Expected<HttpResponse> exchange(const typename Protocol::endpoint& endpoint,
+                                      http::request<http::string_body>& message, const HttpRequest& request,
+                                      const std::string& where, const std::string& peer) {
+  asio::io_context io;
+  Stream<Protocol> stream(io);
+  beast::flat_buffer buffer;
+  http::response_parser<http::string_body> parser;
+  parser.body_limit(k_body_limit);
+  Failure failure;
+  stream.expires_after(request.timeout);
+  stream.async_connect(endpoint, [&](beast::error_code ec) {
+    if (ec) return void(failure = {ec, "connecting"});
+    http::async_write(stream, message, [&](beast::error_code ec, std::size_t) {
+      if (ec) return void(failure = {ec, "sending the request"});
+      http::async_read(stream, buffer, parser, [&](beast::error_code ec, std::size_t) {
+        if (ec) failure = {ec, "reading the reply"};
+      });
+    });
+  });
+  io.run();
+  if (failure.error) return util::Status::infrastructure(where + ": " + describe(failure, request, peer));
+  auto reply = parser.release();
+  return HttpResponse{static_cast<int>(reply.result_int()), std::move(reply.body())};
 }
 }  // namespace
 
@@ -63,71 +99,31 @@ std::string url_encode(const std::string& segment) {
 }
 
 util::Expected<HttpResponse> http_request(const HttpRequest& request) {
-  const std::string where = request.method + " http://127.0.0.1:" + std::to_string(request.port) + request.target;
-  const auto deadline = std::chrono::steady_clock::now() + request.timeout;
-  Socket sock;
-  if (sock.fd() < 0) return util::Status::infrastructure(where + ": " + ::strerror(errno));
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(request.port);
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(sock.fd(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 && errno != EINPROGRESS) {
-    return util::Status::infrastructure(where + ": " + ::strerror(errno));
-  }
-  if (!wait_fd(sock.fd(), POLLOUT, deadline)) return util::Status::infrastructure(where + ": connect timed out");
-  int error = 0;
-  socklen_t len = sizeof error;
-  ::getsockopt(sock.fd(), SOL_SOCKET, SO_ERROR, &error, &len);
-  if (error != 0) return util::Status::infrastructure(where + ": " + ::strerror(error));
+  const bool over_unix = !request.unix_socket.empty();
+  const std::string peer = over_unix ? request.unix_socket.string() : "127.0.0.1:" + std::to_string(request.port);
+  const std::string where = over_unix ? request.method + " unix:" + peer + " " + request.target
+                                      : request.method + " http://" + peer + request.target;
+  const http::verb verb = http::string_to_verb(request.method);
+  if (verb == http::verb::unknown) return util::Status::invalid(where + ": unknown HTTP method");
 
-  std::string wire = request.method + " " + request.target + " HTTP/1.1\r\nHost: 127.0.0.1:" +
-                     std::to_string(request.port) + "\r\nConnection: close\r\nAccept: application/json\r\n";
-  if (!request.user.empty()) wire += "Authorization: Basic " + base64_encode(request.user + ":" + request.password) + "\r\n";
-  if (!request.body.empty() || request.method == "PUT" || request.method == "POST") {
-    wire += "Content-Type: application/json\r\nContent-Length: " + std::to_string(request.body.size()) + "\r\n";
+  http::request<http::string_body> message{verb, request.target, 11};
+  message.set(http::field::host, over_unix ? std::string("localhost") : peer);
+  message.set(http::field::connection, "close");
+  message.set(http::field::accept, "application/json");
+  if (!request.user.empty())
+    message.set(http::field::authorization, "Basic " + base64_encode(request.user + ":" + request.password));
+  if (!request.body.empty() || verb == http::verb::put || verb == http::verb::post) {
+    message.set(http::field::content_type, "application/json");
+    message.body() = request.body;
   }
-  wire += "\r\n" + request.body;
-  size_t sent = 0;
-  while (sent < wire.size()) {
-    if (!wait_fd(sock.fd(), POLLOUT, deadline)) return util::Status::infrastructure(where + ": send timed out");
-    const ssize_t n = ::send(sock.fd(), wire.data() + sent, wire.size() - sent, MSG_NOSIGNAL);
-    if (n < 0 && errno != EAGAIN) return util::Status::infrastructure(where + ": " + ::strerror(errno));
-    if (n > 0) sent += static_cast<size_t>(n);
+  message.prepare_payload();
+
+  if (over_unix) {
+    return exchange<asio::local::stream_protocol>(asio::local::stream_protocol::endpoint(peer), message, request,
+                                                  where, peer);
   }
-  std::string reply;
-  char buffer[8192];
-  while (true) {
-    if (!wait_fd(sock.fd(), POLLIN, deadline)) return util::Status::infrastructure(where + ": no reply in time");
-    const ssize_t n = ::recv(sock.fd(), buffer, sizeof buffer, 0);
-    if (n == 0) break;
-    if (n < 0) {
-      if (errno == EAGAIN) continue;
-      return util::Status::infrastructure(where + ": " + ::strerror(errno));
-    }
-    reply.append(buffer, static_cast<size_t>(n));
-  }
-  HttpResponse response;
-  if (reply.rfind("HTTP/1.", 0) != 0 || reply.size() < 12) return util::Status::infrastructure(where + ": not an HTTP reply");
-  response.status = std::atoi(reply.c_str() + 9);
-  const auto header_end = reply.find("\r\n\r\n");
-  std::string body = header_end == std::string::npos ? std::string{} : reply.substr(header_end + 4);
-  const std::string headers = reply.substr(0, header_end);
-  if (headers.find("Transfer-Encoding: chunked") != std::string::npos ||
-      headers.find("transfer-encoding: chunked") != std::string::npos) {
-    std::string decoded;
-    size_t pos = 0;
-    while (pos < body.size()) {
-      const auto line_end = body.find("\r\n", pos);
-      if (line_end == std::string::npos) break;
-      const size_t chunk = std::stoul(body.substr(pos, line_end - pos), nullptr, 16);
-      if (chunk == 0) break;
-      decoded += body.substr(line_end + 2, chunk);
-      pos = line_end + 2 + chunk + 2;
-    }
-    body = decoded;
-  }
-  response.body = std::move(body);
-  return response;
+  const asio::ip::tcp::endpoint endpoint(asio::ip::address_v4::loopback(), request.port);
+  return exchange<asio::ip::tcp>(endpoint, message, request, where, peer);
 }
 
 }  // namespace harness::datastore

@@ -40,7 +40,8 @@ BrokerSampler::BrokerSampler(const stack::Stack& stack, history::History& histor
         try {
           sample(broker);
         } catch (const std::exception& error) {  // never let a thread end the harness (it would leak services)
-          m_history.record("broker.sample", broker, {{"error", std::string("internal: ") + error.what()}});
+          m_history.record(history::EventType::k_broker_sample, broker,
+                           {{"error", std::string("internal: ") + error.what()}});
         }
       }
       while (!m_stopping && std::chrono::steady_clock::now() < next)
@@ -62,7 +63,7 @@ void BrokerSampler::sample(const std::string& broker) {
   auto queues = api->get_json("/api/queues/%2F?columns=name,messages");
   auto connections = api->get_json("/api/connections?columns=name,state");
   if (!queues || !connections) {
-    m_history.record("broker.sample", broker,
+    m_history.record(history::EventType::k_broker_sample, broker,
                      {{"error", !queues ? queues.error().message() : connections.error().message()}});
     return;
   }
@@ -75,7 +76,7 @@ void BrokerSampler::sample(const std::string& broker) {
     const std::string state = c.value("state", "unknown");
     states[state] = states.value(state, 0) + 1;
   }
-  m_history.record("broker.sample", broker, {{"queues", depth}, {"connections", states}});
+  m_history.record(history::EventType::k_broker_sample, broker, {{"queues", depth}, {"connections", states}});
 }
 
 std::vector<history::Event> poll_queue_depth(const stack::Stack& stack, history::History& history, const std::string& broker,
@@ -103,7 +104,7 @@ std::vector<history::Event> poll_queue_depth(const stack::Stack& stack, history:
         data["error"] = "HTTP " + std::to_string(reply->status) + " " + reply->body.substr(0, 200);
       }
     }
-    samples.push_back(history.record("queue.sample", broker, data));
+    samples.push_back(history.record(history::EventType::k_queue_sample, broker, data));
     if (data.contains("depth") && done(data["depth"].get<std::int64_t>())) break;
     if (std::chrono::steady_clock::now() + k_queue_poll_interval > deadline) break;
     if (!control.sleep_for(k_queue_poll_interval)) break;

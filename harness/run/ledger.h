@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <unordered_set>
+#include <vector>
 
 #include "harness/datastore/redis_client.h"
 #include "harness/stack/stack.h"
@@ -18,9 +19,31 @@
 
 namespace harness::run {
 
+// Where the Ledger reads the executions list from (the seam unit tests fake): entries `start` to `stop` of the
+// list, both included, as LRANGE counts them; fewer (none) past its end. A failed read is k_infrastructure.
+class LedgerSource {
+public:
+  virtual ~LedgerSource() = default;
+  virtual util::Expected<std::vector<std::string>> range(long long start, long long stop) = 0;
+};
+
+// The ledger service's Redis on 127.0.0.1:`port`: connects on the first read, and again after a failed one.
+// Messages: "ledger Redis: <why>", "ledger Redis answered LRANGE with: <reply>".
+class RedisLedgerSource final : public LedgerSource {
+public:
+  RedisLedgerSource(std::uint16_t port, std::string password) : m_port(port), m_password(std::move(password)) {}
+  util::Expected<std::vector<std::string>> range(long long start, long long stop) override;
+
+private:
+  std::uint16_t m_port;
+  std::string m_password;
+  std::optional<datastore::RedisClient> m_client;
+};
+
 class Ledger {
 public:
   inline static const std::string k_key = "celery-chaos:executions";
+  static constexpr long long k_batch = 10'000;  // LRANGE entries per round trip
 
   // The ledger of the scenario's `role: ledger` service among `stack`'s services, writing to `jsonl_path`;
   // nullptr when the scenario has none (no load). Nothing is read before poll().
@@ -28,19 +51,19 @@ public:
                                            std::filesystem::path jsonl_path);
 
   Ledger(std::uint16_t port, std::string password, std::filesystem::path jsonl_path);
+  Ledger(std::unique_ptr<LedgerSource> source, std::filesystem::path jsonl_path);
 
   // Fetches the executions recorded since the last poll, appends them to ledger.jsonl and to the id set.
-  // k_infrastructure when the ledger Redis cannot be reached or answers with an error.
+  // Reads in batches of k_batch entries. k_infrastructure when the ledger Redis cannot be reached or answers with
+  // an error, or the copy cannot be written.
   util::Status poll();
   bool executed(const std::string& task_id) const { return m_ids.count(task_id) != 0; }
   std::size_t executions() const { return static_cast<std::size_t>(m_offset); }
   const std::filesystem::path& path() const { return m_path; }
 
 private:
-  std::uint16_t m_port;
-  std::string m_password;
+  std::unique_ptr<LedgerSource> m_source;
   std::filesystem::path m_path;
-  std::optional<datastore::RedisClient> m_client;
   std::ofstream m_out;
   long long m_offset = 0;  // entries of the list already read
   std::unordered_set<std::string> m_ids;

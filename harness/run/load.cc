@@ -6,7 +6,6 @@
 #include <sstream>
 
 #include "harness/driver/placeholders.h"
-#include "harness/util/log_tail.h"
 
 namespace harness::run {
 
@@ -92,6 +91,7 @@ util::Expected<std::unique_ptr<Load>> Load::start(const scenario::LoadStep& writ
                                       dir / "logs" / (step.name + ".log")));
   fs::remove(load->m_jsonl, ec);
   std::ofstream(load->m_jsonl).close();  // exists before the follower opens it
+  load->m_lines = std::make_unique<LoadFollower>(step.name, history, load->m_jsonl);
 
   process::SpawnOptions options;
   options.argv = client_argv(step, python->second, fixtures->second, load->m_jsonl);
@@ -101,13 +101,14 @@ util::Expected<std::unique_ptr<Load>> Load::start(const scenario::LoadStep& writ
   options.log_file = load->m_log;
   std::string command;
   for (const auto& a : options.argv) command += (command.empty() ? "" : " ") + a;
-  history.record("load.begin", {},
+  history.record(history::EventType::k_load_begin, {},
                  {{"load", step.name}, {"task", step.task}, {"count", step.count ? nlohmann::json(*step.count) : nullptr},
                   {"duration_s", step.duration ? nlohmann::json(step.duration->count() / 1000.0) : nullptr},
                   {"rate", step.rate}, {"service", step.service}, {"command", command}});
   auto child = process::ChildProcess::spawn(options);
   if (!child) {
-    history.record("load.end", {}, {{"load", step.name}, {"published", 0}, {"error", child.error().message()}});
+    history.record(history::EventType::k_load_end, {},
+                   {{"load", step.name}, {"published", 0}, {"error", child.error().message()}});
     return child.error();
   }
   load->m_child = std::move(child.value());
@@ -120,7 +121,8 @@ util::Expected<std::unique_ptr<Load>> Load::start(const scenario::LoadStep& writ
         std::lock_guard lock(raw->m_mutex);
         raw->m_failure = "load '" + raw->m_name + "': internal error following its output: " + error.what();
       }
-      raw->m_history.record("load.end", {}, {{"load", raw->m_name}, {"error", raw->failure()}});
+      raw->m_history.record(history::EventType::k_load_end, {},
+                            {{"load", raw->m_name}, {"error", raw->failure()}});
       raw->m_ended = true;
     }
   });
@@ -137,15 +139,9 @@ void Load::stop() {
   if (m_follower.joinable()) m_follower.join();
 }
 
-std::vector<std::string> Load::accepted() const {
-  std::lock_guard lock(m_mutex);
-  return m_accepted;
-}
+std::vector<std::string> Load::accepted() const { return m_lines->accepted(); }
 
-std::size_t Load::published() const {
-  std::lock_guard lock(m_mutex);
-  return m_published;
-}
+std::size_t Load::published() const { return m_lines->published(); }
 
 std::string Load::failure() const {
   std::lock_guard lock(m_mutex);
@@ -154,57 +150,18 @@ std::string Load::failure() const {
 
 // Follows the client's JSON lines until it has exited and its file is read to the end.
 void Load::follow() {
-  std::ifstream in(m_jsonl);
-  std::string partial;
-  nlohmann::json summary = nlohmann::json::object();  // the client's last line {"done": true, ...}
-  const auto consume = [&] {
-    std::string chunk;
-    char buffer[65536];
-    while (in.read(buffer, sizeof buffer) || in.gcount() > 0) chunk.append(buffer, static_cast<size_t>(in.gcount()));
-    in.clear();  // EOF for now; the client may write more
-    partial += chunk;
-    std::size_t start = 0;
-    for (std::size_t nl; (nl = partial.find('\n', start)) != std::string::npos; start = nl + 1) {
-      auto line = nlohmann::json::parse(partial.begin() + static_cast<long>(start),
-                                        partial.begin() + static_cast<long>(nl), nullptr, false);
-      if (!line.is_object()) continue;
-      if (line.value("done", false)) {
-        summary = std::move(line);
-        continue;
-      }
-      nlohmann::json data = {{"load", m_name}};
-      for (const char* key : {"id", "outcome", "at", "took_ms", "error"})
-        if (line.contains(key)) data[key] = line[key];
-      const std::string outcome = line.value("outcome", "");
-      {
-        std::lock_guard lock(m_mutex);
-        ++m_published;
-        if (outcome == "confirmed" || outcome == "sent") m_accepted.push_back(line.value("id", ""));
-      }
-      m_history.record("load.publish", {}, std::move(data));
-    }
-    partial.erase(0, start);
-  };
   while (true) {
     const bool exited = !m_child->running();
-    consume();
+    m_lines->consume();
     if (exited) break;
     std::this_thread::sleep_for(k_follow_interval);
   }
-  consume();
-  const auto status = m_child->exit_status();
-  nlohmann::json end = {{"load", m_name}, {"published", summary.value("published", 0)},
-                        {"counts", summary.value("counts", nlohmann::json::object())},
-                        {"stopped", m_stopped.load()}};
-  if (status) end["exit_code"] = status->code;
-  if (!summary.value("done", false) && !m_stopped) {
-    const std::string tail = util::tail_file(m_log, 20);
-    end["log_tail"] = tail;
+  m_lines->consume();
+  auto failure = m_lines->finish(m_child->exit_status(), m_stopped, m_log);
+  {
     std::lock_guard lock(m_mutex);
-    m_failure = "load '" + m_name + "' client exited with " + (status ? status->describe() : "an unknown status") +
-                " before its end; its log (" + m_log.string() + ") ends with:\n" + tail;
+    m_failure = std::move(failure);
   }
-  m_history.record("load.end", {}, std::move(end));
   m_ended = true;
 }
 

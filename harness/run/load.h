@@ -2,7 +2,7 @@
 // Loads: the `load` steps of a run. Each runs the fixture's Celery client (fixtures/celery/load.py) as a child
 // process in a worker service's environment (its broker URL and Celery settings, like `docker exec`), in the
 // background while later steps run. The client writes one JSON line per publish to loads/<name>.jsonl; a thread
-// here follows that file as it grows and turns every line into a History event:
+// here follows that file as it grows (LoadFollower) and turns every line into a History event:
 //   load.begin {load, task, count, duration_s, rate, command}
 //   load.publish {load, id, outcome, at, took_ms[, error]}   outcome: confirmed | sent | failed | timeout
 //   load.end {load, published, counts, exit_code, stopped[, log_tail]}
@@ -19,6 +19,7 @@
 #include "harness/process/child_process.h"
 #include "harness/history/history.h"
 #include "harness/run/ledger.h"
+#include "harness/run/load_follower.h"
 #include "harness/run/run_control.h"
 #include "harness/stack/stack.h"
 #include "harness/scenario/model.h"
@@ -56,12 +57,11 @@ private:
   std::filesystem::path m_jsonl;
   std::filesystem::path m_log;
   std::unique_ptr<process::ChildProcess> m_child;
+  std::unique_ptr<LoadFollower> m_lines;
   std::thread m_follower;
   std::atomic<bool> m_ended{false};
   std::atomic<bool> m_stopped{false};
   mutable std::mutex m_mutex;
-  std::vector<std::string> m_accepted;
-  std::size_t m_published = 0;
   std::string m_failure;
 };
 

@@ -1,10 +1,6 @@
 #include "harness/scenario/yaml_reader.h"
 
 #include <algorithm>
-#include <charconv>
-#include <cmath>
-#include <cstdlib>
-#include <regex>
 
 #include "harness/scenario/duration.h"
 
@@ -12,104 +8,7 @@ namespace harness::scenario {
 
 namespace {
 
-constexpr int k_max_json_depth = 64;
-// Values a `config:` may expand to: YAML aliases can make a small file expand exponentially ("billion laughs").
-constexpr int k_max_json_values = 100'000;
 constexpr std::string_view k_duration_examples = "e.g. 500ms, 10s, 1m30s";
-
-// yaml-cpp tags a plain (unquoted, untagged) scalar "?"; a quoted one "!".
-bool is_plain(const YAML::Node& node) { return node.Tag() == "?"; }
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
-
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
-
-template <typename T>
-std::optional<T> parse_integer(std::string_view text) {
-  T value{};
-  const char* end = text.data() + text.size();
-  auto [ptr, ec] = std::from_chars(text.data(), end, value);
-  if (ec != std::errc() || ptr != end || text.empty()) return std::nullopt;
-  return value;
-}
-
-std::optional<nlohmann::json> plain_scalar_to_json(const std::string& s) {
-  if (s == "true" || s == "True" || s == "TRUE") return nlohmann::json(true);
-  if (s == "false" || s == "False" || s == "FALSE") return nlohmann::json(false);
-  static const std::regex k_int(R"([-+]?[0-9]+)");
-  static const std::regex k_float(R"([-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?)");
-  if (std::regex_match(s, k_int)) {
-    const std::string_view digits = s.front() == '+' ? std::string_view(s).substr(1) : std::string_view(s);
-    if (auto i = parse_integer<std::int64_t>(digits)) return nlohmann::json(*i);
-    if (auto u = parse_integer<std::uint64_t>(digits)) return nlohmann::json(*u);
-  }
-  if (std::regex_match(s, k_float)) {
-    const double value = std::strtod(s.c_str(), nullptr);
-    if (std::isfinite(value)) return nlohmann::json(value);  // JSON has no infinity: "1e999" stays a string
-  }
-  return std::nullopt;
-}
-
-std::optional<nlohmann::json> to_json(YamlReader& reader, const YAML::Node& node, std::string_view key, int depth,
-                                      int& values_left) {
-  if (depth > k_max_json_depth) {
-    reader.error(reader.location(node),
-                 quote(key) + " is nested too deeply (more than " + std::to_string(k_max_json_depth) + " levels)");
-    return std::nullopt;
-  }
-  if (--values_left < 0) {
-    if (values_left == -1)  // once
-      reader.error(reader.location(node),
-                   quote(key) + " is too large (more than " + std::to_string(k_max_json_values) + " values)");
-    return std::nullopt;
-  }
-  if (node.IsNull()) return nlohmann::json(nullptr);
-  if (node.IsScalar()) {
-    if (is_plain(node))
-      if (auto value = plain_scalar_to_json(node.Scalar())) return value;
-    return nlohmann::json(node.Scalar());
-  }
-  bool ok = true;
-  if (node.IsSequence()) {
-    nlohmann::json array = nlohmann::json::array();
-    for (const auto& item : node) {
-      auto value = to_json(reader, item, key, depth + 1, values_left);
-      if (value)
-        array.push_back(std::move(*value));
-      else
-        ok = false;
-    }
-    return ok ? std::optional(std::move(array)) : std::nullopt;
-  }
-  MapView map(reader, node);
-  nlohmann::json object = nlohmann::json::object();
-  for (const auto& entry : map.entries()) {
-    auto value = to_json(reader, entry.value, key, depth + 1, values_left);
-    if (value)
-      object[entry.key] = std::move(*value);
-    else
-      ok = false;
-  }
-  return ok ? std::optional(std::move(object)) : std::nullopt;
-}
 
 }  // namespace
 
@@ -279,6 +178,8 @@ const MapEntry* find_kind_entry(YamlReader& reader, const MapView& map, const Ki
   return found.front();
 }
 
+bool is_plain_scalar(const YAML::Node& node) { return node.Tag() == "?"; }
+
 // --- words -----------------------------------------------------------------------------------------------------
 
 std::string describe(const YAML::Node& node) {
@@ -306,34 +207,6 @@ std::string join(const std::vector<std::string_view>& words, std::string_view se
 
 std::string join(const std::vector<std::string>& words, std::string_view separator) {
   return join(std::vector<std::string_view>(words.begin(), words.end()), separator);
-}
-
-std::optional<std::string> closest_match(std::string_view word, const std::vector<std::string_view>& candidates) {
-  const std::string w = lower(word);
-  std::optional<std::string> best;
-  std::size_t best_distance = 0;
-  for (const auto& candidate : candidates) {
-    const std::string c = lower(candidate);
-    const std::size_t distance = edit_distance(w, c);
-    // An edit that rewrites the whole word ('b' -> 'w') is no suggestion; nor is a prefix of one or two letters.
-    const bool close = distance <= 2 && distance < w.size();
-    const bool prefix = std::min(w.size(), c.size()) >= 3 && (c.starts_with(w) || w.starts_with(c));
-    if (!close && !prefix) continue;
-    if (!best || distance < best_distance) {
-      best = std::string(candidate);
-      best_distance = distance;
-    }
-  }
-  return best;
-}
-
-std::optional<std::string> closest_match(std::string_view word, const std::vector<std::string>& candidates) {
-  return closest_match(word, std::vector<std::string_view>(candidates.begin(), candidates.end()));
-}
-
-std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates) {
-  if (auto suggestion = closest_match(word, candidates)) return " (did you mean " + quote(*suggestion) + "?)";
-  return "";
 }
 
 std::string truncate(std::string_view s, std::size_t max) {
@@ -380,7 +253,7 @@ std::optional<std::uint64_t> read_unsigned(YamlReader& reader, const MapEntry& e
 
 std::optional<bool> read_bool(YamlReader& reader, const MapEntry& entry) {
   if (entry.value.IsScalar()) {
-    const std::string s = lower(entry.value.Scalar());
+    const std::string s = ascii_lower(entry.value.Scalar());
     if (s == "true" || s == "yes" || s == "on") return true;
     if (s == "false" || s == "no" || s == "off") return false;
   }
@@ -396,7 +269,7 @@ std::optional<Millis> read_duration(YamlReader& reader, const MapEntry& entry, D
   }
   const std::string& text = entry.value.Scalar();
   std::optional<Millis> value;
-  if (is_plain(entry.value) && !text.empty() && text.find_first_not_of("0123456789") == std::string::npos) {
+  if (is_plain_scalar(entry.value) && !text.empty() && text.find_first_not_of("0123456789") == std::string::npos) {
     // A YAML integer: seconds, as Kubernetes' *Seconds keys. 10 digits (~317 years) is plenty.
     if (text.size() <= 10) value = std::chrono::seconds{*parse_integer<std::int64_t>(text)};
   } else if (auto parsed = parse_duration(text)) {
@@ -461,11 +334,6 @@ std::optional<MapView> read_map(YamlReader& reader, const MapEntry& entry, std::
   std::optional<MapView> map(std::in_place, reader, entry.value);
   map->report_unknown_keys(reader, known, context);
   return map;
-}
-
-std::optional<nlohmann::json> read_json(YamlReader& reader, const YAML::Node& node, std::string_view key) {
-  int values_left = k_max_json_values;
-  return to_json(reader, node, key, 0, values_left);
 }
 
 }  // namespace harness::scenario

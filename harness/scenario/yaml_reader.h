@@ -1,11 +1,13 @@
 #pragma once
-// Typed reading of a yaml-cpp tree with diagnostics: the scenario readers (service_reader, step_reader,
+// Typed reading of a yaml-cpp tree with diagnostics (spelling suggestions in suggest.h, YAML-to-JSON in
+// yaml_json.h, both included from here): the scenario readers (service_reader, step_reader,
 // check_reader) use only this to look at YAML, so every message has the same shape and every value a location.
 //
 // Contract: nothing here stops at the first problem. A reader reports what is wrong through YamlReader::error()
 // and returns std::nullopt for that value, and the caller carries on with the next one, so one load reports
 // every problem in the file. Messages: lower-case start, user values in single quotes, what was expected in
 // parentheses, e.g. "'replicas' must be an integer >= 1, got 'two'".
+#include <charconv>
 #include <cstdint>
 #include <limits>
 #include <optional>
@@ -20,6 +22,7 @@
 #include "harness/scenario/diagnostic.h"
 #include "harness/scenario/model.h"
 #include "harness/scenario/placeholder_keys.h"
+#include "harness/scenario/suggest.h"
 
 namespace harness::scenario {
 
@@ -135,14 +138,6 @@ bool is_before(const SourceLocation& a, const SourceLocation& b);
 std::string join(const std::vector<std::string_view>& words, std::string_view separator = ", ");
 std::string join(const std::vector<std::string>& words, std::string_view separator = ", ");
 
-// The closest candidate to `word` (case-insensitive) when it is within edit distance 2 (and not a rewrite of
-// the whole word) or one is a prefix of the other (of 3 letters or more); ties go to the earlier candidate.
-std::optional<std::string> closest_match(std::string_view word, const std::vector<std::string_view>& candidates);
-std::optional<std::string> closest_match(std::string_view word, const std::vector<std::string>& candidates);
-
-// " (did you mean 'x'?)" or "".
-std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates);
-
 // `s` cut to `max` characters with "..." appended when longer.
 std::string truncate(std::string_view s, std::size_t max = 40);
 
@@ -195,8 +190,21 @@ void assign_or_fail(std::optional<U> value, T& field, bool& ok) {
 std::optional<MapView> read_map(YamlReader& reader, const MapEntry& entry, std::string_view must_be,
                                 const std::vector<std::string_view>& known, std::string_view context);
 
-// Any YAML value as JSON: plain scalars true/false -> bool, integers -> int, floats -> double, null/~ -> null;
-// everything else, and every quoted scalar, -> string. Maps and lists recurse (duplicate keys reported).
-std::optional<nlohmann::json> read_json(YamlReader& reader, const YAML::Node& node, std::string_view key);
+// Whether `node` is a plain scalar (unquoted, untagged: yaml-cpp tags it "?", a quoted one "!"), whose text
+// YAML may resolve to a number or a boolean.
+bool is_plain_scalar(const YAML::Node& node);
+
+// The whole of `text` as an integer of type T (decimal, optional '-'), or nullopt.
+template <typename T>
+std::optional<T> parse_integer(std::string_view text) {
+  T value{};
+  const char* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (ec != std::errc() || ptr != end || text.empty()) return std::nullopt;
+  return value;
+}
 
 }  // namespace harness::scenario
+
+// YAML-to-JSON (read_json) lives in its own file; included here so that readers of YAML find it with the rest.
+#include "harness/scenario/yaml_json.h"
