@@ -36,8 +36,8 @@ TEST_F(PrestartFixture, only_the_rabbitmq_nodes_start_early_and_are_handed_over)
   auto prestart = Prestart::begin(scenario, paths, driver);
   ASSERT_NE(prestart, nullptr);
   ASSERT_EQ(driver.created.size(), 2u);
-  EXPECT_EQ(driver.created[0]->starts, 1);  // broker
-  EXPECT_EQ(driver.created[1]->starts, 0);  // cache: a scenario's run starts it
+  EXPECT_EQ(*driver.starts[0], 1);  // broker
+  EXPECT_EQ(*driver.starts[1], 0);  // cache: a scenario's run starts it
   auto handover = prestart->take();
   EXPECT_EQ(handover.services.size(), 2u);
   EXPECT_EQ(handover.running, (std::set<const driver::Service*>{driver.created[0]}));

@@ -56,11 +56,11 @@ struct RunnerFixture : ::testing::Test {
 TEST_F(RunnerFixture, a_run_boots_runs_its_steps_and_tears_down_through_its_driver) {
   const auto outcome = run();
   EXPECT_EQ(outcome.result, ScenarioResult::k_passed) << outcome.report.error;
-  EXPECT_EQ(event_types(), (std::vector<std::string>{"run.begin", "service.starting", "service.started",
-                                                     "service.ready", "stack.ready", "step.begin", "step.end",
-                                                     "service.stopped", "run.cleanup", "run.end"}));
-  ASSERT_EQ(driver->created.size(), 1u);
-  EXPECT_EQ(driver->created[0]->starts, 1);
+  EXPECT_EQ(event_types(), (std::vector<std::string>{"run.begin", "service.starting", "service.ready", "stack.ready",
+                                                     "step.begin", "step.end", "service.stopped", "run.cleanup",
+                                                     "run.end"}));
+  ASSERT_EQ(driver->starts.size(), 1u);
+  EXPECT_EQ(*driver->starts[0], 1);
   EXPECT_EQ(driver->swept_runs, std::vector<std::string>{"run-1"});
   EXPECT_EQ(outcome.report.properties.front(), (std::pair<std::string, std::string>{"driver", "fake"}));
   EXPECT_FALSE(fs::exists(options.work_base / "runs" / "run-1"));  // removed without --keep
