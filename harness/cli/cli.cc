@@ -41,6 +41,9 @@ int cli_main(int argc, char** argv) {
   app.add_flag("!--no-prestart", options.prestart,
                "Boot each scenario's RabbitMQ only when the scenario starts (by default the next scenario's broker "
                "boots, at the lowest CPU priority, while the current one runs)");
+  app.add_option("--seed", options.seed,
+                 "Seed the harness's randomness with N in every scenario, instead of the scenario's `seed:` "
+                 "(replays a run: its seed is in the JUnit properties and summary.json)");
   const Subcommand* chosen = nullptr;
   for (const auto& sub : k_subcommands) {
     auto* cmd = app.add_subcommand(sub.name, sub.description);

@@ -179,6 +179,8 @@ int run_command(const std::vector<std::string>& args, const GlobalOptions& optio
   run_options.keep = options.keep;
   run_options.verbose = options.verbose;
   run_options.out = &std::cout;
+  run_options.driver = driver::make_local_driver();
+  run_options.seed = options.seed;
 
   std::vector<fs::path> folders;
   std::vector<std::string> run_ids;
@@ -187,7 +189,6 @@ int run_command(const std::vector<std::string>& args, const GlobalOptions& optio
   std::vector<report::ScenarioReport> reports;
   bool failed = false, errored = false, cancelled = false;
   // Pipelining: once scenario i is ready, scenario i+1's broker boots (run/prestart.h).
-  auto driver = driver::make_local_driver();
   std::unique_ptr<run::Prestart> next;
   size_t started = 0;
   for (; started < scenarios->size() && !process::cancelled(); ++started) {
@@ -197,7 +198,7 @@ int run_command(const std::vector<std::string>& args, const GlobalOptions& optio
     run_options.on_ready = [&, i] {
       if (!options.prestart || i + 1 >= scenarios->size() || process::cancelled()) return;
       next = run::Prestart::begin((*scenarios)[i + 1],
-                                  run::run_paths(run_options, run_ids[i + 1], folders[i + 1]), *driver);
+                                  run::run_paths(run_options, run_ids[i + 1], folders[i + 1]), *run_options.driver);
     };
     auto outcome = run::run_scenario(s, run_ids[i], folders[i], run_options, std::move(mine));
     reports.push_back(std::move(outcome.report));

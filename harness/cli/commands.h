@@ -1,6 +1,8 @@
 #pragma once
 // The subcommands' bodies. The table that maps names to them lives in cli.cc.
+#include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -11,6 +13,7 @@ struct GlobalOptions {
   bool keep = false;
   bool verbose = false;
   bool prestart = true;  // boot the next scenario's broker while one runs (run/prestart.h)
+  std::optional<std::uint64_t> seed;  // --seed N: every scenario's seed (run/random.h)
 };
 
 int run_command(const std::vector<std::string>& scenarios, const GlobalOptions& options);

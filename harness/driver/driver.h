@@ -1,6 +1,7 @@
 #pragma once
 // Where services run. A Driver turns a scenario's services into Service instances; one implementation per
 // backend (driver/local: processes from the machine's packages). Scenarios, steps and checks never know which.
+#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -32,6 +33,10 @@ public:
   // is missing (naming the package to install).
   virtual util::Expected<std::vector<std::unique_ptr<Service>>> create_services(const scenario::Scenario& scenario,
                                                                                  const RunPaths& paths) = 0;
+  // The end of run `run_id`, once its services are stopped: kills whatever of it is still running (what escaped
+  // a service's own stop: RabbitMQ's epmd and erl_child_setup). Returns what it killed, for the run's History
+  // (the local driver: process ids).
+  virtual std::vector<std::int64_t> kill_leftovers(const std::string& run_id) = 0;
 };
 
 std::unique_ptr<Driver> make_local_driver();

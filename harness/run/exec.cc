@@ -19,7 +19,7 @@ util::Expected<history::Event> run_exec(const std::string& id, const std::string
     const driver::Service* instance = stack.running_instance(service);
     if (instance == nullptr) {
       // Nothing to run it in (`docker exec` into a stopped container fails at once too): not a wait of its timeout.
-      return history.record("exec.result", service,
+      return history.record(history::EventType::k_exec_result, service,
                             {{"id", id}, {"command", command}, {"service", service},
                              {"no_instance", stack.no_running_instance(service)}});
     }
@@ -42,7 +42,7 @@ util::Expected<history::Event> run_exec(const std::string& id, const std::string
     data["signal"] = result.status->signal;
   }
   if (result.spawn_failed) data["spawn_failed"] = true;
-  return history.record("exec.result", service, std::move(data));
+  return history.record(history::EventType::k_exec_result, service, std::move(data));
 }
 
 }  // namespace harness::run

@@ -7,7 +7,7 @@
 #include <thread>
 
 #include "harness/process/child_process.h"
-#include "harness/process/sweeper.h"
+#include "harness/process/owner.h"
 
 namespace harness::run {
 
@@ -56,6 +56,7 @@ std::unique_ptr<Prestart> Prestart::begin(const scenario::Scenario& scenario, co
   for (const auto& spec : scenario.services) any |= spec.kind == scenario::ServiceKind::k_rabbitmq;
   if (!any) return nullptr;
   std::unique_ptr<Prestart> prestart(new Prestart);
+  prestart->m_driver = &driver;
   prestart->m_paths = paths;
   auto services = driver.create_services(scenario, paths);
   if (!services) return nullptr;  // the destructor removes the work dir
@@ -99,7 +100,7 @@ Prestart::Handover Prestart::take() {
 Prestart::~Prestart() {
   if (m_taken) return;
   m_services.clear();  // each service's destructor kills its process group
-  process::kill_run(m_paths.run_id);
+  (void)m_driver->kill_leftovers(m_paths.run_id);  // what escaped their groups; nobody records it
   std::error_code ec;
   std::filesystem::remove_all(m_paths.work_dir, ec);
   // The scenario never ran: its report folder would hold nothing but the early broker's log.

@@ -29,7 +29,8 @@ class Prestart {
 public:
   // Creates the scenario's services with `driver` (ports and names allocated, as its run would) and starts
   // those worth starting early: RabbitMQ nodes. Null when the scenario has none, or when creating or starting
-  // them fails: the scenario's own run then does it again and reports why.
+  // them fails: the scenario's own run then does it again and reports why. REQUIRES: `driver` outlives the
+  // Prestart (its destructor sweeps through it).
   static std::unique_ptr<Prestart> begin(const scenario::Scenario& scenario, const driver::RunPaths& paths,
                                          driver::Driver& driver);
   // Services never handed over are killed and swept (their run id), their work dir removed.
@@ -55,6 +56,7 @@ private:
     std::chrono::steady_clock::time_point started;
     bool niced = false;
   };
+  driver::Driver* m_driver = nullptr;
   driver::RunPaths m_paths;
   std::vector<std::unique_ptr<driver::Service>> m_services;
   std::vector<Early> m_early;

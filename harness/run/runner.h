@@ -4,8 +4,10 @@
 // into the scenario's report folder.
 #include <filesystem>
 #include <functional>
-#include <memory>
+#include <cstdint>
 #include <iosfwd>
+#include <memory>
+#include <optional>
 #include <string>
 
 #include "harness/driver/driver.h"
@@ -25,6 +27,12 @@ struct RunOptions {
   // Called once every service of the scenario is ready, before its steps: a suite starts booting the next
   // scenario's broker then (run/prestart.h), so that two boots do not compete for the CPU.
   std::function<void()> on_ready;
+  // Where the services run: the one place a run's driver is chosen (the CLI: driver::make_local_driver()).
+  // It creates the services and kills what a run leaves. REQUIRED.
+  std::shared_ptr<driver::Driver> driver;
+  // `--seed N`: the run's seed instead of each scenario's `seed:` (nullopt or 0: the scenario's, else one chosen
+  // at random). The seed used is reported (JUnit property, summary.json, run.begin {seed, seed_from}).
+  std::optional<std::uint64_t> seed;
 };
 
 enum class ScenarioResult { k_passed, k_failed, k_error, k_cancelled };

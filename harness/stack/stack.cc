@@ -43,8 +43,9 @@ std::string format_seconds(double s) {
 }
 }  // namespace
 
-Stack::Stack(std::vector<std::unique_ptr<driver::Service>> services, history::History& history, const run::RunControl& control)
-    : m_services(std::move(services)), m_history(history), m_control(control) {
+Stack::Stack(std::vector<std::unique_ptr<driver::Service>> services, history::History& history,
+             const run::RunControl& control, const util::Clock& clock)
+    : m_services(std::move(services)), m_history(history), m_control(control), m_clock(clock) {
   m_placeholders = driver::placeholder_table(m_services);
   m_monitor = std::thread([this] { monitor(); });
 }
@@ -81,7 +82,7 @@ void Stack::replace_instance(driver::Service* service, const std::string& reason
     instance.replacing = true;
     instance.restart_reason = reason;
   }
-  m_history.record("service.killed", service->name(), {{"reason", reason}});
+  m_history.record(history::EventType::k_service_killed, service->name(), {{"reason", reason}});
   service->stop(k_stop_grace);  // Swarm/Kubernetes: SIGTERM, then SIGKILL after the grace period
 }
 
@@ -102,8 +103,8 @@ util::Status Stack::stop_instance(driver::Service* service, const std::string& r
     how();
   else
     service->stop(k_stop_grace);
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!service->exit_status() && std::chrono::steady_clock::now() < deadline) {
+  const auto deadline = m_clock.now() + timeout;
+  while (!service->exit_status() && m_clock.now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds{10});
   }
   if (!service->exit_status()) service->stop(k_stop_grace);  // it ignored `how`
@@ -114,7 +115,7 @@ util::Status Stack::stop_instance(driver::Service* service, const std::string& r
     m_exit_recorded.insert(service);
   }
   // Not a service.exited: that event is an exit the harness did not cause (the `exit` check reads it).
-  const history::Event stopped = m_history.record("service.stopped", service->name(),
+  const history::Event stopped = m_history.record(history::EventType::k_service_stopped, service->name(),
                                          {{"reason", reason}, {"code", status->code}, {"signal", status->signal},
                                           {"describe", status->describe()}});
   std::lock_guard lock(m_mutex);
@@ -133,26 +134,26 @@ util::Status Stack::start_instance(driver::Service* service, const std::string& 
   }
   // The monitor leaves a held instance alone, so nothing else touches its process while it is replaced.
   if (auto st = service->start(); !st) {
-    m_history.record("service.failed", service->name(), {{"detail", st.message()}});
+    m_history.record(history::EventType::k_service_failed, service->name(), {{"detail", st.message()}});
     return util::Status::infrastructure("service '" + service->name() + "' could not start again: " + st.message());
   }
   {
     std::lock_guard lock(m_mutex);
     Instance& instance = m_instances[service];
     instance.held = false;
-    instance.started_at = std::chrono::steady_clock::now();
+    instance.started_at = m_clock.now();
     ++instance.generation;
     m_exit_recorded.erase(service);
     m_down.erase(service);
   }
-  m_history.record("service.started", service->name(),
+  m_history.record(history::EventType::k_service_started, service->name(),
                    {{"pid", service->main_pid().value_or(0)}, {"ports", service->ports()},
                     {"log", service->log_path().string()}, {"reason", reason}});
   return wait_for({service}, timeout);
 }
 
 void Stack::on_exit(driver::Service* service, const process::ExitStatus& status) {
-  const auto now = std::chrono::steady_clock::now();
+  const auto now = m_clock.now();
   std::string reason;
   double delay_s = 0;
   {
@@ -179,7 +180,7 @@ void Stack::on_exit(driver::Service* service, const process::ExitStatus& status)
   }
   nlohmann::json data = {{"code", status.code}, {"signal", status.signal}, {"describe", status.describe()}};
   if (!reason.empty()) data["restart_in_s"] = delay_s;
-  const history::Event exited = m_history.record("service.exited", service->name(), std::move(data));
+  const history::Event exited = m_history.record(history::EventType::k_service_exited, service->name(), std::move(data));
   const std::string what = "exited (" + status.describe() + ") at " + format_seconds(exited.t);
   {
     std::lock_guard lock(m_mutex);
@@ -205,7 +206,7 @@ std::string Stack::no_running_instance(const std::string& name) const {
   if (running_instance(name) != nullptr) return {};
   // The Reaper may have collected an exit the monitor has not recorded yet (it looks every 50 ms): give it a moment,
   // so that the answer says when, and service.exited comes before what the caller records next.
-  const auto deadline = std::chrono::steady_clock::now() + k_record_grace;
+  const auto deadline = m_clock.now() + k_record_grace;
   std::string why;
   for (auto* s : instances(name)) {
     std::optional<std::string> down;
@@ -214,7 +215,7 @@ std::string Stack::no_running_instance(const std::string& name) const {
         std::lock_guard lock(m_mutex);
         if (auto it = m_down.find(s); it != m_down.end()) down = it->second;
       }
-      if (down || std::chrono::steady_clock::now() >= deadline) break;
+      if (down || m_clock.now() >= deadline) break;
       std::this_thread::sleep_for(std::chrono::milliseconds{10});
     }
     if (!down) {
@@ -242,18 +243,18 @@ util::Status Stack::start_all(std::chrono::milliseconds timeout) {
 
 util::Status Stack::start_one(driver::Service* service) {
   const bool adopted = m_adopted.count(service) && service->main_pid() && !service->exit_status();
-  m_history.record("service.starting", service->name(),
+  m_history.record(history::EventType::k_service_starting, service->name(),
                    adopted ? nlohmann::json{{"kind", service->kind()}, {"prestarted", true}}
                            : nlohmann::json{{"kind", service->kind()}});
   if (auto st = adopted ? util::Status::ok() : service->start(); !st) {
-    m_history.record("service.failed", service->name(), {{"detail", st.message()}});
+    m_history.record(history::EventType::k_service_failed, service->name(), {{"detail", st.message()}});
     return util::Status::infrastructure("service '" + service->name() + "' could not start: " + st.message());
   }
   {
     std::lock_guard lock(m_mutex);
     m_started.insert(service);
     Instance& instance = m_instances[service];
-    instance.started_at = std::chrono::steady_clock::now();
+    instance.started_at = m_clock.now();
     instance.generation = 1;
     if (instance.policy.healthcheck && !instance.policy.healthcheck->test.empty() &&
         instance.policy.healthcheck->test.front() != "NONE") {
@@ -261,7 +262,7 @@ util::Status Stack::start_one(driver::Service* service) {
     }
   }
   if (auto pid = service->main_pid()) {
-    m_history.record("service.started", service->name(),
+    m_history.record(history::EventType::k_service_started, service->name(),
                      {{"pid", *pid}, {"ports", service->ports()}, {"log", service->log_path().string()}});
   }
   return util::Status::ok();
@@ -304,21 +305,21 @@ util::Status Stack::wait_one(driver::Service* service, const WaitLimits& limits,
   while (!give_up) {
     const driver::ReadyPoll poll = service->poll_ready();
     if (poll.state == driver::Readiness::k_ready) {
-      m_history.record("service.ready", service->name(),
-                       {{"after_s", seconds(std::chrono::steady_clock::now() - limits.begin)},
+      m_history.record(history::EventType::k_service_ready, service->name(),
+                       {{"after_s", seconds(m_clock.now() - limits.begin)},
                         {"version", service->version()}});
       return util::Status::ok();
     }
     if (poll.state == driver::Readiness::k_failed) {
-      m_history.record("service.failed", service->name(), {{"detail", poll.detail}});
+      m_history.record(history::EventType::k_service_failed, service->name(), {{"detail", poll.detail}});
       give_up = true;
       return util::Status::infrastructure(poll.detail);
     }
     note(poll.detail);
-    if (std::chrono::steady_clock::now() >= limits.deadline) {
+    if (m_clock.now() >= limits.deadline) {
       const std::string detail = still_waiting(
           *service, "not ready after " + scenario::format_duration(limits.timeout), poll.detail, /*tail=*/true);
-      m_history.record("service.failed", service->name(), {{"detail", detail}});
+      m_history.record(history::EventType::k_service_failed, service->name(), {{"detail", detail}});
       give_up = true;
       return util::Status::infrastructure(detail);
     }
@@ -330,7 +331,7 @@ util::Status Stack::wait_one(driver::Service* service, const WaitLimits& limits,
 
 util::Status Stack::wait_for(const std::vector<driver::Service*>& targets, std::chrono::milliseconds timeout,
                              bool start_first) {
-  const auto begin = std::chrono::steady_clock::now();
+  const auto begin = m_clock.now();
   const auto deadline = begin + timeout;
   std::atomic<bool> give_up{false};
   // Each target's last readiness answer, and whether its wait ended: the progress lines and a scenario timeout's
@@ -358,7 +359,7 @@ util::Status Stack::wait_for(const std::vector<driver::Service*>& targets, std::
       ++i;
       continue;
     }
-    if (std::chrono::steady_clock::now() < next_report) continue;
+    if (m_clock.now() < next_report) continue;
     next_report += k_progress_interval;
     std::string lines;
     std::size_t count = 0;
@@ -371,7 +372,7 @@ util::Status Stack::wait_for(const std::vector<driver::Service*>& targets, std::
       }
     }
     if (count > 0) {
-      print("  still waiting after " + format_seconds(seconds(std::chrono::steady_clock::now() - begin)) + " for " +
+      print("  still waiting after " + format_seconds(seconds(m_clock.now() - begin)) + " for " +
             std::to_string(count) + " of " + std::to_string(targets.size()) + " service(s):\n" + lines);
     }
   }
@@ -410,7 +411,7 @@ void Stack::stop_all() {
     stops.push_back(std::async(std::launch::async, [&service, this] {
       const bool was_running = !service->exit_status().has_value();
       service->stop(service->teardown_grace());
-      if (was_running) m_history.record("service.stopped", service->name());
+      if (was_running) m_history.record(history::EventType::k_service_stopped, service->name());
     }));
   }
   for (auto& s : stops) s.wait();
@@ -426,7 +427,7 @@ void Stack::monitor() {
         auto& instance = m_instances[service.get()];
         if (instance.held) continue;  // stop_instance()/start_instance() own it until it is back
         restart_now = m_exit_recorded.count(service.get()) && instance.restart_due &&
-                      std::chrono::steady_clock::now() >= *instance.restart_due && !m_stopping;
+                      m_clock.now() >= *instance.restart_due && !m_stopping;
         // Claimed under the same lock as the decision: stop_instance() and stop_all() wait for it to end.
         if (restart_now) instance.restarting = true;
         if (!restart_now && m_exit_recorded.count(service.get())) continue;
@@ -456,17 +457,17 @@ void Stack::restart(driver::Service* service) {
     std::lock_guard lock(m_mutex);
     auto& instance = m_instances[service];
     instance.restart_due.reset();
-    instance.started_at = std::chrono::steady_clock::now();
+    instance.started_at = m_clock.now();
     ++instance.generation;
     ++instance.restarts;
     if (st) {
       m_exit_recorded.erase(service);
       m_down.erase(service);
-      m_history.record("service.restarted", service->name(),
+      m_history.record(history::EventType::k_service_restarted, service->name(),
                        {{"count", instance.restarts}, {"reason", instance.restart_reason},
                         {"delay_s", instance.restart_delay_s}});
     } else {
-      m_history.record("service.failed", service->name(), {{"detail", st.message()}});
+      m_history.record(history::EventType::k_service_failed, service->name(), {{"detail", st.message()}});
     }
     instance.restarting = false;
   }
@@ -474,25 +475,25 @@ void Stack::restart(driver::Service* service) {
 }
 
 void Stack::probe_loop(driver::Service* service, scenario::HealthCheck config) {
-  auto started = std::chrono::steady_clock::now();
+  auto started = m_clock.now();
   health::HealthTracker tracker(
       config, started,
       health::HealthTrackerOptions{
           .flavor = config.kubernetes ? health::ProbeFlavor::k_kubernetes : health::ProbeFlavor::k_docker,
           .start_interval = config.start_interval});
   int seen_generation = generation(service);
-  m_history.record("health.state", service->name(), {{"state", "starting"}, {"previous", nullptr}});
+  m_history.record(history::EventType::k_health_state, service->name(), {{"state", "starting"}, {"previous", nullptr}});
   while (!m_stopping && !m_monitor_done && !m_control.should_stop()) {
     if (const int g = generation(service); g != seen_generation) {
       seen_generation = g;
       const auto previous = tracker.state();
-      tracker.reset(std::chrono::steady_clock::now());
+      tracker.reset(m_clock.now());
       if (previous != tracker.state()) {
-        m_history.record("health.state", service->name(),
+        m_history.record(history::EventType::k_health_state, service->name(),
                          {{"state", health::to_string(tracker.state())}, {"previous", health::to_string(previous)}});
       }
     }
-    if (std::chrono::steady_clock::now() < tracker.next_probe_at() || service->exit_status()) {
+    if (m_clock.now() < tracker.next_probe_at() || service->exit_status()) {
       m_control.sleep_for(std::chrono::milliseconds{20});  // a dead container is not probed
       continue;
     }
@@ -501,22 +502,22 @@ void Stack::probe_loop(driver::Service* service, scenario::HealthCheck config) {
     if (generation(service) != seen_generation || service->exit_status()) {
       // Docker stops a container's health monitor when the container stops, cancelling the probe in flight: a
       // probe that outlived its instance (killed, or replaced by a restart) never counts, not even for the next.
-      m_history.record("health.probe_discarded", service->name(),
+      m_history.record(history::EventType::k_health_probe_discarded, service->name(),
                        {{"exit_code", result.exit_code},
                         {"reason", "the instance exited or was replaced while the probe ran"}});
       continue;
     }
     const auto previous = tracker.state();
-    const auto state = tracker.record(result, std::chrono::steady_clock::now());
+    const auto state = tracker.record(result, m_clock.now());
     std::string output = result.output.size() > 500 ? result.output.substr(result.output.size() - 500) : result.output;
-    m_history.record("health.probe", service->name(),
+    m_history.record(history::EventType::k_health_probe, service->name(),
                      {{"exit_code", result.exit_code}, {"timed_out", result.timed_out},
                       {"duration_s", std::chrono::duration<double>(result.duration).count()},
                       {"output", output}, {"state", health::to_string(state)},
                       {"failing_streak", tracker.failing_streak()}});
     if (state != previous) {
       const history::Event changed = m_history.record(
-          "health.state", service->name(),
+          history::EventType::k_health_state, service->name(),
           {{"state", health::to_string(state)}, {"previous", health::to_string(previous)}});
       if (state == health::HealthState::k_unhealthy) {
         const std::string last = last_line(output);

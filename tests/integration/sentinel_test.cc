@@ -130,7 +130,7 @@ TEST(SentinelFailover, a_group_can_fail_over_as_soon_as_it_is_ready) {
     harness::history::History history(clock, dir.path() / "history.jsonl");
     harness::run::RunControl control(clock, std::chrono::minutes{1});
     {
-      harness::stack::Stack stack(std::move(services.value()), history, control);
+      harness::stack::Stack stack(std::move(services.value()), history, control, clock);
       const auto booted = stack.start_all(std::chrono::seconds{30});
       ASSERT_TRUE(booted.is_ok()) << booted.message();
       // A different sentinel each round: any of them may be asked.

@@ -44,7 +44,7 @@ protected:
     std::vector<pid_t> pids;
     std::vector<std::uint16_t> ports;
     {
-      harness::stack::Stack stack(std::move(services.value()), history, control);
+      harness::stack::Stack stack(std::move(services.value()), history, control, clock);
       auto st = stack.start_all(std::chrono::seconds{90});
       ASSERT_TRUE(st.is_ok()) << st.message();
       for (const auto& s : stack.services()) {

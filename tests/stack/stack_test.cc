@@ -125,7 +125,7 @@ struct StackFixture {
     std::vector<std::unique_ptr<driver::Service>> services;
     services.push_back(std::make_unique<SleepService>("db"));
     service = static_cast<SleepService*>(services.back().get());
-    stack = std::make_unique<Stack>(std::move(services), history, control);
+    stack = std::make_unique<Stack>(std::move(services), history, control, clock);
     InstancePolicy policy;
     policy.restart = restart;
     policy.backoff = health::scaled(health::Backoff::docker(), 0.01);

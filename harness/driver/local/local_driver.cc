@@ -8,6 +8,7 @@
 #include "harness/driver/local/redis_service.h"
 #include "harness/driver/local/sentinel_service.h"
 #include "harness/driver/placeholders.h"
+#include "harness/process/sweeper.h"
 
 namespace harness::driver {
 
@@ -102,6 +103,11 @@ public:
       }
     }
     return services;
+  }
+
+  std::vector<std::int64_t> kill_leftovers(const std::string& run_id) override {
+    const auto swept = process::kill_run(run_id);  // every process marked with the run id (process/sweeper.h)
+    return {swept.killed.begin(), swept.killed.end()};
   }
 
 private:

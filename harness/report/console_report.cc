@@ -1,0 +1,60 @@
+#include "harness/report/console_report.h"
+
+#include <iomanip>
+#include <ostream>
+
+#include "harness/report/console_text.h"
+
+namespace harness::report {
+
+namespace {
+using check::Outcome;
+
+constexpr size_t k_console_detail_lines = 10;
+
+const char* outcome_label(Outcome o) {
+  switch (o) {
+    case Outcome::k_passed: return "PASS ";
+    case Outcome::k_failed: return "FAIL ";
+    case Outcome::k_error: return "ERROR";
+    case Outcome::k_skipped: return "SKIP ";
+    case Outcome::k_xfailed: return "XFAIL";
+  }
+  return "?";
+}
+
+// Each line of `text`, escaped (report/console_text.h), indented under its verdict.
+void print_indented(std::ostream& out, std::string_view text) {
+  std::string_view rest = text;
+  while (!rest.empty()) {
+    const auto newline = rest.find('\n');
+    out << "        " << terminal_text(rest.substr(0, newline)) << "\n";
+    rest = newline == std::string_view::npos ? std::string_view{} : rest.substr(newline + 1);
+  }
+}
+}  // namespace
+
+void print_verdict(std::ostream& out, const check::Verdict& v) {
+  out << "  " << outcome_label(v.outcome) << " " << terminal_text(v.name) << "\n";
+  if (v.outcome == Outcome::k_passed) return;
+  print_indented(out, v.message);
+  if (v.outcome != Outcome::k_skipped && !v.details.empty()) {
+    print_indented(out, last_lines(v.details, k_console_detail_lines));
+  }
+}
+
+void print_event(std::ostream& out, const history::Event& e) {
+  out << "  [" << std::fixed << std::setprecision(3) << e.t << std::defaultfloat << "] " << e.type;
+  if (!e.service.empty()) out << " " << terminal_text(e.service);
+  if (!e.data.empty()) {
+    out << " " << terminal_text(e.data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  }
+  out << "\n" << std::flush;
+}
+
+void print_scenario_result(std::ostream& out, std::string_view name, std::string_view result,
+                           std::chrono::milliseconds duration) {
+  out << name << ": " << result << " in " << duration.count() / 1000.0 << " s\n" << std::flush;
+}
+
+}  // namespace harness::report

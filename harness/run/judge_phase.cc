@@ -1,0 +1,139 @@
+#include "harness/run/judge_phase.h"
+
+#include "harness/check/broker_checks.h"
+#include "harness/check/delivery_check.h"
+#include "harness/check/exec_check.h"
+#include "harness/check/log_check.h"
+#include "harness/check/orchestration_checks.h"
+#include "harness/process/cancellation.h"
+#include "harness/run/broker_sampler.h"
+#include "harness/run/exec.h"
+#include "harness/scenario/duration.h"
+
+namespace harness::run {
+
+namespace {
+using check::Outcome;
+using check::Verdict;
+
+Verdict judge(const scenario::Check& check, stack::Stack& stack, RunContext& ctx) {
+  static const char* const k_kinds[] = {"log",      "exec",  "health",      "restarts",
+                                       "exit",     "delivery", "queue", "connections"};
+  const std::string classname = ctx.scenario.name + "." + k_kinds[check.body.index()];
+  const auto started = std::chrono::steady_clock::now();
+  Verdict verdict;
+  if (const auto* log = std::get_if<scenario::LogCheck>(&check.body)) {
+    verdict = check::judge_log(*log, check.name, classname, ctx.logs_dir);
+  } else if (const auto* health = std::get_if<scenario::HealthCheckSpec>(&check.body)) {
+    verdict = check::judge_health(*health, check.name, classname, ctx.history.events());
+  } else if (const auto* restarts = std::get_if<scenario::RestartsCheck>(&check.body)) {
+    verdict = check::judge_restarts(*restarts, check.name, classname, ctx.history.events());
+  } else if (const auto* exit = std::get_if<scenario::ExitCheck>(&check.body)) {
+    verdict = check::judge_exit(*exit, check.name, classname, ctx.history.events(), ctx.logs_dir);
+  } else if (const auto* queue = std::get_if<scenario::QueueCheck>(&check.body)) {
+    const auto samples = poll_queue_depth(
+        stack, ctx.history, queue->broker, queue->name,
+        [&](std::int64_t depth) { return check::holds(queue->depth, depth); },
+        queue->within.value_or(std::chrono::milliseconds{0}), ctx.control);
+    verdict = check::judge_queue(*queue, check.name, classname, samples);
+  } else if (const auto* connections = std::get_if<scenario::ConnectionsCheck>(&check.body)) {
+    verdict = check::judge_connections(*connections, check.name, classname, ctx.history.events());
+  } else if (const auto* delivery = std::get_if<scenario::DeliveryCheck>(&check.body)) {
+    // One report per delivery check: delivery.json, then delivery-2.json, ...
+    const int n = ++ctx.delivery_reports;
+    const std::string report = n == 1 ? "delivery.json" : "delivery-" + std::to_string(n) + ".json";
+    verdict = check::judge_delivery(*delivery, check.name, classname, ctx.report_dir / "history.jsonl",
+                                    ctx.report_dir / "ledger.jsonl", ctx.report_dir / report);
+  } else {
+    const auto& exec = std::get<scenario::ExecCheck>(check.body);
+    auto event = run_exec("check " + check.name, exec.command, exec.service, exec.timeout, stack, ctx.history);
+    if (!event) {
+      verdict = Verdict{check.name, classname, Outcome::k_error, event.error().message(), {}, {}};
+    } else {
+      verdict = check::judge_exec(exec, check.name, classname, *event);
+    }
+  }
+  verdict.duration = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+  return verdict;
+}
+
+// A known-bad configuration kept as a regression guard (`expect: fail`): its failures are the expected result,
+// shown as XFAIL with what failed; one more testcase fails when nothing failed. Applied only to a scenario that
+// ran to its end: a stopped one, or one whose services did not start, proved nothing either way.
+void apply_expectation(const scenario::Scenario& scenario, std::vector<Verdict>& verdicts) {
+  if (scenario.expect != scenario::Expectation::k_fail) return;
+  int failed = 0;
+  for (auto& v : verdicts) {
+    if (v.outcome == Outcome::k_failed) {
+      ++failed;
+      v.outcome = Outcome::k_xfailed;
+    }
+  }
+  Verdict expectation{"expect: fail", scenario.name + ".expect", Outcome::k_passed, {}, {}, {}};
+  if (failed == 0) {
+    expectation.outcome = Outcome::k_failed;
+    expectation.message = "expected at least one check to fail (expect: fail), but all " +
+                          std::to_string(verdicts.size()) + " passed";
+  } else {
+    expectation.message = std::to_string(failed) + " check(s) failed, as expected";
+  }
+  verdicts.push_back(expectation);
+}
+
+// The verdict of a scenario cut short `where`: Ctrl-C/SIGTERM is an error ("interrupted by SIGINT at step 3
+// (wait, line 12)"), since nothing was proved either way; its own `timeout:` is a failure (exit 1), naming the
+// scenario, the timeout and the step.
+Verdict stop_verdict(const scenario::Scenario& scenario, const std::string& where) {
+  if (process::cancelled()) {
+    return Verdict{"interrupted", scenario.name + ".interrupted", Outcome::k_error,
+                   process::cancel_reason() + " " + where, {}, {}};
+  }
+  return Verdict{"scenario timeout", scenario.name + ".timeout", Outcome::k_failed,
+                 "scenario '" + scenario.name + "' exceeded its timeout of " +
+                     scenario::format_duration(scenario.timeout) + " " + where,
+                 {}, {}};
+}
+
+// Every check without a verdict yet, as <skipped> with `reason`.
+void skip_unjudged(const scenario::Scenario& scenario, const std::string& reason, std::vector<Verdict>& verdicts) {
+  for (const auto& check : scenario.checks) {
+    bool judged = false;
+    for (const auto& v : verdicts) judged |= v.name == check.name;
+    if (!judged) verdicts.push_back(Verdict{check.name, scenario.name + ".check", Outcome::k_skipped, reason, {}, {}});
+  }
+}
+}  // namespace
+
+std::string judge_checks(stack::Stack& stack, RunContext& ctx, std::vector<Verdict>& verdicts) {
+  for (const auto& check : ctx.scenario.checks) {
+    Verdict v = judge(check, stack, ctx);
+    if (ctx.control.should_stop()) return "while judging check '" + check.name + "'";
+    ctx.history.record(history::EventType::k_check_verdict, {},
+                       {{"name", v.name}, {"outcome", check::to_string(v.outcome)}, {"message", v.message}});
+    verdicts.push_back(std::move(v));
+  }
+  return {};
+}
+
+ScenarioResult conclude(const scenario::Scenario& scenario, PhaseState& state) {
+  std::optional<ScenarioResult> stopped;
+  if (!state.stopped_at.empty()) {
+    state.verdicts.push_back(stop_verdict(scenario, state.stopped_at));
+    state.verdicts.back().details = state.stop_evidence;
+    state.skip_reason = "not judged: " + state.verdicts.back().message;
+    stopped = process::cancelled() ? ScenarioResult::k_cancelled : ScenarioResult::k_failed;
+  } else if (state.error.empty()) {
+    apply_expectation(scenario, state.verdicts);
+  }
+  if (!state.skip_reason.empty()) skip_unjudged(scenario, state.skip_reason, state.verdicts);
+  if (stopped == ScenarioResult::k_cancelled) return *stopped;
+  bool any_failed = false;
+  bool any_error = !state.error.empty();
+  for (const auto& v : state.verdicts) {
+    any_failed |= v.outcome == Outcome::k_failed;
+    any_error |= v.outcome == Outcome::k_error;
+  }
+  return any_error ? ScenarioResult::k_error : any_failed ? ScenarioResult::k_failed : ScenarioResult::k_passed;
+}
+
+}  // namespace harness::run
