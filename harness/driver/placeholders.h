@@ -19,7 +19,8 @@ util::Expected<std::string> expand_placeholders(const std::string& text, const P
 
 // The table for a set of services: per service "<scenario service>.<key>" (the first replica) and
 // "<instance name>.<key>", plus "<scenario service>.nodes" joined over replicas. Which keys each kind offers is
-// listed once, in scenario/placeholder_keys.h (the loader checks scenarios against it; a test checks it here).
+// registered once, with the kind (scenario/service_kind.h; the loader checks scenarios against it, a test checks it
+// here).
 PlaceholderTable placeholder_table(const std::vector<std::unique_ptr<Service>>& services);
 
 }  // namespace harness::driver

@@ -1,18 +1,12 @@
 #include "harness/scenario/model.h"
 
+#include "harness/scenario/service_kind.h"
+
 namespace harness::scenario {
 
 const char* to_string(ServiceKind kind) {
-  switch (kind) {
-    case ServiceKind::k_rabbitmq:
-      return "rabbitmq";
-    case ServiceKind::k_redis:
-      return "redis";
-    case ServiceKind::k_postgres:
-      return "postgres";
-    case ServiceKind::k_celery_worker:
-      return "celery-worker";
-  }
+  // A registered kind's name is a string literal of its own file: it outlives every caller.
+  if (const ServiceKindInfo* info = find_service_kind(kind)) return info->name.data();
   return "unknown";
 }
 

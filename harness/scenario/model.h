@@ -25,6 +25,7 @@ struct SourceLocation {
   int column = 0;
 };
 
+// The kinds of service; each registers its name, keys and instances from its own file (service_kind.h).
 enum class ServiceKind { k_rabbitmq, k_redis, k_postgres, k_celery_worker };
 
 // Docker Compose `healthcheck` keys verbatim (Kubernetes probe keys map onto the same fields).

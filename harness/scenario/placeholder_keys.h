@@ -1,6 +1,6 @@
 #pragma once
 // {{SERVICE.KEY}} placeholders, known before anything starts: where they stand in a string, and the keys a
-// scenario's services offer. This is the one table of what each kind of service provides; the local driver's real
+// scenario's services offer, from what each kind of service registers (service_kind.h); the local driver's real
 // values (each Service::placeholders()) are checked against it by tests/driver/placeholder_table_test.cc, so the
 // loader can reject a typo at its line instead of after the services booted.
 #include <cstddef>
@@ -30,17 +30,7 @@ enum class PlaceholderScope { k_worker_setup, k_run };
 
 // Every key usable in `scope`, sorted: per service SERVICE.KEY (its first instance), per instance whose name is not
 // the service's (worker.2, cache.replica-1, cache.sentinel-1) INSTANCE.KEY, SERVICE.nodes where instances have a
-// node, and run.dir, run.id. The keys of a kind:
-//   rabbitmq        host port user password vhost url management_port management_url node dir
-//   redis           host port password url dir; with sentinels the master also master_name sentinel_ports
-//                   sentinel_url; a sentinel host port master_name dir
-//   postgres        host port user password database url backend_url socket_dir dir
-//   celery-worker   node python broker_url backend_url fixtures app
+// node, and run.dir, run.id. Each kind's instances and keys are registered with it (service_kind.h).
 std::vector<std::string> placeholder_keys(const Scenario& scenario, PlaceholderScope scope);
-
-// The keys one instance of a kind offers (without its name): what its Service::placeholders() must hold.
-// `sentinel_master`: a redis master with sentinels; `sentinel`: one of its sentinels.
-std::vector<std::string> instance_placeholder_keys(ServiceKind kind, bool sentinel_master = false,
-                                                   bool sentinel = false);
 
 }  // namespace harness::scenario

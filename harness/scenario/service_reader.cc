@@ -6,37 +6,45 @@
 #include <regex>
 
 #include "harness/scenario/healthcheck_reader.h"
+#include "harness/scenario/service_kind.h"
 
 namespace harness::scenario {
 
 namespace {
 
-// clang-format off
-const std::vector<std::string_view> k_service_keys{
-    "image", "kind", "replicas", "role", "broker", "backend", "broker_url", "backend_url", "command", "app", "python",
-    "concurrency", "config", "environment", "healthcheck", "restart", "restart_on_unhealthy", "backoff",
-    "backoff_scale", "database", "sentinels", "down_after"};
-// clang-format on
-const std::vector<std::string_view> k_kinds{"rabbitmq", "redis", "postgres", "celery-worker"};
-// Keys that configure a Celery worker; an error on other kinds rather than silently ignored (the local driver
-// starts RabbitMQ, Redis and PostgreSQL with its own command line and environment: `command:` and `environment:`
-// would do nothing there).
-const std::vector<std::string_view> k_worker_only_keys{"broker", "backend",     "broker_url", "backend_url", "app",
-                                                       "python", "concurrency", "config",     "command",     "environment"};
+// Every key a service may have: the common ones, then each kind's own (in the kinds' order, once each).
+std::vector<std::string_view> service_keys(const ServiceKindRegistry& kinds) {
+  std::vector<std::string_view> keys = k_common_service_keys;
+  for (const auto& kind : kinds.all())
+    for (std::string_view key : kind.keys)
+      if (std::find(keys.begin(), keys.end(), key) == keys.end()) keys.push_back(key);
+  return keys;
+}
+
+// "a", "a and b", "a, b and c" (or with "or").
+std::string listed(const std::vector<std::string_view>& words, std::string_view last = " and ") {
+  std::string out;
+  for (std::size_t i = 0; i < words.size(); ++i)
+    out += std::string(i == 0 ? "" : i + 1 == words.size() ? last : ", ") + std::string(words[i]);
+  return out;
+}
+std::string and_list(const std::vector<std::string_view>& words) { return listed(words); }
+std::string or_list(const std::vector<std::string_view>& words) { return listed(words, " or "); }
+
+// The kinds a worker's `broker:` or `backend:` (role) may name.
+std::vector<std::string_view> kinds_serving(std::string_view role, const ServiceKindRegistry& kinds) {
+  std::vector<std::string_view> names;
+  for (const auto& kind : kinds.all())
+    if (std::find(kind.serves.begin(), kind.serves.end(), role) != kind.serves.end()) names.push_back(kind.name);
+  return names;
+}
+
 // `role:` values: only the ledger is a role (the harness's own record).
 const std::vector<std::string_view> k_roles{"ledger"};
 const std::vector<std::string_view> k_restart_policies{"no", "on-failure", "always", "unless-stopped"};
 const std::vector<std::string_view> k_backoffs{"docker", "kubernetes"};
 
 bool matches(const std::string& s, const char* pattern) { return std::regex_match(s, std::regex(pattern)); }
-
-std::optional<ServiceKind> kind_from_string(std::string_view s) {
-  if (s == "rabbitmq") return ServiceKind::k_rabbitmq;
-  if (s == "redis") return ServiceKind::k_redis;
-  if (s == "postgres") return ServiceKind::k_postgres;
-  if (s == "celery-worker") return ServiceKind::k_celery_worker;
-  return std::nullopt;
-}
 
 // `backoff_scale`: a plain decimal number in (0, 1].
 std::optional<double> read_backoff_scale(YamlReader& reader, const MapEntry& entry) {
@@ -60,7 +68,7 @@ struct Reference {
 
 struct ReadService {
   Service service;
-  bool kind_known = false;
+  const ServiceKindInfo* kind = nullptr;  // nullptr: unknown (reported)
 };
 
 std::optional<std::map<std::string, std::string>> read_environment(YamlReader& reader, const MapEntry& entry) {
@@ -113,9 +121,34 @@ std::optional<std::map<std::string, std::string>> read_environment(YamlReader& r
   return environment;
 }
 
+// Reports each key of `map` that applies only to other kinds than `kind`:
+// "'database' applies only to postgres services ('cache' is a redis service)".
+void report_keys_of_other_kinds(YamlReader& reader, const MapView& map, const ServiceKindInfo& kind,
+                                const Service& service, const ServiceKindRegistry& kinds) {
+  const std::string is_a = " (" + quote(service.name) + " is a " + std::string(kind.name) + " service)";
+  for (const auto& e : map.entries()) {
+    const std::vector<std::string_view> applies = kinds_with_key(e.key, kinds);
+    if (applies.empty() || std::find(applies.begin(), applies.end(), kind.name) != applies.end()) continue;
+    reader.error(e.key_location, quote(e.key) + " applies only to " + and_list(applies) + " services" + is_a);
+  }
+}
+
+// The kind of the service: `kind:`, else the one its image implies; nullptr after reporting neither.
+const ServiceKindInfo* read_kind(YamlReader& reader, const MapView& map, const Service& service,
+                                 const std::string& context, const ServiceKindRegistry& kinds) {
+  if (const MapEntry* kind = map.find("kind")) {
+    const auto value = read_choice(reader, *kind, kinds.names());
+    return value ? kinds.find(*value) : nullptr;
+  }
+  if (auto inferred = infer_kind(service.image, kinds)) return find_service_kind(*inferred, kinds);
+  reader.error(service.location, context + " needs 'kind' (one of: " + join(kinds.names()) +
+                                     ") or an image whose name implies it");
+  return nullptr;
+}
+
 // Reads one service's settings into `out`; references to other services go to `references`.
 void read_service(YamlReader& reader, const MapEntry& entry, ReadService& out, std::vector<Reference>& references,
-                  std::size_t index) {
+                  std::size_t index, const ServiceKindRegistry& kinds) {
   Service& service = out.service;
   const std::string context = "service " + quote(service.name);
   if (!entry.value.IsMap()) {
@@ -124,42 +157,18 @@ void read_service(YamlReader& reader, const MapEntry& entry, ReadService& out, s
     return;
   }
   MapView map(reader, entry.value);
-  map.report_unknown_keys(reader, k_service_keys, context);
+  map.report_unknown_keys(reader, service_keys(kinds), context);
 
   // The kind first: which other keys are allowed depends on it.
   if (const MapEntry* image = map.find("image"))
     if (auto value = read_nonempty_string(reader, *image)) service.image = *value;
-  if (const MapEntry* kind = map.find("kind")) {
-    if (auto value = read_choice(reader, *kind, k_kinds)) {
-      service.kind = *kind_from_string(*value);
-      out.kind_known = true;
-    }
-  } else if (auto inferred = infer_kind(service.image)) {
-    service.kind = *inferred;
-    out.kind_known = true;
-  } else {
-    reader.error(service.location, context +
-                                       " needs 'kind' (one of: rabbitmq, redis, postgres, celery-worker) or an "
-                                       "image whose name implies it");
-  }
-  if (out.kind_known) {
-    const bool worker = service.kind == ServiceKind::k_celery_worker;
-    const std::string is_a = " (" + quote(service.name) + " is a " + to_string(service.kind) + " service)";
-    for (const auto& e : map.entries()) {
-      const bool worker_only =
-          std::find(k_worker_only_keys.begin(), k_worker_only_keys.end(), e.key) != k_worker_only_keys.end();
-      if (worker_only && !worker)
-        reader.error(e.key_location, quote(e.key) + " applies only to celery-worker services" + is_a);
-      if (e.key == "database" && service.kind != ServiceKind::k_postgres)
-        reader.error(e.key_location, "'database' applies only to postgres services" + is_a);
-      if (e.key == "replicas" && !worker && service.kind != ServiceKind::k_redis)
-        reader.error(e.key_location, "'replicas' applies only to celery-worker and redis services" + is_a);
-      if ((e.key == "sentinels" || e.key == "down_after") && service.kind != ServiceKind::k_redis)
-        reader.error(e.key_location, quote(e.key) + " applies only to redis services" + is_a);
-    }
+  out.kind = read_kind(reader, map, service, context, kinds);
+  if (out.kind) {
+    service.kind = out.kind->id;
+    report_keys_of_other_kinds(reader, map, *out.kind, service, kinds);
   }
 
-  const bool redis = out.kind_known && service.kind == ServiceKind::k_redis;
+  const bool redis = out.kind && service.kind == ServiceKind::k_redis;
   if (const MapEntry* e = map.find("replicas")) {
     // A worker's instances (>= 1); a Redis's read replicas besides the master (>= 0).
     if (auto value = read_int(reader, *e, redis ? 0 : 1, redis ? 9 : std::numeric_limits<int>::max()))
@@ -183,9 +192,9 @@ void read_service(YamlReader& reader, const MapEntry& entry, ReadService& out, s
   if (const MapEntry* e = map.find("role")) {
     if (auto value = read_choice(reader, *e, k_roles)) {
       service.role = *value;
-      if (service.role == "ledger" && out.kind_known && service.kind != ServiceKind::k_redis)
+      if (service.role == "ledger" && out.kind && service.kind != ServiceKind::k_redis)
         reader.error(e->location, "role 'ledger' requires a redis service (" + quote(service.name) + " is a " +
-                                      to_string(service.kind) + " service)");
+                                      std::string(out.kind->name) + " service)");
       else if (service.role == "ledger" && (service.redis_replicas > 0 || service.sentinels > 0))
         reader.error(e->location, "role 'ledger' requires a redis service without replicas or sentinels (the "
                                   "harness's own record is never faulted)");
@@ -268,25 +277,38 @@ void read_service(YamlReader& reader, const MapEntry& entry, ReadService& out, s
     }
   }
 
-  if (out.kind_known && service.kind == ServiceKind::k_celery_worker && !map.find("broker") &&
+  if (out.kind && service.kind == ServiceKind::k_celery_worker && !map.find("broker") &&
       !map.find("broker_url")) {
-    reader.error(service.location, "celery-worker " + context +
-                                       " needs 'broker' (the name of a rabbitmq or redis service) or 'broker_url'");
+    reader.error(service.location, "celery-worker " + context + " needs 'broker' (the name of a " +
+                                       or_list(kinds_serving("broker", kinds)) + " service) or 'broker_url'");
   }
 }
 
 }  // namespace
 
-std::optional<ServiceKind> infer_kind(std::string_view image) {
+std::optional<ServiceKind> infer_kind(std::string_view image, const ServiceKindRegistry& kinds) {
   if (const auto slash = image.rfind('/'); slash != std::string_view::npos) image.remove_prefix(slash + 1);
   if (const auto at = image.find('@'); at != std::string_view::npos) image = image.substr(0, at);
   if (const auto colon = image.find(':'); colon != std::string_view::npos) image = image.substr(0, colon);
-  if (image.starts_with("rabbitmq")) return ServiceKind::k_rabbitmq;
-  if (image.starts_with("redis")) return ServiceKind::k_redis;
-  if (image.starts_with("postgres")) return ServiceKind::k_postgres;
-  if (image.starts_with("celery") || image.find("worker") != std::string_view::npos)
-    return ServiceKind::k_celery_worker;
-  return std::nullopt;
+  const auto contains_any = [&](const std::vector<std::string_view>& words) {
+    return std::any_of(words.begin(), words.end(), [&](std::string_view w) { return image.find(w) != image.npos; });
+  };
+  // 2: a prefix claims it, 1: a substring does; the strongest claim wins, and two equal claims imply nothing.
+  int best = 0;
+  std::optional<ServiceKind> claimed;
+  for (const auto& kind : kinds.all()) {
+    if (image.empty() || contains_any(kind.image.never)) continue;
+    const bool prefix = std::any_of(kind.image.prefixes.begin(), kind.image.prefixes.end(),
+                                    [&](std::string_view p) { return image.starts_with(p); });
+    const int strength = prefix ? 2 : contains_any(kind.image.contains) ? 1 : 0;
+    if (strength > best) {
+      best = strength;
+      claimed = kind.id;
+    } else if (strength == best && strength > 0) {
+      claimed.reset();
+    }
+  }
+  return claimed;
 }
 
 bool has_healthcheck(const Service& service) {
@@ -309,7 +331,7 @@ const Service* resolve_service(YamlReader& reader, const std::vector<Service>& s
   return nullptr;
 }
 
-std::vector<Service> read_services(YamlReader& reader, const MapEntry& entry) {
+std::vector<Service> read_services(YamlReader& reader, const MapEntry& entry, const ServiceKindRegistry& kinds) {
   if (!entry.value.IsMap()) {
     reader.error(entry.location, "'services' must be a map of service name to service, got " + describe(entry.value));
     return {};
@@ -332,7 +354,7 @@ std::vector<Service> read_services(YamlReader& reader, const MapEntry& entry) {
     ReadService& r = read.emplace_back();
     r.service.name = service_entry.key;
     r.service.location = service_entry.key_location;
-    read_service(reader, service_entry, r, references, read.size() - 1);
+    read_service(reader, service_entry, r, references, read.size() - 1, kinds);
   }
 
   std::vector<Service> services;
@@ -342,14 +364,13 @@ std::vector<Service> read_services(YamlReader& reader, const MapEntry& entry) {
     const Service& from = services[ref.service];
     const Service* target =
         resolve_service(reader, services, ref.name, ref.location, "service " + quote(from.name), ref.role);
-    if (!target || !read[static_cast<std::size_t>(target - services.data())].kind_known) continue;
-    const bool broker = ref.role == "broker";
-    const bool fits = broker ? (target->kind == ServiceKind::k_rabbitmq || target->kind == ServiceKind::k_redis)
-                             : (target->kind == ServiceKind::k_redis || target->kind == ServiceKind::k_postgres);
-    if (!fits) {
+    if (!target) continue;
+    const ServiceKindInfo* kind = read[static_cast<std::size_t>(target - services.data())].kind;
+    if (!kind) continue;
+    if (std::find(kind->serves.begin(), kind->serves.end(), ref.role) == kind->serves.end()) {
       reader.error(ref.location, std::string(ref.role) + " " + quote(target->name) + " of service " + quote(from.name) +
-                                     " is a " + to_string(target->kind) + " service (expected " +
-                                     (broker ? "rabbitmq or redis" : "redis or postgres") + ")");
+                                     " is a " + std::string(kind->name) + " service (expected " +
+                                     or_list(kinds_serving(ref.role, kinds)) + ")");
     }
   }
   return services;

@@ -7,17 +7,22 @@
 #include <vector>
 
 #include "harness/scenario/model.h"
+#include "harness/scenario/service_kind.h"
 #include "harness/scenario/yaml_reader.h"
 
 namespace harness::scenario {
 
 // Every service with a valid name, in file order, including those with other errors (reported), so that
 // references to them from steps and checks do not cascade into more errors.
-std::vector<Service> read_services(YamlReader& reader, const MapEntry& entry);
+// The kinds come from `kinds` (the registered ones unless a test brings its own).
+std::vector<Service> read_services(YamlReader& reader, const MapEntry& entry,
+                                   const ServiceKindRegistry& kinds = service_kinds());
 
-// The kind an image name implies: the last path component with tag and digest stripped, starting with
-// "rabbitmq", "redis" or "postgres"; or starting with "celery" or containing "worker" -> celery-worker.
-std::optional<ServiceKind> infer_kind(std::string_view image);
+// The kind an image name implies: each kind's ImageHints are matched against the last path component with tag
+// and digest stripped. A prefix claim ("rabbitmq", "redis", "postgres", "celery") beats a substring claim
+// ("worker": team/billing-worker is a celery-worker); an image that two kinds claim equally, or that a kind's
+// `never` excludes (celery-beat is no worker), implies none, and the service needs `kind:`.
+std::optional<ServiceKind> infer_kind(std::string_view image, const ServiceKindRegistry& kinds = service_kinds());
 
 // Whether the service has a health check that runs (not absent, not `disable: true` / ["NONE"]). A healthcheck
 // that failed to read counts as one (read_services keeps a stand-in): its errors are reported already, and

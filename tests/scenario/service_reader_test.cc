@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
+#include "harness/scenario/service_kind.h"
+
 #include "tests/scenario/scenario_test_util.h"
 
 namespace harness::scenario {
@@ -28,6 +32,94 @@ TEST(ScenarioServiceTest, kind_is_inferred_from_the_image_name) {
   EXPECT_EQ(infer_kind(""), std::nullopt);
 }
 
+TEST(ScenarioServiceTest, a_celery_beat_image_is_not_taken_for_a_worker) {
+  // A beat scheduler started as a worker would consume the tasks the scenario watches; until a beat kind exists,
+  // such an image implies no kind.
+  EXPECT_EQ(infer_kind("celery-beat"), std::nullopt);
+  EXPECT_EQ(infer_kind("myorg/beat"), std::nullopt);
+  EXPECT_EQ(infer_kind("myorg/celery-beat:5.3"), std::nullopt);
+  EXPECT_EQ(infer_kind("team/beat-worker"), std::nullopt);
+  EXPECT_EQ(load_error(k_head + "  beat: {image: celery-beat, broker_url: x}\n"),
+            "test.yaml:3:3: service 'beat' needs 'kind' (one of: celery-worker, postgres, rabbitmq, redis) or an "
+            "image whose name implies it");
+}
+
+TEST(ScenarioServiceTest, a_prefix_claim_beats_a_substring_claim) {
+  EXPECT_EQ(infer_kind("redis-worker"), ServiceKind::k_redis);
+  EXPECT_EQ(infer_kind("rabbitmq-celery-worker"), ServiceKind::k_rabbitmq);
+  EXPECT_EQ(infer_kind("celery-redis"), ServiceKind::k_celery_worker);
+}
+
+TEST(ScenarioServiceTest, each_kinds_own_keys_come_from_its_registration) {
+  std::vector<std::string_view> own_keys;
+  for (const auto& kind : service_kinds().all()) own_keys.insert(own_keys.end(), kind.keys.begin(), kind.keys.end());
+  ASSERT_FALSE(own_keys.empty());
+  for (const auto& kind : service_kinds().all()) {
+    for (std::string_view key : own_keys) {
+      if (std::find(kind.keys.begin(), kind.keys.end(), key) != kind.keys.end()) continue;
+      std::string applies;
+      const auto names = kinds_with_key(key);
+      for (std::size_t i = 0; i < names.size(); ++i)
+        applies += std::string(i == 0 ? "" : i + 1 == names.size() ? " and " : ", ") + std::string(names[i]);
+      const std::string expected = "'" + std::string(key) + "' applies only to " + applies + " services ('s' is a " +
+                                   std::string(kind.name) + " service)";
+      const auto errors = testing::load_errors(k_head + "  s: {kind: " + std::string(kind.name) + ", " +
+                                               std::string(key) + ": 1}\n");
+      EXPECT_TRUE(std::any_of(errors.begin(), errors.end(),
+                              [&](const std::string& e) { return e.find(expected) != std::string::npos; }))
+          << kind.name << " " << key << ": " << ::testing::PrintToString(errors);
+    }
+  }
+  EXPECT_EQ(kinds_with_key("replicas"), (std::vector<std::string_view>{"celery-worker", "redis"}));
+  EXPECT_EQ(kinds_with_key("database"), (std::vector<std::string_view>{"postgres"}));
+  EXPECT_TRUE(kinds_with_key("image").empty());  // a common key
+}
+
+// A test's own registry: the real celery-worker and a celery-beat kind of the test's own.
+ServiceKindRegistry registry_with_a_beat_kind() {
+  ServiceKindRegistry kinds;
+  (void)kinds.add(*service_kinds().find("celery-worker"));
+  (void)kinds.add({.name = "celery-beat",
+                   .id = static_cast<ServiceKind>(100),
+                   .summary = "a test kind",
+                   .image = {.prefixes = {"celery-beat"}, .contains = {"beat"}},
+                   .keys = {"schedule", "broker_url"},
+                   .data = false});
+  return kinds;
+}
+
+std::vector<std::string> read_with(const ServiceKindRegistry& kinds, const std::string& text,
+                                   std::vector<Service>& services) {
+  YamlReader reader("test.yaml");
+  const YAML::Node root = YAML::Load(text);
+  MapView map(reader, root);
+  services = read_services(reader, *map.find("services"), kinds);
+  std::vector<std::string> errors;
+  for (const auto& diagnostic : reader.take_diagnostics()) errors.push_back(diagnostic.to_string());
+  return errors;
+}
+
+TEST(ScenarioServiceTest, a_kind_added_to_the_registry_is_known_to_the_reader) {
+  const ServiceKindRegistry kinds = registry_with_a_beat_kind();
+  std::vector<Service> services;
+  EXPECT_EQ(read_with(kinds,
+                      "services:\n  beat: {image: myorg/celery-beat:5, schedule: x, broker_url: x}\n"
+                      "  worker: {image: celery, broker_url: x}\n  other: {kind: celery-beat}\n",
+                      services),
+            std::vector<std::string>{});
+  ASSERT_EQ(services.size(), 3u);
+  EXPECT_EQ(services[0].kind, static_cast<ServiceKind>(100));
+  EXPECT_EQ(services[1].kind, ServiceKind::k_celery_worker);
+  EXPECT_EQ(services[2].kind, static_cast<ServiceKind>(100));
+  EXPECT_EQ(read_with(kinds, "services:\n  w: {kind: celery-worker, broker_url: x, schedule: x}\n  n: {}\n",
+                      services),
+            (std::vector<std::string>{
+                "test.yaml:2:43: 'schedule' applies only to celery-beat services ('w' is a celery-worker service)",
+                "test.yaml:3:3: service 'n' needs 'kind' (one of: celery-beat, celery-worker) or an image whose "
+                "name implies it",
+            }));
+}
+
 TEST(ScenarioServiceTest, kind_key_wins_over_the_image) {
   const Scenario s = load_ok(k_head + "  cache: {image: my/valkey-cache, kind: redis}\n");
   EXPECT_EQ(s.services[0].kind, ServiceKind::k_redis);
@@ -36,19 +128,19 @@ TEST(ScenarioServiceTest, kind_key_wins_over_the_image) {
 
 TEST(ScenarioServiceTest, kind_needed_when_the_image_does_not_imply_one) {
   EXPECT_EQ(load_error(k_head + "  web: {image: nginx}\n"),
-            "test.yaml:3:3: service 'web' needs 'kind' (one of: rabbitmq, redis, postgres, celery-worker) or an "
+            "test.yaml:3:3: service 'web' needs 'kind' (one of: celery-worker, postgres, rabbitmq, redis) or an "
             "image whose name implies it");
   EXPECT_EQ(load_error(k_head + "  web: {}\n"),
-            "test.yaml:3:3: service 'web' needs 'kind' (one of: rabbitmq, redis, postgres, celery-worker) or an "
+            "test.yaml:3:3: service 'web' needs 'kind' (one of: celery-worker, postgres, rabbitmq, redis) or an "
             "image whose name implies it");
 }
 
 TEST(ScenarioServiceTest, invalid_kind) {
   EXPECT_EQ(load_error(k_head + "  db: {kind: mysql}\n"),
-            "test.yaml:3:14: invalid value 'mysql' for 'kind' (expected one of: rabbitmq, redis, postgres, "
-            "celery-worker)");
+            "test.yaml:3:14: invalid value 'mysql' for 'kind' (expected one of: celery-worker, postgres, rabbitmq, "
+            "redis)");
   EXPECT_EQ(load_error(k_head + "  db: {kind: [redis]}\n"),
-            "test.yaml:3:14: 'kind' must be a string (one of: rabbitmq, redis, postgres, celery-worker), got a list");
+            "test.yaml:3:14: 'kind' must be a string (one of: celery-worker, postgres, rabbitmq, redis), got a list");
 }
 
 TEST(ScenarioServiceTest, invalid_service_name) {
@@ -71,9 +163,9 @@ TEST(ScenarioServiceTest, unknown_service_key) {
   EXPECT_EQ(load_error(k_head + "  broker: {image: rabbitmq, imgae: x}\n"),
             "test.yaml:3:29: unknown key 'imgae' in service 'broker' (did you mean 'image'?)");
   EXPECT_EQ(load_error(k_head + "  broker: {image: rabbitmq, ports: [5672]}\n"),
-            "test.yaml:3:29: unknown key 'ports' in service 'broker' (expected one of: image, kind, replicas, role, "
-            "broker, backend, broker_url, backend_url, command, app, python, concurrency, config, environment, "
-            "healthcheck, restart, restart_on_unhealthy, backoff, backoff_scale, database, sentinels, down_after)");
+            "test.yaml:3:29: unknown key 'ports' in service 'broker' (expected one of: image, kind, role, healthcheck, "
+            "restart, restart_on_unhealthy, backoff, backoff_scale, replicas, broker, backend, broker_url, "
+            "backend_url, command, app, python, concurrency, config, environment, database, sentinels, down_after)");
 }
 
 TEST(ScenarioServiceTest, replicas_must_be_an_integer_at_least_one) {
@@ -153,9 +245,9 @@ TEST(ScenarioServiceTest, broker_must_be_rabbitmq_or_redis) {
             "test.yaml:4:35: broker 'db' of service 'worker' is a postgres service (expected rabbitmq or redis)");
 }
 
-TEST(ScenarioServiceTest, backend_must_be_redis_or_postgres) {
+TEST(ScenarioServiceTest, backend_must_be_postgres_or_redis) {
   EXPECT_EQ(load_error(k_head + "  mq: {image: rabbitmq}\n  worker: {image: celery, broker: mq, backend: mq}\n"),
-            "test.yaml:4:48: backend 'mq' of service 'worker' is a rabbitmq service (expected redis or postgres)");
+            "test.yaml:4:48: backend 'mq' of service 'worker' is a rabbitmq service (expected postgres or redis)");
 }
 
 TEST(ScenarioServiceTest, references_may_point_forward) {

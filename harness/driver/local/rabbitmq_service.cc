@@ -27,6 +27,8 @@ RabbitmqService::RabbitmqService(std::string name, std::filesystem::path log, st
 
 util::Expected<std::unique_ptr<RabbitmqService>> RabbitmqService::create(const scenario::Service& spec,
                                                                         const RunPaths& paths) {
+  // The server is called directly: as root, the /usr/sbin/rabbitmq* wrappers switch to the rabbitmq user and its
+  // HOME, which would lose the node's private cookie and folders.
   auto server = find_program("rabbitmq-server", {"/usr/lib/rabbitmq/bin/rabbitmq-server"}, "rabbitmq-server");
   if (!server) return server.error();
   std::unique_ptr<RabbitmqService> service(new RabbitmqService(spec.name, paths.logs_dir / (spec.name + ".log"),
@@ -43,6 +45,10 @@ util::Expected<std::unique_ptr<RabbitmqService>> RabbitmqService::create(const s
   return service;
 }
 
+// A private node, the same for server and CLI: HOME holds the node's cookie (a CLI with another HOME cannot talk to
+// the node); RABBITMQ_CONF_ENV_FILE names an empty file, so /etc/rabbitmq/rabbitmq-env.conf is not read;
+// ERL_EPMD_PORT and ERL_EPMD_ADDRESS give it its own epmd, which otherwise listens on 0.0.0.0:4369, shared with
+// every other Erlang node on the machine; RABBITMQ_PID_FILE names the beam.smp pid (beam_pid()).
 std::map<std::string, std::string> RabbitmqService::environment() const {
   const auto d = m_dir.string();
   return {
@@ -77,6 +83,7 @@ std::map<std::string, std::string> RabbitmqService::exec_environment() const {
   return env;
 }
 
+// The cookie is mode 400 (Erlang refuses a cookie file others can read), written before every boot.
 util::Status RabbitmqService::start() {
   for (const char* sub : {"home", "mnesia", "log"}) {
     if (auto st = make_dir(m_dir / sub); !st) return st;
@@ -110,6 +117,9 @@ util::Status RabbitmqService::start() {
   return spawn(std::move(options));
 }
 
+// The AMQP port opens ~4-4.7 s after launch (the management API answers ~1 s later). `rabbitmqctl await_startup`
+// fails at once (exit 69) until the node has registered, and every rabbitmqctl call costs ~0.6-0.7 s (it boots an
+// Erlang VM): readiness is polled with an AMQP handshake instead, a few milliseconds each.
 ReadyPoll RabbitmqService::poll_ready() {
   if (auto status = exit_status()) return {Readiness::k_failed, failure_detail("exited with " + status->describe())};
   if (!amqp_handshake(m_port, k_handshake_timeout)) return {Readiness::k_not_yet, "AMQP port not answering yet"};
@@ -120,6 +130,8 @@ ReadyPoll RabbitmqService::poll_ready() {
   return {Readiness::k_ready, {}};
 }
 
+// The launcher script does not exec beam.smp: the broker's own pid is the one RABBITMQ_PID_FILE holds, and a
+// signal meant for the broker goes there, not to the main pid.
 std::optional<pid_t> RabbitmqService::beam_pid() const {
   std::ifstream in(m_dir / "rabbitmq.pid");
   pid_t pid = 0;

@@ -86,6 +86,8 @@ std::string sentinel_view_unready(const SentinelTopology& t, std::size_t index, 
   return {};
 }
 
+// Sentinel needs a writable config file: it rewrites it on every change (a failover, a new replica). It is written
+// once, so a restarted sentinel keeps what it has learnt.
 util::Status SentinelService::start() {
   if (auto st = make_dir(m_dir); !st) return st;
   const auto config = m_dir / "sentinel.conf";
