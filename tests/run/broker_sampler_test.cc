@@ -40,7 +40,7 @@ protected:
   util::RealClock m_clock;
   history::History m_history{m_clock, m_dir.path() / "history.jsonl"};
   RunControl m_control{m_clock, std::chrono::minutes{5}};
-  stack::Stack m_stack{{}, m_history, m_control};
+  stack::Stack m_stack{{}, m_history, m_control, m_clock};
 };
 
 // A management API with queue `celery` (3 messages) and `idle` (0), and three connections.
