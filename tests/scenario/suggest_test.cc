@@ -25,7 +25,7 @@ TEST(SuggestTest, closest_match_offers_nothing_for_a_rewrite_or_a_distant_word) 
 }
 
 TEST(SuggestTest, closest_match_prefers_the_nearer_then_the_earlier_candidate) {
-  EXPECT_EQ(closest_match("paus", std::vector<std::string_view>{"pass", "pause"}), "pause");
+  EXPECT_EQ(closest_match("pausd", std::vector<std::string_view>{"pass", "pause"}), "pause");
   EXPECT_EQ(closest_match("ab", std::vector<std::string>{"ax", "ay"}), "ax");
 }
 

@@ -34,7 +34,7 @@ TEST(YamlReaderTest, typed_values_report_what_was_expected) {
                                   "test.yaml:1:12: 'replicas' must be an integer >= 1, got 'two'",
                                   "test.yaml:1:35: 'code' must be an integer from 0 to 255, got '300'",
                                   "test.yaml:1:49: 'timeout' must be a positive duration, got '0s'",
-                                  "test.yaml:1:62: entry 2 of 'tags' must be a string, got a map",
+                                  "test.yaml:1:63: entry 2 of 'tags' must be a string, got a map",
                               }));
 }
 
