@@ -72,7 +72,7 @@ public:
   virtual nlohmann::json identity() const = 0;
   // Lowers (or restores) the CPU priority of the instance's processes to `nice`, as setpriority(PRIO_PGRP):
   // what the instance starts later inherits it. False when it does not run or the driver cannot.
-  virtual bool set_priority(int nice) {
+  virtual bool set_priority(int nice) const {
     (void)nice;
     return false;
   }

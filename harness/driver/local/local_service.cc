@@ -46,7 +46,7 @@ nlohmann::json LocalService::identity() const {
   return {{"pid", current->pid()}};
 }
 
-bool LocalService::set_priority(int nice) {
+bool LocalService::set_priority(int nice) const {
   const auto current = child();
   return current && current->running() &&
          ::setpriority(PRIO_PGRP, static_cast<id_t>(current->pgid()), nice) == 0;

@@ -27,7 +27,7 @@ public:
   std::optional<process::ExitStatus> exit_status() const override;
   bool running() const override;
   nlohmann::json identity() const override;           // {"pid": main pid}
-  bool set_priority(int nice) override;               // setpriority(PRIO_PGRP) of the main process's group
+  bool set_priority(int nice) const override;              // setpriority(PRIO_PGRP) of the main process's group
   SignalResult signal(SignalTarget target, int sig) override;
   // The main process (the leader of the instance's process group); empty before the first start. Local only:
   // nothing outside driver/local sees a pid.
