@@ -484,3 +484,25 @@ TEST(ScenarioFaultTest, redis_failover_needs_sentinels_a_mode_and_no_for) {
 
 }  // namespace
 }  // namespace harness::scenario
+
+namespace harness::scenario {
+namespace {
+
+TEST(ScenarioFaultTest, redis_flush_names_a_redis_service_and_has_no_inverse) {
+  const FaultStep flush = load_data_fault("  - fault: {redis-flush: {service: cache}}\n");
+  EXPECT_EQ(flush.kind, "redis-flush");
+  EXPECT_EQ(flush.service, "cache");
+  EXPECT_EQ(testing::load_errors(k_data_head + "  - fault: {redis-flush: {service: ledger}}\n"
+                                               "  - fault: {redis-flush: {service: db}}\n"
+                                               "  - fault: {redis-flush: {service: cache}}\n    for: 5s\n"),
+            (std::vector<std::string>{
+                "test.yaml:11:36: redis-flush fault targets service 'ledger', which has role 'ledger' (the "
+                "harness's own record is never faulted)",
+                "test.yaml:12:36: service 'db' of redis-flush fault is a postgres service (expected redis)",
+                "test.yaml:14:5: 'for' does not apply to fault 'redis-flush' (it has no inverse: the data is not "
+                "brought back)",
+            }));
+}
+
+}  // namespace
+}  // namespace harness::scenario
