@@ -41,12 +41,18 @@ timeval to_timeval(std::chrono::milliseconds ms) {
 
 util::Expected<RedisClient> RedisClient::connect(std::uint16_t port, const std::string& password,
                                                  std::chrono::milliseconds timeout) {
+  return connect(k_loopback, port, password, timeout);
+}
+
+util::Expected<RedisClient> RedisClient::connect(const std::string& host, std::uint16_t port,
+                                                 const std::string& password,
+                                                 std::chrono::milliseconds timeout) {
   const timeval tv = to_timeval(timeout);
-  redisContext* raw = redisConnectWithTimeout("127.0.0.1", port, tv);
-  if (raw == nullptr) return util::Status::infrastructure("redis 127.0.0.1:" + std::to_string(port) + ": out of memory");
+  redisContext* raw = redisConnectWithTimeout(host.c_str(), port, tv);
+  if (raw == nullptr) return util::Status::infrastructure("redis " + host + ":" + std::to_string(port) + ": out of memory");
   RedisClient client(raw);
   if (raw->err) {
-    return util::Status::infrastructure("redis 127.0.0.1:" + std::to_string(port) + ": " + raw->errstr);
+    return util::Status::infrastructure("redis " + host + ":" + std::to_string(port) + ": " + raw->errstr);
   }
   redisSetTimeout(raw, tv);
   if (!password.empty()) {

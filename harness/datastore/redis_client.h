@@ -22,9 +22,14 @@ struct RedisReply {
 
 class RedisClient {
 public:
-  // Connects to 127.0.0.1:port (loopback only), AUTHs when `password` is non-empty.
+  // Connects to host:port ({{NAME.host}} of the service: always a loopback address here), AUTHs when
+  // `password` is non-empty.
+  static util::Expected<RedisClient> connect(const std::string& host, std::uint16_t port, const std::string& password,
+                                             std::chrono::milliseconds timeout);
+  // The same on 127.0.0.1: for the local driver, which chose that address itself.
   static util::Expected<RedisClient> connect(std::uint16_t port, const std::string& password,
                                              std::chrono::milliseconds timeout);
+  static constexpr const char* k_loopback = "127.0.0.1";
   // One command; a Redis error reply is a value (type k_error), a broken connection is a Status.
   util::Expected<RedisReply> command(const std::vector<std::string>& argv);
 

@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "harness/process/child_process.h"
 #include "harness/util/status.h"
 
@@ -21,6 +23,21 @@ enum class Readiness { k_not_yet, k_ready, k_failed };
 struct ReadyPoll {
   Readiness state = Readiness::k_not_yet;
   std::string detail;  // why not yet / why it failed
+};
+
+// What a signal is sent to, within one instance.
+enum class SignalTarget {
+  k_group,     // every process of the instance (a killed pod, a paused container)
+  k_main,      // its main process only (a Celery worker's MainProcess; its pool children are orphaned)
+  k_children,  // the main process's children (Celery's pool processes)
+  k_server,    // the process that does the serving: RabbitMQ's beam.smp, PostgreSQL's postmaster
+};
+
+// What a signal reached. `processes` identifies the processes signalled, for the events (the local driver:
+// their pids; the group's leader for k_group).
+struct SignalResult {
+  bool delivered = false;  // the instance runs and the signal was sent (k_children: to each child there was)
+  std::vector<long long> processes;
 };
 
 class Service {
@@ -48,7 +65,17 @@ public:
   virtual std::chrono::milliseconds teardown_grace() const { return std::chrono::milliseconds{0}; }
   // The exit status of the service's main process once it has exited (empty while running or never started).
   virtual std::optional<process::ExitStatus> exit_status() const = 0;
-  virtual std::optional<pid_t> main_pid() const = 0;
+  // Started and its main process not exited.
+  virtual bool running() const = 0;
+  // What identifies the running instance in service.* events: {"pid": 1234} for a local process; empty when it
+  // is not running.
+  virtual nlohmann::json identity() const = 0;
+  // Lowers (or restores) the CPU priority of the instance's processes to `nice`, as setpriority(PRIO_PGRP):
+  // what the instance starts later inherits it. False when it does not run or the driver cannot.
+  virtual bool set_priority(int nice) const {
+    (void)nice;
+    return false;
+  }
 
   // Values scenarios can use as {{NAME.KEY}}: host, port, url, user, password, ...
   virtual std::map<std::string, std::string> placeholders() const = 0;
@@ -65,9 +92,9 @@ public:
   virtual std::string version() const = 0;
 
   // --- What faults (harness/fault) need beyond the placeholders; the defaults mean "this service has none" ---
-  // The process that does the serving, to signal it: RabbitMQ's beam.smp (its launcher script does not exec
-  // it), the main process otherwise. Empty when it is not running.
-  virtual std::optional<pid_t> server_pid() const { return main_pid(); }
+  // Sends `sig` to `target` of this instance (pause: SIGSTOP/SIGCONT to the group; kill; the stop of a fault
+  // that stops the server itself). Not delivered when the instance does not run.
+  virtual SignalResult signal(SignalTarget target, int sig) = 0;
   // Runs the service's own control tool against this instance, bounded by `timeout`: RabbitMQ's rabbitmqctl
   // ARGS with the node's private environment (HOME and cookie, epmd port). k_invalid_input when it has none.
   virtual util::Expected<process::CommandResult> control(const std::vector<std::string>& args,

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <charconv>
+#include <filesystem>
 #include <string>
 
 namespace harness::process {
@@ -75,6 +76,18 @@ std::optional<std::string_view> environ_value(std::string_view environ, std::str
     environ.remove_prefix(end + 1);
   }
   return std::nullopt;
+}
+
+std::vector<pid_t> children_of(pid_t parent) {
+  std::vector<pid_t> children;
+  std::error_code ec;
+  for (std::filesystem::directory_iterator it("/proc", ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
+    const pid_t pid = static_cast<pid_t>(std::stol(name));
+    if (auto stat = read_proc_stat(pid); stat && stat->ppid == parent && !stat->dead()) children.push_back(pid);
+  }
+  return children;
 }
 
 }  // namespace harness::process

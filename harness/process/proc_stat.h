@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace harness::process {
 
@@ -23,6 +24,9 @@ struct ProcStat {
 
 // nullopt when the process does not exist (or its stat cannot be parsed).
 std::optional<ProcStat> read_proc_stat(pid_t pid);
+
+// The live (not zombie) children of `parent`, from a scan of /proc: a Celery worker's pool processes.
+std::vector<pid_t> children_of(pid_t parent);
 
 // The whole of /proc/<pid>/<name> (e.g. "environ"); empty when gone or unreadable.
 std::string read_proc_file(pid_t pid, const char* name);

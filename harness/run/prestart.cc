@@ -70,9 +70,7 @@ std::unique_ptr<Prestart> Prestart::begin(const scenario::Scenario& scenario, co
     Early early{service.get(), std::chrono::steady_clock::now(), false};
     // The launcher's process group: the launcher script, and beam.smp with every thread it has so far (Linux
     // applies PRIO_PGRP to each thread); what they start later inherits it.
-    if (const auto pid = service->main_pid(); nice && pid) {
-      early.niced = ::setpriority(PRIO_PGRP, static_cast<id_t>(*pid), k_lowest_priority) == 0;
-    }
+    if (nice) early.niced = service->set_priority(k_lowest_priority);
     prestart->m_early.push_back(early);
   }
   return prestart;
@@ -83,12 +81,10 @@ Prestart::Handover Prestart::take() {
   const auto now = std::chrono::steady_clock::now();
   const int normal = own_nice();
   for (const auto& early : m_early) {
-    const auto pid = early.service->main_pid();
-    nlohmann::json note = {{"service", early.service->name()},
-                           {"pid", pid.value_or(0)},
-                           {"ahead_s", std::chrono::duration<double>(now - early.started).count()},
-                           {"niced", early.niced}};
-    if (early.niced) note["restored"] = pid && ::setpriority(PRIO_PGRP, static_cast<id_t>(*pid), normal) == 0;
+    nlohmann::json note = {{"service", early.service->name()}};
+    note.update(early.service->identity());  // {"pid": N} for a local process
+    note.update({{"ahead_s", std::chrono::duration<double>(now - early.started).count()}, {"niced", early.niced}});
+    if (early.niced) note["restored"] = early.service->set_priority(normal);
     handover.notes.push_back(std::move(note));
     handover.running.insert(early.service);
   }

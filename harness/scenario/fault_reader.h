@@ -1,9 +1,10 @@
 #pragma once
-// Reads a step's `fault: {KIND: {...}}`: one fault of the catalogue (README, "Fault catalogue"), with its
-// target checked against the scenario's services. Supported so far: pause, kill, pidbox-reply-expiry, policy,
-// disk-alarm, memory-alarm, close-connections, broker-restart, redis-readonly, redis-restart, postgres-down,
-// drop-database; the rest of the catalogue is reported as "fault 'latency' is not supported yet (supported: ...)".
+// Reads a step's `fault: {KIND: {...}}`: one fault of the catalogue (README, "Fault catalogue"), dispatched by
+// name through the registered fault kinds (scenario/fault_syntax.h); the catalogue's kinds not written yet are
+// reported as "fault 'latency' is not supported yet (supported: ...)". Below: the reading helpers the kinds'
+// readers share (signals, targets, `broker:`, a data service's `service:`).
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -14,19 +15,36 @@ namespace harness::scenario {
 
 // `entry` is the step's `fault:`; `for_entry` its `for:` (nullptr when absent), an error on a fault without an
 // inverse: "'for' does not apply to fault 'kill' (it has no inverse)". `services`: as read_steps (nullptr =
-// unknown, targets not checked). nullopt after reporting.
-//
-// Targets: pause and kill take a service name or one instance of a celery-worker service, NAME.N with N in
-// 1..replicas ("worker.2", as the drivers name them); pidbox-reply-expiry, policy, the alarms, close-connections
-// and broker-restart take a rabbitmq service as `broker`; redis-readonly and redis-restart a redis `service`
-// (redis-readonly's `of` another one); postgres-down and drop-database a postgres `service`. The ledger
-// (role: ledger) is never a target. FaultStep::service is the target in every case. `for` is an error on the
-// faults without an inverse (kill, close-connections, broker-restart, redis-restart).
+// unknown, targets not checked). nullopt after reporting. FaultStep::kind is the kind's name, FaultStep::service
+// its target in every case. The ledger (role: ledger) is never a target.
 std::optional<FaultStep> read_fault(YamlReader& reader, const MapEntry& entry, const std::vector<Service>* services,
                                     const MapEntry* for_entry);
 
 // A signal by name, with or without "SIG", any case ("KILL", "SIGTERM", "int"), or by number 1..64 ("9").
 // nullopt when it is neither.
 std::optional<int> parse_signal(std::string_view text);
+// `signal: VALUE` as parse_signal, or nullopt after reporting (with a did-you-mean for a misspelt name).
+std::optional<int> read_signal(YamlReader& reader, const MapEntry& entry);
+
+// A pause or kill target: a service name or one instance of a celery-worker service, NAME.N with N in
+// 1..replicas ("worker.2", as the drivers name them); not the ledger. False after reporting.
+bool check_target(YamlReader& reader, const std::vector<Service>& services, const std::string& name,
+                  const SourceLocation& at, const std::string& referrer);
+
+// `KIND: NAME` or `KIND: {service: NAME, ...}` (pause, kill): the target, checked by check_target, in
+// fault.service. `map` is set when the value is a map (for the kind's other keys, checked against `keys`);
+// `shape` names the keys in the message for another value ("'service' and 'signal'"). False after reporting.
+bool read_instance_target(YamlReader& reader, const MapEntry& entry, const std::vector<Service>* services,
+                          const std::vector<std::string_view>& keys, const std::string& shape, FaultStep& fault,
+                          std::optional<MapView>& map);
+
+// `broker:` of the RabbitMQ faults: a rabbitmq service, in fault.service. False after reporting.
+bool read_broker(YamlReader& reader, const MapView& map, const std::vector<Service>* services,
+                 const std::string& context, FaultStep& fault);
+
+// `service:` of a Redis or PostgreSQL fault: a service of `kind`, never the ledger, in fault.service. Returns
+// the service (nullptr when unknown or wrong, with ok = false after reporting).
+const Service* read_data_service(YamlReader& reader, const MapView& map, const std::vector<Service>* services,
+                                 ServiceKind kind, const std::string& context, FaultStep& fault, bool& ok);
 
 }  // namespace harness::scenario

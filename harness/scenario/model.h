@@ -7,12 +7,15 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <variant>
 #include <vector>
 
 #include <nlohmann/json.hpp>
+
+#include "harness/scenario/kind_params.h"
 
 namespace harness::scenario {
 
@@ -104,40 +107,12 @@ struct ExecStep {
 
 // `fault`: one fault of the catalogue, `{KIND: {...}}`. Applied when the step runs; with the step's `for:` it is
 // cleared (its inverse applied) afterwards, in the background while later steps run; without, it stays until
-// teardown. Kinds so far:
-//   pause:               {service}                      SIGSTOP the instance(s), SIGCONT to clear
-//   kill:                {service, replica, target, signal: KILL}   signal the instance(s)' process group, main
-//                        process or pool children (no inverse)
-//   pidbox-reply-expiry: {broker, expires}              policy '\.reply\.celery\.pidbox$' {"expires": ms}
-//   policy:              {broker, name, pattern, definition, priority, apply_to}   a RabbitMQ policy; cleared
-//                        by deleting it
-//   disk-alarm, memory-alarm: {broker}      RabbitMQ resource alarm raised, cleared by the default limit
-//   close-connections:   {broker}           every client connection closed (no inverse)
-//   broker-restart:      {broker, mode}     graceful (stop_app/start_app) or kill (SIGKILL of beam, boot on the
-//                        same data); back up when the step ends (no inverse)
-//   redis-readonly:      {service, of}      REPLICAOF the other Redis; cleared by REPLICAOF NO ONE
-//   redis-restart:       {service}          stopped and started on the same port (no inverse)
-//   postgres-down:       {service}          stopped; cleared by starting it on the same data dir and port
-//   drop-database:       {service, database}   dropped (WITH FORCE); cleared by re-creating it empty
-//   redis-failover:      {service, mode}    sentinel (SENTINEL FAILOVER) or kill (SIGKILL of the current master):
-//                        a replica is promoted (no inverse)
-// (harness/fault/broker_faults.h and datastore_faults.h say what each observes.)
+// teardown. Each kind is one file in harness/fault/ (its keys, reader, apply, inverse and what it observes),
+// registered by name; scenario/fault_syntax.h is the table the loader reads faults through.
 struct FaultStep {
-  std::string kind;                // "pause" | "kill" | "pidbox-reply-expiry" | "policy" | ... (above)
-  std::string service;             // target service or instance ("worker", "worker.1"); `broker:` for RabbitMQ ones
-  int signal = 9;                  // kill: signal number (SIGKILL by default; names like KILL/TERM accepted)
-  // kill: "group" (the instance's process group: a killed pod), "main" (its main process only: a Celery worker's
-  // MainProcess, its pool children orphaned), "children" (the main process's children: Celery's pool processes).
-  std::string target = "group";
-  std::optional<Millis> expires;   // pidbox-reply-expiry
-  std::string policy_name;         // policy
-  std::string pattern;             // policy: regex over queue names
-  nlohmann::json definition = nlohmann::json::object();  // policy
-  int priority = 0;                // policy
-  std::string apply_to = "queues"; // policy: queues | exchanges | all
-  std::string mode = "graceful";   // broker-restart: graceful | kill; redis-failover: sentinel | kill
-  std::string of;                  // redis-readonly: the redis service it becomes a replica of
-  std::string database;            // drop-database: the database; the loader fills in the service's own
+  std::string kind;                // "pause", "kill", "redis-flush", ... (the registered fault kinds)
+  std::string service;             // the target service or instance ("worker", "worker.1"); `broker:` for RabbitMQ
+  std::shared_ptr<const KindParams> params;  // the kind's own parameters (scenario::params_of<T>); may be null
 };
 
 // Publish options of a load, as the Celery client applies them (apply_async / broker_transport_options).

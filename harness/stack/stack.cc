@@ -146,9 +146,9 @@ util::Status Stack::start_instance(driver::Service* service, const std::string& 
     m_exit_recorded.erase(service);
     m_down.erase(service);
   }
-  m_history.record(history::EventType::k_service_started, service->name(),
-                   {{"pid", service->main_pid().value_or(0)}, {"ports", service->ports()},
-                    {"log", service->log_path().string()}, {"reason", reason}});
+  nlohmann::json started = service->identity();
+  started.update({{"ports", service->ports()}, {"log", service->log_path().string()}, {"reason", reason}});
+  m_history.record(history::EventType::k_service_started, service->name(), std::move(started));
   return wait_for({service}, timeout);
 }
 
@@ -198,7 +198,7 @@ void Stack::print(const std::string& line) {
 
 driver::Service* Stack::running_instance(const std::string& name) const {
   for (auto* s : instances(name))
-    if (s->main_pid() && !s->exit_status()) return s;
+    if (s->running()) return s;
   return nullptr;
 }
 
@@ -242,7 +242,7 @@ util::Status Stack::start_all(std::chrono::milliseconds timeout) {
 }
 
 util::Status Stack::start_one(driver::Service* service) {
-  const bool adopted = m_adopted.count(service) && service->main_pid() && !service->exit_status();
+  const bool adopted = m_adopted.count(service) && service->running();
   m_history.record(history::EventType::k_service_starting, service->name(),
                    adopted ? nlohmann::json{{"kind", service->kind()}, {"prestarted", true}}
                            : nlohmann::json{{"kind", service->kind()}});
@@ -261,9 +261,9 @@ util::Status Stack::start_one(driver::Service* service) {
       m_probers.emplace_back([this, service, hc = *instance.policy.healthcheck] { probe_loop(service, hc); });
     }
   }
-  if (auto pid = service->main_pid()) {
-    m_history.record(history::EventType::k_service_started, service->name(),
-                     {{"pid", *pid}, {"ports", service->ports()}, {"log", service->log_path().string()}});
+  if (nlohmann::json started = service->identity(); !started.empty()) {
+    started.update({{"ports", service->ports()}, {"log", service->log_path().string()}});
+    m_history.record(history::EventType::k_service_started, service->name(), std::move(started));
   }
   return util::Status::ok();
 }

@@ -33,7 +33,9 @@ public:
   harness::driver::ReadyPoll poll_ready() override { return {}; }
   void stop(std::chrono::milliseconds) override {}
   std::optional<harness::process::ExitStatus> exit_status() const override { return std::nullopt; }
-  std::optional<pid_t> main_pid() const override { return std::nullopt; }
+  bool running() const override { return false; }
+  nlohmann::json identity() const override { return nlohmann::json::object(); }
+  harness::driver::SignalResult signal(harness::driver::SignalTarget, int) override { return {}; }
   std::map<std::string, std::string> placeholders() const override { return {}; }
   std::filesystem::path log_path() const override { return {}; }
   std::string version() const override { return {}; }

@@ -49,7 +49,7 @@ protected:
       ASSERT_TRUE(st.is_ok()) << st.message();
       for (const auto& s : stack.services()) {
         EXPECT_FALSE(s->version().empty()) << s->name() << " reported no version";
-        pids.push_back(*s->main_pid());
+        pids.push_back(s->identity().at("pid").get<pid_t>());
         for (auto p : s->ports()) {
           ports.push_back(p);
         }

@@ -88,7 +88,22 @@ public:
     auto c = child();
     return c ? c->exit_status() : std::nullopt;
   }
-  std::optional<pid_t> main_pid() const override {
+  bool running() const override {
+    auto c = child();
+    return c && c->running();
+  }
+  nlohmann::json identity() const override {
+    auto c = child();
+    return c && c->running() ? nlohmann::json{{"pid", c->pid()}} : nlohmann::json::object();
+  }
+  driver::SignalResult signal(driver::SignalTarget, int sig) override {
+    auto c = child();
+    if (!c || !c->running()) return {};
+    c->signal_group(sig);
+    return {true, {c->pid()}};
+  }
+  // The test's own handle on the process (the seam has none).
+  std::optional<pid_t> main_pid() const {
     auto c = child();
     return c ? std::optional<pid_t>(c->pid()) : std::nullopt;
   }

@@ -1,5 +1,6 @@
 #include "harness/driver/local/local_service.h"
 
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include <cerrno>
@@ -11,6 +12,7 @@
 #include <sstream>
 #include <utility>
 
+#include "harness/process/proc_stat.h"
 #include "harness/util/log_tail.h"
 #include "harness/util/private_dir.h"
 
@@ -31,6 +33,53 @@ std::optional<pid_t> LocalService::main_pid() const {
   const auto current = child();
   if (!current) return std::nullopt;
   return current->pid();
+}
+
+bool LocalService::running() const {
+  const auto current = child();
+  return current && current->running();
+}
+
+nlohmann::json LocalService::identity() const {
+  const auto current = child();
+  if (!current || !current->running()) return nlohmann::json::object();
+  return {{"pid", current->pid()}};
+}
+
+bool LocalService::set_priority(int nice) const {
+  const auto current = child();
+  return current && current->running() &&
+         ::setpriority(PRIO_PGRP, static_cast<id_t>(current->pgid()), nice) == 0;
+}
+
+SignalResult LocalService::signal(SignalTarget target, int sig) {
+  SignalResult result;
+  const auto current = child();
+  if (!current || !current->running()) return result;
+  switch (target) {
+    case SignalTarget::k_group:
+      current->signal_group(sig);
+      result.processes.push_back(current->pgid());
+      result.delivered = true;
+      break;
+    case SignalTarget::k_main:
+      current->signal(sig);
+      result.processes.push_back(current->pid());
+      result.delivered = true;
+      break;
+    case SignalTarget::k_children:
+      for (const pid_t pid : process::children_of(current->pid()))
+        if (::kill(pid, sig) == 0) result.processes.push_back(pid);
+      result.delivered = true;
+      break;
+    case SignalTarget::k_server:
+      if (const auto pid = server_pid(); pid && ::kill(*pid, sig) == 0) {
+        result.processes.push_back(*pid);
+        result.delivered = true;
+      }
+      break;
+  }
+  return result;
 }
 
 void LocalService::stop(std::chrono::milliseconds grace) {

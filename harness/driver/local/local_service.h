@@ -25,7 +25,16 @@ public:
   const std::string& scenario_service() const override { return m_scenario_service; }
   std::filesystem::path log_path() const override { return m_log_path; }
   std::optional<process::ExitStatus> exit_status() const override;
-  std::optional<pid_t> main_pid() const override;
+  bool running() const override;
+  nlohmann::json identity() const override;           // {"pid": main pid}
+  bool set_priority(int nice) const override;              // setpriority(PRIO_PGRP) of the main process's group
+  SignalResult signal(SignalTarget target, int sig) override;
+  // The main process (the leader of the instance's process group); empty before the first start. Local only:
+  // nothing outside driver/local sees a pid.
+  std::optional<pid_t> main_pid() const;
+  // The process that does the serving (SignalTarget::k_server): the main process, unless a launcher does not
+  // exec it (RabbitMQ's beam.smp). Empty when it is not running.
+  virtual std::optional<pid_t> server_pid() const { return main_pid(); }
   void stop(std::chrono::milliseconds grace) override;
   std::string version() const override;
 

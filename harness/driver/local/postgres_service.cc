@@ -4,6 +4,7 @@
 #include <pwd.h>
 #include <unistd.h>
 
+#include "harness/datastore/postgres_client.h"
 #include "harness/driver/local/binaries.h"
 #include "harness/process/ports.h"
 #include "harness/util/private_dir.h"
@@ -49,23 +50,6 @@ process::SpawnOptions as_postgres(process::SpawnOptions options) {
   return options;
 }
 
-std::string quote_literal(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'') out += '\'';
-    out += c;
-  }
-  return out + "'";
-}
-
-std::string quote_ident(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
 }  // namespace
 
 // initdb takes ~0.8 s and copying a stopped template data dir ~0.08 s: initdb runs once per machine, into the cache.
@@ -163,35 +147,30 @@ ReadyPoll PostgresService::poll_ready() {
 }
 
 util::Status PostgresService::bootstrap() {
-  std::unique_ptr<PGconn, decltype(&PQfinish)> conn(PQconnectdb(admin_conninfo().c_str()), &PQfinish);
-  if (PQstatus(conn.get()) != CONNECTION_OK) {
-    return util::Status::infrastructure(std::string("cannot connect to bootstrap: ") + PQerrorMessage(conn.get()));
-  }
+  using datastore::quote_identifier;
+  using datastore::quote_literal;
+  auto conn = datastore::PostgresClient::connect(admin_conninfo());
+  if (!conn) return util::Status::infrastructure("cannot connect to bootstrap: " + conn.error().message());
   const std::string statements[] = {
       "ALTER ROLE postgres PASSWORD " + quote_literal(m_superuser_password),
-      "CREATE ROLE " + quote_ident(m_user) + " LOGIN PASSWORD " + quote_literal(m_password),
-      "CREATE DATABASE " + quote_ident(m_database) + " OWNER " + quote_ident(m_user),
+      "CREATE ROLE " + quote_identifier(m_user) + " LOGIN PASSWORD " + quote_literal(m_password),
+      "CREATE DATABASE " + quote_identifier(m_database) + " OWNER " + quote_identifier(m_user),
   };
   for (const auto& sql : statements) {
-    std::unique_ptr<PGresult, decltype(&PQclear)> res(PQexec(conn.get(), sql.c_str()), &PQclear);
-    if (PQresultStatus(res.get()) != PGRES_COMMAND_OK) {
+    if (auto done = conn->query(sql); !done) {
       return util::Status::infrastructure("bootstrap '" + sql.substr(0, sql.find(" PASSWORD")) +
-                                          "' failed: " + PQerrorMessage(conn.get()));
+                                          "' failed: " + done.error().message());
     }
   }
   // The superuser has its password: from now on the socket asks for it too.
   const fs::path hba = m_dir / "data" / "pg_hba.conf";
   if (auto st = write_file(hba, k_pg_hba); !st) return st;
   if (auto st = chown_to_postgres(hba); !st) return st;
-  std::unique_ptr<PGresult, decltype(&PQclear)> reload(PQexec(conn.get(), "SELECT pg_reload_conf()"), &PQclear);
-  if (PQresultStatus(reload.get()) != PGRES_TUPLES_OK) {
-    return util::Status::infrastructure(std::string("bootstrap 'SELECT pg_reload_conf()' failed: ") +
-                                        PQerrorMessage(conn.get()));
+  if (auto reload = conn->query("SELECT pg_reload_conf()"); !reload) {
+    return util::Status::infrastructure("bootstrap 'SELECT pg_reload_conf()' failed: " + reload.error().message());
   }
-  std::unique_ptr<PGresult, decltype(&PQclear)> res(PQexec(conn.get(), "SHOW server_version"), &PQclear);
-  if (PQresultStatus(res.get()) == PGRES_TUPLES_OK && PQntuples(res.get()) == 1) {
-    std::string version = PQgetvalue(res.get(), 0, 0);
-    set_version(version.substr(0, version.find(' ')));
+  if (auto version = conn->query("SHOW server_version"); version && !version->empty()) {
+    set_version(version->substr(0, version->find(' ')));
   }
   return util::Status::ok();
 }

@@ -1,12 +1,12 @@
-// The pure parts of the RabbitMQ faults: what they read from rabbitmqctl, the disk limit they set.
-#include <gtest/gtest.h>
+// What the close-connections fault reads from rabbitmqctl.
+#include "harness/fault/close_connections.h"
 
-#include "harness/fault/broker_faults.h"
+#include <gtest/gtest.h>
 
 namespace harness::fault {
 namespace {
 
-TEST(BrokerFaultsTest, connections_in_reads_rabbitmqctl_json) {
+TEST(CloseConnectionsTest, connections_in_reads_rabbitmqctl_json) {
   const auto list = nlohmann::json::parse(R"([
       {"name":"127.0.0.1:42906 -> 127.0.0.1:42389","state":"closed"},
       {"name":"127.0.0.1:34752 -> 127.0.0.1:42389","state":"running"},
@@ -22,7 +22,7 @@ TEST(BrokerFaultsTest, connections_in_reads_rabbitmqctl_json) {
   EXPECT_TRUE(connections_in(nlohmann::json()).empty());
 }
 
-TEST(BrokerFaultsTest, closed_count_reads_close_all_connections_output) {
+TEST(CloseConnectionsTest, closed_count_reads_close_all_connections_output) {
   EXPECT_EQ(closed_count("Closing all connections to node cc@localhost (across all vhosts), reason: x...\n"
                          "Closed 3 connections\n"),
             3);
@@ -30,14 +30,6 @@ TEST(BrokerFaultsTest, closed_count_reads_close_all_connections_output) {
   EXPECT_EQ(closed_count("Closed 1 connection\n"), 1);
   EXPECT_EQ(closed_count("Error: unable to perform an operation on node"), std::nullopt);
   EXPECT_EQ(closed_count("Closed 99999999999 connections"), std::nullopt);
-}
-
-TEST(BrokerFaultsTest, disk_limit_for_alarm_exceeds_the_free_space) {
-  EXPECT_EQ(disk_limit_for_alarm(std::nullopt), "1000GB");
-  EXPECT_EQ(disk_limit_for_alarm(82'659'192'832), "1000GB");
-  EXPECT_EQ(disk_limit_for_alarm(499'999'999'999), "1000GB");
-  EXPECT_EQ(disk_limit_for_alarm(500'000'000'000), "1000000000000");
-  EXPECT_EQ(disk_limit_for_alarm(4'000'000'000'000), "8000000000000");
 }
 
 }  // namespace

@@ -1,0 +1,90 @@
+// kill: {service, replica, target, signal: KILL}  signals the instance(s): their process group (default), main
+// process or pool children. No inverse: over once signalled (the restart policy's answer is recorded as
+// service.* events). Recorded: fault.start {kind, signal, target, instances reached: names, or {instance, pids}
+// for children}, then fault.end {instant}.
+#include "harness/fault/kill.h"
+
+#include "harness/fault/fault_kind.h"
+#include "harness/fault/signal_label.h"
+#include "harness/scenario/fault_reader.h"
+
+namespace harness::fault {
+
+namespace {
+
+const std::vector<std::string_view> k_keys{"service", "replica", "target", "signal"};
+const std::vector<std::string_view> k_targets{"group", "main", "children"};
+
+driver::SignalTarget signal_target(const std::string& target) {
+  if (target == "main") return driver::SignalTarget::k_main;
+  if (target == "children") return driver::SignalTarget::k_children;
+  return driver::SignalTarget::k_group;
+}
+
+// `replica: 2` is `service: worker.2`.
+bool read_replica(scenario::YamlReader& reader, const scenario::MapEntry& e,
+                  const std::vector<scenario::Service>* services, bool ok, scenario::FaultStep& fault) {
+  auto replica = scenario::read_int(reader, e, 1);
+  if (!replica) return false;
+  if (!ok) return false;
+  if (fault.service.find('.') != std::string::npos) {
+    reader.error(e.key_location, "kill fault has 'replica' and an instance in 'service' " +
+                                     scenario::quote(fault.service) + " (expected one of the two)");
+    return false;
+  }
+  const std::string instance = fault.service + "." + std::to_string(*replica);
+  if (services && !scenario::check_target(reader, *services, instance, e.location, "kill fault")) return false;
+  fault.service = instance;
+  return true;
+}
+
+std::optional<scenario::FaultStep> read_kill(scenario::YamlReader& reader, const scenario::MapEntry& entry,
+                                             const std::vector<scenario::Service>* services) {
+  scenario::FaultStep fault;
+  KillParams params;
+  std::optional<scenario::MapView> map;
+  bool ok = scenario::read_instance_target(reader, entry, services, k_keys, "'service' and 'signal'", fault, map);
+  if (map) {
+    if (const auto* e = map->find("signal")) scenario::assign_or_fail(scenario::read_signal(reader, *e), params.signal, ok);
+    if (const auto* e = map->find("target"))
+      scenario::assign_or_fail(scenario::read_choice(reader, *e, k_targets), params.target, ok);
+    if (const auto* e = map->find("replica")) ok = read_replica(reader, *e, services, ok, fault);
+  }
+  if (!ok) return std::nullopt;
+  fault.params = std::make_shared<KillParams>(std::move(params));
+  return fault;
+}
+
+util::Expected<std::shared_ptr<Clearer>> apply_kill(const scenario::FaultStep& fault, stack::Stack& stack,
+                                                    history::History& history) {
+  const auto& params = scenario::params_of<KillParams>(fault);
+  auto instances = fault_targets(stack, fault.service);
+  if (!instances) return instances.error();
+  const auto target = signal_target(params.target);
+  nlohmann::json reached = nlohmann::json::array();
+  for (auto* s : *instances) {
+    const auto result = s->signal(target, params.signal);
+    if (!result.delivered) continue;
+    if (target == driver::SignalTarget::k_children)
+      reached.push_back({{"instance", s->name()}, {"pids", result.processes}});
+    else
+      reached.push_back(s->name());
+  }
+  history.record(history::EventType::k_fault_start, fault.service,
+                 {{"kind", "kill"}, {"signal", signal_label(params.signal)}, {"target", params.target},
+                  {"instances", reached}});
+  history.record(history::EventType::k_fault_end, fault.service, {{"kind", "kill"}, {"instant", true}});
+  return std::make_shared<Clearer>(nullptr);
+}
+
+const bool k_registered = register_fault({.name = "kill",
+                                          .keys = k_keys,
+                                          .summary = "signal the instance(s)' process group, main process or pool "
+                                                     "children (no inverse)",
+                                          .no_inverse = "it has no inverse",
+                                          .read = read_kill},
+                                         apply_kill);
+
+}  // namespace
+
+}  // namespace harness::fault

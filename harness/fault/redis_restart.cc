@@ -1,0 +1,63 @@
+// redis-restart: {service}  stopped (SIGTERM) through the Stack, PING refused, started on the same port, PING
+// answered (Redis answers ~0.1 s after a start). One step, no inverse. The harness's Redis has no persistence:
+// its data is gone.
+#include "harness/fault/fault_kind.h"
+#include "harness/fault/observe.h"
+#include "harness/fault/redis_access.h"
+#include "harness/scenario/fault_reader.h"
+
+namespace harness::fault {
+
+namespace {
+using namespace std::chrono_literals;
+
+constexpr auto k_down_timeout = 5s;
+constexpr auto k_stop_timeout = 30s;
+constexpr auto k_start_timeout = 60s;
+
+util::Expected<std::shared_ptr<Clearer>> apply(const scenario::FaultStep& fault, stack::Stack& stack,
+                                               history::History& history) {
+  auto service = service_of_kind(stack, fault.service, "redis");
+  if (!service) return service.error();
+  const RedisAddress address = address_of(stack, fault.service);
+  const auto begin = std::chrono::steady_clock::now();
+  if (auto st = stack.stop_instance(*service, "redis-restart", {}, k_stop_timeout); !st) return st;
+  const bool refused = poll_until([&] { return port_refuses(address.port); }, k_down_timeout).met;
+  history.record(history::EventType::k_fault_start, fault.service,
+                 {{"kind", "redis-restart"}, {"port", refused ? "refused" : "open"}, {"took_ms", ms_since(begin)}});
+  const auto boot = std::chrono::steady_clock::now();
+  auto started = stack.start_instance(*service, "redis-restart", k_start_timeout);
+  std::string ping;
+  if (started) {
+    if (auto pong = redis_command(address, {"PING"})) ping = pong->str;
+  }
+  nlohmann::json end = {{"kind", "redis-restart"}, {"ready", started.is_ok()}, {"ping", ping},
+                        {"boot_ms", ms_since(boot)}, {"downtime_ms", ms_since(begin)}};
+  if (!started) end["error"] = started.message();
+  history.record(history::EventType::k_fault_end, fault.service, std::move(end));
+  if (!started) return started;
+  return std::make_shared<Clearer>(nullptr);
+}
+
+std::optional<scenario::FaultStep> read(scenario::YamlReader& reader, const scenario::MapEntry& entry,
+                                        const std::vector<scenario::Service>* services) {
+  const std::string context = "redis-restart fault";
+  auto map = scenario::read_map(reader, entry, "'redis-restart' must be a map with 'service'", {"service"}, context);
+  if (!map) return std::nullopt;
+  scenario::FaultStep fault;
+  bool ok = true;
+  scenario::read_data_service(reader, *map, services, scenario::ServiceKind::k_redis, context, fault, ok);
+  if (!ok) return std::nullopt;
+  return fault;
+}
+
+const bool k_registered = register_fault({.name = "redis-restart",
+                                          .keys = {"service"},
+                                          .summary = "stopped and started on the same port (no inverse)",
+                                          .no_inverse = "it has no inverse: the service is back when the step ends",
+                                          .read = read},
+                                         apply);
+
+}  // namespace
+
+}  // namespace harness::fault

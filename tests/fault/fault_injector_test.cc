@@ -1,0 +1,150 @@
+// The fault injector's dispatch through the registry, on fake services behind the driver seam: what each
+// instance is sent, and what the History records.
+#include "harness/fault/fault_injector.h"
+
+#include <signal.h>
+
+#include <gtest/gtest.h>
+
+#include "harness/fault/fault_kind.h"
+#include "harness/fault/kill.h"
+#include "harness/util/clock.h"
+
+namespace harness::fault {
+namespace {
+
+using driver::SignalTarget;
+
+// An instance that runs nothing: it records the signals it is sent, and answers with two "child" processes.
+class FakeService final : public driver::Service {
+public:
+  FakeService(std::string name, std::string service) : m_name(std::move(name)), m_service(std::move(service)) {}
+  const std::string& name() const override { return m_name; }
+  const std::string& scenario_service() const override { return m_service; }
+  std::string kind() const override { return "fake"; }
+  util::Status start() override { return util::Status::ok(); }
+  driver::ReadyPoll poll_ready() override { return {driver::Readiness::k_ready, {}}; }
+  void stop(std::chrono::milliseconds) override {}
+  std::optional<process::ExitStatus> exit_status() const override { return std::nullopt; }
+  bool running() const override { return is_running; }
+  nlohmann::json identity() const override { return {{"pid", 100}}; }
+  driver::SignalResult signal(SignalTarget target, int sig) override {
+    if (!is_running) return {};
+    sent.emplace_back(target, sig);
+    if (target == SignalTarget::k_children) return {true, {201, 202}};
+    return {true, {200}};
+  }
+  std::map<std::string, std::string> placeholders() const override { return {}; }
+  std::filesystem::path log_path() const override { return "/dev/null"; }
+  std::string version() const override { return {}; }
+
+  bool is_running = true;
+  std::vector<std::pair<SignalTarget, int>> sent;
+
+private:
+  std::string m_name;
+  std::string m_service;
+};
+
+struct InjectorFixture {
+  util::RealClock clock;
+  history::History history{clock, "/dev/null"};
+  run::RunControl control{clock, std::chrono::seconds{60}};
+  FakeService* first = nullptr;
+  FakeService* second = nullptr;
+  std::unique_ptr<stack::Stack> stack;
+
+  InjectorFixture() {
+    std::vector<std::unique_ptr<driver::Service>> services;
+    services.push_back(std::make_unique<FakeService>("worker.1", "worker"));
+    services.push_back(std::make_unique<FakeService>("worker.2", "worker"));
+    first = static_cast<FakeService*>(services[0].get());
+    second = static_cast<FakeService*>(services[1].get());
+    stack = std::make_unique<stack::Stack>(std::move(services), history, control);
+  }
+  std::vector<history::Event> faults() const { return history.events_of_type("fault."); }
+};
+
+scenario::FaultStep step(const std::string& kind, const std::string& service,
+                         std::shared_ptr<const scenario::KindParams> params = nullptr) {
+  return {kind, service, std::move(params)};
+}
+
+TEST(FaultInjectorTest, pause_stops_every_instance_and_continues_them_on_clear) {
+  InjectorFixture f;
+  auto clear = apply_fault(step("pause", "worker"), *f.stack, f.history);
+  ASSERT_TRUE(clear) << clear.error().message();
+  const std::vector<std::pair<SignalTarget, int>> stopped{{SignalTarget::k_group, SIGSTOP}};
+  EXPECT_EQ(f.first->sent, stopped);
+  EXPECT_EQ(f.second->sent, stopped);
+  ASSERT_EQ(f.faults().size(), 1u);
+  EXPECT_TRUE(history::is(f.faults()[0], history::EventType::k_fault_start));
+  EXPECT_EQ(f.faults()[0].data["instances"], (nlohmann::json{"worker.1", "worker.2"}));
+  EXPECT_EQ(f.faults()[0].data["signal"], "SIGSTOP");
+
+  (**clear)();
+  (**clear)();  // only the first call acts
+  const std::vector<std::pair<SignalTarget, int>> continued{{SignalTarget::k_group, SIGSTOP},
+                                                            {SignalTarget::k_group, SIGCONT}};
+  EXPECT_EQ(f.first->sent, continued);
+  EXPECT_EQ(f.second->sent, continued);
+  ASSERT_EQ(f.faults().size(), 2u);
+  EXPECT_TRUE(history::is(f.faults()[1], history::EventType::k_fault_end));
+  EXPECT_EQ(f.faults()[1].data["instances"], (nlohmann::json{"worker.1", "worker.2"}));
+}
+
+TEST(FaultInjectorTest, kill_records_start_and_end_and_reaches_only_running_instances) {
+  InjectorFixture f;
+  f.second->is_running = false;
+  auto params = std::make_shared<KillParams>();
+  params->signal = SIGTERM;
+  params->target = "children";
+  auto clear = apply_fault(step("kill", "worker", params), *f.stack, f.history);
+  ASSERT_TRUE(clear) << clear.error().message();
+  EXPECT_EQ(f.first->sent, (std::vector<std::pair<SignalTarget, int>>{{SignalTarget::k_children, SIGTERM}}));
+  EXPECT_TRUE(f.second->sent.empty());
+  const auto events = f.faults();
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_TRUE(history::is(events[0], history::EventType::k_fault_start));
+  EXPECT_EQ(events[0].data["signal"], "SIGTERM");
+  EXPECT_EQ(events[0].data["target"], "children");
+  EXPECT_EQ(events[0].data["instances"], nlohmann::json::parse(R"([{"instance": "worker.1", "pids": [201, 202]}])"));
+  EXPECT_TRUE(history::is(events[1], history::EventType::k_fault_end));
+  EXPECT_EQ(events[1].data["instant"], true);
+  (**clear)();  // no inverse: nothing more is sent or recorded
+  EXPECT_EQ(f.first->sent.size(), 1u);
+  EXPECT_EQ(f.faults().size(), 2u);
+}
+
+TEST(FaultInjectorTest, kill_of_one_instance_signals_its_main_process) {
+  InjectorFixture f;
+  auto params = std::make_shared<KillParams>();
+  params->target = "main";
+  ASSERT_TRUE(apply_fault(step("kill", "worker.2", params), *f.stack, f.history));
+  EXPECT_TRUE(f.first->sent.empty());
+  EXPECT_EQ(f.second->sent, (std::vector<std::pair<SignalTarget, int>>{{SignalTarget::k_main, SIGKILL}}));
+  EXPECT_EQ(f.faults()[0].data["instances"], (nlohmann::json{"worker.2"}));
+}
+
+TEST(FaultInjectorTest, an_unknown_target_is_an_error) {
+  InjectorFixture f;
+  auto clear = apply_fault(step("pause", "nope"), *f.stack, f.history);
+  ASSERT_FALSE(clear);
+  EXPECT_EQ(clear.error().message(), "fault target 'nope' is not a service of this run");
+  EXPECT_TRUE(f.faults().empty());
+}
+
+TEST(FaultInjectorTest, an_unregistered_kind_is_an_error) {
+  InjectorFixture f;
+  auto clear = apply_fault(step("latency", "worker"), *f.stack, f.history);
+  ASSERT_FALSE(clear);
+  EXPECT_EQ(clear.error().message(), "fault 'latency' is not supported yet");
+}
+
+TEST(FaultInjectorTest, every_kind_the_loader_reads_can_be_applied) {
+  EXPECT_EQ(registry().names(), scenario::fault_syntax().names());
+  for (const auto& kind : registry().all()) EXPECT_TRUE(kind.apply) << kind.name;
+}
+
+}  // namespace
+}  // namespace harness::fault
