@@ -60,7 +60,7 @@ struct InjectorFixture {
     services.push_back(std::make_unique<FakeService>("worker.2", "worker"));
     first = static_cast<FakeService*>(services[0].get());
     second = static_cast<FakeService*>(services[1].get());
-    stack = std::make_unique<stack::Stack>(std::move(services), history, control);
+    stack = std::make_unique<stack::Stack>(std::move(services), history, control, clock);
   }
   std::vector<history::Event> faults() const { return history.events_of_type("fault."); }
 };

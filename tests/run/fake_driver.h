@@ -36,7 +36,12 @@ public:
     std::lock_guard lock(m_mutex);
     return m_running || *starts == 0 ? std::nullopt : std::optional<process::ExitStatus>(process::ExitStatus{-1, 9});
   }
-  std::optional<pid_t> main_pid() const override { return std::nullopt; }
+  bool running() const override {
+    std::lock_guard lock(m_mutex);
+    return m_running;
+  }
+  nlohmann::json identity() const override { return nlohmann::json::object(); }
+  driver::SignalResult signal(driver::SignalTarget, int) override { return {}; }
   std::map<std::string, std::string> placeholders() const override { return {{"port", "1"}}; }
   std::filesystem::path log_path() const override { return "/dev/null"; }
   std::string version() const override { return "1.2.3"; }

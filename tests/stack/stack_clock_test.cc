@@ -33,7 +33,9 @@ public:
     std::lock_guard lock(m_mutex);
     return m_exit;
   }
-  std::optional<pid_t> main_pid() const override { return exit_status() ? std::nullopt : std::optional<pid_t>(1); }
+  bool running() const override { return !exit_status(); }
+  nlohmann::json identity() const override { return {{"pid", 1}}; }
+  driver::SignalResult signal(driver::SignalTarget, int) override { return {}; }
   std::map<std::string, std::string> placeholders() const override { return {}; }
   std::filesystem::path log_path() const override { return "/dev/null"; }
   std::string version() const override { return {}; }
