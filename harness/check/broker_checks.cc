@@ -6,9 +6,18 @@
 
 #include "harness/check/delivery_check.h"
 
+#include "harness/scenario/duration.h"
+#include "harness/datastore/http_client.h"
+#include "harness/datastore/rabbitmq_management.h"
+#include "harness/check/check_kind.h"
+#include "harness/history/event_type.h"
+#include "harness/scenario/check_syntax.h"
+
 namespace harness::check {
 
 namespace {
+constexpr auto k_queue_poll_interval = std::chrono::milliseconds{500};
+
 std::string seconds(double s) {
   std::ostringstream out;
   out.precision(3);
@@ -17,7 +26,7 @@ std::string seconds(double s) {
 }
 }  // namespace
 
-Verdict judge_connections(const scenario::ConnectionsCheck& check, const std::string& name,
+Verdict judge_connections(const ConnectionsParams& check, const std::string& name,
                           const std::string& classname, const std::vector<history::Event>& events) {
   Verdict verdict{name, classname, Outcome::k_passed, {}, {}, {}};
   const std::string& state = check.never.empty() ? check.state : check.never;
@@ -27,7 +36,7 @@ Verdict judge_connections(const scenario::ConnectionsCheck& check, const std::st
   double most_at = 0;
   std::map<std::string, int> seen;  // every state seen: the most connections in it at once
   for (const auto& e : events) {
-    if (e.type != "broker.sample" || e.service != check.broker) continue;
+    if (!history::is(e, history::EventType::k_broker_sample) || e.service != check.broker) continue;
     if (!e.data.contains("connections")) {
       ++errors;
       continue;
@@ -81,7 +90,7 @@ Verdict judge_connections(const scenario::ConnectionsCheck& check, const std::st
   return verdict;
 }
 
-Verdict judge_queue(const scenario::QueueCheck& check, const std::string& name, const std::string& classname,
+Verdict judge_queue(const QueueParams& check, const std::string& name, const std::string& classname,
                     const std::vector<history::Event>& samples) {
   Verdict verdict{name, classname, Outcome::k_passed, {}, {}, {}};
   const auto last = std::find_if(samples.rbegin(), samples.rend(),
@@ -117,5 +126,155 @@ Verdict judge_queue(const scenario::QueueCheck& check, const std::string& name, 
   }
   return verdict;
 }
+
+std::vector<history::Event> poll_queue_depth(const stack::Stack& stack, history::History& history, const std::string& broker,
+                                    const std::string& queue, const std::function<bool(std::int64_t)>& done,
+                                    std::chrono::milliseconds within,
+                                             const std::function<bool(std::chrono::milliseconds)>& sleep_for) {
+  std::vector<history::Event> samples;
+  const auto deadline = std::chrono::steady_clock::now() + within;
+  auto api = datastore::ManagementApi::of(stack.placeholders(), broker);
+  while (true) {
+    nlohmann::json data = {{"queue", queue}};
+    if (!api) {
+      data["error"] = api.error().message();
+    } else if (auto reply = api->call("GET", "/api/queues/%2F/" + datastore::url_encode(queue)); !reply) {
+      data["error"] = reply.error().message();
+    } else if (reply->status == 404) {
+      data["depth"] = 0;
+      data["exists"] = false;
+    } else {
+      const auto body = nlohmann::json::parse(reply->body, nullptr, false);
+      if (reply->status / 100 == 2 && body.is_object()) {
+        data["depth"] = body.value("messages", 0);
+        data["ready"] = body.value("messages_ready", 0);
+        data["unacked"] = body.value("messages_unacknowledged", 0);
+      } else {
+        data["error"] = "HTTP " + std::to_string(reply->status) + " " + reply->body.substr(0, 200);
+      }
+    }
+    samples.push_back(history.record(history::EventType::k_queue_sample, broker, data));
+    if (data.contains("depth") && done(data["depth"].get<std::int64_t>())) break;
+    if (std::chrono::steady_clock::now() + k_queue_poll_interval > deadline) break;
+    if (!sleep_for(k_queue_poll_interval)) break;
+  }
+  return samples;
+}
+
+// The kinds, registered.
+namespace {
+using namespace harness::scenario;
+
+const std::vector<std::string_view> k_queue_keys{"broker", "name", "depth", "within"};
+const std::vector<std::string_view> k_connections_keys{"broker", "state", "never", "min"};
+const std::vector<std::string_view> k_connection_states{"running", "blocked", "blocking", "flow", "closed",
+                                                        "starting", "tuning", "opening"};
+
+// `queue: {broker, name, depth, within}`.
+std::optional<QueueParams> read_queue(YamlReader& reader, const MapEntry& entry, const std::vector<Service>* services) {
+  const std::string context = "queue check";
+  auto map = read_map(reader, entry, "'queue' must be a map with 'broker', 'name', 'depth' and optionally 'within'",
+                      k_queue_keys, context);
+  if (!map) return std::nullopt;
+  QueueParams queue;
+  bool ok = read_check_broker(reader, *map, services, context, queue.broker);
+  if (const MapEntry* e = map->require(reader, "name", context))
+    assign_or_fail(read_nonempty_string(reader, *e), queue.name, ok);
+  else
+    ok = false;
+  if (const MapEntry* e = map->require(reader, "depth", context))
+    assign_or_fail(read_count_bound(reader, *e), queue.depth, ok);
+  else
+    ok = false;
+  if (const MapEntry* e = map->find("within")) assign_or_fail(read_duration(reader, *e), queue.within, ok);
+  if (!ok) return std::nullopt;
+  return queue;
+}
+
+// `connections: {broker, state, min}` or `{broker, never}`.
+std::optional<ConnectionsParams> read_connections(YamlReader& reader, const MapEntry& entry,
+                                                 const std::vector<Service>* services) {
+  const std::string context = "connections check";
+  auto map = read_map(reader, entry, "'connections' must be a map with 'broker' and 'state' (with 'min') or 'never'",
+                      k_connections_keys, context);
+  if (!map) return std::nullopt;
+  ConnectionsParams connections;
+  bool ok = read_check_broker(reader, *map, services, context, connections.broker);
+  const MapEntry* state = map->find("state");
+  const MapEntry* never = map->find("never");
+  if (state && never) {
+    const MapEntry* later = is_before(state->key_location, never->key_location) ? never : state;
+    reader.error(later->key_location, "connections check has both 'state' and 'never' (expected exactly one)");
+    ok = false;
+  } else if (!state && !never) {
+    reader.error(map->location(), "connections check needs 'state' or 'never'");
+    ok = false;
+  }
+  if (state) assign_or_fail(read_choice(reader, *state, k_connection_states), connections.state, ok);
+  if (never) assign_or_fail(read_choice(reader, *never, k_connection_states), connections.never, ok);
+  if (const MapEntry* e = map->find("min")) {
+    if (never) {
+      reader.error(e->key_location, "connections check 'min' applies to 'state', not 'never'");
+      ok = false;
+    } else {
+      assign_or_fail(read_int(reader, *e, 1), connections.min, ok);
+    }
+  }
+  if (!ok) return std::nullopt;
+  return connections;
+}
+
+std::string queue_name(const KindParams& params) {
+  const auto& queue = params_as<QueueParams>(params);
+  std::string name = "queue " + queue.broker + " " + queue.name + " depth " + format_bound(queue.depth);
+  if (queue.within) name += " within " + format_duration(*queue.within);
+  return name;
+}
+
+std::string connections_name(const KindParams& params) {
+  const auto& connections = params_as<ConnectionsParams>(params);
+  if (!connections.never.empty()) return "connections " + connections.broker + " never " + connections.never;
+  return "connections " + connections.broker + " " + connections.state + " >= " + std::to_string(connections.min);
+}
+
+// Live: polls the queue's depth now until the bound holds or `within` passes.
+Verdict judge_queue_check(const Check& check, const std::string& classname, JudgeContext& context) {
+  const auto& queue = params_of<QueueParams>(check);
+  const auto samples = poll_queue_depth(
+      *context.stack, context.history, queue.broker, queue.name,
+      [&](std::int64_t depth) { return holds(queue.depth, depth); },
+      queue.within.value_or(std::chrono::milliseconds{0}), context.sleep_for);
+  return judge_queue(queue, check.name, classname, samples);
+}
+
+const bool k_queue_registered = add_kind({
+    .name = "queue",
+    .listed_at = 6,
+    .keys = k_queue_keys,
+    .summary = "a RabbitMQ queue's depth satisfies a bound, polled at judge time (until it does, within a time when given)",
+    .read = [](YamlReader& reader, const MapEntry& entry, const std::vector<Service>* services) {
+      return as_params(read_queue(reader, entry, services));
+    },
+    .generated_name = queue_name,
+    .judge = judge_queue_check,
+    .live = true,
+});
+
+const bool k_connections_registered = add_kind({
+    .name = "connections",
+    .listed_at = 7,
+    .keys = k_connections_keys,
+    .summary = "a RabbitMQ broker's client connections were (or never were) in a state while the steps ran",
+    .read = [](YamlReader& reader, const MapEntry& entry, const std::vector<Service>* services) {
+      return as_params(read_connections(reader, entry, services));
+    },
+    .generated_name = connections_name,
+    .judge = [](const Check& check, const std::string& classname, JudgeContext& context) {
+      return judge_connections(params_of<ConnectionsParams>(check), check.name, classname,
+                               context.history.events());
+    },
+    .sampled_broker = [](const KindParams& params) { return params_as<ConnectionsParams>(params).broker; },
+});
+}  // namespace
 
 }  // namespace harness::check

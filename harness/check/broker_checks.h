@@ -3,21 +3,59 @@
 //   connections  from `broker.sample` events {queues: {NAME: messages}, connections: {STATE: count}} (or {error})
 //                that run/broker_sampler.h records every second while the steps run;
 //   queue        from the `queue.sample` events {queue, depth} (or {queue, error}) the runner records while it
-//                polls the queue at judge time (run/broker_sampler.h poll_queue_depth): the last one decides.
+//                polls the queue at judge time (poll_queue_depth, live): the last one decides.
+#include <chrono>
+#include <optional>
+#include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
 #include "harness/check/verdict.h"
-#include "harness/history/event.h"
+#include "harness/history/history.h"
+#include "harness/stack/stack.h"
+#include "harness/scenario/kind_params.h"
 #include "harness/scenario/model.h"
 
 namespace harness::check {
 
-Verdict judge_connections(const scenario::ConnectionsCheck& check, const std::string& name,
+// `connections`: judged from the `broker.sample` events the harness records every second while the steps run
+// (connection states from the management API, whose statistics are collected every second here).
+//   {broker, state: blocked}          some sample had at least `min` (default 1) connections in that state
+//   {broker, never: blocked}          no sample had any
+struct ConnectionsParams : scenario::KindParams {
+  std::string broker;
+  std::string state;               // RabbitMQ's: running, blocked, blocking, flow, closed, ...
+  std::string never;
+  int min = 1;
+};
+
+// `queue`: a RabbitMQ queue's depth (ready + unacked messages, from the management API) satisfies `depth`,
+// polled live when the check is judged until it does or `within` passes (without `within`: one reading).
+// Every reading is a `queue.sample` event.
+struct QueueParams : scenario::KindParams {
+  std::string broker;              // a rabbitmq service
+  std::string name;                // the queue, e.g. "celery"
+  scenario::CountBound depth;
+  std::optional<std::chrono::milliseconds> within;
+};
+
+
+Verdict judge_connections(const ConnectionsParams& check, const std::string& name,
                           const std::string& classname, const std::vector<history::Event>& events);
 
 // `samples`: the queue.sample events of this check, oldest first.
-Verdict judge_queue(const scenario::QueueCheck& check, const std::string& name, const std::string& classname,
+Verdict judge_queue(const QueueParams& check, const std::string& name, const std::string& classname,
                     const std::vector<history::Event>& samples);
+
+// Polls the depth (messages ready + unacknowledged) of `queue` on `broker` until `done(depth)` or `within`
+// (one reading without it), recording every reading as a `queue.sample` event {queue, depth} or {queue, error};
+// returns those events. A queue that does not exist has depth 0 (RabbitMQ answers 404). `sleep_for` waits between
+// readings and returns false when the run must stop.
+std::vector<history::Event> poll_queue_depth(const stack::Stack& stack, history::History& history,
+                                             const std::string& broker, const std::string& queue,
+                                             const std::function<bool(std::int64_t)>& done,
+                                             std::chrono::milliseconds within,
+                                             const std::function<bool(std::chrono::milliseconds)>& sleep_for);
 
 }  // namespace harness::check

@@ -11,6 +11,11 @@
 #include "harness/check/log_check.h"
 #include "harness/scenario/duration.h"
 
+#include "harness/scenario/service_reader.h"
+#include "harness/check/check_kind.h"
+#include "harness/history/event_type.h"
+#include "harness/scenario/check_syntax.h"
+
 namespace harness::check {
 
 namespace {
@@ -22,7 +27,7 @@ std::string seconds(double t) {
 
 double reference_time(const std::vector<history::Event>& history) {
   for (const auto& e : history) {
-    if (e.type == "stack.ready") return e.t;
+    if (history::is(e, history::EventType::k_stack_ready)) return e.t;
   }
   return 0.0;
 }
@@ -31,7 +36,7 @@ double reference_time(const std::vector<history::Event>& history) {
 std::string last_probes(const std::vector<history::Event>& history, const std::string& service, size_t count = 5) {
   std::vector<const history::Event*> probes;
   for (const auto& e : history) {
-    if (e.type == "health.probe" && instance_of(e.service, service)) probes.push_back(&e);
+    if (history::is(e, history::EventType::k_health_probe) && instance_of(e.service, service)) probes.push_back(&e);
   }
   std::ostringstream out;
   const size_t from = probes.size() > count ? probes.size() - count : 0;
@@ -62,8 +67,8 @@ std::string unprobed(const std::vector<history::Event>& history, const std::stri
   std::map<std::string, int> probes;  // every instance with a health monitor: its probes from t0 on
   for (const auto& e : history) {
     if (!instance_of(e.service, service)) continue;
-    if (e.type == "health.state") probes.emplace(e.service, 0);
-    if (e.type == "health.probe" && e.t >= t0) ++probes[e.service];
+    if (history::is(e, history::EventType::k_health_state)) probes.emplace(e.service, 0);
+    if (history::is(e, history::EventType::k_health_probe) && e.t >= t0) ++probes[e.service];
   }
   std::string none;
   int total = 0;
@@ -82,8 +87,8 @@ std::string never_started(const std::vector<history::Event>& history, const std:
   std::string failure;
   for (const auto& e : history) {
     if (!instance_of(e.service, service)) continue;
-    if (e.type == "service.started") return {};
-    if (e.type == "service.failed" && failure.empty()) failure = e.data.value("detail", std::string{});
+    if (history::is(e, history::EventType::k_service_started)) return {};
+    if (history::is(e, history::EventType::k_service_failed) && failure.empty()) failure = e.data.value("detail", std::string{});
   }
   return "'" + service + "' never started" + (failure.empty() ? std::string() : " (" + failure + ")") +
          ": nothing to judge";
@@ -102,14 +107,14 @@ bool instance_of(const std::string& instance, const std::string& service) {
   return std::all_of(instance.begin() + static_cast<long>(service.size()) + 1, instance.end(), ::isdigit);
 }
 
-Verdict judge_health(const scenario::HealthCheckSpec& spec, const std::string& name, const std::string& classname,
+Verdict judge_health(const HealthParams& spec, const std::string& name, const std::string& classname,
                      const std::vector<history::Event>& history) {
   Verdict v = make(name, classname);
   double t0 = reference_time(history);
   std::string anchor = "the stack was ready";
   if (spec.after_fault) {
     const auto fault = std::find_if(history.begin(), history.end(),
-                                    [](const history::Event& e) { return e.type == "fault.start"; });
+                                    [](const history::Event& e) { return history::is(e, history::EventType::k_fault_start); });
     if (fault == history.end()) {
       v.outcome = Outcome::k_error;
       v.message = "'after: fault', but no fault started in this run";
@@ -123,7 +128,7 @@ Verdict judge_health(const scenario::HealthCheckSpec& spec, const std::string& n
   std::vector<const history::Event*> states;
   std::map<std::string, const history::Event*> at_fault;
   for (const auto& e : history) {
-    if (e.type != "health.state" || !instance_of(e.service, spec.service)) continue;
+    if (!history::is(e, history::EventType::k_health_state) || !instance_of(e.service, spec.service)) continue;
     if (spec.after_fault && e.t < t0)
       at_fault[e.service] = &e;
     else
@@ -202,7 +207,7 @@ Verdict judge_health(const scenario::HealthCheckSpec& spec, const std::string& n
   return v;
 }
 
-Verdict judge_restarts(const scenario::RestartsCheck& spec, const std::string& name, const std::string& classname,
+Verdict judge_restarts(const RestartsParams& spec, const std::string& name, const std::string& classname,
                        const std::vector<history::Event>& history) {
   Verdict v = make(name, classname);
   if (auto why = never_started(history, spec.service); !why.empty()) {
@@ -212,7 +217,7 @@ Verdict judge_restarts(const scenario::RestartsCheck& spec, const std::string& n
   }
   int count = 0;
   for (const auto& e : history) {
-    if (e.type == "service.restarted" && instance_of(e.service, spec.service)) {
+    if (history::is(e, history::EventType::k_service_restarted) && instance_of(e.service, spec.service)) {
       ++count;
       v.details += e.service + " restarted at " + seconds(e.t) + ": " + e.data.value("reason", std::string{}) + "\n";
     }
@@ -232,7 +237,7 @@ Verdict judge_restarts(const scenario::RestartsCheck& spec, const std::string& n
   return v;
 }
 
-Verdict judge_exit(const scenario::ExitCheck& spec, const std::string& name, const std::string& classname,
+Verdict judge_exit(const ExitParams& spec, const std::string& name, const std::string& classname,
                    const std::vector<history::Event>& history, const std::filesystem::path& logs_dir) {
   Verdict v = make(name, classname);
   if (auto why = never_started(history, spec.service); !why.empty()) {
@@ -248,15 +253,15 @@ Verdict judge_exit(const scenario::ExitCheck& spec, const std::string& name, con
   for (const auto& e : history) {
     // A kill fault lists the instances it signalled by name (`target: children` lists {instance, pids}: the
     // instance itself lives on).
-    if (e.type == "fault.start" && e.data.value("kind", std::string{}) == "kill") {
+    if (history::is(e, history::EventType::k_fault_start) && e.data.value("kind", std::string{}) == "kill") {
       for (const auto& instance : e.data.value("instances", nlohmann::json::array()))
         if (instance.is_string() && instance_of(instance.get<std::string>(), spec.service))
           harness_killed.insert(instance.get<std::string>());
     }
     if (!instance_of(e.service, spec.service)) continue;
-    if (e.type == "service.killed") harness_killed.insert(e.service);
-    if (e.type == "service.started" || e.type == "service.restarted") harness_killed.erase(e.service);
-    if (e.type != "service.exited") continue;
+    if (history::is(e, history::EventType::k_service_killed)) harness_killed.insert(e.service);
+    if (history::is(e, history::EventType::k_service_started) || history::is(e, history::EventType::k_service_restarted)) harness_killed.erase(e.service);
+    if (!history::is(e, history::EventType::k_service_exited)) continue;
     if (harness_killed.erase(e.service)) {
       caused += (caused.empty() ? "" : ", ") + e.service + " at " + seconds(e.t);
       continue;
@@ -289,5 +294,183 @@ Verdict judge_exit(const scenario::ExitCheck& spec, const std::string& name, con
               (spec.log && !log_ok ? " (the log does not contain it)" : "");
   return v;
 }
+
+// The kinds, registered.
+namespace {
+using namespace harness::scenario;
+
+const std::vector<std::string_view> k_health_keys{"service", "state", "within", "never", "always", "after"};
+const std::vector<std::string_view> k_health_anchors{"ready", "fault"};
+const std::vector<std::string_view> k_health_forms{"state", "never", "always"};
+const std::vector<std::string_view> k_health_states{"healthy", "unhealthy", "starting"};
+const std::vector<std::string_view> k_restarts_keys{"service", "min", "max"};
+const std::vector<std::string_view> k_exit_keys{"service", "code", "log"};
+
+// `health: {service, state, within}`, `{service, never: STATE}` or `{service, always: STATE}`.
+std::optional<HealthParams> read_health(YamlReader& reader, const MapEntry& entry,
+                                           const std::vector<Service>* services) {
+  const std::string context = "health check";
+  auto map = read_map(reader, entry,
+                      "'health' must be a map with 'service' and one of 'state' (with 'within'), 'never' or 'always'",
+                      k_health_keys, context);
+  if (!map) return std::nullopt;
+  HealthParams health;
+  bool ok = true;
+  const MapEntry* service_entry = map->find("service");
+  if (const Service* service = read_check_service(reader, *map, services, context, health.service, ok);
+      service && !has_healthcheck(*service)) {
+    reader.error(service_entry->location,
+                 "health check on service " + quote(health.service) + ", but it has no healthcheck");
+    ok = false;
+  }
+
+  std::vector<const MapEntry*> forms;  // in file order
+  for (const auto& e : map->entries())
+    if (std::find(k_health_forms.begin(), k_health_forms.end(), e.key) != k_health_forms.end()) forms.push_back(&e);
+  const MapEntry* within = map->find("within");
+  if (forms.empty()) {
+    if (!within) reader.error(map->location(), "health check needs 'state' (with 'within'), 'never' or 'always'");
+    ok = false;
+  } else if (forms.size() > 1) {
+    reader.error(forms[1]->key_location, "health check has both " + quote(forms[0]->key) + " and " +
+                                             quote(forms[1]->key) + " (expected exactly one of: " +
+                                             join(k_health_forms) + ")");
+    ok = false;
+  }
+  const MapEntry* state = map->find("state");
+  if (state && !within) {
+    reader.error(state->key_location, "health check has 'state' without 'within' (e.g. within: 30s)");
+    ok = false;
+  } else if (within && !state) {
+    reader.error(within->key_location, "health check has 'within' without 'state'");
+    ok = false;
+  }
+  for (const MapEntry* e : forms) {
+    auto value = read_choice(reader, *e, k_health_states);
+    if (!value) {
+      ok = false;
+      continue;
+    }
+    (e->key == "state" ? health.state : e->key == "never" ? health.never : health.always) = *value;
+  }
+  if (within) assign_or_fail(read_duration(reader, *within), health.within, ok);
+  if (const MapEntry* after = map->find("after")) {
+    if (auto value = read_choice(reader, *after, k_health_anchors))
+      health.after_fault = *value == "fault";
+    else
+      ok = false;
+  }
+  if (!ok) return std::nullopt;
+  return health;
+}
+
+std::optional<RestartsParams> read_restarts(YamlReader& reader, const MapEntry& entry,
+                                           const std::vector<Service>* services) {
+  const std::string context = "restarts check";
+  auto map = read_map(reader, entry, "'restarts' must be a map with 'service' and 'min' or 'max' (or both)",
+                      k_restarts_keys, context);
+  if (!map) return std::nullopt;
+  RestartsParams restarts;
+  bool ok = true;
+  read_check_service(reader, *map, services, context, restarts.service, ok);
+  const MapEntry* min = map->find("min");
+  const MapEntry* max = map->find("max");
+  for (const MapEntry* e : {min, max})
+    if (e) assign_or_fail(read_int(reader, *e, 0), e == min ? restarts.min : restarts.max, ok);
+  if (!min && !max) {
+    reader.error(map->location(), "restarts check needs 'min' or 'max' (or both)");
+    ok = false;
+  } else if (restarts.min && restarts.max && *restarts.min > *restarts.max) {
+    reader.error(max->location, "restarts check 'max' " + std::to_string(*restarts.max) + " is less than 'min' " +
+                                    std::to_string(*restarts.min));
+    ok = false;
+  }
+  if (!ok) return std::nullopt;
+  return restarts;
+}
+
+std::optional<ExitParams> read_exit(YamlReader& reader, const MapEntry& entry, const std::vector<Service>* services) {
+  const std::string context = "exit check";
+  auto map = read_map(reader, entry, "'exit' must be a map with 'service' and optionally 'code' and 'log'",
+                      k_exit_keys, context);
+  if (!map) return std::nullopt;
+  ExitParams exit;
+  bool ok = true;
+  read_check_service(reader, *map, services, context, exit.service, ok);
+  if (const MapEntry* e = map->find("code")) assign_or_fail(read_int(reader, *e, 0, 255), exit.code, ok);
+  if (const MapEntry* e = map->find("log")) assign_or_fail(read_nonempty_string(reader, *e), exit.log, ok);
+  if (!ok) return std::nullopt;
+  return exit;
+}
+
+std::string health_name(const KindParams& params) {
+  const auto& health = params_as<HealthParams>(params);
+  std::string name = "health " + health.service;
+  const std::string after = health.after_fault ? " after the fault" : "";
+  if (health.within) return name + " " + health.state + " within " + format_duration(*health.within) + after;
+  if (!health.never.empty()) return name + " never " + health.never + after;
+  return name + " always " + health.always + after;
+}
+
+std::string restarts_name(const KindParams& params) {
+  const auto& restarts = params_as<RestartsParams>(params);
+  const std::string name = "restarts " + restarts.service;
+  if (restarts.min && restarts.max)
+    return name + " " + std::to_string(*restarts.min) + ".." + std::to_string(*restarts.max);
+  if (restarts.min) return name + " >= " + std::to_string(*restarts.min);
+  return name + " <= " + std::to_string(restarts.max.value_or(0));
+}
+
+std::string exit_name(const KindParams& params) {
+  const auto& exit = params_as<ExitParams>(params);
+  std::string name = "exit " + exit.service;
+  if (exit.code) name += " code " + std::to_string(*exit.code);
+  if (exit.log) name += " log " + quote(truncate(*exit.log));
+  return name;
+}
+
+const bool k_health_registered = add_kind({
+    .name = "health",
+    .listed_at = 2,
+    .keys = k_health_keys,
+    .summary = "a service's instances reach (within a time), never reach or always keep a Docker health state",
+    .read = [](YamlReader& reader, const MapEntry& entry, const std::vector<Service>* services) {
+      return as_params(read_health(reader, entry, services));
+    },
+    .generated_name = health_name,
+    .judge = [](const Check& check, const std::string& classname, JudgeContext& context) {
+      return judge_health(params_of<HealthParams>(check), check.name, classname, context.history.events());
+    },
+});
+
+const bool k_restarts_registered = add_kind({
+    .name = "restarts",
+    .listed_at = 3,
+    .keys = k_restarts_keys,
+    .summary = "how many times the orchestrator restarted a service's instances (min, max)",
+    .read = [](YamlReader& reader, const MapEntry& entry, const std::vector<Service>* services) {
+      return as_params(read_restarts(reader, entry, services));
+    },
+    .generated_name = restarts_name,
+    .judge = [](const Check& check, const std::string& classname, JudgeContext& context) {
+      return judge_restarts(params_of<RestartsParams>(check), check.name, classname, context.history.events());
+    },
+});
+
+const bool k_exit_registered = add_kind({
+    .name = "exit",
+    .listed_at = 4,
+    .keys = k_exit_keys,
+    .summary = "an instance of a service exited by itself, optionally with a code and a text in its log",
+    .read = [](YamlReader& reader, const MapEntry& entry, const std::vector<Service>* services) {
+      return as_params(read_exit(reader, entry, services));
+    },
+    .generated_name = exit_name,
+    .judge = [](const Check& check, const std::string& classname, JudgeContext& context) {
+      return judge_exit(params_of<ExitParams>(check), check.name, classname, context.history.events(),
+                        context.logs_dir);
+    },
+});
+}  // namespace
 
 }  // namespace harness::check

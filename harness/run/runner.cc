@@ -9,11 +9,7 @@
 #include <random>
 #include <thread>
 
-#include "harness/check/broker_checks.h"
-#include "harness/check/delivery_check.h"
-#include "harness/check/exec_check.h"
-#include "harness/check/log_check.h"
-#include "harness/check/orchestration_checks.h"
+#include "harness/check/check_kind.h"
 #include "harness/driver/driver.h"
 #include "harness/fault/fault_injector.h"
 #include "harness/process/child_process.h"
@@ -53,7 +49,6 @@ struct Context {
   std::ostream& out;
   Loads loads;
   std::unique_ptr<Ledger> ledger;  // when the scenario has loads
-  int delivery_reports = 0;        // delivery checks judged so far
 };
 
 std::ostream& null_stream() {
@@ -144,47 +139,6 @@ std::string run_step(const scenario::Step& step, size_t index, stack::Stack& sta
   return {};
 }
 
-Verdict judge(const scenario::Check& check, stack::Stack& stack, Context& ctx) {
-  static const char* const k_kinds[] = {"log",      "exec",  "health",      "restarts",
-                                       "exit",     "delivery", "queue", "connections"};
-  const std::string classname = ctx.scenario.name + "." + k_kinds[check.body.index()];
-  const auto started = std::chrono::steady_clock::now();
-  Verdict verdict;
-  if (const auto* log = std::get_if<scenario::LogCheck>(&check.body)) {
-    verdict = check::judge_log(*log, check.name, classname, ctx.logs_dir);
-  } else if (const auto* health = std::get_if<scenario::HealthCheckSpec>(&check.body)) {
-    verdict = check::judge_health(*health, check.name, classname, ctx.history.events());
-  } else if (const auto* restarts = std::get_if<scenario::RestartsCheck>(&check.body)) {
-    verdict = check::judge_restarts(*restarts, check.name, classname, ctx.history.events());
-  } else if (const auto* exit = std::get_if<scenario::ExitCheck>(&check.body)) {
-    verdict = check::judge_exit(*exit, check.name, classname, ctx.history.events(), ctx.logs_dir);
-  } else if (const auto* queue = std::get_if<scenario::QueueCheck>(&check.body)) {
-    const auto samples = poll_queue_depth(
-        stack, ctx.history, queue->broker, queue->name,
-        [&](std::int64_t depth) { return check::holds(queue->depth, depth); },
-        queue->within.value_or(std::chrono::milliseconds{0}), ctx.control);
-    verdict = check::judge_queue(*queue, check.name, classname, samples);
-  } else if (const auto* connections = std::get_if<scenario::ConnectionsCheck>(&check.body)) {
-    verdict = check::judge_connections(*connections, check.name, classname, ctx.history.events());
-  } else if (const auto* delivery = std::get_if<scenario::DeliveryCheck>(&check.body)) {
-    // One report per delivery check: delivery.json, then delivery-2.json, ...
-    const int n = ++ctx.delivery_reports;
-    const std::string report = n == 1 ? "delivery.json" : "delivery-" + std::to_string(n) + ".json";
-    verdict = check::judge_delivery(*delivery, check.name, classname, ctx.report_dir / "history.jsonl",
-                                    ctx.report_dir / "ledger.jsonl", ctx.report_dir / report);
-  } else {
-    const auto& exec = std::get<scenario::ExecCheck>(check.body);
-    auto event = run_exec("check " + check.name, exec.command, exec.service, exec.timeout, stack, ctx.history);
-    if (!event) {
-      verdict = Verdict{check.name, classname, Outcome::k_error, event.error().message(), {}, {}};
-    } else {
-      verdict = check::judge_exec(exec, check.name, classname, *event);
-    }
-  }
-  verdict.duration = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
-  return verdict;
-}
-
 // After the steps: loads still publishing are stopped (a scenario that wants them complete waits for `drained`),
 // and the ledger is read to its end into ledger.jsonl, while the services still run, for the delivery checks.
 void finish_loads(Context& ctx) {
@@ -260,8 +214,18 @@ StepsOutcome run_steps(stack::Stack& stack, Context& ctx, ActiveFaults& faults, 
 // Judges every check in order. A stop while one is judged leaves it and the later ones unjudged (a check cut
 // short proves nothing): returns where the stop found them, empty when every check was judged.
 std::string judge_checks(stack::Stack& stack, Context& ctx, std::vector<Verdict>& verdicts) {
+  check::JudgeContext judging{.scenario = ctx.scenario.name,
+                              .history = ctx.history,
+                              .run_dir = ctx.report_dir,
+                              .logs_dir = ctx.logs_dir,
+                              .stack = &stack};
+  judging.exec = [&](const std::string& id, const std::string& command, const std::string& service,
+                     std::chrono::milliseconds timeout) {
+    return run_exec(id, command, service, timeout, stack, ctx.history);
+  };
+  judging.sleep_for = [&](std::chrono::milliseconds duration) { return ctx.control.sleep_for(duration); };
   for (const auto& check : ctx.scenario.checks) {
-    Verdict v = judge(check, stack, ctx);
+    Verdict v = check::judge(check, judging);
     if (ctx.control.should_stop()) return "while judging check '" + check.name + "'";
     ctx.history.record("check.verdict", {}, {{"name", v.name}, {"outcome", check::to_string(v.outcome)},
                                              {"message", v.message}});

@@ -19,7 +19,7 @@
 namespace harness::check {
 namespace {
 
-using scenario::DeliveryCheck;
+using check::DeliveryParams;
 
 constexpr double k_t = 1763832000.0;  // the first publish, epoch seconds
 

@@ -14,7 +14,7 @@ namespace {
 
 using namespace std::chrono_literals;
 using scenario::CountBound;
-using scenario::DeliveryCheck;
+using check::DeliveryParams;
 using Op = CountBound::Op;
 
 constexpr double k_t = 1763832000.0;  // the first publish, epoch seconds

@@ -40,14 +40,58 @@ std::vector<harness::history::Event> flapping_worker() {
   };
 }
 
+// The parameters of each kind, written as the tests' braces: {service, state, within, never, always}, ...
+struct HealthSpec {
+  std::string service;
+  std::string state;
+  std::optional<std::chrono::milliseconds> within;
+  std::string never;
+  std::string always;
+};
+harness::check::HealthParams health(const HealthSpec& spec) {
+  harness::check::HealthParams params;
+  params.service = spec.service;
+  params.state = spec.state;
+  params.within = spec.within;
+  params.never = spec.never;
+  params.always = spec.always;
+  return params;
+}
+
+struct RestartsSpec {
+  std::string service;
+  std::optional<int> min;
+  std::optional<int> max;
+};
+harness::check::RestartsParams restarts(const RestartsSpec& spec) {
+  harness::check::RestartsParams params;
+  params.service = spec.service;
+  params.min = spec.min;
+  params.max = spec.max;
+  return params;
+}
+
+struct ExitSpec {
+  std::string service;
+  std::optional<int> code;
+  std::optional<std::string> log;
+};
+harness::check::ExitParams exit_params(const ExitSpec& spec) {
+  harness::check::ExitParams params;
+  params.service = spec.service;
+  params.code = spec.code;
+  params.log = spec.log;
+  return params;
+}
+
 TEST(HealthCheck, within_passes_when_the_state_is_reached_in_time) {
-  auto v = harness::check::judge_health({"worker", "unhealthy", 10s, "", ""}, "h", "s.health", flapping_worker());
+  auto v = harness::check::judge_health(health({"worker", "unhealthy", 10s, "", ""}), "h", "s.health", flapping_worker());
   EXPECT_EQ(v.outcome, Outcome::k_passed);
   EXPECT_EQ(v.message, "worker.1 became unhealthy 9.0s after the stack was ready");
 }
 
 TEST(HealthCheck, within_fails_when_the_state_comes_too_late) {
-  auto v = harness::check::judge_health({"worker", "unhealthy", 5s, "", ""}, "h", "s.health", flapping_worker());
+  auto v = harness::check::judge_health(health({"worker", "unhealthy", 5s, "", ""}), "h", "s.health", flapping_worker());
   EXPECT_EQ(v.outcome, Outcome::k_failed);
   EXPECT_EQ(v.message.substr(0, 68), "expected 'worker' to become unhealthy within 5s; it did not (worker.");
   // The failure shows the last probe outputs.
@@ -57,7 +101,7 @@ TEST(HealthCheck, within_fails_when_the_state_comes_too_late) {
 
 // `after: fault`: a state reached before the first fault does not count, so a worker that went unhealthy while
 // its broker was still booting does not pass "turns unhealthy under the fault" for the wrong reason.
-harness::scenario::HealthCheckSpec after_fault(harness::scenario::HealthCheckSpec spec) {
+harness::check::HealthParams after_fault(harness::check::HealthParams spec) {
   spec.after_fault = true;
   return spec;
 }
@@ -70,7 +114,7 @@ std::vector<harness::history::Event> with_fault_at(double t) {
 }
 
 TEST(HealthCheck, after_a_fault_only_changes_from_the_fault_on_count) {
-  const auto unhealthy_within = after_fault({"worker", "unhealthy", 10s, "", ""});
+  const auto unhealthy_within = after_fault(health({"worker", "unhealthy", 10s, "", ""}));
   auto v = harness::check::judge_health(unhealthy_within, "h", "s.health", with_fault_at(12.5));
   EXPECT_EQ(v.outcome, Outcome::k_failed);  // unhealthy at 11.0, before the fault
   EXPECT_EQ(v.message.substr(0, 70), "expected 'worker' to become unhealthy within 10s; it did not (worker.1");
@@ -80,27 +124,27 @@ TEST(HealthCheck, after_a_fault_only_changes_from_the_fault_on_count) {
 }
 
 TEST(HealthCheck, after_a_fault_never_and_always_judge_the_state_at_the_fault_too) {
-  const auto never_unhealthy = after_fault({"worker", "", std::nullopt, "unhealthy", ""});
+  const auto never_unhealthy = after_fault(health({"worker", "", std::nullopt, "unhealthy", ""}));
   EXPECT_EQ(harness::check::judge_health(never_unhealthy, "h", "s.health", with_fault_at(12.5)).outcome,
             Outcome::k_passed);  // starting at the fault (12.1), healthy at 15.0
   auto v = harness::check::judge_health(never_unhealthy, "h", "s.health", with_fault_at(11.5));
   EXPECT_EQ(v.outcome, Outcome::k_failed);  // unhealthy since 11.0: still unhealthy when the fault started
   EXPECT_EQ(v.message, "expected 'worker' never to be unhealthy; worker.1 was at -0.5s");
-  EXPECT_EQ(harness::check::judge_health(after_fault({"worker", "", std::nullopt, "", "healthy"}), "h", "s.health",
+  EXPECT_EQ(harness::check::judge_health(after_fault(health({"worker", "", std::nullopt, "", "healthy"})), "h", "s.health",
                                          with_fault_at(16.0))
                 .outcome,
             Outcome::k_passed);  // healthy since 15.0 and never left it
 }
 
 TEST(HealthCheck, after_a_fault_without_any_fault_is_an_error) {
-  const auto v = harness::check::judge_health(after_fault({"worker", "", std::nullopt, "unhealthy", ""}), "h",
+  const auto v = harness::check::judge_health(after_fault(health({"worker", "", std::nullopt, "unhealthy", ""})), "h",
                                               "s.health", flapping_worker());
   EXPECT_EQ(v.outcome, Outcome::k_error);
   EXPECT_EQ(v.message, "'after: fault', but no fault started in this run");
 }
 
 TEST(HealthCheck, never_fails_when_the_state_occurs) {
-  auto v = harness::check::judge_health({"worker", "", std::nullopt, "unhealthy", ""}, "h", "s.health", flapping_worker());
+  auto v = harness::check::judge_health(health({"worker", "", std::nullopt, "unhealthy", ""}), "h", "s.health", flapping_worker());
   EXPECT_EQ(v.outcome, Outcome::k_failed);
   EXPECT_EQ(v.message, "expected 'worker' never to be unhealthy; worker.1 was at 9.0s");
 }
@@ -108,12 +152,12 @@ TEST(HealthCheck, never_fails_when_the_state_occurs) {
 TEST(HealthCheck, never_passes_when_the_state_never_occurs) {
   auto history = flapping_worker();
   history.resize(5);  // started, ready, starting, healthy, one passing probe
-  auto v = harness::check::judge_health({"worker", "", std::nullopt, "unhealthy", ""}, "h", "s.health", history);
+  auto v = harness::check::judge_health(health({"worker", "", std::nullopt, "unhealthy", ""}), "h", "s.health", history);
   EXPECT_EQ(v.outcome, Outcome::k_passed);
 }
 
 TEST(HealthCheck, always_fails_when_the_state_is_left) {
-  auto v = harness::check::judge_health({"worker", "", std::nullopt, "", "healthy"}, "h", "s.health", flapping_worker());
+  auto v = harness::check::judge_health(health({"worker", "", std::nullopt, "", "healthy"}), "h", "s.health", flapping_worker());
   EXPECT_EQ(v.outcome, Outcome::k_failed);
   EXPECT_EQ(v.message, "expected 'worker' to stay healthy; worker.1 became unhealthy at 9.0s");
 }
@@ -121,7 +165,7 @@ TEST(HealthCheck, always_fails_when_the_state_is_left) {
 TEST(HealthCheck, always_fails_when_the_state_is_never_reached) {
   std::vector<harness::history::Event> history = {ev(1, "stack.ready", ""), ev(1, "health.state", "worker.1", {{"state", "starting"}}),
                                 ev(3, "health.probe", "worker.1", {{"exit_code", 1}, {"state", "starting"}})};
-  auto v = harness::check::judge_health({"worker", "", std::nullopt, "", "healthy"}, "h", "s.health", history);
+  auto v = harness::check::judge_health(health({"worker", "", std::nullopt, "", "healthy"}), "h", "s.health", history);
   EXPECT_EQ(v.outcome, Outcome::k_failed);
   EXPECT_EQ(v.message, "expected 'worker' to be healthy throughout; it never was (worker.1 starting at 0.0s)");
 }
@@ -130,13 +174,13 @@ TEST(HealthCheck, always_fails_when_the_state_is_never_reached) {
 TEST(HealthCheck, never_or_always_without_any_probe_is_an_error) {
   const std::vector<harness::history::Event> unprobed = {ev(1, "service.started", "worker.1"), ev(2, "stack.ready", ""),
                                        ev(2, "health.state", "worker.1", {{"state", "starting"}})};
-  auto v = harness::check::judge_health({"worker", "", std::nullopt, "unhealthy", ""}, "h", "s.health", unprobed);
+  auto v = harness::check::judge_health(health({"worker", "", std::nullopt, "unhealthy", ""}), "h", "s.health", unprobed);
   EXPECT_EQ(v.outcome, Outcome::k_error);
   EXPECT_EQ(v.message, "no health probe of 'worker' ran: nothing to judge");
-  v = harness::check::judge_health({"worker", "", std::nullopt, "", "healthy"}, "h", "s.health", unprobed);
+  v = harness::check::judge_health(health({"worker", "", std::nullopt, "", "healthy"}), "h", "s.health", unprobed);
   EXPECT_EQ(v.outcome, Outcome::k_error);
   EXPECT_EQ(v.message, "no health probe of 'worker' ran: nothing to judge");
-  v = harness::check::judge_health({"worker", "unhealthy", 10s, "", ""}, "h", "s.health", unprobed);
+  v = harness::check::judge_health(health({"worker", "unhealthy", 10s, "", ""}), "h", "s.health", unprobed);
   EXPECT_EQ(v.outcome, Outcome::k_error);
   EXPECT_EQ(v.message, "no health probe of 'worker' ran: nothing to judge");
 }
@@ -145,13 +189,13 @@ TEST(HealthCheck, never_over_an_instance_that_ran_no_probe_is_an_error) {
   auto history = flapping_worker();
   history.resize(5);  // worker.1 probed at 9.0 s; worker.2 below never
   history.push_back(ev(3.0, "health.state", "worker.2", {{"state", "starting"}}));
-  const auto v = harness::check::judge_health({"worker", "", std::nullopt, "unhealthy", ""}, "h", "s.health", history);
+  const auto v = harness::check::judge_health(health({"worker", "", std::nullopt, "unhealthy", ""}), "h", "s.health", history);
   EXPECT_EQ(v.outcome, Outcome::k_error);
   EXPECT_EQ(v.message, "no health probe of worker.2 ran: nothing to judge");
 }
 
 TEST(HealthCheck, after_a_fault_without_a_probe_after_it_is_an_error) {
-  const auto v = harness::check::judge_health(after_fault({"worker", "", std::nullopt, "unhealthy", ""}), "h",
+  const auto v = harness::check::judge_health(after_fault(health({"worker", "", std::nullopt, "unhealthy", ""})), "h",
                                               "s.health", with_fault_at(19.0));
   EXPECT_EQ(v.outcome, Outcome::k_error);
   EXPECT_EQ(v.message, "no health probe of 'worker' ran after the first fault (pidbox-reply-expiry): nothing to judge");
@@ -161,20 +205,20 @@ TEST(RestartsCheck, of_a_service_that_never_started_is_an_error) {
   const std::vector<harness::history::Event> history = {
       ev(0.5, "service.starting", "worker.1", {{"kind", "celery-worker"}}),
       ev(0.6, "service.failed", "worker.1", {{"detail", "cannot execute /nope/python3"}})};
-  const auto v = harness::check::judge_restarts({"worker", std::nullopt, 0}, "r", "s.restarts", history);
+  const auto v = harness::check::judge_restarts(restarts({"worker", std::nullopt, 0}), "r", "s.restarts", history);
   EXPECT_EQ(v.outcome, Outcome::k_error);
   EXPECT_EQ(v.message, "'worker' never started (cannot execute /nope/python3): nothing to judge");
 }
 
 TEST(RestartsCheck, counts_restarts_of_the_service_only) {
-  auto ok = harness::check::judge_restarts({"worker", 1, std::nullopt}, "r", "s.restarts", flapping_worker());
+  auto ok = harness::check::judge_restarts(restarts({"worker", 1, std::nullopt}), "r", "s.restarts", flapping_worker());
   EXPECT_EQ(ok.outcome, Outcome::k_passed);
   EXPECT_EQ(ok.message, "1 restart(s) (expected at least 1)");
-  auto too_many = harness::check::judge_restarts({"worker", std::nullopt, 0}, "r", "s.restarts", flapping_worker());
+  auto too_many = harness::check::judge_restarts(restarts({"worker", std::nullopt, 0}), "r", "s.restarts", flapping_worker());
   EXPECT_EQ(too_many.outcome, Outcome::k_failed);
   EXPECT_EQ(too_many.message, "expected at most 0 restart(s) of 'worker'; 1 restart(s)");
   EXPECT_NE(too_many.details.find("unhealthy after 2 failed probes"), std::string::npos);
-  auto too_few = harness::check::judge_restarts({"worker", 2, 3}, "r", "s.restarts", flapping_worker());
+  auto too_few = harness::check::judge_restarts(restarts({"worker", 2, 3}), "r", "s.restarts", flapping_worker());
   EXPECT_EQ(too_few.message, "expected between 2 and 3 restart(s) of 'worker'; 1 restart(s)");
 }
 
@@ -190,32 +234,32 @@ protected:
 };
 
 TEST_F(ExitCheck, passes_on_the_expected_code_and_log) {
-  auto v = harness::check::judge_exit({"worker", 2, std::string("No such option: --queue")}, "e", "s.exit", history, dir);
+  auto v = harness::check::judge_exit(exit_params({"worker", 2, std::string("No such option: --queue")}), "e", "s.exit", history, dir);
   EXPECT_EQ(v.outcome, Outcome::k_passed);
   EXPECT_EQ(v.message, "worker.1 exit code 2 at 0.6s and its log has 'No such option: --queue'");
 }
 
 TEST_F(ExitCheck, fails_on_another_code) {
-  auto v = harness::check::judge_exit({"worker", 1, std::nullopt}, "e", "s.exit", history, dir);
+  auto v = harness::check::judge_exit(exit_params({"worker", 1, std::nullopt}), "e", "s.exit", history, dir);
   EXPECT_EQ(v.outcome, Outcome::k_failed);
   EXPECT_EQ(v.message, "expected 'worker' to exit with exit code 1; exits seen: worker.1 exit code 2 at 0.6s");
 }
 
 TEST_F(ExitCheck, fails_when_the_log_lacks_the_text) {
-  auto v = harness::check::judge_exit({"worker", std::nullopt, std::string("Unrecoverable error")}, "e", "s.exit", history, dir);
+  auto v = harness::check::judge_exit(exit_params({"worker", std::nullopt, std::string("Unrecoverable error")}), "e", "s.exit", history, dir);
   EXPECT_EQ(v.outcome, Outcome::k_failed);
   EXPECT_EQ(v.message, "expected 'worker' to exit with 'Unrecoverable error' in its log; exits seen: worker.1 exit code "
                        "2 at 0.6s (the log does not contain it)");
 }
 
 TEST_F(ExitCheck, fails_when_nothing_exited) {
-  auto v = harness::check::judge_exit({"worker", std::nullopt, std::nullopt}, "e", "s.exit", {history.front()}, dir);
+  auto v = harness::check::judge_exit(exit_params({"worker", std::nullopt, std::nullopt}), "e", "s.exit", {history.front()}, dir);
   EXPECT_EQ(v.outcome, Outcome::k_failed);
   EXPECT_EQ(v.message, "expected 'worker' to exit; it did not exit");
 }
 
 TEST_F(ExitCheck, of_a_service_that_never_started_is_an_error) {
-  auto v = harness::check::judge_exit({"worker", std::nullopt, std::nullopt}, "e", "s.exit", {}, dir);
+  auto v = harness::check::judge_exit(exit_params({"worker", std::nullopt, std::nullopt}), "e", "s.exit", {}, dir);
   EXPECT_EQ(v.outcome, Outcome::k_error);
   EXPECT_EQ(v.message, "'worker' never started: nothing to judge");
 }
@@ -229,14 +273,14 @@ TEST_F(ExitCheck, exits_the_harness_caused_do_not_count) {
       ev(3.0, "service.restarted", "worker.1"),
       ev(5.0, "service.killed", "worker.1", {{"reason", "unhealthy"}}),
       ev(5.2, "service.exited", "worker.1", {{"code", 0}, {"signal", 15}, {"describe", "killed by SIGTERM"}})};
-  auto v = harness::check::judge_exit({"worker", std::nullopt, std::nullopt}, "e", "s.exit", killed, dir);
+  auto v = harness::check::judge_exit(exit_params({"worker", std::nullopt, std::nullopt}), "e", "s.exit", killed, dir);
   EXPECT_EQ(v.outcome, Outcome::k_failed);
   EXPECT_EQ(v.message, "expected 'worker' to exit; it did not exit");
   EXPECT_EQ(v.details, "exits the harness caused (not counted): worker.1 at 2.1s, worker.1 at 5.2s\n");
   auto by_itself = killed;
   by_itself.push_back(ev(6.0, "service.restarted", "worker.1"));
   by_itself.push_back(ev(7.0, "service.exited", "worker.1", {{"code", 2}, {"signal", 0}, {"describe", "exit code 2"}}));
-  v = harness::check::judge_exit({"worker", 2, std::nullopt}, "e", "s.exit", by_itself, dir);
+  v = harness::check::judge_exit(exit_params({"worker", 2, std::nullopt}), "e", "s.exit", by_itself, dir);
   EXPECT_EQ(v.outcome, Outcome::k_passed);
   EXPECT_EQ(v.message, "worker.1 exit code 2 at 7.0s");
 }

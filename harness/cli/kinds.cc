@@ -1,0 +1,48 @@
+#include "harness/cli/kinds.h"
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "harness/check/check_kind.h"
+#include "harness/scenario/service_reader.h"
+
+namespace harness::cli {
+
+namespace {
+std::string joined(const std::vector<std::string_view>& words) {
+  std::string text;
+  for (const auto& word : words) text += (text.empty() ? "" : ", ") + std::string(word);
+  return text;
+}
+
+// "  NAME  SUMMARY\n      keys: a, b\n"; `live` marks kinds judged against the running services.
+void print_kind(std::ostream& out, std::string_view name, std::string_view summary,
+                const std::vector<std::string_view>& keys) {
+  out << "  " << name << "\n";
+  if (!summary.empty()) out << "      " << summary << "\n";
+  out << "      keys: " << joined(keys) << "\n";
+}
+}  // namespace
+
+void print_check_kinds(std::ostream& out) {
+  out << "checks:\n";
+  for (const auto& kind : check::registry().all()) {
+    const std::string summary = std::string(kind.summary) + (kind.live ? " (live: judged against the services)" : "");
+    print_kind(out, kind.name, summary, kind.keys);
+  }
+}
+
+void print_service_kinds(std::ostream& out) {
+  out << "services:\n";
+  for (const auto& kind : scenario::service_kind_keys()) print_kind(out, kind.name, {}, kind.keys);
+}
+
+int kinds_command(std::ostream& out) {
+  print_check_kinds(out);
+  out << "\n";
+  print_service_kinds(out);
+  return 0;
+}
+
+}  // namespace harness::cli
