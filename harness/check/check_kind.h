@@ -34,21 +34,21 @@ namespace harness::check {
 struct JudgeContext {
   std::string scenario;                  // the scenario's name: verdicts' classname is "<scenario>.<kind>"
   history::History& history;             // the events so far; live checks record their readings in it
-  std::filesystem::path run_dir;         // the scenario's report folder: history.jsonl, ledger.jsonl, reports
-  std::filesystem::path logs_dir;        // the services' logs
+  std::filesystem::path run_dir = {};    // the scenario's report folder: history.jsonl, ledger.jsonl, reports
+  std::filesystem::path logs_dir = {};   // the services' logs
   // Live checks only (nullptr / empty in tests of pure judges):
   const stack::Stack* stack = nullptr;   // the running services, their placeholders
   // Runs a scenario command as an `exec` step does (placeholders expanded, in `service`'s environment when
   // named), recording and returning its `exec.result` event; a Status when it could not be expanded.
   std::function<util::Expected<history::Event>(const std::string& id, const std::string& command,
                                                const std::string& service, std::chrono::milliseconds timeout)>
-      exec;
+      exec = {};
   // Sleeps up to `duration`; false when the run must stop (Ctrl-C, its timeout) before.
-  std::function<bool(std::chrono::milliseconds duration)> sleep_for;
+  std::function<bool(std::chrono::milliseconds duration)> sleep_for = {};
 
   // A report file of the run for a check of `stem`, numbered per run: "delivery.json", then "delivery-2.json".
   std::filesystem::path next_report(const std::string& stem, const std::string& extension = ".json");
-  std::map<std::string, int> reports;   // next_report's count per stem
+  std::map<std::string, int> reports = {};  // next_report's count per stem
 };
 
 struct CheckKind {
