@@ -4,12 +4,10 @@
 #include <future>
 #include <optional>
 
-#include "harness/check/delivery_report.h"
-#include "harness/scenario/duration.h"
-
-#include "harness/scenario/duration.h"
 #include "harness/check/check_kind.h"
+#include "harness/check/delivery_report.h"
 #include "harness/scenario/check_syntax.h"
+#include "harness/scenario/duration.h"
 
 namespace harness::check {
 
@@ -322,7 +320,8 @@ const bool k_delivery_registered = add_kind({
     .name = "delivery",
     .listed_at = 5,
     .keys = k_delivery_keys,
-    .summary = "every accepted task ran exactly once (bounds on lost, duplicated, phantom), latency percentiles, recovery after faults",
+    .summary = "every accepted task ran exactly once (bounds on lost, duplicated, phantom), latency percentiles, "
+               "recovery after faults",
     .read = [](YamlReader& reader, const MapEntry& entry, const std::vector<Service>*) {
       return as_params(read_delivery(reader, entry));
     },

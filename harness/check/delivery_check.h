@@ -6,9 +6,9 @@
 // See delivery_analysis.h for the definitions. Writes a report (`<scenario>/delivery.json`) with everything: counts, every
 // lost / duplicated / phantom id with its details, latency percentiles, the throughput series and the recovery
 // of each fault. The verdict's message lists the first 10 offending ids of each kind.
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
-#include <chrono>
 #include <optional>
 #include <string>
 
@@ -38,7 +38,6 @@ struct DeliveryParams : scenario::KindParams {
   std::optional<std::chrono::milliseconds> latency_max;
   std::optional<std::chrono::milliseconds> recovery;        // for every fault: from its end until throughput is back (README)
 };
-
 
 // An unset lost/duplicated/phantom bound: "<= 0".
 inline constexpr scenario::CountBound k_none_allowed{scenario::CountBound::Op::k_le, 0};

@@ -1,9 +1,13 @@
 #include "harness/check/exec_check.h"
 
-#include "harness/scenario/duration.h"
-#include "harness/scenario/exec_reader.h"
+#include <optional>
+#include <string_view>
+#include <vector>
+
 #include "harness/check/check_kind.h"
 #include "harness/scenario/check_syntax.h"
+#include "harness/scenario/duration.h"
+#include "harness/scenario/exec_reader.h"
 
 namespace harness::check {
 
@@ -60,7 +64,6 @@ std::optional<ExecParams> read_exec(YamlReader& reader, const MapEntry& entry, c
   if (!ok) return std::nullopt;
   return exec;
 }
-
 
 std::string exec_name(const KindParams& params) {
   const auto& exec = params_as<ExecParams>(params);

@@ -7,7 +7,6 @@
 #include "harness/check/verdict.h"
 #include "harness/history/event.h"
 #include "harness/scenario/kind_params.h"
-#include "harness/scenario/model.h"
 
 namespace harness::check {
 
@@ -19,7 +18,6 @@ struct ExecParams : scenario::KindParams {
   std::optional<std::string> output_contains;
   std::chrono::milliseconds timeout{60'000};
 };
-
 
 Verdict judge_exec(const ExecParams& check, const std::string& name, const std::string& classname,
                    const history::Event& result);

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <regex>
 #include <sstream>
+#include <string_view>
 
 #include "harness/check/check_kind.h"
 #include "harness/scenario/check_syntax.h"

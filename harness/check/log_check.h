@@ -2,14 +2,12 @@
 // `log` check: a service's log contains (or does not contain) a pattern. Reads only the run's files
 // (logs/<service>.log, logs/<service>.<replica>.log), so a finished run can be re-judged.
 #include <filesystem>
-#include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "harness/check/verdict.h"
 #include "harness/scenario/kind_params.h"
-#include "harness/scenario/model.h"
 
 namespace harness::check {
 
@@ -20,7 +18,6 @@ struct LogParams : scenario::KindParams {
   std::optional<std::string> not_contains;
   bool regex = false;
 };
-
 
 // The log files of a scenario service in `logs_dir`, sorted (worker -> worker.1.log, worker.2.log).
 std::vector<std::filesystem::path> service_logs(const std::filesystem::path& logs_dir, const std::string& service);

@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-#include "harness/check/broker_checks.h"
+#include "harness/check/connections_check.h"
 #include "harness/scenario/check_syntax.h"
 #include "harness/util/clock.h"
 

@@ -1,7 +1,8 @@
-// The queue and connections checks in the loader (check_reader.cc).
+// The queue and connections checks as the loader reads them (check/queue_check.cc, check/connections_check.cc).
 #include <gtest/gtest.h>
 
-#include "harness/check/broker_checks.h"
+#include "harness/check/connections_check.h"
+#include "harness/check/queue_check.h"
 #include "tests/scenario/scenario_test_util.h"
 
 namespace harness::scenario {

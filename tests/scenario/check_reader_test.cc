@@ -2,11 +2,13 @@
 
 #include <gtest/gtest.h>
 
-#include "tests/scenario/scenario_test_util.h"
 #include "harness/check/delivery_check.h"
 #include "harness/check/exec_check.h"
+#include "harness/check/exit_check.h"
+#include "harness/check/health_check.h"
 #include "harness/check/log_check.h"
-#include "harness/check/orchestration_checks.h"
+#include "harness/check/restarts_check.h"
+#include "tests/scenario/scenario_test_util.h"
 
 namespace harness::scenario {
 namespace {

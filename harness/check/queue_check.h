@@ -1,34 +1,20 @@
 #pragma once
-// Checks on what the broker showed, judged from History events:
-//   connections  from `broker.sample` events {queues: {NAME: messages}, connections: {STATE: count}} (or {error})
-//                that run/broker_sampler.h records every second while the steps run;
-//   queue        from the `queue.sample` events {queue, depth} (or {queue, error}) the runner records while it
-//                polls the queue at judge time (poll_queue_depth, live): the last one decides.
+// `queue` check, live: polls the queue's depth through the management API at judge time (poll_queue_depth),
+// recording every reading as a `queue.sample` event {queue, depth} (or {queue, error}); the last one decides.
 #include <chrono>
-#include <optional>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "harness/check/verdict.h"
 #include "harness/history/history.h"
-#include "harness/stack/stack.h"
 #include "harness/scenario/kind_params.h"
 #include "harness/scenario/model.h"
+#include "harness/stack/stack.h"
 
 namespace harness::check {
-
-// `connections`: judged from the `broker.sample` events the harness records every second while the steps run
-// (connection states from the management API, whose statistics are collected every second here).
-//   {broker, state: blocked}          some sample had at least `min` (default 1) connections in that state
-//   {broker, never: blocked}          no sample had any
-struct ConnectionsParams : scenario::KindParams {
-  std::string broker;
-  std::string state;               // RabbitMQ's: running, blocked, blocking, flow, closed, ...
-  std::string never;
-  int min = 1;
-};
 
 // `queue`: a RabbitMQ queue's depth (ready + unacked messages, from the management API) satisfies `depth`,
 // polled live when the check is judged until it does or `within` passes (without `within`: one reading).
@@ -39,10 +25,6 @@ struct QueueParams : scenario::KindParams {
   scenario::CountBound depth;
   std::optional<std::chrono::milliseconds> within;
 };
-
-
-Verdict judge_connections(const ConnectionsParams& check, const std::string& name,
-                          const std::string& classname, const std::vector<history::Event>& events);
 
 // `samples`: the queue.sample events of this check, oldest first.
 Verdict judge_queue(const QueueParams& check, const std::string& name, const std::string& classname,
