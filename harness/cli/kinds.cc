@@ -16,7 +16,7 @@ std::string joined(const std::vector<std::string_view>& words) {
   return text;
 }
 
-// "  NAME  SUMMARY\n      keys: a, b\n"; `live` marks kinds judged against the running services.
+// "  NAME\n      SUMMARY\n      keys: a, b\n".
 void print_kind(std::ostream& out, std::string_view name, std::string_view summary,
                 const std::vector<std::string_view>& keys) {
   out << "  " << name << "\n";
@@ -28,7 +28,8 @@ void print_kind(std::ostream& out, std::string_view name, std::string_view summa
 void print_check_kinds(std::ostream& out) {
   out << "checks:\n";
   for (const auto& kind : check::registry().all()) {
-    const std::string summary = std::string(kind.summary) + (kind.live ? " (live: judged against the services)" : "");
+    // A live kind reads the running services when it is judged; the others only the History and the run's files.
+    const std::string summary = (kind.live ? "live: " : "") + std::string(kind.summary);
     print_kind(out, kind.name, summary, kind.keys);
   }
 }

@@ -30,6 +30,18 @@ TEST(KindsCommand, lists_every_registered_check_kind_with_its_keys) {
   }
 }
 
+TEST(KindsCommand, marks_the_kinds_judged_against_the_running_services) {
+  std::ostringstream out;
+  print_check_kinds(out);
+  for (const auto& kind : check::registry().all()) {
+    const std::string line = "\n  " + std::string(kind.name) + "\n      " + (kind.live ? "live: " : "") +
+                             std::string(kind.summary) + "\n";
+    EXPECT_NE(out.str().find(line), std::string::npos) << kind.name;
+  }
+  EXPECT_NE(out.str().find("\n  queue\n      live: "), std::string::npos);
+  EXPECT_NE(out.str().find("\n  log\n      a service's log"), std::string::npos);
+}
+
 TEST(KindsCommand, lists_the_service_kinds_with_their_keys) {
   std::ostringstream out;
   print_service_kinds(out);
