@@ -4,7 +4,9 @@
 #include <future>
 #include <optional>
 
+#include "harness/check/check_kind.h"
 #include "harness/check/delivery_report.h"
+#include "harness/scenario/check_syntax.h"
 #include "harness/scenario/duration.h"
 
 namespace harness::check {
@@ -119,7 +121,7 @@ std::string expectation(const scenario::CountBound& bound) {
   return n;
 }
 
-Verdict delivery_verdict(const scenario::DeliveryCheck& check, const std::string& name, const std::string& classname,
+Verdict delivery_verdict(const DeliveryParams& check, const std::string& name, const std::string& classname,
                          const DeliveryAnalysis& a, const DeliveryInput& input, const std::string& report_name) {
   Verdict v;
   v.name = name;
@@ -206,7 +208,7 @@ Verdict delivery_verdict(const scenario::DeliveryCheck& check, const std::string
   return v;
 }
 
-Verdict judge_delivery(const scenario::DeliveryCheck& check, const std::string& name, const std::string& classname,
+Verdict judge_delivery(const DeliveryParams& check, const std::string& name, const std::string& classname,
                        const std::filesystem::path& history_path, const std::filesystem::path& ledger_path,
                        const std::filesystem::path& report_path) {
   const auto error = [&](std::string message) {
@@ -253,5 +255,79 @@ Verdict judge_delivery(const scenario::DeliveryCheck& check, const std::string& 
   }
   return v;
 }
+
+// The kind, registered.
+namespace {
+using namespace harness::scenario;
+
+const std::vector<std::string_view> k_delivery_keys{"load",        "accepted",    "lost",
+                                                    "duplicated",  "phantom",     "latency_p50",
+                                                    "latency_p95", "latency_p99", "latency_max",
+                                                    "recovery"};
+
+// `delivery: {load, accepted, lost, duplicated, phantom, latency_p50/p95/p99/max, recovery}`; `delivery: {}` is every
+// default (nothing lost, duplicated or phantom, over every load).
+std::optional<DeliveryParams> read_delivery(YamlReader& reader, const MapEntry& entry) {
+  auto map = read_map(reader, entry,
+                      "'delivery' must be a map of bounds (load, accepted, lost, duplicated, phantom, latency_p50, "
+                      "latency_p95, latency_p99, latency_max, recovery; {} for the defaults)",
+                      k_delivery_keys, "delivery check");
+  if (!map) return std::nullopt;
+  DeliveryParams delivery;
+  bool ok = true;
+  if (const MapEntry* e = map->find("load")) assign_or_fail(read_nonempty_string(reader, *e), delivery.load, ok);
+  const std::pair<std::string_view, std::optional<CountBound>*> counts[] = {
+      {"accepted", &delivery.accepted}, {"lost", &delivery.lost}, {"duplicated", &delivery.duplicated},
+      {"phantom", &delivery.phantom}};
+  for (const auto& [key, field] : counts)
+    if (const MapEntry* e = map->find(key)) assign_or_fail(read_count_bound(reader, *e), *field, ok);
+  const std::pair<std::string_view, std::optional<Millis>*> durations[] = {
+      {"latency_p50", &delivery.latency_p50}, {"latency_p95", &delivery.latency_p95},
+      {"latency_p99", &delivery.latency_p99}, {"latency_max", &delivery.latency_max},
+      {"recovery", &delivery.recovery}};
+  for (const auto& [key, field] : durations)
+    if (const MapEntry* e = map->find(key)) assign_or_fail(read_duration(reader, *e), *field, ok);
+  if (!ok) return std::nullopt;
+  return delivery;
+}
+
+std::string delivery_name(const KindParams& params) {
+  const auto& delivery = params_as<DeliveryParams>(params);
+  std::string name = "delivery";
+  if (!delivery.load.empty()) name += " " + delivery.load;
+  if (delivery.accepted) name += " accepted " + format_bound(*delivery.accepted) + ",";
+  const CountBound none{};
+  name += " lost " + format_bound(delivery.lost.value_or(none)) + ", duplicated " +
+          format_bound(delivery.duplicated.value_or(none)) + ", phantom " +
+          format_bound(delivery.phantom.value_or(none));
+  const std::pair<const char*, const std::optional<Millis>*> durations[] = {
+      {"latency_p50", &delivery.latency_p50}, {"latency_p95", &delivery.latency_p95},
+      {"latency_p99", &delivery.latency_p99}, {"latency_max", &delivery.latency_max},
+      {"recovery", &delivery.recovery}};
+  for (const auto& [key, field] : durations)
+    if (*field) name += std::string(", ") + key + " <= " + format_duration(**field);
+  return name;
+}
+
+
+// One report per delivery check: delivery.json, then delivery-2.json, ...
+Verdict judge_delivery_check(const Check& check, const std::string& classname, JudgeContext& context) {
+  return judge_delivery(params_of<DeliveryParams>(check), check.name, classname, context.run_dir / "history.jsonl",
+                        context.run_dir / "ledger.jsonl", context.next_report("delivery"));
+}
+
+const bool k_delivery_registered = add_kind({
+    .name = "delivery",
+    .listed_at = 5,
+    .keys = k_delivery_keys,
+    .summary = "every accepted task ran exactly once (bounds on lost, duplicated, phantom), latency percentiles, "
+               "recovery after faults",
+    .read = [](YamlReader& reader, const MapEntry& entry, const std::vector<Service>*) {
+      return as_params(read_delivery(reader, entry));
+    },
+    .generated_name = delivery_name,
+    .judge = judge_delivery_check,
+});
+}  // namespace
 
 }  // namespace harness::check

@@ -9,6 +9,8 @@
 
 #include <simdjson.h>
 
+#include "harness/history/event_type.h"
+
 namespace harness::check {
 
 namespace {
@@ -105,10 +107,10 @@ public:
       if (field.get_string().get(type)) return "no \"type\" string";
     }
     // Decided before the rewind, which reuses the buffer that `type` views.
-    const bool publish = type == "load.publish";
-    const bool fault_start = type == "fault.start";
-    const bool load_begin = type == "load.begin";
-    if (!publish && !fault_start && !load_begin && type != "fault.end") return {};
+    const bool publish = type == history::name(history::EventType::k_load_publish);
+    const bool fault_start = type == history::name(history::EventType::k_fault_start);
+    const bool load_begin = type == history::name(history::EventType::k_load_begin);
+    if (!publish && !fault_start && !load_begin && type != history::name(history::EventType::k_fault_end)) return {};
     doc.rewind();
     if (publish) return read_publish(doc);
     if (load_begin) return read_load_begin(doc);

@@ -4,6 +4,10 @@
 #include <fstream>
 #include <regex>
 #include <sstream>
+#include <string_view>
+
+#include "harness/check/check_kind.h"
+#include "harness/scenario/check_syntax.h"
 
 namespace harness::check {
 
@@ -43,7 +47,7 @@ std::vector<std::filesystem::path> service_logs(const std::filesystem::path& log
   return out;
 }
 
-Verdict judge_log(const scenario::LogCheck& check, const std::string& name, const std::string& classname,
+Verdict judge_log(const LogParams& check, const std::string& name, const std::string& classname,
                   const std::filesystem::path& logs_dir) {
   Verdict verdict;
   verdict.name = name;
@@ -107,5 +111,72 @@ Verdict judge_log(const scenario::LogCheck& check, const std::string& name, cons
   for (const auto& f : files) verdict.details += "searched " + f.string() + "\n";
   return verdict;
 }
+
+// The kind, registered.
+namespace {
+using namespace harness::scenario;
+
+const std::vector<std::string_view> k_log_keys{"service", "contains", "not_contains", "regex"};
+
+std::optional<LogParams> read_log(YamlReader& reader, const MapEntry& entry, const std::vector<Service>* services) {
+  const std::string context = "log check";
+  auto map = read_map(reader, entry, "'log' must be a map with 'service' and 'contains' or 'not_contains'", k_log_keys,
+                      context);
+  if (!map) return std::nullopt;
+  LogParams log;
+  bool ok = true;
+  read_check_service(reader, *map, services, context, log.service, ok);
+  const MapEntry* contains = map->find("contains");
+  const MapEntry* not_contains = map->find("not_contains");
+  if (contains && not_contains) {
+    const MapEntry* later = is_before(contains->key_location, not_contains->key_location) ? not_contains : contains;
+    reader.error(later->key_location, "log check has both 'contains' and 'not_contains' (expected exactly one)");
+    ok = false;
+  } else if (!contains && !not_contains) {
+    reader.error(map->location(), "log check needs 'contains' or 'not_contains'");
+    ok = false;
+  }
+  if (const MapEntry* e = map->find("regex")) assign_or_fail(read_bool(reader, *e), log.regex, ok);
+  for (const MapEntry* e : {contains, not_contains}) {
+    if (!e) continue;
+    auto pattern = read_nonempty_string(reader, *e);
+    if (!pattern) {
+      ok = false;
+      continue;
+    }
+    (e == contains ? log.contains : log.not_contains) = *pattern;
+    if (!log.regex) continue;
+    try {
+      std::regex compiled(*pattern, std::regex::ECMAScript);
+    } catch (const std::regex_error& error) {
+      reader.error(e->location,
+                   "invalid regex " + quote(truncate(*pattern)) + " for " + quote(e->key) + ": " + error.what());
+      ok = false;
+    }
+  }
+  if (!ok) return std::nullopt;
+  return log;
+}
+
+std::string log_name(const KindParams& params) {
+  const auto& log = params_as<LogParams>(params);
+  if (log.contains) return "log " + log.service + " contains " + quote(truncate(*log.contains));
+  return "log " + log.service + " not_contains " + quote(truncate(log.not_contains.value_or("")));
+}
+
+const bool k_log_registered = add_kind({
+    .name = "log",
+    .listed_at = 0,
+    .keys = k_log_keys,
+    .summary = "a service's log contains (or does not contain) a text or regex",
+    .read = [](YamlReader& reader, const MapEntry& entry, const std::vector<Service>* services) {
+      return as_params(read_log(reader, entry, services));
+    },
+    .generated_name = log_name,
+    .judge = [](const Check& check, const std::string& classname, JudgeContext& context) {
+      return judge_log(params_of<LogParams>(check), check.name, classname, context.logs_dir);
+    },
+});
+}  // namespace
 
 }  // namespace harness::check

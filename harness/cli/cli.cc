@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "harness/cli/commands.h"
+#include "harness/cli/kinds.h"
 
 namespace harness::cli {
 
@@ -15,6 +16,7 @@ struct Subcommand {
   const char* name;
   const char* description;
   std::function<int(const std::vector<std::string>&, const GlobalOptions&)> body;
+  bool takes_scenarios = true;
 };
 
 const Subcommand k_subcommands[] = {
@@ -24,6 +26,8 @@ const Subcommand k_subcommands[] = {
      [](const auto& s, const auto&) { return validate_command(s); }},
     {"list", "List the scenarios in files or folders: name, tags, services, description",
      [](const auto& s, const auto&) { return list_command(s); }},
+    {"kinds", "List the check and service kinds a scenario can use, with their keys",
+     [](const auto&, const auto&) { return kinds_command(std::cout); }, false},
 };
 }  // namespace
 
@@ -48,7 +52,8 @@ int cli_main(int argc, char** argv) {
   for (const auto& sub : k_subcommands) {
     auto* cmd = app.add_subcommand(sub.name, sub.description);
     cmd->fallthrough();
-    cmd->add_option("SCENARIO", scenarios, "Scenario files or folders of them")->required();
+    if (sub.takes_scenarios)
+      cmd->add_option("SCENARIO", scenarios, "Scenario files or folders of them")->required();
     cmd->callback([&chosen, &sub] { chosen = &sub; });
   }
   try {

@@ -2,14 +2,13 @@
 
 #include <algorithm>
 
+#include "harness/check/check_kind.h"
 #include "harness/datastore/http_client.h"
 #include "harness/datastore/rabbitmq_management.h"
 
 namespace harness::run {
 
 namespace {
-constexpr auto k_queue_poll_interval = std::chrono::milliseconds{500};
-
 bool is_rabbitmq(const scenario::Scenario& scenario, const std::string& name) {
   const auto* service = scenario.find_service(name);
   return service && service->kind == scenario::ServiceKind::k_rabbitmq;
@@ -24,8 +23,10 @@ std::vector<std::string> BrokerSampler::brokers_to_sample(const scenario::Scenar
   };
   for (const auto& step : scenario.steps)
     if (const auto* fault = std::get_if<scenario::FaultStep>(&step.body)) add(fault->service);
-  for (const auto& check : scenario.checks)
-    if (const auto* connections = std::get_if<scenario::ConnectionsCheck>(&check.body)) add(connections->broker);
+  for (const auto& check : scenario.checks) {
+    const check::CheckKind* kind = check::registry().find(check.kind);
+    if (kind && kind->sampled_broker && check.params) add(kind->sampled_broker(*check.params));
+  }
   return brokers;
 }
 
@@ -77,39 +78,6 @@ void BrokerSampler::sample(const std::string& broker) {
     states[state] = states.value(state, 0) + 1;
   }
   m_history.record(history::EventType::k_broker_sample, broker, {{"queues", depth}, {"connections", states}});
-}
-
-std::vector<history::Event> poll_queue_depth(const stack::Stack& stack, history::History& history, const std::string& broker,
-                                    const std::string& queue, const std::function<bool(std::int64_t)>& done,
-                                    std::chrono::milliseconds within, const RunControl& control) {
-  std::vector<history::Event> samples;
-  const auto deadline = std::chrono::steady_clock::now() + within;
-  auto api = datastore::ManagementApi::of(stack.placeholders(), broker);
-  while (true) {
-    nlohmann::json data = {{"queue", queue}};
-    if (!api) {
-      data["error"] = api.error().message();
-    } else if (auto reply = api->call("GET", "/api/queues/%2F/" + datastore::url_encode(queue)); !reply) {
-      data["error"] = reply.error().message();
-    } else if (reply->status == 404) {
-      data["depth"] = 0;
-      data["exists"] = false;
-    } else {
-      const auto body = nlohmann::json::parse(reply->body, nullptr, false);
-      if (reply->status / 100 == 2 && body.is_object()) {
-        data["depth"] = body.value("messages", 0);
-        data["ready"] = body.value("messages_ready", 0);
-        data["unacked"] = body.value("messages_unacknowledged", 0);
-      } else {
-        data["error"] = "HTTP " + std::to_string(reply->status) + " " + reply->body.substr(0, 200);
-      }
-    }
-    samples.push_back(history.record(history::EventType::k_queue_sample, broker, data));
-    if (data.contains("depth") && done(data["depth"].get<std::int64_t>())) break;
-    if (std::chrono::steady_clock::now() + k_queue_poll_interval > deadline) break;
-    if (!control.sleep_for(k_queue_poll_interval)) break;
-  }
-  return samples;
 }
 
 }  // namespace harness::run

@@ -3,7 +3,8 @@
 //   broker.sample {queues: {NAME: messages}, connections: {STATE: count}}   or {error} when the API did not answer
 // (a broker being restarted). The broker's statistics are collected every second (rabbitmq.conf
 // collect_statistics_interval), so a sample is at most ~1 s old. The sampler runs while the steps run, for
-// scenarios that fault a RabbitMQ broker or have a connections check (BrokerSampler::brokers_to_sample).
+// scenarios that fault a RabbitMQ broker or have a check of a kind judged from broker samples (a check kind's
+// sampled_broker: `connections`; BrokerSampler::brokers_to_sample).
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -21,7 +22,7 @@ namespace harness::run {
 
 class BrokerSampler {
 public:
-  // The rabbitmq services of `scenario` that a fault step targets or a connections check names.
+  // The rabbitmq services of `scenario` that a fault step targets or a check needs samples of.
   static std::vector<std::string> brokers_to_sample(const scenario::Scenario& scenario);
 
   // Starts sampling `brokers` every `interval` at once (nothing when empty).
@@ -41,12 +42,5 @@ private:
   std::atomic<bool> m_stopping{false};
   std::thread m_thread;
 };
-
-// Polls the depth (messages ready + unacknowledged) of `queue` on `broker` until `done(depth)` or `within`
-// (one reading without it), recording every reading as a `queue.sample` event {queue, depth} or {queue, error};
-// returns those events. A queue that does not exist has depth 0 (RabbitMQ answers 404).
-std::vector<history::Event> poll_queue_depth(const stack::Stack& stack, history::History& history, const std::string& broker,
-                                    const std::string& queue, const std::function<bool(std::int64_t)>& done,
-                                    std::chrono::milliseconds within, const RunControl& control);
 
 }  // namespace harness::run

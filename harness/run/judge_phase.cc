@@ -1,12 +1,7 @@
 #include "harness/run/judge_phase.h"
 
-#include "harness/check/broker_checks.h"
-#include "harness/check/delivery_check.h"
-#include "harness/check/exec_check.h"
-#include "harness/check/log_check.h"
-#include "harness/check/orchestration_checks.h"
+#include "harness/check/check_kind.h"
 #include "harness/process/cancellation.h"
-#include "harness/run/broker_sampler.h"
 #include "harness/run/exec.h"
 #include "harness/scenario/duration.h"
 
@@ -15,47 +10,6 @@ namespace harness::run {
 namespace {
 using check::Outcome;
 using check::Verdict;
-
-Verdict judge(const scenario::Check& check, stack::Stack& stack, RunContext& ctx) {
-  static const char* const k_kinds[] = {"log",      "exec",  "health",      "restarts",
-                                       "exit",     "delivery", "queue", "connections"};
-  const std::string classname = ctx.scenario.name + "." + k_kinds[check.body.index()];
-  const auto started = std::chrono::steady_clock::now();
-  Verdict verdict;
-  if (const auto* log = std::get_if<scenario::LogCheck>(&check.body)) {
-    verdict = check::judge_log(*log, check.name, classname, ctx.logs_dir);
-  } else if (const auto* health = std::get_if<scenario::HealthCheckSpec>(&check.body)) {
-    verdict = check::judge_health(*health, check.name, classname, ctx.history.events());
-  } else if (const auto* restarts = std::get_if<scenario::RestartsCheck>(&check.body)) {
-    verdict = check::judge_restarts(*restarts, check.name, classname, ctx.history.events());
-  } else if (const auto* exit = std::get_if<scenario::ExitCheck>(&check.body)) {
-    verdict = check::judge_exit(*exit, check.name, classname, ctx.history.events(), ctx.logs_dir);
-  } else if (const auto* queue = std::get_if<scenario::QueueCheck>(&check.body)) {
-    const auto samples = poll_queue_depth(
-        stack, ctx.history, queue->broker, queue->name,
-        [&](std::int64_t depth) { return check::holds(queue->depth, depth); },
-        queue->within.value_or(std::chrono::milliseconds{0}), ctx.control);
-    verdict = check::judge_queue(*queue, check.name, classname, samples);
-  } else if (const auto* connections = std::get_if<scenario::ConnectionsCheck>(&check.body)) {
-    verdict = check::judge_connections(*connections, check.name, classname, ctx.history.events());
-  } else if (const auto* delivery = std::get_if<scenario::DeliveryCheck>(&check.body)) {
-    // One report per delivery check: delivery.json, then delivery-2.json, ...
-    const int n = ++ctx.delivery_reports;
-    const std::string report = n == 1 ? "delivery.json" : "delivery-" + std::to_string(n) + ".json";
-    verdict = check::judge_delivery(*delivery, check.name, classname, ctx.report_dir / "history.jsonl",
-                                    ctx.report_dir / "ledger.jsonl", ctx.report_dir / report);
-  } else {
-    const auto& exec = std::get<scenario::ExecCheck>(check.body);
-    auto event = run_exec("check " + check.name, exec.command, exec.service, exec.timeout, stack, ctx.history);
-    if (!event) {
-      verdict = Verdict{check.name, classname, Outcome::k_error, event.error().message(), {}, {}};
-    } else {
-      verdict = check::judge_exec(exec, check.name, classname, *event);
-    }
-  }
-  verdict.duration = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
-  return verdict;
-}
 
 // A known-bad configuration kept as a regression guard (`expect: fail`): its failures are the expected result,
 // shown as XFAIL with what failed; one more testcase fails when nothing failed. Applied only to a scenario that
@@ -105,8 +59,20 @@ void skip_unjudged(const scenario::Scenario& scenario, const std::string& reason
 }  // namespace
 
 std::string judge_checks(stack::Stack& stack, RunContext& ctx, std::vector<Verdict>& verdicts) {
+  // Every check kind judges through the registry (check/check_kind.h); a live kind gets the stack, a command
+  // run in a service, and a sleep that ends when the run must stop.
+  check::JudgeContext judging{.scenario = ctx.scenario.name,
+                              .history = ctx.history,
+                              .run_dir = ctx.report_dir,
+                              .logs_dir = ctx.logs_dir,
+                              .stack = &stack};
+  judging.exec = [&](const std::string& id, const std::string& command, const std::string& service,
+                     std::chrono::milliseconds timeout) {
+    return run_exec(id, command, service, timeout, stack, ctx.history);
+  };
+  judging.sleep_for = [&](std::chrono::milliseconds duration) { return ctx.control.sleep_for(duration); };
   for (const auto& check : ctx.scenario.checks) {
-    Verdict v = judge(check, stack, ctx);
+    Verdict v = check::judge(check, judging);
     if (ctx.control.should_stop()) return "while judging check '" + check.name + "'";
     ctx.history.record(history::EventType::k_check_verdict, {},
                        {{"name", v.name}, {"outcome", check::to_string(v.outcome)}, {"message", v.message}});

@@ -30,7 +30,6 @@ struct RunContext {
   Random& random;                  // the run's randomness (run/random.h), for steps and faults
   Loads loads;
   std::unique_ptr<Ledger> ledger;  // when the scenario has loads
-  int delivery_reports = 0;        // delivery checks judged so far
 };
 
 struct PhaseState {

@@ -1,6 +1,6 @@
 #pragma once
-// Reads `checks:` (log, exec, health, restarts and exit checks), generating a name for each check without
-// `name:`; names are unique within a scenario because they become JUnit testcase names.
+// Reads `checks:` (each item's kind from check_syntaxes(), which the check kinds in check/ fill), generating a
+// name for each check without `name:`; names are unique within a scenario because they become JUnit testcase names.
 #include <vector>
 
 #include "harness/scenario/model.h"

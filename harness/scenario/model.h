@@ -149,53 +149,6 @@ struct Step {
   SourceLocation location;
 };
 
-// `log`: a service's log contains / does not contain a pattern (substring, or ECMAScript regex with regex: true).
-struct LogCheck {
-  std::string service;
-  std::optional<std::string> contains;
-  std::optional<std::string> not_contains;
-  bool regex = false;
-};
-
-// `exec`: a command's exit code (and optionally its output).
-struct ExecCheck {
-  std::string command;             // shell (expands placeholders)
-  std::string service;             // optional, as ExecStep
-  int exit_code = 0;
-  std::optional<std::string> output_contains;
-  Millis timeout{60'000};
-};
-
-// `health`: judged from health.state events of the service's instances (Docker states).
-//   {service, state: unhealthy, within: 25s}  some instance reaches `state` within `within` of the stack being ready
-//   {service, never: unhealthy}               no instance is ever in that state
-//   {service, always: healthy}                from the first time an instance is in that state, it stays there
-struct HealthCheckSpec {
-  std::string service;
-  std::string state;               // with `within`
-  std::optional<Millis> within;
-  std::string never;               // "healthy" | "unhealthy" | "starting"
-  std::string always;
-  // `after: fault`: judged from the first fault.start on (states before it do not count, `within` counts from
-  // it); the default, `after: ready`, from stack.ready.
-  bool after_fault = false;
-};
-
-// `restarts`: how many times the orchestrator restarted the service's instances (service.restarted events).
-struct RestartsCheck {
-  std::string service;
-  std::optional<int> min;
-  std::optional<int> max;
-};
-
-// `exit`: an instance of the service exited by itself (not stopped by the harness), optionally with `code`, and
-// its log contains `log`.
-struct ExitCheck {
-  std::string service;
-  std::optional<int> code;
-  std::optional<std::string> log;
-};
-
 // A bound on a count: `lost: 0` (a plain number is "at most"), or a string "==3", "<=5", "<10", ">0", ">=1".
 struct CountBound {
   enum class Op { k_eq, k_le, k_lt, k_ge, k_gt };
@@ -203,52 +156,13 @@ struct CountBound {
   std::int64_t value = 0;
 };
 
-// `delivery`: judged from the History (load.publish, fault.start/end events) and the run's ledger.jsonl, by set
-// arithmetic over task ids. Accepted = published with outcome confirmed or sent.
-//   lost        accepted and never executed
-//   duplicated  executed more than once
-//   phantom     executed but never published by any load
-// Unset counts default to 0 ("at most 0"). Latencies (publish -> start) and recovery are "at most".
-// `accepted` bounds how many publishes were accepted; unset, none accepted is an error (nothing to judge).
-struct DeliveryCheck {
-  std::string load;                      // only this load's tasks; empty = every load
-  std::optional<CountBound> accepted;
-  std::optional<CountBound> lost;
-  std::optional<CountBound> duplicated;
-  std::optional<CountBound> phantom;
-  std::optional<Millis> latency_p50;
-  std::optional<Millis> latency_p95;
-  std::optional<Millis> latency_p99;
-  std::optional<Millis> latency_max;
-  std::optional<Millis> recovery;        // for every fault: from its end until throughput is back (README)
-};
-
-// `queue`: a RabbitMQ queue's depth (ready + unacked messages, from the management API) satisfies `depth`,
-// polled live when the check is judged until it does or `within` passes (without `within`: one reading).
-// Every reading is a `queue.sample` event.
-struct QueueCheck {
-  std::string broker;              // a rabbitmq service
-  std::string name;                // the queue, e.g. "celery"
-  CountBound depth;
-  std::optional<Millis> within;
-};
-
-// `connections`: judged from the `broker.sample` events the harness records every second while the steps run
-// (connection states from the management API, whose statistics are collected every second here).
-//   {broker, state: blocked}          some sample had at least `min` (default 1) connections in that state
-//   {broker, never: blocked}          no sample had any
-struct ConnectionsCheck {
-  std::string broker;
-  std::string state;               // RabbitMQ's: running, blocked, blocking, flow, closed, ...
-  std::string never;
-  int min = 1;
-};
-
+// A check: `{KIND: {...}, name}`. Each kind (log, exec, health, restarts, exit, delivery, queue, connections:
+// `celery-chaos kinds` lists them) is defined in its own file in check/, with its parameters struct (read with
+// params_of<check::LogParams>(check)); scenario/check_syntax.h is the table the reader takes the kinds from.
 struct Check {
   std::string name;                // `name:` or generated, e.g. "log broker contains 'x'"
-  std::variant<LogCheck, ExecCheck, HealthCheckSpec, RestartsCheck, ExitCheck, DeliveryCheck, QueueCheck,
-               ConnectionsCheck>
-      body;
+  std::string kind;                // "log", "queue", ...
+  std::shared_ptr<const KindParams> params;
   SourceLocation location;
 };
 

@@ -186,7 +186,7 @@ int main(int argc, char** argv) {
               seed, n, mb(std::filesystem::file_size(dir / "history.jsonl")),
               mb(std::filesystem::file_size(dir / "ledger.jsonl")), generate_s, dir.c_str());
 
-  harness::scenario::DeliveryCheck check;
+  harness::check::DeliveryParams check;
   check.lost = harness::scenario::CountBound{harness::scenario::CountBound::Op::k_eq, k_lost};
   check.recovery = std::chrono::seconds{30};
   const long rss_before = current_rss_kb();

@@ -22,7 +22,19 @@ protected:
   }
   void TearDown() override { fs::remove_all(dir); }
 
-  harness::check::Verdict judge(harness::scenario::LogCheck check) {
+  // {service, contains, not_contains, regex}
+  struct Spec {
+    std::string service;
+    std::optional<std::string> contains;
+    std::optional<std::string> not_contains;
+    bool regex = false;
+  };
+  harness::check::Verdict judge(const Spec& spec) {
+    harness::check::LogParams check;
+    check.service = spec.service;
+    check.contains = spec.contains;
+    check.not_contains = spec.not_contains;
+    check.regex = spec.regex;
     return harness::check::judge_log(check, "c", "s.log", dir);
   }
   fs::path dir = fs::temp_directory_path() / ("log-check-" + std::to_string(::getpid()));
@@ -79,6 +91,17 @@ TEST_F(LogCheck, an_empty_log_is_an_error_not_a_pass) {
   EXPECT_EQ(judge({"db", "ready", std::nullopt, false}).outcome, Outcome::k_error);
 }
 
+harness::check::ExecParams exec_params(std::string command, std::string service, int exit_code,
+                                       std::optional<std::string> output_contains, std::chrono::milliseconds timeout) {
+  harness::check::ExecParams params;
+  params.command = std::move(command);
+  params.service = std::move(service);
+  params.exit_code = exit_code;
+  params.output_contains = std::move(output_contains);
+  params.timeout = timeout;
+  return params;
+}
+
 harness::history::Event exec_event(int code, const std::string& output, bool timed_out = false) {
   harness::history::Event e;
   e.type = "exec.result";
@@ -91,14 +114,14 @@ harness::history::Event exec_event(int code, const std::string& output, bool tim
 }
 
 TEST(ExecCheck, passes_on_the_expected_exit_code_and_output) {
-  harness::scenario::ExecCheck check{"celery inspect ping", "", 0, std::string("pong"), std::chrono::seconds{10}};
+  const auto check = exec_params("celery inspect ping", "", 0, std::string("pong"), std::chrono::seconds{10});
   auto v = harness::check::judge_exec(check, "ping", "s.exec", exec_event(0, "-> w1: OK\n        pong\n"));
   EXPECT_EQ(v.outcome, Outcome::k_passed);
   EXPECT_EQ(v.duration, std::chrono::milliseconds{500});
 }
 
 TEST(ExecCheck, fails_on_another_exit_code) {
-  harness::scenario::ExecCheck check{"celery inspect ping", "", 0, std::nullopt, std::chrono::seconds{10}};
+  const auto check = exec_params("celery inspect ping", "", 0, std::nullopt, std::chrono::seconds{10});
   auto v = harness::check::judge_exec(check, "ping", "s.exec",
                                       exec_event(69, "Error: No nodes replied within time constraint"));
   EXPECT_EQ(v.outcome, Outcome::k_failed);
@@ -107,27 +130,27 @@ TEST(ExecCheck, fails_on_another_exit_code) {
 }
 
 TEST(ExecCheck, fails_when_the_output_lacks_the_text) {
-  harness::scenario::ExecCheck check{"celery inspect ping", "", 0, std::string("pong"), std::chrono::seconds{10}};
+  const auto check = exec_params("celery inspect ping", "", 0, std::string("pong"), std::chrono::seconds{10});
   auto v = harness::check::judge_exec(check, "ping", "s.exec", exec_event(0, "nothing"));
   EXPECT_EQ(v.outcome, Outcome::k_failed);
   EXPECT_EQ(v.message, "expected exit code 0 and output containing 'pong'; its output does not contain 'pong'");
 }
 
 TEST(ExecCheck, fails_on_timeout) {
-  harness::scenario::ExecCheck check{"sleep 100", "", 0, std::nullopt, std::chrono::seconds{2}};
+  const auto check = exec_params("sleep 100", "", 0, std::nullopt, std::chrono::seconds{2});
   auto v = harness::check::judge_exec(check, "slow", "s.exec", exec_event(0, "", true));
   EXPECT_EQ(v.outcome, Outcome::k_failed);
   EXPECT_EQ(v.message, "expected exit code 0; it timed out after 2000 ms");
 }
 
 TEST(ExecCheck, a_non_zero_expected_code_passes_only_on_that_code) {
-  harness::scenario::ExecCheck check{"false", "", 1, std::nullopt, std::chrono::seconds{2}};
+  const auto check = exec_params("false", "", 1, std::nullopt, std::chrono::seconds{2});
   EXPECT_EQ(harness::check::judge_exec(check, "f", "s.exec", exec_event(1, "")).outcome, Outcome::k_passed);
   EXPECT_EQ(harness::check::judge_exec(check, "f", "s.exec", exec_event(0, "")).outcome, Outcome::k_failed);
 }
 
 TEST(ExecCheck, fails_at_once_when_the_service_has_no_running_instance) {
-  harness::scenario::ExecCheck check{"celery inspect ping", "worker", 0, std::nullopt, std::chrono::seconds{60}};
+  const auto check = exec_params("celery inspect ping", "worker", 0, std::nullopt, std::chrono::seconds{60});
   harness::history::Event e;
   e.type = "exec.result";
   e.data = {{"command", "celery inspect ping"},

@@ -19,7 +19,7 @@
 namespace harness::check {
 namespace {
 
-using scenario::DeliveryCheck;
+using check::DeliveryParams;
 
 constexpr double k_t = 1763832000.0;  // the first publish, epoch seconds
 
@@ -106,7 +106,7 @@ protected:
     lines.push_back(executed("job-99", k_t + 3.5, "worker-2@cc-run"));
     return lines;
   }
-  Verdict judge_files(const DeliveryCheck& check = {}) {
+  Verdict judge_files(const DeliveryParams& check = {}) {
     return judge_delivery(check, "delivery", "s.delivery", m_dir / "history.jsonl", m_dir / "ledger.jsonl",
                           m_dir / "out" / "delivery.json");
   }
@@ -280,7 +280,7 @@ TEST_F(DeliveryFiles, only_executions_of_the_loads_tasks_can_be_phantoms) {
 TEST_F(DeliveryFiles, an_unknown_load_is_an_error) {
   write("history.jsonl", history_lines());
   write("ledger.jsonl", ledger_lines());
-  DeliveryCheck check;
+  DeliveryParams check;
   check.load = "load-9";
   const auto v = judge_files(check);
   EXPECT_EQ(v.outcome, Outcome::k_error);

@@ -14,7 +14,7 @@ namespace {
 
 using namespace std::chrono_literals;
 using scenario::CountBound;
-using scenario::DeliveryCheck;
+using check::DeliveryParams;
 using Op = CountBound::Op;
 
 constexpr double k_t = 1763832000.0;  // the first publish, epoch seconds
@@ -35,13 +35,13 @@ DeliveryInput steady(int count, int first = 0) {
   return input;
 }
 
-Verdict judge(DeliveryInput& input, const DeliveryCheck& check = {}) {
+Verdict judge(DeliveryInput& input, const DeliveryParams& check = {}) {
   const DeliveryAnalysis analysis = analyse_delivery(input, check.load);
   return delivery_verdict(check, "delivery", "s.delivery", analysis, input);
 }
 
-DeliveryCheck allowing_loss() {
-  DeliveryCheck check;
+DeliveryParams allowing_loss() {
+  DeliveryParams check;
   check.lost = CountBound{Op::k_ge, 0};
   return check;
 }
@@ -175,14 +175,14 @@ TEST(DeliveryCheck, a_load_narrows_lost_and_duplicated_but_phantoms_are_relative
     input.add_execution(uuid(3), "worker-2@host", k_t + 0.06);
     return input;
   };
-  DeliveryCheck first;
+  DeliveryParams first;
   first.load = "load-1";
   auto input = make();
   auto v = judge(input, first);
   EXPECT_EQ(v.outcome, Outcome::k_passed);
   EXPECT_EQ(v.message, "accepted 1, executed 1, lost 0, duplicated 0, phantom 0, latency p99 50.0 ms");
 
-  DeliveryCheck second;
+  DeliveryParams second;
   second.load = "load-2";
   input = make();
   v = judge(input, second);
@@ -217,7 +217,7 @@ TEST(DeliveryCheck, count_bounds_of_every_operator) {
 
 TEST(DeliveryCheck, expecting_losses_fails_when_nothing_was_lost) {
   auto input = steady(3);
-  DeliveryCheck check;
+  DeliveryParams check;
   check.lost = CountBound{Op::k_gt, 0};
   const auto v = judge(input, check);
   EXPECT_EQ(v.outcome, Outcome::k_failed);
@@ -234,14 +234,14 @@ TEST(DeliveryCheck, bounds_on_each_count_pass_and_fail) {
     input.add_execution(uuid(8), "worker-1@host", k_t + 1);
     return input;
   };
-  DeliveryCheck exact;
+  DeliveryParams exact;
   exact.lost = CountBound{Op::k_eq, 1};
   exact.duplicated = CountBound{Op::k_le, 1};
   exact.phantom = CountBound{Op::k_lt, 2};
   auto input = make();
   EXPECT_EQ(judge(input, exact).outcome, Outcome::k_passed);
 
-  DeliveryCheck wrong;
+  DeliveryParams wrong;
   wrong.lost = CountBound{Op::k_eq, 2};
   wrong.duplicated = CountBound{Op::k_ge, 2};
   wrong.phantom = CountBound{Op::k_lt, 1};
@@ -292,7 +292,7 @@ TEST(DeliveryCheck, latency_percentiles_from_publish_to_first_start) {
 }
 
 TEST(DeliveryCheck, latency_bounds_fail_above_and_pass_below) {
-  DeliveryCheck tight;
+  DeliveryParams tight;
   tight.latency_p50 = 49ms;
   tight.latency_p95 = 94ms;
   tight.latency_p99 = 98ms;
@@ -303,7 +303,7 @@ TEST(DeliveryCheck, latency_bounds_fail_above_and_pass_below) {
   EXPECT_EQ(v.message, "latency p50 50.0 ms (expected at most 49ms); latency p95 95.0 ms (expected at most 94ms); "
                        "latency p99 99.0 ms (expected at most 98ms); latency max 100.0 ms (expected at most 99ms)");
 
-  DeliveryCheck loose;
+  DeliveryParams loose;
   loose.latency_p50 = 51ms;
   loose.latency_p95 = 96ms;
   loose.latency_p99 = 100ms;
@@ -317,7 +317,7 @@ TEST(DeliveryCheck, latency_bounds_fail_above_and_pass_below) {
 TEST(DeliveryCheck, a_latency_bound_fails_when_no_accepted_task_ran) {
   DeliveryInput input;
   input.add_publish(uuid(1), "load-1", PublishOutcome::k_confirmed, k_t);
-  DeliveryCheck check = allowing_loss();
+  DeliveryParams check = allowing_loss();
   check.latency_p99 = 2s;
   const auto v = judge(input, check);
   EXPECT_EQ(v.outcome, Outcome::k_failed);
@@ -331,7 +331,7 @@ TEST(DeliveryCheck, nothing_accepted_is_an_error_not_a_pass) {
   DeliveryInput input;
   input.add_publish(uuid(1), "load-1", PublishOutcome::k_failed, k_t, "ConnectionRefusedError");
   input.add_publish(uuid(2), "load-1", PublishOutcome::k_timeout, k_t + 1, "no confirm within 1s");
-  DeliveryCheck check;
+  DeliveryParams check;
   check.lost = CountBound{Op::k_le, 0};
   const auto v = judge(input, check);
   EXPECT_EQ(v.outcome, Outcome::k_error);
@@ -343,7 +343,7 @@ TEST(DeliveryCheck, nothing_accepted_is_an_error_not_a_pass) {
 TEST(DeliveryCheck, an_accepted_bound_is_judged_instead) {
   DeliveryInput input;
   input.add_publish(uuid(1), "load-1", PublishOutcome::k_failed, k_t, "ConnectionRefusedError");
-  DeliveryCheck none_expected;
+  DeliveryParams none_expected;
   none_expected.accepted = CountBound{Op::k_le, 0};
   auto v = judge(input, none_expected);
   EXPECT_EQ(v.outcome, Outcome::k_passed);
@@ -352,7 +352,7 @@ TEST(DeliveryCheck, an_accepted_bound_is_judged_instead) {
   v = judge(some, none_expected);
   EXPECT_EQ(v.outcome, Outcome::k_failed);
   EXPECT_EQ(v.message, "accepted 3 of 3 published tasks (expected at most 0)");
-  DeliveryCheck at_least_5;
+  DeliveryParams at_least_5;
   at_least_5.accepted = CountBound{Op::k_ge, 5};
   EXPECT_EQ(judge(some, at_least_5).message, "accepted 3 of 3 published tasks (expected at least 5)");
 }
@@ -391,7 +391,7 @@ TEST(DeliveryCheck, recovery_is_when_throughput_is_back_after_the_fault_end) {
   EXPECT_NEAR(r.recovery_ms, 1600.0, 1e-3);
   EXPECT_FALSE(r.by_backlog);
 
-  DeliveryCheck tight;
+  DeliveryParams tight;
   tight.recovery = 1s;
   auto v = delivery_verdict(tight, "d", "s.delivery", a, input);
   EXPECT_EQ(v.outcome, Outcome::k_failed);
@@ -401,7 +401,7 @@ TEST(DeliveryCheck, recovery_is_when_throughput_is_back_after_the_fault_end) {
             std::string::npos)
       << v.details;
 
-  DeliveryCheck loose;
+  DeliveryParams loose;
   loose.recovery = 2s;
   v = delivery_verdict(loose, "d", "s.delivery", a, input);
   EXPECT_EQ(v.outcome, Outcome::k_passed);
@@ -416,7 +416,7 @@ TEST(DeliveryCheck, a_fault_never_recovered_from_fails_the_recovery_bound) {
     if (i < 100) input.add_execution(uuid(i), "worker-1@host", k_t + 0.1 * i + 0.05);
   }
   input.add_fault("kill", "worker.1", k_t + 10, std::nullopt);
-  DeliveryCheck check = allowing_loss();
+  DeliveryParams check = allowing_loss();
   check.recovery = 10s;
   const auto v = judge(input, check);
   EXPECT_EQ(v.outcome, Outcome::k_failed);
@@ -437,7 +437,7 @@ TEST(DeliveryCheck, a_load_that_ended_during_the_fault_recovers_when_its_backlog
   EXPECT_EQ(a.recoveries[0].state, Recovery::State::k_recovered);
   EXPECT_TRUE(a.recoveries[0].by_backlog);
   EXPECT_NEAR(a.recoveries[0].recovery_ms, 250.0, 1e-3);
-  DeliveryCheck check;
+  DeliveryParams check;
   check.recovery = 200ms;
   EXPECT_EQ(delivery_verdict(check, "d", "s", a, input).message,
             "recovery after pause worker (10.0s into the load): 250.0 ms (expected at most 200ms)");
@@ -447,7 +447,7 @@ TEST(DeliveryCheck, a_fault_with_no_throughput_before_it_has_no_recovery) {
   auto input = steady(20, 100);  // publishes from 10 s
   input.add_fault("pause", "broker", k_t + 5, k_t + 6);    // before the first publish
   input.add_fault("pause", "broker", k_t + 10, k_t + 11);  // at the first publish: an empty window
-  DeliveryCheck check;
+  DeliveryParams check;
   check.recovery = 1ms;
   const auto v = judge(input, check);
   EXPECT_EQ(v.outcome, Outcome::k_passed);

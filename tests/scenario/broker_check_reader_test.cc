@@ -1,6 +1,8 @@
-// The queue and connections checks in the loader (check_reader.cc).
+// The queue and connections checks as the loader reads them (check/queue_check.cc, check/connections_check.cc).
 #include <gtest/gtest.h>
 
+#include "harness/check/connections_check.h"
+#include "harness/check/queue_check.h"
 #include "tests/scenario/scenario_test_util.h"
 
 namespace harness::scenario {
@@ -17,7 +19,7 @@ TEST(ScenarioBrokerCheckTest, queue_check) {
   const auto checks = load_ok(k_head + "  - queue: {broker: broker, name: celery, depth: 0, within: 30s}\n"
                                        "  - queue: {broker: broker, name: celery, depth: \">=100\"}\n").checks;
   ASSERT_EQ(checks.size(), 2u);
-  const auto& drained = std::get<QueueCheck>(checks[0].body);
+  const auto& drained = params_of<check::QueueParams>(checks[0]);
   EXPECT_EQ(drained.broker, "broker");
   EXPECT_EQ(drained.name, "celery");
   EXPECT_EQ(drained.depth.op, CountBound::Op::k_le);
@@ -25,7 +27,7 @@ TEST(ScenarioBrokerCheckTest, queue_check) {
   EXPECT_EQ(drained.within, 30s);
   EXPECT_EQ(checks[0].name, "queue broker celery depth <= 0 within 30s");
   EXPECT_EQ(checks[1].name, "queue broker celery depth >= 100");
-  EXPECT_FALSE(std::get<QueueCheck>(checks[1].body).within.has_value());
+  EXPECT_FALSE(params_of<check::QueueParams>(checks[1]).within.has_value());
 }
 
 TEST(ScenarioBrokerCheckTest, queue_check_problems) {
@@ -45,11 +47,11 @@ TEST(ScenarioBrokerCheckTest, connections_check) {
   const auto checks = load_ok(k_head + "  - connections: {broker: broker, state: blocked, min: 2}\n"
                                        "  - connections: {broker: broker, never: blocked}\n").checks;
   ASSERT_EQ(checks.size(), 2u);
-  const auto& blocked = std::get<ConnectionsCheck>(checks[0].body);
+  const auto& blocked = params_of<check::ConnectionsParams>(checks[0]);
   EXPECT_EQ(blocked.state, "blocked");
   EXPECT_EQ(blocked.min, 2);
   EXPECT_EQ(checks[0].name, "connections broker blocked >= 2");
-  EXPECT_EQ(std::get<ConnectionsCheck>(checks[1].body).never, "blocked");
+  EXPECT_EQ(params_of<check::ConnectionsParams>(checks[1]).never, "blocked");
   EXPECT_EQ(checks[1].name, "connections broker never blocked");
 }
 

@@ -2,6 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include "harness/check/delivery_check.h"
+#include "harness/check/exec_check.h"
+#include "harness/check/exit_check.h"
+#include "harness/check/health_check.h"
+#include "harness/check/log_check.h"
+#include "harness/check/restarts_check.h"
 #include "tests/scenario/scenario_test_util.h"
 
 namespace harness::scenario {
@@ -24,7 +30,7 @@ TEST(ScenarioCheckTest, log_contains) {
   EXPECT_EQ(checks[0].name, "log broker contains 'channel exception'");
   EXPECT_EQ(checks[0].location.line, 6);
   EXPECT_EQ(checks[0].location.column, 5);
-  const auto& log = std::get<LogCheck>(checks[0].body);
+  const auto& log = params_of<check::LogParams>(checks[0]);
   EXPECT_EQ(log.service, "broker");
   EXPECT_EQ(log.contains, "channel exception");
   EXPECT_FALSE(log.not_contains.has_value());
@@ -35,7 +41,7 @@ TEST(ScenarioCheckTest, log_not_contains_with_regex) {
   const auto checks = load_checks("  - log: {service: worker, not_contains: 'Traceback \\(most', regex: true}\n");
   ASSERT_EQ(checks.size(), 1u);
   EXPECT_EQ(checks[0].name, "log worker not_contains 'Traceback \\(most'");
-  const auto& log = std::get<LogCheck>(checks[0].body);
+  const auto& log = params_of<check::LogParams>(checks[0]);
   EXPECT_EQ(log.not_contains, "Traceback \\(most");
   EXPECT_TRUE(log.regex);
 }
@@ -68,7 +74,7 @@ TEST(ScenarioCheckTest, log_regex_must_compile) {
   EXPECT_EQ(load_error(k_head + "  - log: {service: broker, contains: 'a(', regex: true}\n"),
             "test.yaml:6:38: invalid regex 'a(' for 'contains': Mismatched '(' and ')' in regular expression");
   // Without regex: true the same text is a plain substring.
-  EXPECT_EQ(std::get<LogCheck>(load_checks("  - log: {service: broker, contains: 'a('}\n")[0].body).contains, "a(");
+  EXPECT_EQ(params_of<check::LogParams>(load_checks("  - log: {service: broker, contains: 'a('}\n")[0]).contains, "a(");
 }
 
 TEST(ScenarioCheckTest, log_pattern_must_not_be_empty) {
@@ -83,13 +89,13 @@ TEST(ScenarioCheckTest, exec_check) {
       "timeout: 15s}\n");
   ASSERT_EQ(checks.size(), 2u);
   EXPECT_EQ(checks[0].name, "exec 'rabbitmq-diagnostics -q check_running'");
-  const auto& plain = std::get<ExecCheck>(checks[0].body);
+  const auto& plain = params_of<check::ExecParams>(checks[0]);
   EXPECT_EQ(plain.command, "rabbitmq-diagnostics -q check_running");
   EXPECT_EQ(plain.exit_code, 0);
   EXPECT_EQ(plain.timeout, 60s);
   EXPECT_FALSE(plain.output_contains.has_value());
   EXPECT_EQ(checks[1].name, "exec 'celery -A probe inspect ping' in worker");
-  const auto& full = std::get<ExecCheck>(checks[1].body);
+  const auto& full = params_of<check::ExecParams>(checks[1]);
   EXPECT_EQ(full.service, "worker");
   EXPECT_EQ(full.exit_code, 2);
   EXPECT_EQ(full.output_contains, "pong");
@@ -147,7 +153,7 @@ TEST(ScenarioCheckTest, health_state_within) {
   ASSERT_EQ(checks.size(), 2u);
   EXPECT_EQ(checks[0].name, "health worker unhealthy within 25s");
   EXPECT_EQ(checks[0].location.line, 7);
-  const auto& health = std::get<HealthCheckSpec>(checks[0].body);
+  const auto& health = params_of<check::HealthParams>(checks[0]);
   EXPECT_EQ(health.service, "worker");
   EXPECT_EQ(health.state, "unhealthy");
   EXPECT_EQ(health.within, 25s);
@@ -161,12 +167,12 @@ TEST(ScenarioCheckTest, health_never_and_always) {
       "  - health: {service: worker, never: unhealthy}\n  - health: {service: worker, always: healthy}\n");
   ASSERT_EQ(checks.size(), 2u);
   EXPECT_EQ(checks[0].name, "health worker never unhealthy");
-  const auto& never = std::get<HealthCheckSpec>(checks[0].body);
+  const auto& never = params_of<check::HealthParams>(checks[0]);
   EXPECT_EQ(never.never, "unhealthy");
   EXPECT_EQ(never.state, "");
   EXPECT_FALSE(never.within.has_value());
   EXPECT_EQ(checks[1].name, "health worker always healthy");
-  EXPECT_EQ(std::get<HealthCheckSpec>(checks[1].body).always, "healthy");
+  EXPECT_EQ(params_of<check::HealthParams>(checks[1]).always, "healthy");
 }
 
 TEST(ScenarioCheckTest, health_after_a_fault) {
@@ -175,9 +181,9 @@ TEST(ScenarioCheckTest, health_after_a_fault) {
       "  - health: {service: worker, never: unhealthy, after: ready}\n");
   ASSERT_EQ(checks.size(), 2u);
   EXPECT_EQ(checks[0].name, "health worker unhealthy within 25s after the fault");
-  EXPECT_TRUE(std::get<HealthCheckSpec>(checks[0].body).after_fault);
+  EXPECT_TRUE(params_of<check::HealthParams>(checks[0]).after_fault);
   EXPECT_EQ(checks[1].name, "health worker never unhealthy");
-  EXPECT_FALSE(std::get<HealthCheckSpec>(checks[1].body).after_fault);
+  EXPECT_FALSE(params_of<check::HealthParams>(checks[1]).after_fault);
   EXPECT_EQ(load_error(k_orchestration_head + "  - health: {service: worker, never: unhealthy, after: boot}\n"),
             "test.yaml:7:56: invalid value 'boot' for 'after' (expected one of: ready, fault)");
 }
@@ -228,17 +234,17 @@ TEST(ScenarioCheckTest, restarts) {
       "  - restarts: {service: worker, min: 1, max: 3}\n  - restarts: {service: worker, min: 2, max: 2}\n");
   ASSERT_EQ(checks.size(), 4u);
   EXPECT_EQ(checks[0].name, "restarts worker >= 1");
-  const auto& min = std::get<RestartsCheck>(checks[0].body);
+  const auto& min = params_of<check::RestartsParams>(checks[0]);
   EXPECT_EQ(min.service, "worker");
   EXPECT_EQ(min.min, 1);
   EXPECT_FALSE(min.max.has_value());
   EXPECT_EQ(checks[1].name, "restarts broker <= 0");
-  const auto& max = std::get<RestartsCheck>(checks[1].body);
+  const auto& max = params_of<check::RestartsParams>(checks[1]);
   EXPECT_FALSE(max.min.has_value());
   EXPECT_EQ(max.max, 0);
   EXPECT_EQ(checks[2].name, "restarts worker 1..3");
-  EXPECT_EQ(std::get<RestartsCheck>(checks[2].body).min, 1);
-  EXPECT_EQ(std::get<RestartsCheck>(checks[2].body).max, 3);
+  EXPECT_EQ(params_of<check::RestartsParams>(checks[2]).min, 1);
+  EXPECT_EQ(params_of<check::RestartsParams>(checks[2]).max, 3);
   EXPECT_EQ(checks[3].name, "restarts worker 2..2");
 }
 
@@ -265,16 +271,16 @@ TEST(ScenarioCheckTest, exit) {
       "  - exit: {service: broker, code: 0, log: 'a very long log line that goes on and on and on'}\n");
   ASSERT_EQ(checks.size(), 4u);
   EXPECT_EQ(checks[0].name, "exit worker");
-  const auto& plain = std::get<ExitCheck>(checks[0].body);
+  const auto& plain = params_of<check::ExitParams>(checks[0]);
   EXPECT_EQ(plain.service, "worker");
   EXPECT_FALSE(plain.code.has_value());
   EXPECT_FALSE(plain.log.has_value());
   EXPECT_EQ(checks[1].name, "exit worker code 1");
-  EXPECT_EQ(std::get<ExitCheck>(checks[1].body).code, 1);
+  EXPECT_EQ(params_of<check::ExitParams>(checks[1]).code, 1);
   EXPECT_EQ(checks[2].name, "exit worker log 'Traceback'");
-  EXPECT_EQ(std::get<ExitCheck>(checks[2].body).log, "Traceback");
+  EXPECT_EQ(params_of<check::ExitParams>(checks[2]).log, "Traceback");
   EXPECT_EQ(checks[3].name, "exit broker code 0 log 'a very long log line that goes on and on...'");
-  EXPECT_EQ(std::get<ExitCheck>(checks[3].body).code, 0);
+  EXPECT_EQ(params_of<check::ExitParams>(checks[3]).code, 0);
 }
 
 TEST(ScenarioCheckTest, exit_problems) {
@@ -313,7 +319,7 @@ TEST(ScenarioCheckTest, delivery_with_no_bounds_allows_nothing_lost_duplicated_o
   ASSERT_EQ(checks.size(), 1u);
   EXPECT_EQ(checks[0].name, "delivery lost <= 0, duplicated <= 0, phantom <= 0");
   EXPECT_EQ(checks[0].location.line, 8);
-  const auto& delivery = std::get<DeliveryCheck>(checks[0].body);
+  const auto& delivery = params_of<check::DeliveryParams>(checks[0]);
   EXPECT_EQ(delivery.load, "");
   EXPECT_FALSE(delivery.accepted.has_value());
   EXPECT_FALSE(delivery.lost.has_value());
@@ -336,16 +342,16 @@ TEST(ScenarioCheckTest, delivery_bounds_of_every_operator) {
   const auto bound = [](const std::optional<CountBound>& b) {
     return b ? std::pair(b->op, b->value) : std::pair(Op::k_eq, std::int64_t{-1});
   };
-  const auto& first = std::get<DeliveryCheck>(checks[0].body);
+  const auto& first = params_of<check::DeliveryParams>(checks[0]);
   EXPECT_EQ(first.load, "load-1");
   EXPECT_EQ(bound(first.lost), std::pair(Op::k_le, std::int64_t{0}));
   EXPECT_EQ(bound(first.duplicated), std::pair(Op::k_le, std::int64_t{5}));
   EXPECT_EQ(bound(first.phantom), std::pair(Op::k_eq, std::int64_t{2}));
-  const auto& second = std::get<DeliveryCheck>(checks[1].body);
+  const auto& second = params_of<check::DeliveryParams>(checks[1]);
   EXPECT_EQ(bound(second.lost), std::pair(Op::k_gt, std::int64_t{0}));
   EXPECT_EQ(bound(second.duplicated), std::pair(Op::k_ge, std::int64_t{1}));
   EXPECT_EQ(bound(second.phantom), std::pair(Op::k_lt, std::int64_t{10}));
-  EXPECT_EQ(bound(std::get<DeliveryCheck>(checks[2].body).lost), std::pair(Op::k_le, std::int64_t{3}));
+  EXPECT_EQ(bound(params_of<check::DeliveryParams>(checks[2]).lost), std::pair(Op::k_le, std::int64_t{3}));
 }
 
 // `accepted:` says how many publishes a load is expected to have accepted: `accepted: 0` is a load meant to be
@@ -355,7 +361,7 @@ TEST(ScenarioCheckTest, delivery_accepted_bound) {
   ASSERT_EQ(checks.size(), 2u);
   EXPECT_EQ(checks[0].name, "delivery accepted <= 0, lost <= 0, duplicated <= 0, phantom <= 0");
   EXPECT_EQ(checks[1].name, "delivery accepted >= 10, lost <= 0, duplicated <= 0, phantom <= 0");
-  EXPECT_EQ(std::get<DeliveryCheck>(checks[1].body).accepted->op, CountBound::Op::k_ge);
+  EXPECT_EQ(params_of<check::DeliveryParams>(checks[1]).accepted->op, CountBound::Op::k_ge);
 }
 
 TEST(ScenarioCheckTest, delivery_latencies_and_recovery) {
@@ -365,7 +371,7 @@ TEST(ScenarioCheckTest, delivery_latencies_and_recovery) {
   EXPECT_EQ(checks[0].name,
             "delivery lost <= 0, duplicated <= 0, phantom <= 0, latency_p50 <= 100ms, latency_p95 <= 500ms, "
             "latency_p99 <= 2s, latency_max <= 1m, recovery <= 10s");
-  const auto& delivery = std::get<DeliveryCheck>(checks[0].body);
+  const auto& delivery = params_of<check::DeliveryParams>(checks[0]);
   EXPECT_EQ(delivery.latency_p50, 100ms);
   EXPECT_EQ(delivery.latency_p95, 500ms);
   EXPECT_EQ(delivery.latency_p99, 2s);

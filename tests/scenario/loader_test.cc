@@ -8,6 +8,8 @@
 #include <fstream>
 
 #include "tests/scenario/scenario_test_util.h"
+#include "harness/check/exec_check.h"
+#include "harness/check/log_check.h"
 
 namespace harness::scenario {
 namespace {
@@ -140,17 +142,17 @@ checks:
 
   ASSERT_EQ(s.checks.size(), 3u);
   EXPECT_EQ(s.checks[0].name, "log broker contains 'channel exception'");
-  const auto& log0 = std::get<LogCheck>(s.checks[0].body);
+  const auto& log0 = params_of<check::LogParams>(s.checks[0]);
   EXPECT_EQ(log0.service, "broker");
   EXPECT_EQ(log0.contains, "channel exception");
   EXPECT_FALSE(log0.not_contains.has_value());
   EXPECT_FALSE(log0.regex);
   EXPECT_EQ(s.checks[1].name, "no tracebacks");
-  const auto& log1 = std::get<LogCheck>(s.checks[1].body);
+  const auto& log1 = params_of<check::LogParams>(s.checks[1]);
   EXPECT_EQ(log1.not_contains, "Traceback.*");
   EXPECT_TRUE(log1.regex);
   EXPECT_EQ(s.checks[2].name, "exec 'celery -A probe inspect ping' in worker");
-  const auto& check_exec = std::get<ExecCheck>(s.checks[2].body);
+  const auto& check_exec = params_of<check::ExecParams>(s.checks[2]);
   EXPECT_EQ(check_exec.command, "celery -A probe inspect ping");
   EXPECT_EQ(check_exec.service, "worker");
   EXPECT_EQ(check_exec.exit_code, 1);

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
+#include <string_view>
 
 #include "harness/scenario/service_kind.h"
 
@@ -466,6 +468,39 @@ TEST(ScenarioServiceTest, the_ledger_has_no_replicas) {
   EXPECT_EQ(load_error(k_head + "  ledger: {image: redis, role: ledger, replicas: 1}\n"),
             "test.yaml:3:32: role 'ledger' requires a redis service without replicas or sentinels (the harness's own "
             "record is never faulted)");
+}
+
+// service_kind_keys() (what `celery-chaos kinds` prints) restates the reader's rules: for every kind and key, a
+// listed key is accepted on that kind and an unlisted one is reported as not applying to it.
+TEST(ServiceKindKeys, lists_exactly_the_keys_the_reader_accepts_on_each_kind) {
+  // A valid value for every service key (other problems they cause, such as a worker without a broker, are not
+  // about the key applying).
+  const std::map<std::string_view, std::string> values{
+      {"image", "custom"},          {"kind", ""},                   {"replicas", "1"},
+      {"role", "ledger"},           {"broker", "mq"},               {"backend", "results"},
+      {"broker_url", "amqp://x"},   {"backend_url", "redis://x"},   {"command", "celery worker"},
+      {"app", "tasks"},             {"python", "python3"},          {"concurrency", "1"},
+      {"config", "{a: 1}"},         {"environment", "{A: b}"},      {"healthcheck", "{test: [CMD, 'true']}"},
+      {"restart", "always"},        {"restart_on_unhealthy", "false"}, {"backoff", "docker"},
+      {"backoff_scale", "0.5"},     {"database", "db"},             {"sentinels", "1"},
+      {"down_after", "5s"}};
+  const auto kinds = service_kind_keys();
+  ASSERT_EQ(kinds.size(), 4u);
+  for (const auto& kind : kinds) {
+    for (std::string_view key : kind.keys) EXPECT_TRUE(values.count(key)) << "no test value for " << key;
+    for (const auto& [key, value] : values) {
+      if (key == "kind") continue;
+      const std::string text = "name: t\nservices:\n  mq: {image: rabbitmq}\n  results: {image: redis}\n"
+                               "  s: {kind: " + std::string(kind.name) + ", " + std::string(key) + ": " + value +
+                               "}\n";
+      bool refused = false;
+      for (const auto& error : load_errors(text))
+        refused |= error.find("applies only to") != std::string::npos ||
+                   error.find("requires a redis service (") != std::string::npos;
+      const bool listed = std::find(kind.keys.begin(), kind.keys.end(), key) != kind.keys.end();
+      EXPECT_EQ(listed, !refused) << kind.name << " " << key;
+    }
+  }
 }
 
 }  // namespace

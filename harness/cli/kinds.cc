@@ -1,0 +1,49 @@
+#include "harness/cli/kinds.h"
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "harness/check/check_kind.h"
+#include "harness/scenario/service_reader.h"
+
+namespace harness::cli {
+
+namespace {
+std::string joined(const std::vector<std::string_view>& words) {
+  std::string text;
+  for (const auto& word : words) text += (text.empty() ? "" : ", ") + std::string(word);
+  return text;
+}
+
+// "  NAME\n      SUMMARY\n      keys: a, b\n".
+void print_kind(std::ostream& out, std::string_view name, std::string_view summary,
+                const std::vector<std::string_view>& keys) {
+  out << "  " << name << "\n";
+  if (!summary.empty()) out << "      " << summary << "\n";
+  out << "      keys: " << joined(keys) << "\n";
+}
+}  // namespace
+
+void print_check_kinds(std::ostream& out) {
+  out << "checks:\n";
+  for (const auto& kind : check::registry().all()) {
+    // A live kind reads the running services when it is judged; the others only the History and the run's files.
+    const std::string summary = (kind.live ? "live: " : "") + std::string(kind.summary);
+    print_kind(out, kind.name, summary, kind.keys);
+  }
+}
+
+void print_service_kinds(std::ostream& out) {
+  out << "services:\n";
+  for (const auto& kind : scenario::service_kind_keys()) print_kind(out, kind.name, {}, kind.keys);
+}
+
+int kinds_command(std::ostream& out) {
+  print_check_kinds(out);
+  out << "\n";
+  print_service_kinds(out);
+  return 0;
+}
+
+}  // namespace harness::cli

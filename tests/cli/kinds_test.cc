@@ -1,0 +1,84 @@
+// `celery-chaos kinds` lists what the registries hold, and the README's check table names exactly those kinds.
+#include "harness/cli/kinds.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+
+#include "harness/check/check_kind.h"
+
+namespace harness::cli {
+namespace {
+
+std::string joined(const std::vector<std::string_view>& words) {
+  std::string text;
+  for (const auto& word : words) text += (text.empty() ? "" : ", ") + std::string(word);
+  return text;
+}
+
+TEST(KindsCommand, lists_every_registered_check_kind_with_its_keys) {
+  std::ostringstream out;
+  EXPECT_EQ(kinds_command(out), 0);
+  const std::string text = out.str();
+  ASSERT_FALSE(check::registry().all().empty());
+  for (const auto& kind : check::registry().all()) {
+    EXPECT_NE(text.find("\n  " + std::string(kind.name) + "\n"), std::string::npos) << kind.name;
+    EXPECT_NE(text.find("keys: " + joined(kind.keys) + "\n"), std::string::npos) << kind.name;
+  }
+}
+
+TEST(KindsCommand, marks_the_kinds_judged_against_the_running_services) {
+  std::ostringstream out;
+  print_check_kinds(out);
+  for (const auto& kind : check::registry().all()) {
+    const std::string line = "\n  " + std::string(kind.name) + "\n      " + (kind.live ? "live: " : "") +
+                             std::string(kind.summary) + "\n";
+    EXPECT_NE(out.str().find(line), std::string::npos) << kind.name;
+  }
+  EXPECT_NE(out.str().find("\n  queue\n      live: "), std::string::npos);
+  EXPECT_NE(out.str().find("\n  log\n      a service's log"), std::string::npos);
+}
+
+TEST(KindsCommand, lists_the_service_kinds_with_their_keys) {
+  std::ostringstream out;
+  print_service_kinds(out);
+  const std::string text = out.str();
+  for (const char* kind : {"rabbitmq", "redis", "postgres", "celery-worker"})
+    EXPECT_NE(text.find("\n  " + std::string(kind) + "\n"), std::string::npos) << kind;
+  EXPECT_NE(text.find("sentinels"), std::string::npos);  // a redis key
+  EXPECT_NE(text.find("concurrency"), std::string::npos);  // a worker key
+}
+
+// The rows of README.md's check table: "| `log` | service, contains, ... | ... |" -> {log: "service, contains, ..."}.
+std::map<std::string, std::string> readme_check_table() {
+  std::ifstream in(std::string(TESTS_DIR) + "/../README.md");
+  std::map<std::string, std::string> rows;
+  std::string line;
+  bool in_table = false;
+  while (std::getline(in, line)) {
+    if (line.starts_with("| check | keys |")) {
+      in_table = true;
+      continue;
+    }
+    if (!in_table || line.starts_with("|---")) continue;
+    if (!line.starts_with("| `")) break;
+    const auto name_end = line.find('`', 3);
+    const auto keys_begin = line.find("| ", name_end) + 2;
+    const auto keys_end = line.find(" |", keys_begin);
+    rows[line.substr(3, name_end - 3)] = line.substr(keys_begin, keys_end - keys_begin);
+  }
+  return rows;
+}
+
+TEST(ReadmeCheckTable, names_exactly_the_registered_check_kinds_and_their_keys) {
+  const auto rows = readme_check_table();
+  std::map<std::string, std::string> registered;
+  for (const auto& kind : check::registry().all()) registered[std::string(kind.name)] = joined(kind.keys);
+  EXPECT_EQ(rows, registered);
+}
+
+}  // namespace
+}  // namespace harness::cli
