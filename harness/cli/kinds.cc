@@ -5,7 +5,8 @@
 #include <vector>
 
 #include "harness/check/check_kind.h"
-#include "harness/scenario/service_reader.h"
+#include "harness/scenario/fault_syntax.h"
+#include "harness/scenario/service_kind.h"
 
 namespace harness::cli {
 
@@ -34,12 +35,26 @@ void print_check_kinds(std::ostream& out) {
   }
 }
 
+void print_fault_kinds(std::ostream& out) {
+  out << "faults:\n";
+  for (const auto& kind : scenario::fault_syntax().all()) {
+    // A fault without an inverse is over once applied: `for:` does not apply to it.
+    const std::string summary = std::string(kind.summary) + (kind.no_inverse ? " (no inverse)" : "");
+    print_kind(out, kind.name, summary, kind.keys);
+  }
+}
+
 void print_service_kinds(std::ostream& out) {
-  out << "services:\n";
-  for (const auto& kind : scenario::service_kind_keys()) print_kind(out, kind.name, {}, kind.keys);
+  out << "services (every kind also takes: " << joined(scenario::k_common_service_keys) << "):\n";
+  for (const auto& kind : scenario::list_service_kinds()) {
+    print_kind(out, kind.name, kind.summary, {kind.keys.begin(), kind.keys.end()});
+    out << "      placeholders: " << joined({kind.placeholders.begin(), kind.placeholders.end()}) << "\n";
+  }
 }
 
 int kinds_command(std::ostream& out) {
+  print_fault_kinds(out);
+  out << "\n";
   print_check_kinds(out);
   out << "\n";
   print_service_kinds(out);

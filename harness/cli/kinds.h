@@ -1,12 +1,14 @@
 #pragma once
 // `celery-chaos kinds`: what a scenario can use, generated from the kinds' own tables (never written by hand):
-//   checks:    check::registry()  name, keys, one-line summary
-//   services:  the service kinds the reader knows, with their keys
-// Each section is one function; a new section (faults, steps) is one more call in kinds_command.
+//   faults:    scenario::fault_syntax()    name, keys, one-line summary, whether it has an inverse
+//   checks:    check::registry()           name, keys, one-line summary, whether it is judged live
+//   services:  scenario::service_kinds()   name, its own keys, its placeholder keys
+// Each section is one function; a new section (steps) is one more call in kinds_command.
 #include <ostream>
 
 namespace harness::cli {
 
+void print_fault_kinds(std::ostream& out);
 void print_check_kinds(std::ostream& out);
 void print_service_kinds(std::ostream& out);
 

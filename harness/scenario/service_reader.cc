@@ -398,29 +398,3 @@ const Service* read_service_of_kind(YamlReader& reader, const MapView& map, std:
 }
 
 }  // namespace harness::scenario
-
-namespace harness::scenario {
-
-std::vector<ServiceKindKeys> service_kind_keys() {
-  // The rules read_service applies to a service of each kind (worker-only keys, database, replicas, sentinels,
-  // and `role`, whose only value, ledger, requires a redis service). A unit test holds the two equal.
-  const auto applies = [](std::string_view key, ServiceKind kind) {
-    const bool worker = kind == ServiceKind::k_celery_worker;
-    if (std::find(k_worker_only_keys.begin(), k_worker_only_keys.end(), key) != k_worker_only_keys.end())
-      return worker;
-    if (key == "database") return kind == ServiceKind::k_postgres;
-    if (key == "replicas") return worker || kind == ServiceKind::k_redis;
-    if (key == "sentinels" || key == "down_after" || key == "role") return kind == ServiceKind::k_redis;
-    return true;
-  };
-  std::vector<ServiceKindKeys> kinds;
-  for (std::string_view name : k_kinds) {
-    ServiceKindKeys kind{name, {}};
-    for (std::string_view key : k_service_keys)
-      if (applies(key, *kind_from_string(name))) kind.keys.push_back(key);
-    kinds.push_back(std::move(kind));
-  }
-  return kinds;
-}
-
-}  // namespace harness::scenario

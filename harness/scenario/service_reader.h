@@ -44,11 +44,4 @@ const Service* read_service_of_kind(YamlReader& reader, const MapView& map, std:
                                     const std::vector<Service>* services, std::optional<ServiceKind> kind,
                                     const std::string& context, std::string& field, bool& ok);
 
-// The service kinds this reader knows, each with the keys a service of that kind accepts (for `celery-chaos kinds`).
-struct ServiceKindKeys {
-  std::string_view name;
-  std::vector<std::string_view> keys;
-};
-std::vector<ServiceKindKeys> service_kind_keys();
-
 }  // namespace harness::scenario

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "harness/check/queue_check.h"
 #include "tests/datastore/http_test_server.h"
 #include "tests/process/process_test_util.h"
 #include "tests/scenario/scenario_test_util.h"
@@ -41,6 +42,10 @@ protected:
   history::History m_history{m_clock, m_dir.path() / "history.jsonl"};
   RunControl m_control{m_clock, std::chrono::minutes{5}};
   stack::Stack m_stack{{}, m_history, m_control, m_clock};
+  // The queue check's wait between readings: the run's, which ends early when the run must stop.
+  std::function<bool(std::chrono::milliseconds)> sleep() {
+    return [this](std::chrono::milliseconds d) { return m_control.sleep_for(d); };
+  }
 };
 
 // A management API with queue `celery` (3 messages) and `idle` (0), and three connections.
@@ -93,9 +98,9 @@ TEST_F(BrokerSamplerTest, no_brokers_records_nothing) {
 TEST_F(BrokerSamplerTest, queue_depth_is_messages_ready_plus_unacked) {
   HttpTestServer server(management_api);
   use_port(server.port());
-  const auto samples = poll_queue_depth(
+  const auto samples = check::poll_queue_depth(
       m_stack, m_history, "broker", "celery", [](std::int64_t depth) { return depth == 3; },
-      std::chrono::seconds{10}, m_control);
+      std::chrono::seconds{10}, sleep());
   ASSERT_EQ(samples.size(), 1u);
   EXPECT_TRUE(history::is(samples[0], history::EventType::k_queue_sample));
   EXPECT_EQ(samples[0].data, nlohmann::json::parse(R"({"queue":"celery","depth":3,"ready":2,"unacked":1})"));
@@ -104,8 +109,8 @@ TEST_F(BrokerSamplerTest, queue_depth_is_messages_ready_plus_unacked) {
 TEST_F(BrokerSamplerTest, missing_queue_has_depth_zero) {
   HttpTestServer server(management_api);
   use_port(server.port());
-  const auto samples = poll_queue_depth(
-      m_stack, m_history, "broker", "gone", [](std::int64_t) { return true; }, std::chrono::seconds{10}, m_control);
+  const auto samples = check::poll_queue_depth(
+      m_stack, m_history, "broker", "gone", [](std::int64_t) { return true; }, std::chrono::seconds{10}, sleep());
   ASSERT_EQ(samples.size(), 1u);
   EXPECT_EQ(samples[0].data, nlohmann::json::parse(R"({"queue":"gone","depth":0,"exists":false})"));
 }
@@ -113,18 +118,18 @@ TEST_F(BrokerSamplerTest, missing_queue_has_depth_zero) {
 TEST_F(BrokerSamplerTest, queue_poll_records_errors_and_reads_once_without_time) {
   HttpTestServer server(management_api);
   use_port(server.port());
-  const auto samples = poll_queue_depth(
+  const auto samples = check::poll_queue_depth(
       m_stack, m_history, "broker", "odd name", [](std::int64_t) { return true; }, std::chrono::milliseconds{0},
-      m_control);
+      sleep());
   ASSERT_EQ(samples.size(), 1u);
   EXPECT_EQ(samples[0].data, nlohmann::json::parse(R"({"queue":"odd name","error":"HTTP 500 boom"})"));
   EXPECT_EQ(server.requests().at(0).target(), "/api/queues/%2F/odd%20name");
 }
 
 TEST_F(BrokerSamplerTest, queue_poll_of_an_unknown_broker_records_why) {
-  const auto samples = poll_queue_depth(
+  const auto samples = check::poll_queue_depth(
       m_stack, m_history, "cache", "celery", [](std::int64_t) { return true; }, std::chrono::milliseconds{0},
-      m_control);
+      sleep());
   ASSERT_EQ(samples.size(), 1u);
   EXPECT_EQ(samples[0].data["error"], "'cache' is not a rabbitmq service of this run");
 }
