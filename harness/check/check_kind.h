@@ -88,6 +88,14 @@ std::shared_ptr<const scenario::KindParams> as_params(std::optional<Params> para
   return std::make_shared<const Params>(std::move(*params));
 }
 
+// A CheckSyntax::read from a kind's typed reader `Read` (optional<Params>(reader, entry, services)):
+//   .read = params_reader<read_exit>,
+template <auto Read>
+std::shared_ptr<const scenario::KindParams> params_reader(scenario::YamlReader& reader, const scenario::MapEntry& entry,
+                                                          const std::vector<scenario::Service>* services) {
+  return as_params(Read(reader, entry, services));
+}
+
 // A kind's own params from the base a CheckKind's generated_name or sampled_broker gets.
 template <class Params>
 const Params& params_as(const scenario::KindParams& params) {

@@ -8,17 +8,9 @@
 #include "harness/check/check_kind.h"
 #include "harness/history/event_type.h"
 #include "harness/scenario/check_syntax.h"
+#include "harness/util/time_format.h"
 
 namespace harness::check {
-
-namespace {
-std::string seconds(double s) {
-  std::ostringstream out;
-  out.precision(3);
-  out << s << " s";
-  return out.str();
-}
-}  // namespace
 
 Verdict judge_connections(const ConnectionsParams& check, const std::string& name,
                           const std::string& classname, const std::vector<history::Event>& events) {
@@ -66,7 +58,7 @@ Verdict judge_connections(const ConnectionsParams& check, const std::string& nam
     }
     if (most > 0) {
       verdict.outcome = Outcome::k_failed;
-      verdict.message = std::to_string(most) + " connection(s) " + state + " at " + seconds(most_at) +
+      verdict.message = std::to_string(most) + " connection(s) " + state + " at " + util::short_seconds(most_at) +
                         " (expected never " + state + "); " + observed;
     } else {
       verdict.message = "never " + state + "; " + observed;
@@ -74,7 +66,7 @@ Verdict judge_connections(const ConnectionsParams& check, const std::string& nam
     return verdict;
   }
   if (most >= check.min) {
-    verdict.message = std::to_string(most) + " connection(s) " + state + " at " + seconds(most_at) + "; " +
+    verdict.message = std::to_string(most) + " connection(s) " + state + " at " + util::short_seconds(most_at) + "; " +
                       observed;
   } else {
     verdict.outcome = Outcome::k_failed;
@@ -137,9 +129,7 @@ const bool k_connections_registered = add_kind({
     .listed_at = 7,
     .keys = k_connections_keys,
     .summary = "a RabbitMQ broker's client connections were (or never were) in a state while the steps ran",
-    .read = [](YamlReader& reader, const MapEntry& entry, const std::vector<Service>* services) {
-      return as_params(read_connections(reader, entry, services));
-    },
+    .read = params_reader<read_connections>,
     .generated_name = connections_name,
     .judge = [](const Check& check, const std::string& classname, JudgeContext& context) {
       return judge_connections(params_of<ConnectionsParams>(check), check.name, classname,

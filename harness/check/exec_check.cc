@@ -85,9 +85,7 @@ const bool k_exec_registered = add_kind({
     .listed_at = 1,
     .keys = k_exec_keys,
     .summary = "a command (run at judge time, in a service's environment when named) exits with a code and output",
-    .read = [](YamlReader& reader, const MapEntry& entry, const std::vector<Service>* services) {
-      return as_params(read_exec(reader, entry, services));
-    },
+    .read = params_reader<read_exec>,
     .generated_name = exec_name,
     .judge = judge_exec_check,
     .live = true,

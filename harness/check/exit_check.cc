@@ -115,9 +115,7 @@ const bool k_exit_registered = add_kind({
     .listed_at = 4,
     .keys = k_exit_keys,
     .summary = "an instance of a service exited by itself, optionally with a code and a text in its log",
-    .read = [](YamlReader& reader, const MapEntry& entry, const std::vector<Service>* services) {
-      return as_params(read_exit(reader, entry, services));
-    },
+    .read = params_reader<read_exit>,
     .generated_name = exit_name,
     .judge = [](const Check& check, const std::string& classname, JudgeContext& context) {
       return judge_exit(params_of<ExitParams>(check), check.name, classname, context.history.events(),

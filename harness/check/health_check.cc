@@ -248,9 +248,7 @@ const bool k_health_registered = add_kind({
     .listed_at = 2,
     .keys = k_health_keys,
     .summary = "a service's instances reach (within a time), never reach or always keep a Docker health state",
-    .read = [](YamlReader& reader, const MapEntry& entry, const std::vector<Service>* services) {
-      return as_params(read_health(reader, entry, services));
-    },
+    .read = params_reader<read_health>,
     .generated_name = health_name,
     .judge = [](const Check& check, const std::string& classname, JudgeContext& context) {
       return judge_health(params_of<HealthParams>(check), check.name, classname, context.history.events());

@@ -169,9 +169,7 @@ const bool k_log_registered = add_kind({
     .listed_at = 0,
     .keys = k_log_keys,
     .summary = "a service's log contains (or does not contain) a text or regex",
-    .read = [](YamlReader& reader, const MapEntry& entry, const std::vector<Service>* services) {
-      return as_params(read_log(reader, entry, services));
-    },
+    .read = params_reader<read_log>,
     .generated_name = log_name,
     .judge = [](const Check& check, const std::string& classname, JudgeContext& context) {
       return judge_log(params_of<LogParams>(check), check.name, classname, context.logs_dir);

@@ -11,18 +11,13 @@
 #include "harness/history/event_type.h"
 #include "harness/scenario/check_syntax.h"
 #include "harness/scenario/duration.h"
+#include "harness/util/time_format.h"
 
 namespace harness::check {
 
 namespace {
 constexpr auto k_queue_poll_interval = std::chrono::milliseconds{500};
 
-std::string seconds(double s) {
-  std::ostringstream out;
-  out.precision(3);
-  out << s << " s";
-  return out.str();
-}
 }  // namespace
 
 Verdict judge_queue(const QueueParams& check, const std::string& name, const std::string& classname,
@@ -55,7 +50,7 @@ Verdict judge_queue(const QueueParams& check, const std::string& name, const std
     verdict.message = seen + " after " + std::to_string(samples.size()) + " reading(s)";
   } else {
     verdict.outcome = Outcome::k_failed;
-    verdict.message = seen + (check.within ? " still after " + seconds(check.within->count() / 1000.0)
+    verdict.message = seen + (check.within ? " still after " + util::short_seconds(check.within->count() / 1000.0)
                                            : std::string()) +
                       "; depths read: " + history;
   }
@@ -147,9 +142,7 @@ const bool k_queue_registered = add_kind({
     .keys = k_queue_keys,
     .summary = "a RabbitMQ queue's depth satisfies a bound, polled at judge time (until it does, within a time "
                "when given)",
-    .read = [](YamlReader& reader, const MapEntry& entry, const std::vector<Service>* services) {
-      return as_params(read_queue(reader, entry, services));
-    },
+    .read = params_reader<read_queue>,
     .generated_name = queue_name,
     .judge = judge_queue_check,
     .live = true,

@@ -84,9 +84,7 @@ const bool k_restarts_registered = add_kind({
     .listed_at = 3,
     .keys = k_restarts_keys,
     .summary = "how many times the orchestrator restarted a service's instances (min, max)",
-    .read = [](YamlReader& reader, const MapEntry& entry, const std::vector<Service>* services) {
-      return as_params(read_restarts(reader, entry, services));
-    },
+    .read = params_reader<read_restarts>,
     .generated_name = restarts_name,
     .judge = [](const Check& check, const std::string& classname, JudgeContext& context) {
       return judge_restarts(params_of<RestartsParams>(check), check.name, classname, context.history.events());

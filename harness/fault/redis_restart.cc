@@ -41,14 +41,7 @@ util::Expected<std::shared_ptr<Clearer>> apply(const scenario::FaultStep& fault,
 
 std::optional<scenario::FaultStep> read(scenario::YamlReader& reader, const scenario::MapEntry& entry,
                                         const std::vector<scenario::Service>* services) {
-  const std::string context = "redis-restart fault";
-  auto map = scenario::read_map(reader, entry, "'redis-restart' must be a map with 'service'", {"service"}, context);
-  if (!map) return std::nullopt;
-  scenario::FaultStep fault;
-  bool ok = true;
-  scenario::read_data_service(reader, *map, services, scenario::ServiceKind::k_redis, context, fault, ok);
-  if (!ok) return std::nullopt;
-  return fault;
+  return scenario::read_service_fault(reader, entry, services, scenario::ServiceKind::k_redis);
 }
 
 const bool k_registered = register_fault({.name = "redis-restart",

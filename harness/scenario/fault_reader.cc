@@ -166,6 +166,18 @@ const Service* read_data_service(YamlReader& reader, const MapView& map, const s
   return service;
 }
 
+std::optional<FaultStep> read_service_fault(YamlReader& reader, const MapEntry& entry,
+                                            const std::vector<Service>* services, ServiceKind kind) {
+  const std::string context = entry.key + " fault";
+  auto map = read_map(reader, entry, quote(entry.key) + " must be a map with 'service'", {"service"}, context);
+  if (!map) return std::nullopt;
+  FaultStep fault;
+  bool ok = true;
+  read_data_service(reader, *map, services, kind, context, fault, ok);
+  if (!ok) return std::nullopt;
+  return fault;
+}
+
 std::optional<FaultStep> read_fault(YamlReader& reader, const MapEntry& entry, const std::vector<Service>* services,
                                     const MapEntry* for_entry) {
   if (!entry.value.IsMap()) {

@@ -47,4 +47,9 @@ bool read_broker(YamlReader& reader, const MapView& map, const std::vector<Servi
 const Service* read_data_service(YamlReader& reader, const MapView& map, const std::vector<Service>* services,
                                  ServiceKind kind, const std::string& context, FaultStep& fault, bool& ok);
 
+// The whole reader of a fault whose only key is `service:`, a service of `kind` (redis-restart, redis-flush,
+// postgres-down): "'KIND' must be a map with 'service'" otherwise. nullopt after reporting.
+std::optional<FaultStep> read_service_fault(YamlReader& reader, const MapEntry& entry,
+                                            const std::vector<Service>* services, ServiceKind kind);
+
 }  // namespace harness::scenario

@@ -1,6 +1,7 @@
 #include "harness/util/time_format.h"
 
 #include <cstdio>
+#include <sstream>
 
 namespace harness::util {
 
@@ -25,6 +26,13 @@ std::string decimal_seconds(std::chrono::nanoseconds duration) {
   char buffer[32];
   std::snprintf(buffer, sizeof buffer, "%lld.%03lld", ms / 1000, ms % 1000);
   return buffer;
+}
+
+std::string short_seconds(double seconds) {
+  std::ostringstream out;
+  out.precision(3);
+  out << seconds << " s";
+  return out.str();
 }
 
 }  // namespace harness::util

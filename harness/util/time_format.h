@@ -13,4 +13,7 @@ std::string iso8601_utc(std::chrono::system_clock::time_point when);
 // A negative duration gives "0.000": a report never shows negative time.
 std::string decimal_seconds(std::chrono::nanoseconds duration);
 
+// "12.3 s", "0.5 s", "120 s": seconds with three significant digits and a unit, as verdict messages show a time.
+std::string short_seconds(double seconds);
+
 }  // namespace harness::util

@@ -42,3 +42,13 @@ TEST(TimeFormat, decimal_seconds_of_a_negative_duration_is_zero) {
 }
 
 }  // namespace
+
+namespace harness::util {
+namespace {
+TEST(TimeFormat, short_seconds_has_three_significant_digits_and_a_unit) {
+  EXPECT_EQ(short_seconds(12.345), "12.3 s");
+  EXPECT_EQ(short_seconds(0.5), "0.5 s");
+  EXPECT_EQ(short_seconds(120), "120 s");
+}
+}  // namespace
+}  // namespace harness::util
