@@ -40,12 +40,8 @@ util::Status History::open() {
 }
 
 Event History::record(EventType type, std::string service, nlohmann::json data) {
-  return record(std::string(name(type)), std::move(service), std::move(data));
-}
-
-Event History::record(std::string type, std::string service, nlohmann::json data) {
   Event event;
-  event.type = std::move(type);
+  event.type = std::string(name(type));
   event.service = std::move(service);
   event.data = std::move(data);
   std::lock_guard lock(m_mutex);  // held while stamping, so file order is t order

@@ -33,8 +33,6 @@ public:
   // Stamps t and time, appends the line and flushes it to the OS before returning, keeps the event in memory.
   // Thread-safe; events appear in the file and in events() in the order of their t.
   Event record(EventType type, std::string service = {}, nlohmann::json data = nlohmann::json::object());
-  // DEPRECATED while call sites move to EventType: the same with the dotted name.
-  Event record(std::string type, std::string service = {}, nlohmann::json data = nlohmann::json::object());
 
   std::vector<Event> events() const;  // a snapshot
   // The events whose type starts with `prefix`: "service." gives service.started, service.ready, ...

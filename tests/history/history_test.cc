@@ -12,6 +12,7 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 using harness::history::Event;
+using harness::history::EventType;
 using harness::history::History;
 using harness::history::read_history;
 using nlohmann::json;
@@ -39,9 +40,9 @@ protected:
 TEST_F(HistoryFile, records_stamped_events_and_reads_them_back) {
   History history(clock, path);
   ASSERT_TRUE(history.open().is_ok());
-  history.record("run.begin", {}, {{"scenario", "smoke"}});
+  history.record(EventType::k_run_begin, {}, {{"scenario", "smoke"}});
   clock.advance(1500ms);
-  history.record("service.ready", "broker", {{"after_s", 1.5}});
+  history.record(EventType::k_service_ready, "broker", {{"after_s", 1.5}});
   auto events = read_history(path);
   ASSERT_TRUE(events.has_value()) << events.error().message();
   ASSERT_EQ(events->size(), 2u);
@@ -58,7 +59,7 @@ TEST_F(HistoryFile, record_returns_the_stamped_event_and_keeps_it_in_memory) {
   History history(clock, path);
   ASSERT_TRUE(history.open().is_ok());
   clock.advance(250ms);
-  const Event event = history.record("fault.start", "broker", {{"kind", "pause"}});
+  const Event event = history.record(EventType::k_fault_start, "broker", {{"kind", "pause"}});
   EXPECT_DOUBLE_EQ(event.t, 0.25);
   EXPECT_EQ(event.time, "2023-11-14T22:13:20.250Z");
   ASSERT_EQ(history.events().size(), 1u);
@@ -69,15 +70,15 @@ TEST_F(HistoryFile, time_is_counted_from_construction_not_from_open) {
   History history(clock, path);
   clock.advance(2s);
   ASSERT_TRUE(history.open().is_ok());
-  EXPECT_DOUBLE_EQ(history.record("run.begin").t, 2.0);
+  EXPECT_DOUBLE_EQ(history.record(EventType::k_run_begin).t, 2.0);
 }
 
 TEST_F(HistoryFile, every_line_is_flushed_as_it_is_recorded_in_a_fixed_field_order) {
   History history(clock, path);
   ASSERT_TRUE(history.open().is_ok());
-  history.record("step.begin", {}, {{"index", 1}});
+  history.record(EventType::k_step_begin, {}, {{"index", 1}});
   clock.advance(1234ms);
-  history.record("service.ready", "broker", {{"b", 2}, {"a", 1}});
+  history.record(EventType::k_service_ready, "broker", {{"b", 2}, {"a", 1}});
   // Read while the writer is still open: nothing may wait in a buffer.
   EXPECT_EQ(lines(), (std::vector<std::string>{
                          R"({"t":0.0,"time":"2023-11-14T22:13:20.000Z","type":"step.begin","data":{"index":1}})",
@@ -87,7 +88,7 @@ TEST_F(HistoryFile, every_line_is_flushed_as_it_is_recorded_in_a_fixed_field_ord
 TEST_F(HistoryFile, invalid_utf8_in_an_event_is_written_as_replacement_characters) {
   History history(clock, path);
   ASSERT_TRUE(history.open().is_ok());
-  history.record("exec.result", "worker.1", {{"output", "bad:\xFF"}});
+  history.record(EventType::k_exec_result, "worker.1", {{"output", "bad:\xFF"}});
   auto events = read_history(path);
   ASSERT_TRUE(events.has_value()) << events.error().message();
   EXPECT_EQ((*events)[0].data["output"], "bad:\xEF\xBF\xBD");
@@ -101,7 +102,7 @@ TEST_F(HistoryFile, concurrent_records_write_whole_lines_in_time_order) {
   for (int t = 0; t < k_threads; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < k_per_thread; ++i) {
-        history.record("exec.result", "worker." + std::to_string(t), {{"i", i}});
+        history.record(EventType::k_exec_result, "worker." + std::to_string(t), {{"i", i}});
         clock.advance(1ms);
       }
     });
@@ -123,9 +124,9 @@ TEST_F(HistoryFile, concurrent_records_write_whole_lines_in_time_order) {
 
 TEST_F(HistoryFile, events_of_type_selects_by_prefix) {
   History history(clock, path);
-  history.record("service.started", "broker");
-  history.record("step.begin");
-  history.record("service.ready", "broker");
+  history.record(EventType::k_service_started, "broker");
+  history.record(EventType::k_step_begin);
+  history.record(EventType::k_service_ready, "broker");
   const auto service_events = history.events_of_type("service.");
   ASSERT_EQ(service_events.size(), 2u);
   EXPECT_EQ(service_events[0].type, "service.started");
@@ -136,7 +137,7 @@ TEST_F(HistoryFile, events_of_type_selects_by_prefix) {
 
 TEST_F(HistoryFile, without_open_events_are_kept_in_memory_only) {
   History history(clock, path);
-  history.record("run.begin");
+  history.record(EventType::k_run_begin);
   EXPECT_EQ(history.events().size(), 1u);
   EXPECT_FALSE(fs::exists(path));
 }
@@ -159,9 +160,9 @@ TEST_F(HistoryFile, observer_sees_every_event_in_order) {
   History history(clock, path);
   std::vector<std::string> seen;
   history.set_observer([&](const Event& e) { seen.push_back(e.type); });
-  history.record("a");
-  history.record("b");
-  EXPECT_EQ(seen, (std::vector<std::string>{"a", "b"}));
+  history.record(EventType::k_run_begin);
+  history.record(EventType::k_run_end);
+  EXPECT_EQ(seen, (std::vector<std::string>{"run.begin", "run.end"}));
 }
 
 TEST_F(HistoryFile, a_truncated_last_line_of_a_killed_writer_is_ignored) {
