@@ -2,7 +2,7 @@
 
 namespace harness::datastore {
 
-util::Expected<ManagementApi> ManagementApi::of(const driver::PlaceholderTable& placeholders,
+util::Expected<ManagementApi> ManagementApi::of(const std::map<std::string, std::string>& placeholders,
                                                 const std::string& broker) {
   auto port = placeholders.find(broker + ".management_port");
   if (port == placeholders.end()) return util::Status::invalid("'" + broker + "' is not a rabbitmq service of this run");

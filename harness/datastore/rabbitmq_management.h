@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "harness/datastore/http_client.h"
-#include "harness/driver/placeholders.h"
+#include <map>
 #include "harness/util/status.h"
 
 namespace harness::datastore {
@@ -17,7 +17,10 @@ namespace harness::datastore {
 class ManagementApi {
 public:
   // k_invalid_input when `broker` is not a rabbitmq service of the table.
-  static util::Expected<ManagementApi> of(const driver::PlaceholderTable& placeholders, const std::string& broker);
+  // `placeholders`: the run's {{SERVICE.KEY}} table (driver::PlaceholderTable), where the broker's host, management
+  // port, user and password are.
+  static util::Expected<ManagementApi> of(const std::map<std::string, std::string>& placeholders,
+                                         const std::string& broker);
 
   // METHOD TARGET with a JSON body when non-empty; a transport failure is a Status, any HTTP status a response.
   util::Expected<HttpResponse> call(const std::string& method, const std::string& target,

@@ -12,7 +12,7 @@ void ActiveFaults::clear(Entry& entry) {
 }
 
 void ActiveFaults::add(std::shared_ptr<fault::Clearer> clearer, std::optional<std::chrono::milliseconds> duration,
-                       const RunControl& control) {
+                       const stack::RunControl& control) {
   auto entry = std::make_shared<Entry>(std::move(clearer));
   std::lock_guard lock(m_mutex);
   m_entries.push_back(entry);

@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "harness/fault/fault_injector.h"
-#include "harness/run/run_control.h"
+#include "harness/stack/run_control.h"
 
 namespace harness::run {
 
@@ -30,7 +30,7 @@ public:
   // Takes an applied fault's inverse. With a `duration`, a timer clears it once the duration has passed; a timer
   // cut short (the run stops, or clear_all()) leaves it to clear_all(). REQUIRES: `control` outlives this object.
   void add(std::shared_ptr<fault::Clearer> clearer, std::optional<std::chrono::milliseconds> duration,
-           const RunControl& control);
+           const stack::RunControl& control);
   // Clears every fault still applied, in the order they were added (teardown); timers end at once. Idempotent.
   void clear_all();
 

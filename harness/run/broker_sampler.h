@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "harness/history/history.h"
-#include "harness/run/run_control.h"
+#include "harness/stack/run_control.h"
 #include "harness/stack/stack.h"
 #include "harness/scenario/model.h"
 

@@ -183,7 +183,7 @@ void Loads::stop_all() {
   for (auto& load : m_loads) load->stop();
 }
 
-std::string Loads::wait_drained(Ledger& ledger, std::chrono::milliseconds timeout, const RunControl& control) const {
+std::string Loads::wait_drained(Ledger& ledger, std::chrono::milliseconds timeout, const stack::RunControl& control) const {
   if (m_loads.empty()) return "no load has started: nothing to drain";
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   std::string why;

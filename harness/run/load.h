@@ -20,7 +20,7 @@
 #include "harness/history/history.h"
 #include "harness/run/ledger.h"
 #include "harness/run/load_follower.h"
-#include "harness/run/run_control.h"
+#include "harness/stack/run_control.h"
 #include "harness/stack/stack.h"
 #include "harness/scenario/model.h"
 
@@ -76,7 +76,7 @@ public:
   // Until every load has ended and every accepted task has executed (as `ledger` sees it), or `timeout`; a
   // non-empty string is why not: "N of M accepted tasks not executed after 60s (first: ...)". Loads that all
   // ended without one accepted publish are not drained: there was nothing to wait for, which says so at once.
-  std::string wait_drained(Ledger& ledger, std::chrono::milliseconds timeout, const RunControl& control) const;
+  std::string wait_drained(Ledger& ledger, std::chrono::milliseconds timeout, const stack::RunControl& control) const;
 
 private:
   std::vector<std::unique_ptr<Load>> m_loads;

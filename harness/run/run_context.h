@@ -13,7 +13,7 @@
 #include "harness/run/ledger.h"
 #include "harness/run/load.h"
 #include "harness/run/random.h"
-#include "harness/run/run_control.h"
+#include "harness/stack/run_control.h"
 #include "harness/run/runner.h"
 #include "harness/scenario/model.h"
 
@@ -22,7 +22,7 @@ namespace harness::run {
 struct RunContext {
   const scenario::Scenario& scenario;
   history::History& history;
-  const RunControl& control;
+  const stack::RunControl& control;
   const RunOptions& options;
   std::filesystem::path report_dir;
   std::filesystem::path logs_dir;

@@ -183,7 +183,7 @@ ScenarioOutcome run_scenario(const scenario::Scenario& scenario, const std::stri
   const driver::RunPaths paths = prestart ? prestart->paths() : run_paths(options, run_id, report_dir);
   if (options.verbose) history.set_observer([&out](const history::Event& e) { report::print_event(out, e); });
   process::OwnerMark::set_run_id(run_id, paths.environment);
-  RunControl control(clock, scenario.timeout);
+  stack::RunControl control(clock, scenario.timeout);
   Random random(seed);
   RunContext ctx{scenario, history, control, options, report_dir, paths.logs_dir, out, random, {}, nullptr};
   history.record(history::EventType::k_run_begin, {},

@@ -44,7 +44,7 @@ std::string format_seconds(double s) {
 }  // namespace
 
 Stack::Stack(std::vector<std::unique_ptr<driver::Service>> services, history::History& history,
-             const run::RunControl& control, const util::Clock& clock)
+             const RunControl& control, const util::Clock& clock)
     : m_services(std::move(services)), m_history(history), m_control(control), m_clock(clock) {
   m_placeholders = driver::placeholder_table(m_services);
   m_monitor = std::thread([this] { monitor(); });

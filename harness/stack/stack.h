@@ -23,7 +23,7 @@
 #include "harness/health/backoff.h"
 #include "harness/scenario/model.h"
 #include "harness/history/history.h"
-#include "harness/run/run_control.h"
+#include "harness/stack/run_control.h"
 #include "harness/util/clock.h"
 
 namespace harness::stack {
@@ -41,7 +41,7 @@ public:
   // `clock`: every time the Stack reads (readiness deadlines, restart delays, health probe schedules), the run's
   // clock (the one `control` reads), so a test can script restarts and backoff with util::ManualClock.
   Stack(std::vector<std::unique_ptr<driver::Service>> services, history::History& history,
-        const run::RunControl& control, const util::Clock& clock);
+        const RunControl& control, const util::Clock& clock);
   ~Stack();  // stop_all(); noexcept
   Stack(const Stack&) = delete;
   Stack& operator=(const Stack&) = delete;
@@ -142,7 +142,7 @@ private:
 
   std::vector<std::unique_ptr<driver::Service>> m_services;
   history::History& m_history;
-  const run::RunControl& m_control;
+  const RunControl& m_control;
   const util::Clock& m_clock;
   driver::PlaceholderTable m_placeholders;
   mutable std::mutex m_mutex;  // locked by const readers too (generation(), no_running_instance())

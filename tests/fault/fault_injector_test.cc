@@ -49,7 +49,7 @@ private:
 struct InjectorFixture {
   util::RealClock clock;
   history::History history{clock, "/dev/null"};
-  run::RunControl control{clock, std::chrono::seconds{60}};
+  stack::RunControl control{clock, std::chrono::seconds{60}};
   FakeService* first = nullptr;
   FakeService* second = nullptr;
   std::unique_ptr<stack::Stack> stack;

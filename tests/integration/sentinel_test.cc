@@ -128,7 +128,7 @@ TEST(SentinelFailover, a_group_can_fail_over_as_soon_as_it_is_ready) {
     ASSERT_TRUE(services.has_value()) << services.error().message();
     harness::util::RealClock clock;
     harness::history::History history(clock, dir.path() / "history.jsonl");
-    harness::run::RunControl control(clock, std::chrono::minutes{1});
+    harness::stack::RunControl control(clock, std::chrono::minutes{1});
     {
       harness::stack::Stack stack(std::move(services.value()), history, control, clock);
       const auto booted = stack.start_all(std::chrono::seconds{30});

@@ -40,7 +40,7 @@ protected:
     harness::util::RealClock clock;
     harness::history::History history(clock, m_dir.path() / "history.jsonl");
     ASSERT_TRUE(history.open().is_ok());
-    harness::run::RunControl control(clock, std::chrono::minutes{3});
+    harness::stack::RunControl control(clock, std::chrono::minutes{3});
     std::vector<pid_t> pids;
     std::vector<std::uint16_t> ports;
     {

@@ -55,7 +55,7 @@ private:
 
 struct ActiveFaultsFixture {
   util::RealClock clock;
-  RunControl control{clock, 600s};
+  stack::RunControl control{clock, 600s};
 };
 
 std::shared_ptr<fault::Clearer> counting(std::atomic<int>& calls) {
@@ -117,7 +117,7 @@ TEST(ActiveFaultsTest, clear_all_waits_for_an_inverse_under_way_and_does_not_run
 
 TEST(ActiveFaultsTest, a_timer_cut_short_by_the_run_stopping_leaves_the_fault_to_teardown) {
   util::RealClock clock;
-  RunControl control{clock, 1ms};  // the scenario timeout has passed: sleeps end at once
+  stack::RunControl control{clock, 1ms};  // the scenario timeout has passed: sleeps end at once
   std::atomic<int> calls{0};
   ActiveFaults faults;
   faults.add(counting(calls), 1h, control);

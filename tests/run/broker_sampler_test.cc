@@ -40,7 +40,7 @@ protected:
   process_test::TempPath m_dir{"broker-sampler"};
   util::RealClock m_clock;
   history::History m_history{m_clock, m_dir.path() / "history.jsonl"};
-  RunControl m_control{m_clock, std::chrono::minutes{5}};
+  stack::RunControl m_control{m_clock, std::chrono::minutes{5}};
   stack::Stack m_stack{{}, m_history, m_control, m_clock};
   // The queue check's wait between readings: the run's, which ends early when the run must stop.
   std::function<bool(std::chrono::milliseconds)> sleep() {

@@ -55,7 +55,7 @@ private:
 TEST(StackClockTest, an_on_failure_restart_waits_its_backoff_delay_on_the_stacks_clock) {
   util::ManualClock clock;
   history::History history(clock, "/dev/null");
-  run::RunControl control(clock, 1h);
+  stack::RunControl control(clock, 1h);
   std::vector<std::unique_ptr<driver::Service>> services;
   services.push_back(std::make_unique<ExitingService>());
   auto* service = static_cast<ExitingService*>(services.back().get());

@@ -130,7 +130,7 @@ private:
 struct StackFixture {
   util::RealClock clock;
   history::History history{clock, "/dev/null"};
-  run::RunControl control;
+  stack::RunControl control;
   SleepService* service = nullptr;
   std::unique_ptr<Stack> stack;
 

@@ -6,7 +6,7 @@
 
 #include "harness/util/clock.h"
 
-namespace harness::run {
+namespace harness::stack {
 
 class RunControl {
 public:
@@ -29,4 +29,4 @@ private:
   std::chrono::milliseconds m_timeout;
 };
 
-}  // namespace harness::run
+}  // namespace harness::stack

@@ -1,11 +1,11 @@
-#include "harness/run/run_control.h"
+#include "harness/stack/run_control.h"
 
 #include <algorithm>
 
 #include "harness/process/cancellation.h"
 #include "harness/scenario/duration.h"
 
-namespace harness::run {
+namespace harness::stack {
 
 namespace {
 constexpr auto k_slice = std::chrono::milliseconds{20};
@@ -42,4 +42,4 @@ std::chrono::milliseconds RunControl::elapsed() const {
   return std::chrono::duration_cast<std::chrono::milliseconds>(m_clock.now() - m_started);
 }
 
-}  // namespace harness::run
+}  // namespace harness::stack
