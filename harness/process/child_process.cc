@@ -346,7 +346,20 @@ ExitStatus ChildProcess::stop(std::chrono::milliseconds grace) {
   auto status = wait_for(grace);
   signal_group(SIGKILL);
   if (!status) status = wait_for(k_reap_timeout);
+  wait_group_gone(k_reap_timeout);
   return status.value_or(ExitStatus{-1, SIGKILL});
+}
+
+bool ChildProcess::wait_group_gone(std::chrono::milliseconds timeout) const {
+  // The leader exiting is not the group exiting: RabbitMQ's launcher script exits before the beam.smp it started
+  // (same group) has died of its SIGKILL, and a dying process keeps its listening sockets until it is gone. A
+  // group with a member left keeps its id from being reused as a pid, so killpg(id, 0) asks about ours alone.
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (::killpg(m_pid, 0) == 0 || errno == EPERM) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds{5});
+  }
+  return true;
 }
 
 std::vector<std::string> shell(const std::string& command) { return {"/bin/sh", "-c", command}; }

@@ -68,7 +68,11 @@ public:
   void signal_group(int sig) const;  // the whole process group (also members that outlived the leader)
   // SIGTERM (+SIGCONT) to the group, up to `grace` for the leader to exit, then SIGKILL to the group; returns
   // the leader's status ({-1, SIGKILL} if it still was not reaped 5 s after SIGKILL).
+  // Returns once every member of the group is gone (killed and reaped), or 5 s after the SIGKILL.
   ExitStatus stop(std::chrono::milliseconds grace);
+  // Up to `timeout` for the process group to have no member left (zombies count until reaped); false if it
+  // still has one then.
+  bool wait_group_gone(std::chrono::milliseconds timeout) const;
 
 private:
   ChildProcess(pid_t pid, Reaper::Ticket ticket) : m_pid(pid), m_ticket(std::move(ticket)) {}

@@ -189,6 +189,20 @@ TEST_F(ChildProcessTest, stop_of_an_exited_child_returns_its_status) {
   EXPECT_EQ(child->stop(1s).code, 5);
 }
 
+TEST_F(ChildProcessTest, stop_returns_once_every_member_of_the_group_is_gone) {
+  // A member that outlives the leader (RabbitMQ's beam.smp and its launcher): when stop() returns, nothing of the
+  // group is left, not even a zombie, so its sockets are closed.
+  TempPath pidfile("member");
+  auto child = spawn_or_die(sh("(trap '' TERM; while :; do sleep 0.05; done) & echo $! > " + pidfile.string() +
+                               "; wait"));
+  ASSERT_TRUE(child);
+  ASSERT_TRUE(eventually([&] { return pid_from(pidfile.path()) > 0; }));
+  const pid_t member = pid_from(pidfile.path());
+  child->stop(100ms);
+  EXPECT_TRUE(reaped(member)) << "member " << member << " still there when stop() returned";
+  EXPECT_NE(::killpg(child->pgid(), 0), 0);
+}
+
 TEST_F(ChildProcessTest, destructor_kills_the_whole_group_including_grandchildren) {
   TempPath pidfile("grandchild");
   pid_t grandchild = -1;
