@@ -9,6 +9,7 @@
 #include <string>
 
 #include "harness/check/check_kind.h"
+#include "harness/scenario/fault_syntax.h"
 
 namespace harness::cli {
 namespace {
@@ -78,6 +79,47 @@ TEST(ReadmeCheckTable, names_exactly_the_registered_check_kinds_and_their_keys) 
   std::map<std::string, std::string> registered;
   for (const auto& kind : check::registry().all()) registered[std::string(kind.name)] = joined(kind.keys);
   EXPECT_EQ(rows, registered);
+}
+
+// The rows of README.md's fault catalogue: "| `kill: {service, replica, target, signal}` | ..." -> {kill: "service,
+// replica, target, signal"}.
+std::map<std::string, std::string> readme_fault_catalogue() {
+  std::ifstream in(std::string(TESTS_DIR) + "/../README.md");
+  std::map<std::string, std::string> rows;
+  std::string line;
+  bool in_table = false;
+  while (std::getline(in, line)) {
+    if (line.starts_with("| fault | effect |")) {
+      in_table = true;
+      continue;
+    }
+    if (!in_table || line.starts_with("| ---")) continue;
+    if (!line.starts_with("| `")) break;
+    const auto colon = line.find(": {", 3);
+    const auto close = line.find("}`", colon);
+    if (colon == std::string::npos || close == std::string::npos) {
+      ADD_FAILURE() << "catalogue row not in the form `KIND: {keys}`: " << line;
+      continue;
+    }
+    rows[line.substr(3, colon - 3)] = line.substr(colon + 3, close - colon - 3);
+  }
+  return rows;
+}
+
+TEST(ReadmeFaultCatalogue, names_exactly_the_registered_fault_kinds_and_their_keys) {
+  std::map<std::string, std::string> registered;
+  for (const auto& kind : scenario::fault_syntax().all()) registered[std::string(kind.name)] = joined(kind.keys);
+  EXPECT_EQ(readme_fault_catalogue(), registered);
+}
+
+TEST(KindsCommand, lists_every_registered_fault_kind_with_its_keys) {
+  std::ostringstream out;
+  print_fault_kinds(out);
+  ASSERT_FALSE(scenario::fault_syntax().all().empty());
+  for (const auto& kind : scenario::fault_syntax().all()) {
+    EXPECT_NE(out.str().find("\n  " + std::string(kind.name) + "\n"), std::string::npos) << kind.name;
+    EXPECT_NE(out.str().find("keys: " + joined(kind.keys) + "\n"), std::string::npos) << kind.name;
+  }
 }
 
 }  // namespace
