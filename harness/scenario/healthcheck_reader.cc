@@ -82,18 +82,8 @@ std::optional<std::vector<std::string>> read_exec(YamlReader& reader, const MapE
   return argv;
 }
 
-}  // namespace
-
-std::optional<HealthCheck> read_healthcheck(YamlReader& reader, const MapEntry& entry, std::string_view service) {
-  if (!entry.value.IsMap()) {
-    reader.error(entry.location, "'healthcheck' must be a map of Compose healthcheck or Kubernetes probe keys, got " +
-                                     describe(entry.value));
-    return std::nullopt;
-  }
-  const std::string context = "healthcheck of service " + quote(service);
-  MapView map(reader, entry.value);
-  map.report_unknown_keys(reader, k_healthcheck_keys, context);
-
+// Reports each Compose key written together with its Kubernetes synonym (the later of the two); false if any.
+bool report_synonyms_set_twice(YamlReader& reader, const MapView& map) {
   bool ok = true;
   for (const auto& synonym : k_synonyms) {
     const MapEntry* a = map.find(synonym.compose);
@@ -105,9 +95,13 @@ std::optional<HealthCheck> read_healthcheck(YamlReader& reader, const MapEntry& 
       ok = false;
     }
   }
+  return ok;
+}
 
-  HealthCheck check;
-  check.location = entry.key_location;
+// Reads every field present, Compose or Kubernetes, into `check`, in a fixed order (that of the errors); false if
+// any value is bad (reported). Leaves `check.test` empty when neither `test`, `exec` nor `disable: true` set it.
+bool read_healthcheck_fields(YamlReader& reader, const MapView& map, HealthCheck& check) {
+  bool ok = true;
   // Reads one optional field; a bad value marks the whole healthcheck bad.
   const auto field = [&](std::string_view key, auto read, auto store) {
     if (const MapEntry* e = map.find(key)) {
@@ -132,12 +126,8 @@ std::optional<HealthCheck> read_healthcheck(YamlReader& reader, const MapEntry& 
     if (!value) return std::nullopt;
     return static_cast<int>(*value);
   };
+  const auto set_test = [&](std::vector<std::string> test) { check.test = std::move(test); };
 
-  bool has_test = false;
-  const auto set_test = [&](std::vector<std::string> test) {
-    check.test = std::move(test);
-    has_test = true;
-  };
   field(
       "test", [&](const MapEntry& e) { return read_test(reader, e); }, set_test);
   field(
@@ -157,28 +147,56 @@ std::optional<HealthCheck> read_healthcheck(YamlReader& reader, const MapEntry& 
       [&](bool disable) {
         if (disable) set_test({"NONE"});
       });
+  return ok;
+}
+
+// The first-written (by location) of `keys` present in `map`; nullptr if none is.
+const MapEntry* first_written_of(const MapView& map, const std::vector<std::string_view>& keys) {
+  const MapEntry* first = nullptr;
+  for (const auto key : keys) {
+    const MapEntry* e = map.find(key);
+    if (e && (!first || is_before(e->key_location, first->key_location))) first = e;
+  }
+  return first;
+}
+
+// Reports a Compose key and a Kubernetes key in one healthcheck, at the later one: Docker and the kubelet time
+// probes differently, so one healthcheck is one or the other.
+void report_compose_mixed_with_kubernetes(YamlReader& reader, const MapEntry& compose, const MapEntry& kubernetes) {
+  const bool compose_first = is_before(compose.key_location, kubernetes.key_location);
+  const MapEntry& later = compose_first ? kubernetes : compose;
+  const MapEntry& earlier = compose_first ? compose : kubernetes;
+  const auto kind = [&](const MapEntry& e) { return &e == &compose ? " (Compose)" : " (Kubernetes)"; };
+  reader.error(later.key_location, quote(later.key) + kind(later) + " cannot be mixed with " + quote(earlier.key) +
+                                       kind(earlier) +
+                                       " in one healthcheck: Docker and the kubelet time probes differently "
+                                       "(expected Compose keys or Kubernetes probe keys)");
+}
+
+}  // namespace
+
+std::optional<HealthCheck> read_healthcheck(YamlReader& reader, const MapEntry& entry, std::string_view service) {
+  if (!entry.value.IsMap()) {
+    reader.error(entry.location, "'healthcheck' must be a map of Compose healthcheck or Kubernetes probe keys, got " +
+                                     describe(entry.value));
+    return std::nullopt;
+  }
+  const std::string context = "healthcheck of service " + quote(service);
+  MapView map(reader, entry.value);
+  map.report_unknown_keys(reader, k_healthcheck_keys, context);
+
+  bool ok = report_synonyms_set_twice(reader, map);
+  HealthCheck check;
+  check.location = entry.key_location;
+  ok = read_healthcheck_fields(reader, map, check) && ok;
 
   // Kubernetes probe keys make it a liveness probe, judged by the kubelet's rules (health/health_state.h), with
-  // Kubernetes' defaults (period 10s, timeout 1s); Compose keys, Docker's. One healthcheck is one or the other.
-  const auto first_of = [&](const std::vector<std::string_view>& keys) {
-    const MapEntry* first = nullptr;
-    for (const auto key : keys) {
-      const MapEntry* e = map.find(key);
-      if (e && (!first || is_before(e->key_location, first->key_location))) first = e;
-    }
-    return first;
-  };
-  const MapEntry* compose = first_of(k_compose_keys);
-  const MapEntry* kubernetes = first_of(k_kubernetes_keys);
+  // Kubernetes' defaults (period 10s, timeout 1s); Compose keys, Docker's. One healthcheck is one or the other
+  // (reported only when the fields themselves are good).
+  const MapEntry* compose = first_written_of(map, k_compose_keys);
+  const MapEntry* kubernetes = first_written_of(map, k_kubernetes_keys);
   if (compose && kubernetes && ok) {
-    const bool compose_first = is_before(compose->key_location, kubernetes->key_location);
-    const MapEntry* later = compose_first ? kubernetes : compose;
-    const MapEntry* earlier = compose_first ? compose : kubernetes;
-    const auto kind = [&](const MapEntry* e) { return e == compose ? " (Compose)" : " (Kubernetes)"; };
-    reader.error(later->key_location, quote(later->key) + kind(later) + " cannot be mixed with " +
-                                          quote(earlier->key) + kind(earlier) +
-                                          " in one healthcheck: Docker and the kubelet time probes differently "
-                                          "(expected Compose keys or Kubernetes probe keys)");
+    report_compose_mixed_with_kubernetes(reader, *compose, *kubernetes);
     ok = false;
   }
   if (kubernetes) {
@@ -188,7 +206,7 @@ std::optional<HealthCheck> read_healthcheck(YamlReader& reader, const MapEntry& 
   }
 
   // A test that failed to read was reported already; only a test that is not there at all is reported here.
-  if (!has_test && !map.find("test") && !map.find("exec")) {
+  if (check.test.empty() && !map.find("test") && !map.find("exec")) {
     reader.error(check.location, context + " needs 'test' (Compose) or 'exec' (Kubernetes)");
     ok = false;
   }

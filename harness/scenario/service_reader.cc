@@ -146,20 +146,12 @@ const ServiceKindInfo* read_kind(YamlReader& reader, const MapView& map, const S
   return nullptr;
 }
 
-// Reads one service's settings into `out`; references to other services go to `references`.
-void read_service(YamlReader& reader, const MapEntry& entry, ReadService& out, std::vector<Reference>& references,
-                  std::size_t index, const ServiceKindRegistry& kinds) {
+// The service's kind (`kind:`, else implied by `image:`), and the image itself. Read before the other keys: which
+// of them are allowed depends on the kind, and keys of other kinds are reported here. Leaves `out.kind` nullptr
+// when the kind is unknown (reported).
+void read_image_and_kind(YamlReader& reader, const MapView& map, ReadService& out, const std::string& context,
+                         const ServiceKindRegistry& kinds) {
   Service& service = out.service;
-  const std::string context = "service " + quote(service.name);
-  if (!entry.value.IsMap()) {
-    reader.error(entry.location,
-                 context + " must be a map of settings (e.g. {image: rabbitmq}), got " + describe(entry.value));
-    return;
-  }
-  MapView map(reader, entry.value);
-  map.report_unknown_keys(reader, service_keys(kinds), context);
-
-  // The kind first: which other keys are allowed depends on it.
   if (const MapEntry* image = map.find("image"))
     if (auto value = read_nonempty_string(reader, *image)) service.image = *value;
   out.kind = read_kind(reader, map, service, context, kinds);
@@ -167,10 +159,14 @@ void read_service(YamlReader& reader, const MapEntry& entry, ReadService& out, s
     service.kind = out.kind->id;
     report_keys_of_other_kinds(reader, map, *out.kind, service, kinds);
   }
+}
 
-  const bool redis = out.kind && service.kind == ServiceKind::k_redis;
+// `replicas`, and a Redis's `sentinels` and `down_after`. `replicas` means a worker's instances (>= 1) but a Redis's
+// read replicas besides the master (>= 0); `sentinels` needs replicas, `down_after` needs sentinels, so the order
+// of reading matters. `redis`: the service is known to be a Redis (the Sentinel keys are ignored otherwise, having
+// been reported as keys of another kind).
+void read_replicas_and_sentinels(YamlReader& reader, const MapView& map, Service& service, bool redis) {
   if (const MapEntry* e = map.find("replicas")) {
-    // A worker's instances (>= 1); a Redis's read replicas besides the master (>= 0).
     if (auto value = read_int(reader, *e, redis ? 0 : 1, redis ? 9 : std::numeric_limits<int>::max()))
       (redis ? service.redis_replicas : service.replicas) = static_cast<int>(*value);
   }
@@ -189,17 +185,28 @@ void read_service(YamlReader& reader, const MapEntry& entry, ReadService& out, s
         reader.error(e->key_location, "'down_after' of service " + quote(service.name) + " needs 'sentinels'");
     }
   }
-  if (const MapEntry* e = map.find("role")) {
-    if (auto value = read_choice(reader, *e, k_roles)) {
-      service.role = *value;
-      if (service.role == "ledger" && out.kind && service.kind != ServiceKind::k_redis)
-        reader.error(e->location, "role 'ledger' requires a redis service (" + quote(service.name) + " is a " +
-                                      std::string(out.kind->name) + " service)");
-      else if (service.role == "ledger" && (service.redis_replicas > 0 || service.sentinels > 0))
-        reader.error(e->location, "role 'ledger' requires a redis service without replicas or sentinels (the "
-                                  "harness's own record is never faulted)");
-    }
-  }
+}
+
+// `role:`. The ledger (the harness's own record) must be a plain Redis: never faulted, so no replicas or
+// sentinels. Read after the Sentinel keys, which it checks. `kind`: nullptr when unknown (then not checked).
+void read_role(YamlReader& reader, const MapView& map, Service& service, const ServiceKindInfo* kind) {
+  const MapEntry* e = map.find("role");
+  if (!e) return;
+  auto value = read_choice(reader, *e, k_roles);
+  if (!value) return;
+  service.role = *value;
+  if (service.role == "ledger" && kind && service.kind != ServiceKind::k_redis)
+    reader.error(e->location, "role 'ledger' requires a redis service (" + quote(service.name) + " is a " +
+                                  std::string(kind->name) + " service)");
+  else if (service.role == "ledger" && (service.redis_replicas > 0 || service.sentinels > 0))
+    reader.error(e->location, "role 'ledger' requires a redis service without replicas or sentinels (the "
+                              "harness's own record is never faulted)");
+}
+
+// A worker's `broker:` and `backend:` (names of other services), recorded in `references` to be resolved once every
+// service has been read; `index` is this service's.
+void read_broker_and_backend(YamlReader& reader, const MapView& map, Service& service,
+                             std::vector<Reference>& references, std::size_t index) {
   for (std::string_view role : {"broker", "backend"}) {
     if (const MapEntry* e = map.find(role)) {
       if (auto value = read_nonempty_string(reader, *e)) {
@@ -208,6 +215,10 @@ void read_service(YamlReader& reader, const MapEntry& entry, ReadService& out, s
       }
     }
   }
+}
+
+// How a worker is started: its URLs, command, python, app, concurrency, Celery config and environment.
+void read_worker_setup(YamlReader& reader, const MapView& map, Service& service) {
   // A worker's command, URLs and environment are expanded when the workers are created (PlaceholderScope).
   const auto optional_string = [&](std::string_view key, std::optional<std::string>& field) {
     if (const MapEntry* e = map.find(key)) {
@@ -238,17 +249,26 @@ void read_service(YamlReader& reader, const MapEntry& entry, ReadService& out, s
     if (auto value = read_environment(reader, *e)) service.environment = std::move(*value);
     reader.note_placeholders(e->value, PlaceholderScope::k_worker_setup);
   }
-  if (const MapEntry* e = map.find("healthcheck")) {
-    reader.note_placeholders(e->value, PlaceholderScope::k_run);  // probes expand their test as they run
-    service.healthcheck = read_healthcheck(reader, *e, service.name);
-    if (!service.healthcheck) {
-      // Reported already. A stand-in, so that what needs a healthcheck (restart_on_unhealthy, `wait: {healthy}`,
-      // health checks) does not report its absence too; the scenario is rejected anyway.
-      service.healthcheck = HealthCheck{};
-      service.healthcheck->test = {"CMD-SHELL", "false"};
-      service.healthcheck->location = e->key_location;
-    }
+}
+
+// `healthcheck:`. Always sets one when the key is there, a failing stand-in if it is bad (see below).
+void read_service_healthcheck(YamlReader& reader, const MapView& map, Service& service) {
+  const MapEntry* e = map.find("healthcheck");
+  if (!e) return;
+  reader.note_placeholders(e->value, PlaceholderScope::k_run);  // probes expand their test as they run
+  service.healthcheck = read_healthcheck(reader, *e, service.name);
+  if (!service.healthcheck) {
+    // Reported already. A stand-in, so that what needs a healthcheck (restart_on_unhealthy, `wait: {healthy}`,
+    // health checks) does not report its absence too; the scenario is rejected anyway.
+    service.healthcheck = HealthCheck{};
+    service.healthcheck->test = {"CMD-SHELL", "false"};
+    service.healthcheck->location = e->key_location;
   }
+}
+
+// `restart`, `restart_on_unhealthy`, `backoff` and `backoff_scale`. Read after the healthcheck, which
+// `restart_on_unhealthy` needs.
+void read_restart_policy(YamlReader& reader, const MapView& map, Service& service) {
   if (const MapEntry* e = map.find("restart")) {
     // YAML 1.1 reads a bare `no` as false; Compose files write `restart: no` meaning the policy "no".
     if (e->value.IsScalar() && e->value.Scalar() == "false")
@@ -267,15 +287,43 @@ void read_service(YamlReader& reader, const MapEntry& entry, ReadService& out, s
     if (auto value = read_choice(reader, *e, k_backoffs)) service.backoff = *value;
   if (const MapEntry* e = map.find("backoff_scale"))
     if (auto value = read_backoff_scale(reader, *e)) service.backoff_scale = *value;
-  if (const MapEntry* e = map.find("database")) {
-    if (auto value = read_string(reader, *e)) {
-      if (matches(*value, "[A-Za-z_][A-Za-z0-9_]*"))
-        service.database = *value;
-      else
-        reader.error(e->location, "invalid database name " + quote(*value) +
-                                      " (expected letters, digits and '_', not starting with a digit)");
-    }
+}
+
+// `database:` (a Postgres database name): an identifier.
+void read_database(YamlReader& reader, const MapView& map, Service& service) {
+  const MapEntry* e = map.find("database");
+  if (!e) return;
+  if (auto value = read_string(reader, *e)) {
+    if (matches(*value, "[A-Za-z_][A-Za-z0-9_]*"))
+      service.database = *value;
+    else
+      reader.error(e->location, "invalid database name " + quote(*value) +
+                                    " (expected letters, digits and '_', not starting with a digit)");
   }
+}
+
+// Reads one service's settings into `out`; references to other services go to `references`. The order of the
+// steps is the order of the errors reported, and some steps check what earlier ones read.
+void read_service(YamlReader& reader, const MapEntry& entry, ReadService& out, std::vector<Reference>& references,
+                  std::size_t index, const ServiceKindRegistry& kinds) {
+  Service& service = out.service;
+  const std::string context = "service " + quote(service.name);
+  if (!entry.value.IsMap()) {
+    reader.error(entry.location,
+                 context + " must be a map of settings (e.g. {image: rabbitmq}), got " + describe(entry.value));
+    return;
+  }
+  MapView map(reader, entry.value);
+  map.report_unknown_keys(reader, service_keys(kinds), context);
+
+  read_image_and_kind(reader, map, out, context, kinds);
+  read_replicas_and_sentinels(reader, map, service, out.kind && service.kind == ServiceKind::k_redis);
+  read_role(reader, map, service, out.kind);
+  read_broker_and_backend(reader, map, service, references, index);
+  read_worker_setup(reader, map, service);
+  read_service_healthcheck(reader, map, service);
+  read_restart_policy(reader, map, service);
+  read_database(reader, map, service);
 
   if (out.kind && service.kind == ServiceKind::k_celery_worker && !map.find("broker") &&
       !map.find("broker_url")) {
