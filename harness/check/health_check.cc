@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <limits>
 #include <map>
+#include <optional>
 #include <sstream>
 
 #include "harness/check/check_kind.h"
@@ -63,28 +64,32 @@ std::string unprobed(const std::vector<history::Event>& history, const std::stri
   if (every && !none.empty()) return "no health probe of " + none + " ran" + since + ": nothing to judge";
   return {};
 }
-}  // namespace
 
-Verdict judge_health(const HealthParams& spec, const std::string& name, const std::string& classname,
-                     const std::vector<history::Event>& history) {
-  Verdict v;
-  v.name = name;
-  v.classname = classname;
-  double t0 = reference_time(history);
-  std::string anchor = "the stack was ready";
-  if (spec.after_fault) {
-    const auto fault = std::find_if(history.begin(), history.end(),
-                                    [](const history::Event& e) { return history::is(e, history::EventType::k_fault_start); });
-    if (fault == history.end()) {
-      v.outcome = Outcome::k_error;
-      v.message = "'after: fault', but no fault started in this run";
-      return v;
-    }
-    t0 = fault->t;
-    anchor = "the first fault (" + fault->data.value("kind", std::string{"?"}) + ")";
-  }
-  // After a fault: the changes from it on, and for never/always also the state each instance was in when it
-  // started (its last change before).
+// Where the judged period starts, and how the messages name it.
+struct Anchor {
+  double t0;
+  std::string name;  // "the stack was ready" or "the first fault (KIND)"
+};
+
+// The anchor of a health check: the stack ready, or with `after: fault` the first fault to start; nullopt when
+// `after: fault` but no fault started (then there is nothing the check can be judged against).
+std::optional<Anchor> find_anchor(bool after_fault, const std::vector<history::Event>& history) {
+  Anchor anchor{reference_time(history), "the stack was ready"};
+  if (!after_fault) return anchor;
+  const auto fault = std::find_if(history.begin(), history.end(), [](const history::Event& e) {
+    return history::is(e, history::EventType::k_fault_start);
+  });
+  if (fault == history.end()) return std::nullopt;
+  anchor.t0 = fault->t;
+  anchor.name = "the first fault (" + fault->data.value("kind", std::string{"?"}) + ")";
+  return anchor;
+}
+
+// The health state changes of the service to judge, in history order. After a fault: the changes from it on, and
+// for never/always (which speak of the whole period) also the state each instance was in when it started (its
+// last change before), those first, in time order.
+std::vector<const history::Event*> judged_states(const HealthParams& spec, const std::vector<history::Event>& history,
+                                                 double t0) {
   std::vector<const history::Event*> states;
   std::map<std::string, const history::Event*> at_fault;
   for (const auto& e : history) {
@@ -100,51 +105,57 @@ Verdict judge_health(const HealthParams& spec, const std::string& name, const st
     std::sort(carried.begin(), carried.end(), [](const history::Event* a, const history::Event* b) { return a->t < b->t; });
     states.insert(states.begin(), carried.begin(), carried.end());
   }
+  return states;
+}
+
+// "INSTANCE STATE at T, ..." (T from t0), or "no health state change": the evidence the details and messages quote.
+std::string describe_states(const std::vector<const history::Event*>& states, double t0) {
   std::string seen;
   for (const auto* e : states) {
     seen += (seen.empty() ? "" : ", ") + e->service + " " + e->data.value("state", std::string{}) + " at " +
             tenths(e->t - t0);
   }
   if (seen.empty()) seen = "no health state change";
-  v.details = "states seen (after " + anchor + "): " + seen + "\n" + last_probes(history, spec.service);
-  // Without `after: fault`, every probe counts (never/always judge every state change, whenever it happened).
-  const auto why = spec.after_fault ? unprobed(history, spec.service, t0, !spec.within, " after " + anchor)
-                                    : unprobed(history, spec.service, std::numeric_limits<double>::lowest(),
-                                               !spec.within, "");
-  if (!why.empty()) {
-    v.outcome = Outcome::k_error;
-    v.message = why;
-    return v;
-  }
+  return seen;
+}
 
-  if (spec.within) {
-    const double limit = std::chrono::duration<double>(*spec.within).count();
-    for (const auto* e : states) {
-      if (e->data.value("state", std::string{}) == spec.state && e->t - t0 <= limit) {
-        v.outcome = Outcome::k_passed;
-        v.message = e->service + " became " + spec.state + " " + tenths(e->t - t0) + " after " + anchor;
-        return v;
-      }
+// The judgements of the three forms: each sets `v.outcome` and `v.message`, from the states to judge (see
+// judged_states) and their description `seen`.
+
+// `state` within `within`: passed by the first change to the state no later than `within` after the anchor.
+void judge_within(const HealthParams& spec, const std::vector<const history::Event*>& states, const Anchor& anchor,
+                  const std::string& seen, Verdict& v) {
+  const double limit = std::chrono::duration<double>(*spec.within).count();
+  for (const auto* e : states) {
+    if (e->data.value("state", std::string{}) == spec.state && e->t - anchor.t0 <= limit) {
+      v.outcome = Outcome::k_passed;
+      v.message = e->service + " became " + spec.state + " " + tenths(e->t - anchor.t0) + " after " + anchor.name;
+      return;
     }
-    v.outcome = Outcome::k_failed;
-    v.message = "expected '" + spec.service + "' to become " + spec.state + " within " +
-                scenario::format_duration(*spec.within) + "; it did not (" + seen + ")";
-    return v;
   }
-  if (!spec.never.empty()) {
-    for (const auto* e : states) {
-      if (e->data.value("state", std::string{}) == spec.never) {
-        v.outcome = Outcome::k_failed;
-        v.message = "expected '" + spec.service + "' never to be " + spec.never + "; " + e->service + " was at " +
-                    tenths(e->t - t0);
-        return v;
-      }
+  v.outcome = Outcome::k_failed;
+  v.message = "expected '" + spec.service + "' to become " + spec.state + " within " +
+              scenario::format_duration(*spec.within) + "; it did not (" + seen + ")";
+}
+
+// `never`: failed by the first state that is it.
+void judge_never(const HealthParams& spec, const std::vector<const history::Event*>& states, double t0,
+                 const std::string& seen, Verdict& v) {
+  for (const auto* e : states) {
+    if (e->data.value("state", std::string{}) == spec.never) {
+      v.outcome = Outcome::k_failed;
+      v.message = "expected '" + spec.service + "' never to be " + spec.never + "; " + e->service + " was at " +
+                  tenths(e->t - t0);
+      return;
     }
-    v.outcome = Outcome::k_passed;
-    v.message = "'" + spec.service + "' was never " + spec.never + " (" + seen + ")";
-    return v;
   }
-  // always: once an instance reached the state, it never left it.
+  v.outcome = Outcome::k_passed;
+  v.message = "'" + spec.service + "' was never " + spec.never + " (" + seen + ")";
+}
+
+// `always`: once an instance reached the state, it never left it; and some instance reached it.
+void judge_always(const HealthParams& spec, const std::vector<const history::Event*>& states, double t0,
+                  const std::string& seen, Verdict& v) {
   std::map<std::string, bool> reached;
   for (const auto* e : states) {
     const std::string state = e->data.value("state", std::string{});
@@ -154,16 +165,49 @@ Verdict judge_health(const HealthParams& spec, const std::string& name, const st
       v.outcome = Outcome::k_failed;
       v.message = "expected '" + spec.service + "' to stay " + spec.always + "; " + e->service + " became " + state +
                   " at " + tenths(e->t - t0);
-      return v;
+      return;
     }
   }
   if (reached.empty()) {
     v.outcome = Outcome::k_failed;
     v.message = "expected '" + spec.service + "' to be " + spec.always + " throughout; it never was (" + seen + ")";
-    return v;
+    return;
   }
   v.outcome = Outcome::k_passed;
   v.message = "'" + spec.service + "' stayed " + spec.always + " (" + seen + ")";
+}
+}  // namespace
+
+Verdict judge_health(const HealthParams& spec, const std::string& name, const std::string& classname,
+                     const std::vector<history::Event>& history) {
+  Verdict v;
+  v.name = name;
+  v.classname = classname;
+  const auto anchor = find_anchor(spec.after_fault, history);
+  if (!anchor) {
+    v.outcome = Outcome::k_error;
+    v.message = "'after: fault', but no fault started in this run";
+    return v;
+  }
+  const double t0 = anchor->t0;
+  const auto states = judged_states(spec, history, t0);
+  const std::string seen = describe_states(states, t0);
+  v.details = "states seen (after " + anchor->name + "): " + seen + "\n" + last_probes(history, spec.service);
+  // Without `after: fault`, every probe counts (never/always judge every state change, whenever it happened).
+  const auto why = spec.after_fault ? unprobed(history, spec.service, t0, !spec.within, " after " + anchor->name)
+                                    : unprobed(history, spec.service, std::numeric_limits<double>::lowest(),
+                                               !spec.within, "");
+  if (!why.empty()) {
+    v.outcome = Outcome::k_error;
+    v.message = why;
+    return v;
+  }
+  if (spec.within)
+    judge_within(spec, states, *anchor, seen, v);
+  else if (!spec.never.empty())
+    judge_never(spec, states, t0, seen, v);
+  else
+    judge_always(spec, states, t0, seen, v);
   return v;
 }
 

@@ -166,6 +166,125 @@ struct SetupFailure {
   int error;
 };
 
+// The user `options.run_as_user` names, looked up before fork; nullopt when it has none.
+util::Expected<std::optional<User>> user_to_run_as(const SpawnOptions& options) {
+  if (!options.run_as_user) return std::optional<User>{};
+  auto user = find_user(*options.run_as_user);
+  if (!user) {
+    return util::Status::infrastructure("cannot run '" + options.argv[0] + "' as user '" + *options.run_as_user +
+                                        "': no such user");
+  }
+  return user;
+}
+
+// The fd the child's stdout and stderr go to: `options.output_fd`, else the log file (or /dev/null) opened
+// into `log_fd`, which the caller keeps open until the child has exec'd.
+util::Expected<int> open_output(const SpawnOptions& options, FdGuard& log_fd) {
+  if (options.output_fd >= 0) return options.output_fd;
+  const std::string path = options.log_file.empty() ? "/dev/null" : options.log_file.string();
+  log_fd.fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (log_fd.fd < 0) {
+    return util::Status::infrastructure("cannot run '" + options.argv[0] + "': cannot open log file " + path + ": " +
+                                        ::strerror(errno));
+  }
+  return log_fd.fd;
+}
+
+// How far the child marks fds close-on-exec when close_range() is unavailable: the soft RLIMIT_NOFILE, at most
+// k_max_fd_scan. Computed before fork.
+rlim_t fd_scan_limit() {
+  rlimit files{};
+  return ::getrlimit(RLIMIT_NOFILE, &files) == 0 ? std::min(files.rlim_cur, k_max_fd_scan) : k_max_fd_scan;
+}
+
+// The helpers below run in the child, between fork and exec: async-signal-safe calls only, no allocation, no
+// lock, and nothing that could throw.
+
+// Signal state is inherited through exec: a blocked or ignored signal (SIGPIPE is often ignored by network
+// code) would change how the service behaves and how it can be stopped. Empty mask, default dispositions.
+void reset_signals() noexcept {
+  sigset_t none;
+  ::sigemptyset(&none);
+  ::sigprocmask(SIG_SETMASK, &none, nullptr);
+  struct sigaction default_action {};
+  default_action.sa_handler = SIG_DFL;
+  for (int sig = 1; sig < NSIG; ++sig) ::sigaction(sig, &default_action, nullptr);
+}
+
+// stdin from `in_fd` (if >= 0), stdout and stderr to `out_fd`.
+void redirect_stdio(int in_fd, int out_fd) noexcept {
+  // Above 2 first, so that the dup2() below cannot overwrite one with the other when one of them is 0-2.
+  const int in_copy = in_fd >= 0 ? ::fcntl(in_fd, F_DUPFD_CLOEXEC, 3) : -1;
+  const int out_copy = ::fcntl(out_fd, F_DUPFD_CLOEXEC, 3);
+  if (in_copy >= 0) ::dup2(in_copy, STDIN_FILENO);
+  ::dup2(out_copy, STDOUT_FILENO);
+  ::dup2(out_copy, STDERR_FILENO);
+}
+
+// No descriptor of the harness survives exec (sockets of its clients, pipes of concurrent spawns: Boost 1.74
+// sets FD_CLOEXEC on its own error pipe only after creating it). Boost's error pipe stays usable.
+void close_fds_on_exec(rlim_t max_fd) noexcept {
+  if (::close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) != 0) {
+    for (int fd = 3; static_cast<rlim_t>(fd) < max_fd; ++fd) ::fcntl(fd, F_SETFD, FD_CLOEXEC);
+  }
+}
+
+// Back in the parent: the step the child reported through the report pipe (read end `fd`, write end already
+// closed here), or nullopt on EOF without a report, i.e. the exec succeeded.
+std::optional<SetupFailure> read_setup_failure(int fd) {
+  SetupFailure failure{};
+  ssize_t got;
+  while ((got = ::read(fd, &failure, sizeof failure)) < 0 && errno == EINTR) {
+  }
+  if (got == static_cast<ssize_t>(sizeof failure)) return failure;
+  return std::nullopt;
+}
+
+// The Status for a setup step the child reported as failed.
+util::Status setup_failure_status(const SetupFailure& failure, const SpawnOptions& options, const std::string& cwd) {
+  const std::string& name = options.argv[0];
+  const std::string reason = ::strerror(failure.error);
+  if (failure.step == SetupStep::k_chdir) {
+    return util::Status::infrastructure("cannot run '" + name + "': cannot enter working directory " + cwd + ": " +
+                                        reason);
+  }
+  return util::Status::infrastructure("cannot run '" + name + "': cannot switch to user " +
+                                      options.run_as_user.value_or("") + ": " + reason);
+}
+
+// The Status for a spawn Boost reported as failed: the exec (with the child's errno) or the fork.
+util::Status launch_failure_status(const std::system_error& e, const std::string& name) {
+  const std::string what = e.what();
+  if (what.rfind("execve failed", 0) == 0) {
+    return util::Status::infrastructure("cannot run '" + name + "': " + e.code().message());
+  }
+  return util::Status::infrastructure("cannot run '" + name + "': " + what);
+}
+
+struct Launched {
+  pid_t pid;
+  Reaper::Ticket ticket;
+};
+
+// Forks and execs `exe` through Boost, `setup` running in the child just before exec, and has the Reaper track
+// the child (it owns waitpid). Fails when Boost reports that the fork or the exec failed.
+template <typename Setup>
+util::Expected<Launched> launch(Reaper& reaper, const std::filesystem::path& exe, const std::vector<std::string>& args,
+                                const bp::environment& env, Setup& setup, const std::string& name) {
+  try {
+    const auto collected_before = reaper.exits_collected();
+    bp::child child(exe.string(), bp::args(args), env, bp::extend::on_exec_setup(setup));
+    const pid_t pid = child.id();
+    Launched launched{pid, reaper.track(pid, collected_before)};
+    child.detach();  // the Reaper owns waitpid
+    return launched;
+  } catch (const std::system_error& e) {
+    // The exec failed: Boost has the child's errno. The child itself is reaped by the Reaper.
+    reaper.wake();
+    return launch_failure_status(e, name);
+  }
+}
+
 }  // namespace
 
 void OwnerMark::set_run_id(const std::string& run_id, std::map<std::string, std::string> environment) {
@@ -200,32 +319,18 @@ util::Expected<std::unique_ptr<ChildProcess>> ChildProcess::spawn(const SpawnOpt
   if (!exe) return exe.error();
 
   // Everything the child needs is computed before fork: between fork and exec only async-signal-safe calls.
-  std::optional<User> user;
-  if (options.run_as_user) {
-    user = find_user(*options.run_as_user);
-    if (!user) {
-      return util::Status::infrastructure("cannot run '" + name + "' as user '" + *options.run_as_user +
-                                          "': no such user");
-    }
-  }
+  const auto found_user = user_to_run_as(options);
+  if (!found_user) return found_user.error();
+  const std::optional<User>& user = *found_user;
   FdGuard log_fd;
-  int out_fd = options.output_fd;
-  if (out_fd < 0) {
-    const std::string path = options.log_file.empty() ? "/dev/null" : options.log_file.string();
-    log_fd.fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-    if (log_fd.fd < 0) {
-      return util::Status::infrastructure("cannot run '" + name + "': cannot open log file " + path + ": " +
-                                          ::strerror(errno));
-    }
-    out_fd = log_fd.fd;
-  }
+  const auto output = open_output(options, log_fd);
+  if (!output) return output.error();
+  const int out_fd = *output;
   FdGuard null_fd{::open("/dev/null", O_RDONLY | O_CLOEXEC)};
   const bp::environment env = child_environment(options);
   const std::vector<std::string> args(options.argv.begin() + 1, options.argv.end());
   const std::string cwd = options.working_directory.string();
-  rlimit files{};
-  const rlim_t max_fd = ::getrlimit(RLIMIT_NOFILE, &files) == 0 ? std::min(files.rlim_cur, k_max_fd_scan)
-                                                                  : k_max_fd_scan;
+  const rlim_t max_fd = fd_scan_limit();
   // A failed setup step is reported through this pipe, in one write(). (Boost's own error pipe is written in
   // several writes that its reader may see half of.) EOF without a report: exec succeeded.
   int report_fds[2];
@@ -235,6 +340,8 @@ util::Expected<std::unique_ptr<ChildProcess>> ChildProcess::spawn(const SpawnOpt
   FdGuard report_read{report_fds[0]};
   FdGuard report_write{report_fds[1]};
 
+  // Runs in the child between fork and exec (see the helpers above): no allocation, nothing but
+  // async-signal-safe calls.
   auto setup = [&](auto&) {
     const auto fail = [&](SetupStep step) {
       const SetupFailure failure{step, errno};
@@ -242,66 +349,25 @@ util::Expected<std::unique_ptr<ChildProcess>> ChildProcess::spawn(const SpawnOpt
       ::_exit(127);
     };
     ::setpgid(0, 0);
-    // Signal state is inherited through exec: a blocked or ignored signal (SIGPIPE is often ignored by
-    // network code) would change how the service behaves and how it can be stopped.
-    sigset_t none;
-    ::sigemptyset(&none);
-    ::sigprocmask(SIG_SETMASK, &none, nullptr);
-    struct sigaction default_action {};
-    default_action.sa_handler = SIG_DFL;
-    for (int sig = 1; sig < NSIG; ++sig) ::sigaction(sig, &default_action, nullptr);
-    // Above 2 first, so that the dup2() below cannot overwrite one with the other when one of them is 0-2.
-    const int in_copy = null_fd.fd >= 0 ? ::fcntl(null_fd.fd, F_DUPFD_CLOEXEC, 3) : -1;
-    const int out_copy = ::fcntl(out_fd, F_DUPFD_CLOEXEC, 3);
-    if (in_copy >= 0) ::dup2(in_copy, STDIN_FILENO);
-    ::dup2(out_copy, STDOUT_FILENO);
-    ::dup2(out_copy, STDERR_FILENO);
+    reset_signals();
+    redirect_stdio(null_fd.fd, out_fd);
     if (!cwd.empty() && ::chdir(cwd.c_str()) != 0) fail(SetupStep::k_chdir);
     if (user && (::setgroups(user->groups.size(), user->groups.data()) != 0 || ::setgid(user->gid) != 0 ||
                  ::setuid(user->uid) != 0)) {
       fail(SetupStep::k_user);
     }
-    // No descriptor of the harness survives exec (sockets of its clients, pipes of concurrent spawns: Boost
-    // 1.74 sets FD_CLOEXEC on its own error pipe only after creating it). Boost's error pipe stays usable.
-    if (::close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) != 0) {
-      for (int fd = 3; static_cast<rlim_t>(fd) < max_fd; ++fd) ::fcntl(fd, F_SETFD, FD_CLOEXEC);
-    }
+    close_fds_on_exec(max_fd);
   };
 
-  pid_t pid = -1;
-  Reaper::Ticket ticket;
-  try {
-    const auto collected_before = reaper.exits_collected();
-    bp::child child(exe->string(), bp::args(args), env, bp::extend::on_exec_setup(setup));
-    pid = child.id();
-    ticket = reaper.track(pid, collected_before);
-    child.detach();  // the Reaper owns waitpid
-  } catch (const std::system_error& e) {
-    // The exec failed: Boost has the child's errno. The child itself is reaped by the Reaper.
-    reaper.wake();
-    const std::string what = e.what();
-    if (what.rfind("execve failed", 0) == 0) {
-      return util::Status::infrastructure("cannot run '" + name + "': " + e.code().message());
-    }
-    return util::Status::infrastructure("cannot run '" + name + "': " + what);
-  }
+  auto launched = launch(reaper, *exe, args, env, setup, name);
+  if (!launched) return launched.error();
   // Boost returned after the exec or the exit of the child, so this read does not wait for it.
   report_write = FdGuard{};
-  SetupFailure failure{};
-  ssize_t got;
-  while ((got = ::read(report_read.fd, &failure, sizeof failure)) < 0 && errno == EINTR) {
+  if (const auto failure = read_setup_failure(report_read.fd)) {
+    reaper.forget(launched->ticket);
+    return setup_failure_status(*failure, options, cwd);
   }
-  if (got == static_cast<ssize_t>(sizeof failure)) {
-    reaper.forget(ticket);
-    const std::string reason = ::strerror(failure.error);
-    if (failure.step == SetupStep::k_chdir) {
-      return util::Status::infrastructure("cannot run '" + name + "': cannot enter working directory " + cwd +
-                                          ": " + reason);
-    }
-    return util::Status::infrastructure("cannot run '" + name + "': cannot switch to user " +
-                                        options.run_as_user.value_or("") + ": " + reason);
-  }
-  return std::unique_ptr<ChildProcess>(new ChildProcess(pid, std::move(ticket)));
+  return std::unique_ptr<ChildProcess>(new ChildProcess(launched->pid, std::move(launched->ticket)));
 }
 
 ChildProcess::~ChildProcess() {
