@@ -5,7 +5,7 @@
 #include "harness/fault/kill.h"
 
 #include "harness/fault/fault_kind.h"
-#include "harness/fault/signal_label.h"
+#include "harness/process/exit_status.h"
 #include "harness/scenario/fault_reader.h"
 
 namespace harness::fault {
@@ -71,7 +71,7 @@ util::Expected<std::shared_ptr<Clearer>> apply_kill(const scenario::FaultStep& f
       reached.push_back(s->name());
   }
   history.record(history::EventType::k_fault_start, fault.service,
-                 {{"kind", "kill"}, {"signal", signal_label(params.signal)}, {"target", params.target},
+                 {{"kind", "kill"}, {"signal", process::signal_name(params.signal)}, {"target", params.target},
                   {"instances", reached}});
   history.record(history::EventType::k_fault_end, fault.service, {{"kind", "kill"}, {"instant", true}});
   return std::make_shared<Clearer>(nullptr);

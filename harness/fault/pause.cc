@@ -4,7 +4,7 @@
 #include <signal.h>
 
 #include "harness/fault/fault_kind.h"
-#include "harness/fault/signal_label.h"
+#include "harness/process/exit_status.h"
 #include "harness/scenario/fault_reader.h"
 
 namespace harness::fault {
@@ -33,7 +33,7 @@ util::Expected<std::shared_ptr<Clearer>> apply_pause(const scenario::FaultStep& 
   auto instances = fault_targets(stack, fault.service);
   if (!instances) return instances.error();
   history.record(history::EventType::k_fault_start, fault.service,
-                 {{"kind", "pause"}, {"signal", signal_label(SIGSTOP)}, {"target", "group"},
+                 {{"kind", "pause"}, {"signal", process::signal_name(SIGSTOP)}, {"target", "group"},
                   {"instances", signal_group(*instances, SIGSTOP)}});
   return std::make_shared<Clearer>([list = *instances, service = fault.service, &history] {
     history.record(history::EventType::k_fault_end, service,
