@@ -8,6 +8,7 @@
 
 #include "harness/cli/commands.h"
 #include "harness/cli/kinds.h"
+#include "harness/cli/selection.h"
 
 namespace harness::cli {
 
@@ -25,7 +26,7 @@ const Subcommand k_subcommands[] = {
     {"validate", "Check scenario files without starting anything; print every problem with file:line:column",
      [](const auto& s, const auto&) { return validate_command(s); }},
     {"list", "List the scenarios in files or folders: name, tags, services, description",
-     [](const auto& s, const auto&) { return list_command(s); }},
+     [](const auto& s, const auto& o) { return list_command(s, o); }},
     {"kinds", "List the check and service kinds a scenario can use, with their keys",
      [](const auto&, const auto&) { return kinds_command(std::cout); }, false},
 };
@@ -48,6 +49,7 @@ int cli_main(int argc, char** argv) {
   app.add_option("--seed", options.seed,
                  "Seed the harness's randomness with N in every scenario, instead of the scenario's `seed:` "
                  "(replays a run: its seed is in the JUnit properties and summary.json)");
+  add_selection_options(app, options.selection);
   const Subcommand* chosen = nullptr;
   for (const auto& sub : k_subcommands) {
     auto* cmd = app.add_subcommand(sub.name, sub.description);

@@ -42,6 +42,19 @@ std::optional<std::vector<scenario::Scenario>> load_all(const std::vector<std::s
   return scenarios;
 }
 
+// load_all(), then the scenarios `selection` keeps (cli/selection.h); a bad selection is printed.
+std::optional<std::vector<scenario::Scenario>> load_selected(const std::vector<std::string>& args,
+                                                             const Selection& selection) {
+  auto scenarios = load_all(args);
+  if (!scenarios) return std::nullopt;
+  auto selected = select_scenarios(std::move(*scenarios), selection);
+  if (!selected) {
+    std::cerr << "celery-chaos: " << selected.error().message() << "\n";
+    return std::nullopt;
+  }
+  return std::move(*selected);
+}
+
 std::string new_run_id() {
   const std::time_t now = std::time(nullptr);
   std::tm tm{};
@@ -123,8 +136,8 @@ int validate_command(const std::vector<std::string>& args) {
   return k_exit_passed;
 }
 
-int list_command(const std::vector<std::string>& args) {
-  auto scenarios = load_all(args);
+int list_command(const std::vector<std::string>& args, const GlobalOptions& options) {
+  auto scenarios = load_selected(args, options.selection);
   if (!scenarios) return k_exit_usage;
   for (const auto& s : *scenarios) {
     std::cout << s.name << "  " << s.file << "\n";
@@ -152,7 +165,7 @@ int list_command(const std::vector<std::string>& args) {
 
 int run_command(const std::vector<std::string>& args, const GlobalOptions& options) {
   process::install_signal_handlers();
-  auto scenarios = load_all(args);
+  auto scenarios = load_selected(args, options.selection);
   if (!scenarios) return k_exit_usage;
 
   // Before anything starts: a work base another user planted (a link, or a folder of theirs) is refused.

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "harness/cli/selection.h"
+
 namespace harness::cli {
 
 struct GlobalOptions {
@@ -14,10 +16,11 @@ struct GlobalOptions {
   bool verbose = false;
   bool prestart = true;  // boot the next scenario's broker while one runs (run/prestart.h)
   std::optional<std::uint64_t> seed;  // --seed N: every scenario's seed (run/random.h)
+  Selection selection;                // --tag, --filter, --shard, --durations (cli/selection.h)
 };
 
 int run_command(const std::vector<std::string>& scenarios, const GlobalOptions& options);
 int validate_command(const std::vector<std::string>& scenarios);
-int list_command(const std::vector<std::string>& scenarios);
+int list_command(const std::vector<std::string>& scenarios, const GlobalOptions& options);
 
 }  // namespace harness::cli
