@@ -18,6 +18,8 @@ struct Subcommand {
   const char* description;
   std::function<int(const std::vector<std::string>&, const GlobalOptions&)> body;
   bool takes_scenarios = true;
+  const char* operands = "SCENARIO";  // the name and help of its positional arguments, when it takes some
+  const char* operands_help = "Scenario files or folders of them";
 };
 
 const Subcommand k_subcommands[] = {
@@ -29,6 +31,9 @@ const Subcommand k_subcommands[] = {
      [](const auto& s, const auto& o) { return list_command(s, o); }},
     {"kinds", "List the check and service kinds a scenario can use, with their keys",
      [](const auto&, const auto&) { return kinds_command(std::cout); }, false},
+    {"merge", "Merge the JUnit files of a suite's shards (--shard) into one, totals summed: merge OUT.xml IN.xml...",
+     [](const auto& files, const auto&) { return merge_command(files); }, true, "FILES",
+     "OUT.xml, then the shards' JUnit files"},
 };
 }  // namespace
 
@@ -55,7 +60,7 @@ int cli_main(int argc, char** argv) {
     auto* cmd = app.add_subcommand(sub.name, sub.description);
     cmd->fallthrough();
     if (sub.takes_scenarios)
-      cmd->add_option("SCENARIO", scenarios, "Scenario files or folders of them")->required();
+      cmd->add_option(sub.operands, scenarios, sub.operands_help)->required();
     cmd->callback([&chosen, &sub] { chosen = &sub; });
   }
   try {

@@ -12,7 +12,9 @@
 #include "harness/cli/cli.h"
 #include "harness/process/cancellation.h"
 #include "harness/process/sweeper.h"
+#include "harness/report/junit_merge.h"
 #include "harness/report/junit_writer.h"
+#include "harness/report/report_file.h"
 #include "harness/report/summary.h"
 #include "harness/run/runner.h"
 #include "harness/scenario/duration.h"
@@ -133,6 +135,24 @@ int validate_command(const std::vector<std::string>& args) {
   auto scenarios = load_all(args);
   if (!scenarios) return k_exit_usage;
   for (const auto& s : *scenarios) std::cout << s.file << ": ok (" << s.name << ")\n";
+  return k_exit_passed;
+}
+
+int merge_command(const std::vector<std::string>& files) {
+  if (files.size() < 2) {
+    std::cerr << "celery-chaos merge: give OUT.xml and at least one JUnit file to merge into it\n";
+    return k_exit_usage;
+  }
+  const std::vector<fs::path> inputs(files.begin() + 1, files.end());
+  auto merged = report::merge_junit(inputs);
+  if (!merged) {
+    std::cerr << "celery-chaos merge: " << merged.error().message() << "\n";
+    return k_exit_usage;
+  }
+  if (auto st = report::write_report_file(files.front(), *merged); !st) {
+    std::cerr << "celery-chaos merge: " << st.message() << "\n";
+    return k_exit_infrastructure;
+  }
   return k_exit_passed;
 }
 

@@ -21,6 +21,9 @@ struct GlobalOptions {
 
 int run_command(const std::vector<std::string>& scenarios, const GlobalOptions& options);
 int validate_command(const std::vector<std::string>& scenarios);
+// `merge OUT.xml IN.xml...` (report/junit_merge.h): 0 written, 2 a bad input or fewer than two files, 3 OUT not
+// written.
+int merge_command(const std::vector<std::string>& files);
 int list_command(const std::vector<std::string>& scenarios, const GlobalOptions& options);
 
 }  // namespace harness::cli
