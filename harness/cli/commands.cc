@@ -12,6 +12,8 @@
 #include "harness/cli/cli.h"
 #include "harness/process/cancellation.h"
 #include "harness/process/sweeper.h"
+#include "harness/report/console_report.h"
+#include "harness/report/github_annotations.h"
 #include "harness/report/junit_merge.h"
 #include "harness/report/junit_writer.h"
 #include "harness/report/report_file.h"
@@ -129,6 +131,16 @@ void name_scenario_runs(const std::vector<scenario::Scenario>& scenarios, const 
     run_ids.push_back(run_id + "-" + std::to_string(i + 1));
   }
 }
+
+// After a scenario: its one line under --quiet; its failed checks as GitHub annotations under GitHub Actions.
+void print_scenario_end(const scenario::Scenario& scenario, const std::string& position,
+                        const report::ScenarioReport& report, bool quiet) {
+  if (quiet) std::cout << report::quiet_line(position, report) << "\n";
+  if (report::in_github_actions()) {
+    for (const auto& line : report::github_annotations(scenario, report.verdicts)) std::cout << line << "\n";
+  }
+  std::cout << std::flush;
+}
 }  // namespace
 
 int validate_command(const std::vector<std::string>& args) {
@@ -195,6 +207,7 @@ int run_command(const std::vector<std::string>& args, const GlobalOptions& optio
     return k_exit_infrastructure;
   }
 
+  const auto run_started = std::chrono::steady_clock::now();
   sweep_leftovers(work_base / "runs", options.verbose);
   const std::string run_id = new_run_id();
   const fs::path run_dir = options.report_dir / run_id;
@@ -211,7 +224,10 @@ int run_command(const std::vector<std::string>& args, const GlobalOptions& optio
   run_options.work_base = work_base;
   run_options.keep = options.keep;
   run_options.verbose = options.verbose;
-  run_options.out = &std::cout;
+  run_options.out = options.quiet ? nullptr : &std::cout;
+  // A live progress line only where a person watches: a terminal that understands erasing a line.
+  const char* term = std::getenv("TERM");
+  run_options.live = ::isatty(STDOUT_FILENO) && term != nullptr && std::string_view(term) != "dumb";
   run_options.driver = driver::make_local_driver();
   run_options.seed = options.seed;
 
@@ -233,7 +249,9 @@ int run_command(const std::vector<std::string>& args, const GlobalOptions& optio
       next = run::Prestart::begin((*scenarios)[i + 1],
                                   run::run_paths(run_options, run_ids[i + 1], folders[i + 1]), *run_options.driver);
     };
+    run_options.position = "[" + std::to_string(i + 1) + "/" + std::to_string(scenarios->size()) + "]";
     auto outcome = run::run_scenario(s, run_ids[i], folders[i], run_options, std::move(mine));
+    print_scenario_end(s, run_options.position, outcome.report, options.quiet);
     reports.push_back(std::move(outcome.report));
     failed |= outcome.result == run::ScenarioResult::k_failed;
     errored |= outcome.result == run::ScenarioResult::k_error;
@@ -245,6 +263,7 @@ int run_command(const std::vector<std::string>& args, const GlobalOptions& optio
   cancelled |= process::cancelled();
   const std::string interrupted = cancelled ? report_not_run(*scenarios, run_ids, started, reports) : std::string{};
   write_run_reports(reports, run_dir, interrupted);
+  std::cout << report::totals_line(reports, std::chrono::steady_clock::now() - run_started) << "\n";
   std::cout << "JUnit: " << (run_dir / "junit.xml").string() << "\n";
   if (cancelled) {
     std::cout << "celery-chaos: " << process::cancel_reason() << "; " << scenarios->size() - started

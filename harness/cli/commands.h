@@ -14,6 +14,7 @@ struct GlobalOptions {
   std::filesystem::path report_dir = "reports";
   bool keep = false;
   bool verbose = false;
+  bool quiet = false;  // --quiet: one line per scenario
   bool prestart = true;  // boot the next scenario's broker while one runs (run/prestart.h)
   std::optional<std::uint64_t> seed;  // --seed N: every scenario's seed (run/random.h)
   Selection selection;                // --tag, --filter, --shard, --durations (cli/selection.h)

@@ -4,6 +4,7 @@
 #include <ostream>
 
 #include "harness/report/console_text.h"
+#include "harness/util/time_format.h"
 
 namespace harness::report {
 
@@ -54,7 +55,31 @@ void print_event(std::ostream& out, const history::Event& e) {
 
 void print_scenario_result(std::ostream& out, std::string_view name, std::string_view result,
                            std::chrono::milliseconds duration) {
-  out << name << ": " << result << " in " << duration.count() / 1000.0 << " s\n" << std::flush;
+  out << name << ": " << result << " in " << util::human_duration(duration) << "\n" << std::flush;
+}
+
+ScenarioClass classify(const ScenarioReport& scenario) {
+  if (!scenario.not_run.empty()) return ScenarioClass::k_skipped;
+  const Counts counts = count(scenario);
+  if (counts.errors > 0) return ScenarioClass::k_error;
+  if (counts.failures > 0) return ScenarioClass::k_failed;
+  return ScenarioClass::k_passed;
+}
+
+std::string quiet_line(std::string_view position, const ScenarioReport& scenario) {
+  static constexpr const char* k_labels[] = {"passed", "FAILED", "ERROR", "SKIPPED"};
+  std::string line = position.empty() ? std::string{} : std::string(position) + " ";
+  line += terminal_text(scenario.name) + ": " + k_labels[static_cast<int>(classify(scenario))];
+  if (scenario.not_run.empty()) line += " in " + util::human_duration(scenario.duration);
+  return line;
+}
+
+std::string totals_line(const std::vector<ScenarioReport>& scenarios, std::chrono::nanoseconds elapsed) {
+  int counts[4] = {};
+  for (const auto& s : scenarios) ++counts[static_cast<int>(classify(s))];
+  return std::to_string(counts[0]) + " passed, " + std::to_string(counts[1]) + " failed, " +
+         std::to_string(counts[2]) + (counts[2] == 1 ? " error, " : " errors, ") + std::to_string(counts[3]) +
+         " skipped in " + util::human_duration(elapsed);
 }
 
 }  // namespace harness::report

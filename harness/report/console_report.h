@@ -9,6 +9,7 @@
 
 #include "harness/check/verdict.h"
 #include "harness/history/event.h"
+#include "harness/report/scenario_report.h"
 
 namespace harness::report {
 
@@ -19,8 +20,21 @@ void print_verdict(std::ostream& out, const check::Verdict& verdict);
 // "  [12.345] service.exited worker.1 {...}": one event as --verbose prints it.
 void print_event(std::ostream& out, const history::Event& event);
 
-// "NAME: RESULT in 12.3 s", RESULT as given ("passed", "FAILED", "ERROR", "CANCELLED").
+// "NAME: RESULT in 12.3 s", RESULT as given ("passed", "FAILED", "ERROR", "CANCELLED"); the duration as
+// util::human_duration writes it ("14 min 2 s").
 void print_scenario_result(std::ostream& out, std::string_view name, std::string_view result,
                            std::chrono::milliseconds duration);
+
+// How a scenario ended, as the closing totals count it: skipped (never started: the run was interrupted first),
+// error (an infrastructure error, or an <error> verdict such as an interruption), failed (a failed check or step),
+// passed (the rest, expected failures of `expect: fail` included).
+enum class ScenarioClass { k_passed, k_failed, k_error, k_skipped };
+ScenarioClass classify(const ScenarioReport& scenario);
+
+// "[3/27] smoke: passed in 6.3 s": the one line per scenario of --quiet (FAILED, ERROR, SKIPPED otherwise).
+std::string quiet_line(std::string_view position, const ScenarioReport& scenario);
+
+// "25 passed, 1 failed, 1 error, 0 skipped in 14 min 2 s": the run's closing line, counting scenarios.
+std::string totals_line(const std::vector<ScenarioReport>& scenarios, std::chrono::nanoseconds elapsed);
 
 }  // namespace harness::report

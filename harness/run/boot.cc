@@ -3,6 +3,7 @@
 #include <ostream>
 
 #include "harness/report/console_text.h"
+#include "harness/util/time_format.h"
 
 namespace harness::run {
 
@@ -68,8 +69,8 @@ bool boot(stack::Stack& stack, RunContext& ctx, PhaseState& state) {
     ctx.out << "  ERROR " << report::terminal_text(state.error) << "\n";
     return false;
   }
-  ctx.out << "  all ready in " << std::chrono::duration<double>(std::chrono::steady_clock::now() - boot_started).count()
-          << " s\n" << std::flush;
+  ctx.out << "  all ready in " << util::human_duration(std::chrono::steady_clock::now() - boot_started) << "\n"
+          << std::flush;
   ctx.history.record(history::EventType::k_stack_ready, {}, {{"after_s", ctx.control.elapsed().count() / 1000.0}});
   if (ctx.options.on_ready) ctx.options.on_ready();
   return true;

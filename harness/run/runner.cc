@@ -6,6 +6,7 @@
 
 #include "harness/process/cancellation.h"
 #include "harness/process/owner.h"
+#include "harness/report/console_progress.h"
 #include "harness/report/console_report.h"
 #include "harness/report/console_text.h"
 #include "harness/report/summary.h"
@@ -181,21 +182,29 @@ ScenarioOutcome run_scenario(const scenario::Scenario& scenario, const std::stri
     return outcome;
   }
   const driver::RunPaths paths = prestart ? prestart->paths() : run_paths(options, run_id, report_dir);
-  if (options.verbose) history.set_observer([&out](const history::Event& e) { report::print_event(out, e); });
   process::OwnerMark::set_run_id(run_id, paths.environment);
   stack::RunControl control(clock, scenario.timeout);
+  report::ConsoleProgress progress(out, [&control] { return control.elapsed(); }, options.live && options.out);
+  std::ostream& console = progress.stream();
+  history.set_observer([&console, &progress, verbose = options.verbose](const history::Event& e) {
+    if (verbose) report::print_event(console, e);
+    progress.on_event(e);
+  });
   Random random(seed);
-  RunContext ctx{scenario, history, control, options, report_dir, paths.logs_dir, out, random, {}, nullptr};
+  RunContext ctx{scenario, history, control, options, report_dir, paths.logs_dir, console, random, {}, nullptr};
   history.record(history::EventType::k_run_begin, {},
                  {{"scenario", scenario.name}, {"file", scenario.file}, {"run_id", run_id}, {"seed", seed},
                   {"seed_from", seed_from}, {"harness_version", k_version}});
-  out << report::terminal_text(scenario.name + " (" + scenario.file + ")") << "\n";
+  console << report::terminal_text((options.position.empty() ? "" : options.position + " ") + scenario.name + " (" +
+                                    scenario.file + ")")
+          << "\n";
   report.properties.emplace_back("driver", options.driver->name());
   report.properties.emplace_back("version.celery-chaos", k_version);
   PhaseState state;
   run_services(*options.driver, paths, prestart.get(), ctx, clock, state, report);
   release_run(*options.driver, paths, options.keep, history);
   finish_run(ctx, state, outcome);
+  history.set_observer({});  // `progress` goes first
   return outcome;
 }
 

@@ -33,6 +33,10 @@ struct RunOptions {
   // `--seed N`: the run's seed instead of each scenario's `seed:` (nullopt or 0: the scenario's, else one chosen
   // at random). The seed used is reported (JUnit property, summary.json, run.begin {seed, seed_from}).
   std::optional<std::uint64_t> seed;
+  // The console (report/console_progress.h): `position` ("[3/27]") starts the scenario's first line; `live`
+  // redraws one progress line every second (a terminal) instead of a line per step (a CI log).
+  std::string position;
+  bool live = false;
 };
 
 enum class ScenarioResult { k_passed, k_failed, k_error, k_cancelled };

@@ -97,7 +97,8 @@ StepsOutcome run_steps(stack::Stack& stack, RunContext& ctx, ActiveFaults& fault
     const std::string where = "at " + step_title(step, i);
     if (step.at && !ctx.control.sleep_until(ctx.control.started() + *step.at)) return {where, {}};
     if (ctx.control.should_stop()) return {where, {}};
-    ctx.history.record(history::EventType::k_step_begin, {}, {{"index", i + 1}, {"line", step.location.line}});
+    ctx.history.record(history::EventType::k_step_begin, {},
+                       {{"index", i + 1}, {"line", step.location.line}, {"title", step_title(step, i)}});
     const std::string failure = run_step(step, i, stack, ctx, faults);
     ctx.history.record(history::EventType::k_step_end, {},
                        {{"index", i + 1}, {"ok", failure.empty()}, {"detail", failure}});

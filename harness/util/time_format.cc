@@ -35,4 +35,22 @@ std::string short_seconds(double seconds) {
   return out.str();
 }
 
+std::string human_duration(std::chrono::nanoseconds duration) {
+  using namespace std::chrono;
+  char buffer[48];
+  const long long tenths = duration <= nanoseconds::zero() ? 0 : round<std::chrono::duration<long long, std::deci>>(duration).count();
+  if (tenths < 600) {
+    std::snprintf(buffer, sizeof buffer, "%lld.%lld s", tenths / 10, tenths % 10);
+    return buffer;
+  }
+  const long long seconds = round<std::chrono::seconds>(duration).count();
+  if (seconds < 3600) {
+    std::snprintf(buffer, sizeof buffer, "%lld min %lld s", seconds / 60, seconds % 60);
+    return buffer;
+  }
+  const long long minutes = round<std::chrono::minutes>(duration).count();
+  std::snprintf(buffer, sizeof buffer, "%lld h %lld min", minutes / 60, minutes % 60);
+  return buffer;
+}
+
 }  // namespace harness::util

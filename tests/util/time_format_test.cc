@@ -52,3 +52,25 @@ TEST(TimeFormat, short_seconds_has_three_significant_digits_and_a_unit) {
 }
 }  // namespace
 }  // namespace harness::util
+
+namespace {
+using namespace std::chrono_literals;
+using harness::util::human_duration;
+
+TEST(TimeFormat, human_duration_shows_tenths_under_a_minute) {
+  EXPECT_EQ(human_duration(0ms), "0.0 s");
+  EXPECT_EQ(human_duration(-5ms), "0.0 s");
+  EXPECT_EQ(human_duration(440ms), "0.4 s");
+  EXPECT_EQ(human_duration(6'313ms), "6.3 s");
+  EXPECT_EQ(human_duration(59'940ms), "59.9 s");
+}
+
+TEST(TimeFormat, human_duration_shows_minutes_and_seconds_then_hours_and_minutes) {
+  EXPECT_EQ(human_duration(59'960ms), "1 min 0 s");  // not "60.0 s"
+  EXPECT_EQ(human_duration(842'400ms), "14 min 2 s");
+  EXPECT_EQ(human_duration(3'599'400ms), "59 min 59 s");
+  EXPECT_EQ(human_duration(3'600'000ms), "1 h 0 min");
+  EXPECT_EQ(human_duration(7'500'000ms), "2 h 5 min");
+}
+
+}  // namespace
