@@ -48,6 +48,10 @@ int cli_main(int argc, char** argv) {
   app.add_option("--report-dir", options.report_dir, "Where reports go (default: reports/)")->capture_default_str();
   app.add_flag("--keep", options.keep, "Keep the services' data dirs after the run, for debugging");
   app.add_flag("-v,--verbose", options.verbose, "Print every event of the run as it happens");
+  app.add_option("--repeat", options.repeat,
+                 "Run each scenario N times, with fresh services each time; a check that passes in some repeats and "
+                 "fails in others is reported flaky, with its pass rate")
+      ->check(CLI::Range(1, 1000));
   app.add_flag("-q,--quiet", options.quiet, "One line per scenario (its result and duration), then the totals");
   app.add_flag("!--no-prestart", options.prestart,
                "Boot each scenario's RabbitMQ only when the scenario starts (by default the next scenario's broker "

@@ -16,6 +16,7 @@
 #include "harness/report/github_annotations.h"
 #include "harness/report/junit_merge.h"
 #include "harness/report/junit_writer.h"
+#include "harness/report/repeats.h"
 #include "harness/report/report_file.h"
 #include "harness/report/summary.h"
 #include "harness/run/runner.h"
@@ -118,18 +119,51 @@ void sweep_leftovers(const fs::path& runs_dir, bool verbose) {
   }
 }
 
-// Each scenario's report folder (its name, made unique, under `run_dir`) and run id ("<run_id>-<1-based index>").
-void name_scenario_runs(const std::vector<scenario::Scenario>& scenarios, const std::string& run_id,
-                        const fs::path& run_dir, std::vector<fs::path>& folders, std::vector<std::string>& run_ids) {
+// The runs of a suite: each scenario `repeat` times in a row (--repeat), each run with its report folder (the
+// scenario's name made unique under the run's folder; with repeats, "repeat-K" inside it), run id
+// ("<run_id>-<1-based run index>") and console position ("[3/27]", "[3/27, repeat 2/3]").
+struct SuiteRuns {
+  std::vector<scenario::Scenario> runs;
+  std::vector<size_t> scenario_of;  // each run's index in the selected scenarios
+  std::vector<fs::path> folders;
+  std::vector<std::string> run_ids;
+  std::vector<std::string> positions;
+};
+
+SuiteRuns plan_runs(const std::vector<scenario::Scenario>& scenarios, int repeat, const std::string& run_id,
+                    const fs::path& run_dir) {
+  SuiteRuns plan;
   std::set<std::string> used;
   for (size_t i = 0; i < scenarios.size(); ++i) {
     const auto& name = scenarios[i].name;
     std::string folder = name;
     for (int n = 2; used.count(folder); ++n) folder = name + "-" + std::to_string(n);
     used.insert(folder);
-    folders.push_back(run_dir / folder);
-    run_ids.push_back(run_id + "-" + std::to_string(i + 1));
+    const std::string position = "[" + std::to_string(i + 1) + "/" + std::to_string(scenarios.size());
+    for (int r = 1; r <= repeat; ++r) {
+      plan.runs.push_back(scenarios[i]);
+      plan.scenario_of.push_back(i);
+      plan.folders.push_back(repeat == 1 ? run_dir / folder : run_dir / folder / ("repeat-" + std::to_string(r)));
+      plan.run_ids.push_back(run_id + "-" + std::to_string(plan.runs.size()));
+      plan.positions.push_back(repeat == 1 ? position + "]"
+                                           : position + ", repeat " + std::to_string(r) + "/" +
+                                                 std::to_string(repeat) + "]");
+    }
   }
+  return plan;
+}
+
+// One report per scenario: the reports of its repeats aggregated (report/repeats.h), in the order they ran.
+std::vector<report::ScenarioReport> per_scenario(const std::vector<report::ScenarioReport>& reports,
+                                                 const std::vector<size_t>& scenario_of) {
+  std::vector<report::ScenarioReport> out;
+  for (size_t begin = 0; begin < reports.size();) {
+    size_t end = begin;
+    while (end < reports.size() && scenario_of[end] == scenario_of[begin]) ++end;
+    out.push_back(report::aggregate_repeats({reports.begin() + begin, reports.begin() + end}));
+    begin = end;
+  }
+  return out;
 }
 
 // After a scenario: its one line under --quiet; its failed checks as GitHub annotations under GitHub Actions.
@@ -231,43 +265,46 @@ int run_command(const std::vector<std::string>& args, const GlobalOptions& optio
   run_options.driver = driver::make_local_driver();
   run_options.seed = options.seed;
 
-  std::vector<fs::path> folders;
-  std::vector<std::string> run_ids;
-  name_scenario_runs(*scenarios, run_id, run_dir, folders, run_ids);
+  const SuiteRuns plan = plan_runs(*scenarios, options.repeat, run_id, run_dir);
+  const auto& runs = plan.runs;
 
-  std::vector<report::ScenarioReport> reports;
+  std::vector<report::ScenarioReport> reports;  // one per run; per_scenario() joins the repeats
   bool failed = false, errored = false, cancelled = false;
-  // Pipelining: once scenario i is ready, scenario i+1's broker boots (run/prestart.h).
+  // Pipelining: once run i is ready, run i+1's broker boots (run/prestart.h).
   std::unique_ptr<run::Prestart> next;
   size_t started = 0;
-  for (; started < scenarios->size() && !process::cancelled(); ++started) {
+  for (; started < runs.size() && !process::cancelled(); ++started) {
     const size_t i = started;
-    const auto& s = (*scenarios)[i];
     std::unique_ptr<run::Prestart> mine = std::move(next);
     run_options.on_ready = [&, i] {
-      if (!options.prestart || i + 1 >= scenarios->size() || process::cancelled()) return;
-      next = run::Prestart::begin((*scenarios)[i + 1],
-                                  run::run_paths(run_options, run_ids[i + 1], folders[i + 1]), *run_options.driver);
+      if (!options.prestart || i + 1 >= runs.size() || process::cancelled()) return;
+      next = run::Prestart::begin(runs[i + 1], run::run_paths(run_options, plan.run_ids[i + 1], plan.folders[i + 1]),
+                                  *run_options.driver);
     };
-    run_options.position = "[" + std::to_string(i + 1) + "/" + std::to_string(scenarios->size()) + "]";
-    auto outcome = run::run_scenario(s, run_ids[i], folders[i], run_options, std::move(mine));
-    print_scenario_end(s, run_options.position, outcome.report, options.quiet);
+    run_options.position = plan.positions[i];
+    auto outcome = run::run_scenario(runs[i], plan.run_ids[i], plan.folders[i], run_options, std::move(mine));
+    print_scenario_end(runs[i], run_options.position, outcome.report, options.quiet);
     reports.push_back(std::move(outcome.report));
     failed |= outcome.result == run::ScenarioResult::k_failed;
     errored |= outcome.result == run::ScenarioResult::k_error;
     cancelled |= outcome.result == run::ScenarioResult::k_cancelled;
-    // After every scenario: a harness killed later (a CI job's own time limit) still leaves these results.
-    write_run_reports(reports, run_dir, {});
+    const auto joined = per_scenario(reports, plan.scenario_of);
+    if (options.repeat > 1 && (i + 1 == runs.size() || plan.scenario_of[i + 1] != plan.scenario_of[i])) {
+      report::print_flaky(std::cout, joined.back());  // its last repeat
+    }
+    // After every run: a harness killed later (a CI job's own time limit) still leaves these results.
+    write_run_reports(joined, run_dir, {});
   }
   next.reset();  // a broker booted for a scenario that will not run (interrupted)
   cancelled |= process::cancelled();
-  const std::string interrupted = cancelled ? report_not_run(*scenarios, run_ids, started, reports) : std::string{};
-  write_run_reports(reports, run_dir, interrupted);
-  std::cout << report::totals_line(reports, std::chrono::steady_clock::now() - run_started) << "\n";
+  const std::string interrupted = cancelled ? report_not_run(runs, plan.run_ids, started, reports) : std::string{};
+  const auto joined = per_scenario(reports, plan.scenario_of);
+  write_run_reports(joined, run_dir, interrupted);
+  std::cout << report::totals_line(joined, std::chrono::steady_clock::now() - run_started) << "\n";
   std::cout << "JUnit: " << (run_dir / "junit.xml").string() << "\n";
   if (cancelled) {
-    std::cout << "celery-chaos: " << process::cancel_reason() << "; " << scenarios->size() - started
-              << " scenario(s) not run\n";
+    std::cout << "celery-chaos: " << process::cancel_reason() << "; " << runs.size() - started
+              << (options.repeat > 1 ? " run(s)" : " scenario(s)") << " not run\n";
     return k_exit_interrupted;
   }
   return errored ? k_exit_infrastructure : failed ? k_exit_failed : k_exit_passed;

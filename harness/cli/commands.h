@@ -15,6 +15,7 @@ struct GlobalOptions {
   bool keep = false;
   bool verbose = false;
   bool quiet = false;  // --quiet: one line per scenario
+  int repeat = 1;       // --repeat N: each scenario N times, fresh services each time (report/repeats.h)
   bool prestart = true;  // boot the next scenario's broker while one runs (run/prestart.h)
   std::optional<std::uint64_t> seed;  // --seed N: every scenario's seed (run/random.h)
   Selection selection;                // --tag, --filter, --shard, --durations (cli/selection.h)

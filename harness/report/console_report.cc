@@ -1,9 +1,11 @@
 #include "harness/report/console_report.h"
 
+#include <algorithm>
 #include <iomanip>
 #include <ostream>
 
 #include "harness/report/console_text.h"
+#include "harness/report/repeats.h"
 #include "harness/util/time_format.h"
 
 namespace harness::report {
@@ -74,10 +76,25 @@ std::string quiet_line(std::string_view position, const ScenarioReport& scenario
   return line;
 }
 
+void print_flaky(std::ostream& out, const ScenarioReport& scenario) {
+  for (std::size_t i = 0; i < scenario.repeat_stats.size() && i < scenario.verdicts.size(); ++i) {
+    if (!scenario.repeat_stats[i].flaky) continue;
+    out << "  FLAKY " << terminal_text(scenario.verdicts[i].name) << ": " << pass_rate_text(scenario.repeat_stats[i])
+        << "\n";
+  }
+  out << std::flush;
+}
+
 std::string totals_line(const std::vector<ScenarioReport>& scenarios, std::chrono::nanoseconds elapsed) {
-  int counts[4] = {};
-  for (const auto& s : scenarios) ++counts[static_cast<int>(classify(s))];
-  return std::to_string(counts[0]) + " passed, " + std::to_string(counts[1]) + " failed, " +
+  int counts[4] = {}, flaky = 0;
+  for (const auto& s : scenarios) {
+    const auto c = classify(s);
+    ++counts[static_cast<int>(c)];
+    flaky += c == ScenarioClass::k_failed &&
+             std::any_of(s.repeat_stats.begin(), s.repeat_stats.end(), [](const RepeatStats& r) { return r.flaky; });
+  }
+  return std::to_string(counts[0]) + " passed, " + std::to_string(counts[1]) + " failed" +
+         (flaky > 0 ? " (" + std::to_string(flaky) + " flaky)" : std::string{}) + ", " +
          std::to_string(counts[2]) + (counts[2] == 1 ? " error, " : " errors, ") + std::to_string(counts[3]) +
          " skipped in " + util::human_duration(elapsed);
 }

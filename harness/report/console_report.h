@@ -34,7 +34,11 @@ ScenarioClass classify(const ScenarioReport& scenario);
 // "[3/27] smoke: passed in 6.3 s": the one line per scenario of --quiet (FAILED, ERROR, SKIPPED otherwise).
 std::string quiet_line(std::string_view position, const ScenarioReport& scenario);
 
-// "25 passed, 1 failed, 1 error, 0 skipped in 14 min 2 s": the run's closing line, counting scenarios.
+// "  FLAKY name: passed in 1 of 2 repeats (50%)" for each flaky check of a repeated scenario (report/repeats.h).
+void print_flaky(std::ostream& out, const ScenarioReport& scenario);
+
+// "25 passed, 1 failed, 1 error, 0 skipped in 14 min 2 s": the run's closing line, counting scenarios; a failed
+// scenario with a flaky check also counts in "2 failed (1 flaky)".
 std::string totals_line(const std::vector<ScenarioReport>& scenarios, std::chrono::nanoseconds elapsed);
 
 }  // namespace harness::report

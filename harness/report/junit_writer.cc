@@ -5,6 +5,7 @@
 #include <sstream>
 #include <utility>
 
+#include "harness/report/repeats.h"
 #include "harness/report/report_file.h"
 #include "harness/report/xml_text.h"
 #include "harness/util/time_format.h"
@@ -32,12 +33,28 @@ void set_counts(pugi::xml_node node, const Counts& c) {
   set_attribute(node, "skipped", c.skipped);
 }
 
-void add_testcase(pugi::xml_node suite, const ScenarioReport& scenario, const check::Verdict& verdict) {
+// A check of a repeated scenario (--repeat): its pass rate as testcase properties (as pytest's record_property
+// writes them; Jenkins and GitLab show <system-out>, which says it too, after the failure).
+void add_repeat_stats(pugi::xml_node testcase, const RepeatStats& stats) {
+  auto properties = testcase.append_child("properties");
+  const std::pair<const char*, std::string> values[] = {
+      {"flaky", stats.flaky ? "true" : "false"},
+      {"pass_rate", std::to_string(stats.passes) + "/" + std::to_string(stats.runs)}};
+  for (const auto& [name, value] : values) {
+    auto property = properties.append_child("property");
+    set_attribute(property, "name", name);
+    set_attribute(property, "value", value);
+  }
+}
+
+void add_testcase(pugi::xml_node suite, const ScenarioReport& scenario, const check::Verdict& verdict,
+                  const RepeatStats* stats = nullptr) {
   auto testcase = suite.append_child("testcase");
   set_attribute(testcase, "name", verdict.name);
   set_attribute(testcase, "classname", classname_of(scenario, verdict));
   set_attribute(testcase, "time", util::decimal_seconds(verdict.duration));
   if (!scenario.file.empty()) set_attribute(testcase, "file", scenario.file);
+  if (stats != nullptr) add_repeat_stats(testcase, *stats);
   const char* element = nullptr;
   const char* type = nullptr;
   switch (verdict.outcome) {
@@ -64,6 +81,9 @@ void add_testcase(pugi::xml_node suite, const ScenarioReport& scenario, const ch
   set_attribute(result, "type", type);
   // GitLab shows only this text, not the message attribute: it starts with the message.
   set_text(result, verdict.details.empty() ? verdict.message : verdict.message + "\n\n" + verdict.details);
+  if (stats != nullptr && stats->flaky) {
+    set_text(testcase.append_child("system-out"), "flaky: " + pass_rate_text(*stats) + "\n");
+  }
 }
 
 void add_testsuite(pugi::xml_node root, const ScenarioReport& scenario, int id) {
@@ -92,7 +112,10 @@ void add_testsuite(pugi::xml_node root, const ScenarioReport& scenario, int id) 
     add_testcase(suite, scenario,
                  check::Verdict{"scenario setup", scenario.name + ".setup", Outcome::k_error, scenario.error, {}, {}});
   }
-  for (const auto& verdict : scenario.verdicts) add_testcase(suite, scenario, verdict);
+  for (std::size_t i = 0; i < scenario.verdicts.size(); ++i) {
+    const RepeatStats* stats = i < scenario.repeat_stats.size() ? &scenario.repeat_stats[i] : nullptr;
+    add_testcase(suite, scenario, scenario.verdicts[i], stats);
+  }
 
   std::ostringstream out;
   for (const auto& [name, value] : properties) out << name << ": " << value << "\n";

@@ -18,6 +18,14 @@ struct ServiceLog {
   std::string tail;               // its last lines (util::tail_file), as stored: may be any bytes
 };
 
+// How a check fared over the repeats of a scenario (`--repeat N`): judged `runs` times, passed `passes` times.
+// Flaky: it passed in some and failed in others.
+struct RepeatStats {
+  int runs = 0;
+  int passes = 0;
+  bool flaky = false;
+};
+
 struct ScenarioReport {
   std::string name, file, description, run_id, hostname;
   std::string expectation = "pass";  // or "fail"
@@ -34,6 +42,10 @@ struct ScenarioReport {
   // Why the scenario never started (the run was interrupted before it), empty when it ran. Its checks are then
   // <skipped> with this reason, and it did not pass.
   std::string not_run;
+  // `--repeat N`, N > 1 (report/repeats.h): how many times it ran, and beside each verdict (same index) its stats.
+  // Empty for a single run.
+  int repeats = 1;
+  std::vector<RepeatStats> repeat_stats;
 };
 
 // The counts as JUnit states them: tests = verdicts + 1 for a non-empty `error`, which is also one of `errors`.

@@ -13,11 +13,20 @@ nlohmann::json counts_json(const Counts& c) {
 
 nlohmann::json scenario_json(const ScenarioReport& s) {
   nlohmann::json verdicts = nlohmann::json::array();
-  for (const auto& v : s.verdicts) {
-    verdicts.push_back({{"name", v.name},
-                        {"classname", classname_of(s, v)},
-                        {"outcome", check::to_string(v.outcome)},
-                        {"message", v.message}});
+  for (std::size_t i = 0; i < s.verdicts.size(); ++i) {
+    const auto& v = s.verdicts[i];
+    nlohmann::json entry = {{"name", v.name},
+                            {"classname", classname_of(s, v)},
+                            {"outcome", check::to_string(v.outcome)},
+                            {"message", v.message}};
+    if (i < s.repeat_stats.size()) {  // --repeat N
+      const auto& stats = s.repeat_stats[i];
+      entry["flaky"] = stats.flaky;
+      entry["repeats"] = stats.runs;
+      entry["passes"] = stats.passes;
+      entry["pass_rate"] = stats.runs == 0 ? 0.0 : static_cast<double>(stats.passes) / stats.runs;
+    }
+    verdicts.push_back(std::move(entry));
   }
   nlohmann::json properties = nlohmann::json::object();
   for (const auto& [name, value] : s.properties) properties[name] = value;
@@ -32,6 +41,7 @@ nlohmann::json scenario_json(const ScenarioReport& s) {
                           {"counts", counts_json(count(s))},
                           {"properties", std::move(properties)},
                           {"verdicts", std::move(verdicts)}};
+  if (s.repeats > 1) entry["repeats"] = s.repeats;
   if (!s.error.empty()) entry["error"] = s.error;
   if (!s.not_run.empty()) entry["not_run"] = s.not_run;
   return entry;
@@ -41,8 +51,9 @@ nlohmann::json scenario_json(const ScenarioReport& s) {
 nlohmann::json summary_json(const std::vector<ScenarioReport>& scenarios, const std::string& interrupted) {
   nlohmann::json entries = nlohmann::json::array();
   Counts total;
-  int passed_scenarios = 0;
+  int passed_scenarios = 0, flaky_checks = 0;
   for (const auto& s : scenarios) {
+    for (const auto& stats : s.repeat_stats) flaky_checks += stats.flaky;
     entries.push_back(scenario_json(s));
     total += count(s);
     passed_scenarios += passed(s);
@@ -50,6 +61,7 @@ nlohmann::json summary_json(const std::vector<ScenarioReport>& scenarios, const 
   nlohmann::json counts = counts_json(total);
   counts["scenarios"] = scenarios.size();
   counts["passed"] = passed_scenarios;
+  if (flaky_checks > 0) counts["flaky"] = flaky_checks;  // checks that passed in some repeats only (--repeat)
   nlohmann::json summary = {
       {"passed", interrupted.empty() && passed_scenarios == static_cast<int>(scenarios.size())},
       {"counts", std::move(counts)},
