@@ -175,7 +175,9 @@ void print_scenario_end(const scenario::Scenario& scenario, const std::string& p
                         const report::ScenarioReport& report, bool quiet) {
   if (quiet) std::cout << report::quiet_line(position, report) << "\n";
   if (report::in_github_actions()) {
-    for (const auto& line : report::github_annotations(scenario, report.verdicts)) std::cout << line << "\n";
+    for (const auto& line : report::github_annotations(scenario, report.verdicts, report.error)) {
+      std::cout << line << "\n";
+    }
   }
   std::cout << std::flush;
 }

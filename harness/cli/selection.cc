@@ -31,7 +31,8 @@ void add_selection_options(CLI::App& app, Selection& selection) {
   app.add_option("--shard", selection.shard,
                  "K/N: only the K-th of N shards of the selected scenarios (for a CI matrix; see --durations)");
   app.add_option("--durations", selection.durations,
-                 "An earlier run's summary.json (or its folder) whose durations balance the shards by wall time "
+                 "An earlier run's summary.json (or its folder, or a JUnit file) whose durations balance the shards "
+                 "by wall time "
                  "(without it: by a hash of the names)");
 }
 

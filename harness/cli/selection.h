@@ -20,7 +20,7 @@ struct Selection {
   std::vector<std::string> tags;
   std::vector<std::string> filters;   // `--filter GLOB` (repeatable): the name matches one (fnmatch(3) syntax)
   std::string shard;                  // `--shard K/N`, as written (parsed by select_scenarios)
-  std::filesystem::path durations;    // `--durations FILE`: an earlier run's summary.json (or its folder)
+  std::filesystem::path durations;    // `--durations FILE`: an earlier run's summary.json, its folder or a JUnit file
 };
 
 // Adds --tag, --filter, --shard and --durations to `app`, writing into `selection`.

@@ -7,6 +7,7 @@
 #include <numeric>
 
 #include <nlohmann/json.hpp>
+#include <pugixml.hpp>
 
 namespace harness::cli {
 
@@ -46,6 +47,23 @@ std::vector<std::size_t> assign_by_time(const std::vector<std::string>& names, s
   }
   return shard;
 }
+
+// A JUnit file's suites: one per scenario run, `time` its duration (a merged file of all shards serves too).
+util::Expected<Durations> junit_durations(const fs::path& path) {
+  pugi::xml_document doc;
+  if (!doc.load_file(path.c_str())) {
+    return util::Status::invalid("--durations: " + path.string() + " is neither a summary.json nor JUnit XML");
+  }
+  std::map<std::string, std::pair<double, int>> sums;
+  for (const auto& node : doc.select_nodes("//testsuite[@name and @time]")) {
+    auto& [sum, n] = sums[node.node().attribute("name").value()];
+    sum += node.node().attribute("time").as_double();
+    ++n;
+  }
+  Durations durations;
+  for (const auto& [name, sum_n] : sums) durations[name] = sum_n.first / sum_n.second;
+  return durations;
+}
 }  // namespace
 
 util::Expected<Shard> parse_shard(const std::string& text) {
@@ -67,6 +85,7 @@ util::Expected<Durations> read_durations(const fs::path& given) {
   const fs::path path = fs::is_directory(given) ? given / "summary.json" : given;
   std::ifstream in(path);
   if (!in) return util::Status::invalid("--durations: cannot read " + path.string());
+  if (in.peek() == '<') return junit_durations(path);
   const auto json = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
   if (!json.is_object() || !json.contains("scenarios") || !json["scenarios"].is_array()) {
     return util::Status::invalid("--durations: " + path.string() +

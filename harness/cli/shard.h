@@ -27,8 +27,9 @@ util::Expected<Shard> parse_shard(const std::string& text);
 // Earlier durations by scenario name (seconds as a double: what summary.json stores).
 using Durations = std::map<std::string, double>;
 
-// Reads the durations of an earlier run: its summary.json (`scenarios[].name`, `duration_s`), or a run folder
-// holding one (reports/latest). A scenario run several times (--repeat) counts with its mean duration.
+// Reads the durations of an earlier run: its summary.json (`scenarios[].name`, `duration_s`), a run folder
+// holding one (reports/latest), or a JUnit file (`testsuite@name`, `@time`: a file `merge` wrote serves). A
+// scenario that appears several times counts with its mean duration.
 // k_invalid_input naming the file when it cannot be read or is not such a summary.
 util::Expected<Durations> read_durations(const std::filesystem::path& path);
 

@@ -43,8 +43,12 @@ int line_of(const scenario::Scenario& scenario, const check::Verdict& verdict, s
 }  // namespace
 
 std::vector<std::string> github_annotations(const scenario::Scenario& scenario,
-                                            const std::vector<check::Verdict>& verdicts) {
+                                            const std::vector<check::Verdict>& verdicts, const std::string& error) {
   std::vector<std::string> lines;
+  if (!error.empty()) {
+    lines.push_back("::error file=" + escape_property(scenario.file) + ",title=" +
+                    escape_property(scenario.name + ": scenario setup") + "::" + escape_data(error));
+  }
   std::vector<bool> used(scenario.checks.size(), false);
   for (const auto& v : verdicts) {
     const int line = line_of(scenario, v, used);

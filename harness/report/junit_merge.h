@@ -13,7 +13,8 @@
 namespace harness::report {
 
 // The merged document (ASCII, as render_junit writes). k_invalid_input naming the file for an input that cannot
-// be read, is not XML ("shard-2.xml: not XML: Start-end tags mismatch at offset 22") or whose root is neither testsuites nor testsuite.
+// be read, is not XML ("shard-2.xml: not XML: Start-end tags mismatch at offset 22") or whose root is neither
+// testsuites nor testsuite.
 util::Expected<std::string> merge_junit(const std::vector<std::filesystem::path>& inputs);
 
 }  // namespace harness::report

@@ -111,5 +111,19 @@ TEST(ShardTest, reads_mean_durations_from_a_summary_of_an_earlier_run) {
   EXPECT_EQ(missing.error().message(), "--durations: cannot read " + (dir / "missing.json").string());
 }
 
+TEST(ShardTest, reads_durations_from_a_junit_file) {
+  const fs::path file = fs::temp_directory_path() / ("celery-chaos-durations-" + std::to_string(::getpid()) + ".xml");
+  std::ofstream(file) << R"(<?xml version="1.0"?><testsuites><testsuite name="smoke" time="6.500"/>
+    <testsuite name="disk" time="40.250"><testcase name="x" time="1"/></testsuite></testsuites>)";
+  const auto durations = read_durations(file);
+  std::ofstream(file) << "<testsuites";
+  const auto broken = read_durations(file);
+  fs::remove(file);
+  ASSERT_TRUE(durations) << durations.error().message();
+  EXPECT_EQ(*durations, (Durations{{"disk", 40.25}, {"smoke", 6.5}}));
+  ASSERT_FALSE(broken);
+  EXPECT_EQ(broken.error().message(), "--durations: " + file.string() + " is neither a summary.json nor JUnit XML");
+}
+
 }  // namespace
 }  // namespace harness::cli

@@ -52,6 +52,14 @@ TEST(GithubAnnotationsTest, a_verdict_of_no_check_has_no_line_and_newlines_are_e
                        "::error file=scenarios/smoke.yaml,title=smoke%3A scenario timeout::100%25 late%0D%0Areally"}));
 }
 
+TEST(GithubAnnotationsTest, a_setup_error_comes_first_without_a_line) {
+  const auto lines = github_annotations(
+      scenario_with_checks(), {Verdict{"no crash", "", Outcome::k_skipped, "not judged", {}, {}}},
+      "service 'broker' did not start\nits log");
+  EXPECT_EQ(lines, (std::vector<std::string>{"::error file=scenarios/smoke.yaml,title=smoke%3A scenario setup::service "
+                                             "'broker' did not start%0Aits log"}));
+}
+
 TEST(GithubAnnotationsTest, only_github_actions_true_turns_them_on) {
   ::setenv("GITHUB_ACTIONS", "true", 1);
   EXPECT_TRUE(in_github_actions());
