@@ -107,6 +107,24 @@ TEST_F(RunnerFixture, the_console_shows_each_phase_and_the_result) {
   EXPECT_NE(text.find("fake: FAILED in "), std::string::npos) << text;
 }
 
+TEST_F(RunnerFixture, the_console_starts_with_the_position_and_prints_a_line_per_step) {
+  std::ostringstream console;
+  options.out = &console;
+  options.position = "[2/5]";
+  scenario.steps[0].location.line = 12;
+  (void)run();
+  const std::string text = console.str();
+  EXPECT_EQ(text.rfind("[2/5] fake (fake.yaml)\n", 0), 0u) << text;
+  EXPECT_NE(text.find(" s] step 1 (wait, line 12)\n"), std::string::npos) << text;
+  auto events = history::read_history(dir / "report" / "history.jsonl");
+  ASSERT_TRUE(events);
+  for (const auto& e : *events) {
+    if (e.type == "step.begin") {
+      EXPECT_EQ(e.data.value("title", ""), "step 1 (wait, line 12)");
+    }
+  }
+}
+
 TEST_F(RunnerFixture, seed_option_overrides_the_scenarios_seed_and_is_reported) {
   scenario.seed = 7;
   scenario.seed_given = true;
