@@ -36,7 +36,8 @@ util::Expected<Durations> read_durations(const std::filesystem::path& path);
 // The 0-based shard of each of `names` (same order), among `count` shards.
 // With durations known for some scenario: greedy, longest first (ties by name), each scenario to the shard with the
 // least wall time so far (ties: the lowest shard); a scenario without a known duration counts as the mean of the
-// known ones. Without any: a stable hash of the name (FNV-1a 64) modulo `count`.
+// known ones. Without any: dealt round-robin in the order of a stable hash of the names (FNV-1a 64), so the
+// shards' sizes differ by at most one.
 std::vector<std::size_t> assign_shards(const std::vector<std::string>& names, std::size_t count,
                                        const Durations& durations);
 

@@ -53,17 +53,23 @@ TEST(ShardTest, shards_by_name_hash_partition_the_suite) {
   for (std::size_t count : {1u, 2u, 4u, 7u, 40u}) expect_partition(assign_shards(names, count, {}), count, 27);
 }
 
-TEST(ShardTest, shards_by_name_hash_are_stable_and_do_not_depend_on_the_other_names) {
-  const auto names = suite(10);
-  const auto all = assign_shards(names, 4, {});
-  EXPECT_EQ(all, assign_shards(names, 4, {}));
-  const auto one = assign_shards({names[3]}, 4, {});
-  EXPECT_EQ(one[0], all[3]);
+TEST(ShardTest, shards_by_name_hash_do_not_depend_on_the_order_of_the_suite) {
+  auto names = suite(10);
+  const auto forward = assign_shards(names, 4, {});
+  std::reverse(names.begin(), names.end());
+  auto backward = assign_shards(names, 4, {});
+  std::reverse(backward.begin(), backward.end());
+  EXPECT_EQ(forward, backward);
 }
 
-TEST(ShardTest, shards_by_name_hash_use_every_shard_of_a_large_suite) {
-  const auto assigned = assign_shards(suite(100), 4, {});
-  EXPECT_EQ(std::set<std::size_t>(assigned.begin(), assigned.end()).size(), 4u);
+TEST(ShardTest, shards_by_name_hash_differ_in_size_by_at_most_one) {
+  for (std::size_t count : {2u, 3u, 4u, 7u}) {
+    const auto assigned = assign_shards(suite(27), count, {});
+    std::vector<int> sizes(count, 0);
+    for (const auto shard : assigned) ++sizes[shard];
+    EXPECT_LE(*std::max_element(sizes.begin(), sizes.end()) - *std::min_element(sizes.begin(), sizes.end()), 1)
+        << count << " shards";
+  }
 }
 
 TEST(ShardTest, durations_balance_the_shards_longest_first) {
