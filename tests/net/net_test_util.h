@@ -124,6 +124,13 @@ public:
     return ::send(m_fd, bytes.data(), bytes.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(bytes.size());
   }
   void shutdown_write() { ::shutdown(m_fd, SHUT_WR); }
+  // Closes with an RST (SO_LINGER 0).
+  void reset() {
+    const linger abort{1, 0};
+    ::setsockopt(m_fd, SOL_SOCKET, SO_LINGER, &abort, sizeof abort);
+    ::close(m_fd);
+    m_fd = -1;
+  }
   // Up to `n` bytes, whatever arrived before `timeout` or the end of the stream.
   std::string receive(std::size_t n, std::chrono::milliseconds timeout = 10s) {
     std::string got;

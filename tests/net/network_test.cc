@@ -56,6 +56,17 @@ TEST(Network, records_connect_and_a_close_by_the_client) {
   EXPECT_EQ(events[1].bytes_downstream, 5u);
 }
 
+TEST(Network, passes_a_client_reset_on_and_records_it) {
+  ProxiedEcho echo;
+  TestClient client(echo.port);
+  ASSERT_TRUE(client.send("a"));
+  ASSERT_EQ(client.receive(1), "a");
+  client.reset();
+  ASSERT_TRUE(eventually([&] { return echo.log.closes().size() == 1; }));
+  EXPECT_EQ(echo.log.closes()[0].closed_by, "client");
+  EXPECT_EQ(echo.log.closes()[0].how, "reset");
+}
+
 TEST(Network, records_a_close_by_the_service_when_it_refuses_the_proxy) {
   EventLog log;
   harness::net::Network network(log.sink());
