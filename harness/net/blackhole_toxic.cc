@@ -2,7 +2,7 @@
 // that silently dropped the flow). Unlike Toxiproxy, which drops the bytes, the chunk in flight is held and the
 // way stops reading, so the sender's socket buffers fill as on a link that carries nothing and TCP would
 // retransmit; when the toxic is removed the held bytes go on, as a healed partition delivers what TCP kept
-// retrying. Neither side is told anything: no FIN, no RST.
+// retrying. Neither side is told anything: a FIN is held as bytes are, and no RST is sent.
 #include <functional>
 #include <set>
 #include <vector>
@@ -24,6 +24,13 @@ public:
       while (m_present && !link.closed()) co_await link.wait();
     }
     if (!link.closed()) co_await link.forward(bytes);
+  }
+  // A FIN is held too: a peer behind a blackhole does not learn that the other side closed.
+  boost::asio::awaitable<void> closing(Link& link) override {
+    if (!m_present) co_return;
+    m_connections.insert(link.connection_id());
+    m_wakers.push_back(link.waker());
+    while (m_present && !link.closed()) co_await link.wait();
   }
   util::Status removed(Proxy&) override {
     m_present = false;

@@ -36,4 +36,15 @@ TEST(BlackholeToxic, upstream_keeps_bytes_from_the_service) {
   EXPECT_EQ(echo.server.received(), 4u);
 }
 
+// The client's FIN is held too: the echo server, which closes when its client does, stays open until removal.
+TEST(BlackholeToxic, holds_a_fin_until_removed) {
+  ProxiedEcho echo;
+  ASSERT_TRUE(echo.add("blackhole", Direction::k_upstream));
+  TestClient client(echo.port);
+  client.shutdown_write();
+  EXPECT_EQ(client.ending(200ms), "open");
+  ASSERT_TRUE(echo.network.remove_toxic({"echo", ""}, "blackhole"));
+  EXPECT_EQ(client.ending(), "eof");
+}
+
 }  // namespace
