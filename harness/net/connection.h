@@ -1,9 +1,9 @@
 #pragma once
 // One client connection through a Proxy and its connection to the service: two ways (upstream: client ->
 // service, downstream: service -> client), each a loop that reads a chunk, passes it through the toxics of its
-// way (toxic.h), writes it, and reads the next; a way with no toxic moves its bytes with splice(2) instead. A FIN is passed on as a FIN (shutdown of the sending side); an
-// RST from one side is passed on as an RST to the other. Lives on the Network's thread, owned by shared_ptr
-// (its coroutines hold it); the Proxy keeps the open ones.
+// way (toxic.h), writes it, and reads the next; a way with no toxic moves its bytes with splice(2) instead. A FIN
+// is passed on as a FIN (shutdown of the sending side); an RST from one side is passed on as an RST to the other.
+// Lives on the Network's thread, owned by shared_ptr (its coroutines hold it); the Proxy keeps the open ones.
 #include <utility>  // Boost 1.74's awaitable.hpp uses std::exchange without including it
 
 #include <boost/asio/awaitable.hpp>

@@ -136,7 +136,8 @@ public:
     std::string got;
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     while (got.size() < n) {
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      const auto left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
       if (left.count() <= 0) break;
       pollfd p{m_fd, POLLIN, 0};
       if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) break;
@@ -155,7 +156,8 @@ public:
   std::string ending(std::chrono::milliseconds timeout = 10s) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     while (m_end.empty() && std::chrono::steady_clock::now() < deadline)
-      receive(1 << 20, std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()));
+      receive(1 << 20,
+              std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()));
     return m_end.empty() ? "open" : m_end;
   }
 
