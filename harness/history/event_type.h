@@ -22,6 +22,7 @@ enum class EventType {
   k_load_begin, k_load_publish, k_load_end,              // load.*
   k_ledger_read, k_ledger_error,                         // ledger.*
   k_broker_sample, k_queue_sample,                       // samples of the broker's state
+  k_net_connect, k_net_close,                            // net.*: connections through the fault proxy
   k_check_verdict,                                       // check.verdict
 };
 // clang-format on

@@ -16,7 +16,7 @@ namespace fs = std::filesystem;
 
 // Lowest first; folders on one line are peers (neither includes the other's folder through a lower one).
 const std::vector<std::vector<std::string>> k_layers{
-    {"util"}, {"process"}, {"scenario"}, {"history"}, {"datastore"}, {"driver", "health"}, {"stack"},
+    {"util"}, {"process"}, {"net"}, {"scenario"}, {"history"}, {"datastore"}, {"driver", "health"}, {"stack"},
     {"fault", "check"}, {"report"}, {"run"}, {"cli"}};
 
 std::map<std::string, int> layer_ranks() {
