@@ -150,6 +150,18 @@ int list_command(const std::vector<std::string>& args) {
   return k_exit_passed;
 }
 
+// The one place a run's driver is chosen.
+util::Expected<std::shared_ptr<driver::Driver>> make_driver(const GlobalOptions& options) {
+  if (options.driver == "docker") {
+    driver::DockerOptions docker;
+    if (!options.image.empty()) docker.image = options.image;
+    auto made = driver::make_docker_driver(docker);
+    if (!made) return made.error();
+    return std::shared_ptr<driver::Driver>(std::move(made.value()));
+  }
+  return std::shared_ptr<driver::Driver>(driver::make_local_driver());
+}
+
 int run_command(const std::vector<std::string>& args, const GlobalOptions& options) {
   process::install_signal_handlers();
   auto scenarios = load_all(args);
@@ -162,6 +174,11 @@ int run_command(const std::vector<std::string>& args, const GlobalOptions& optio
     return k_exit_infrastructure;
   }
 
+  auto driver = make_driver(options);
+  if (!driver) {
+    std::cerr << "celery-chaos: " << driver.error().message() << "\n";
+    return k_exit_infrastructure;
+  }
   sweep_leftovers(work_base / "runs", options.verbose);
   const std::string run_id = new_run_id();
   const fs::path run_dir = options.report_dir / run_id;
@@ -179,7 +196,7 @@ int run_command(const std::vector<std::string>& args, const GlobalOptions& optio
   run_options.keep = options.keep;
   run_options.verbose = options.verbose;
   run_options.out = &std::cout;
-  run_options.driver = driver::make_local_driver();
+  run_options.driver = std::move(driver.value());
   run_options.seed = options.seed;
 
   std::vector<fs::path> folders;
