@@ -8,6 +8,8 @@
 namespace harness::driver::docker {
 namespace {
 constexpr const char* k_default_socket = "/var/run/docker.sock";
+// The private engine scripts/dockerd starts where no other is reachable (the test set-up does).
+constexpr const char* k_private_socket = "/run/celery-chaos-docker/docker.sock";
 constexpr const char* k_oldest_api = "1.41";  // Debian 12's docker.io (Engine 20.10)
 constexpr const char* k_newest_api = "1.45";  // what this client was written against (Engine 26)
 
@@ -39,7 +41,12 @@ std::string negotiate_api_version(const std::string& engine_api) {
 
 util::Expected<std::filesystem::path> Engine::socket_from_environment() {
   const char* host = std::getenv("DOCKER_HOST");
-  if (!host || !*host) return std::filesystem::path(k_default_socket);
+  if (!host || !*host) {
+    std::error_code ec;
+    if (!std::filesystem::exists(k_default_socket, ec) && std::filesystem::exists(k_private_socket, ec))
+      return std::filesystem::path(k_private_socket);
+    return std::filesystem::path(k_default_socket);
+  }
   const std::string value = host;
   if (value.rfind("unix://", 0) != 0) {
     return util::Status::invalid("DOCKER_HOST=" + value +

@@ -1,8 +1,9 @@
 #pragma once
 // A client of the Docker Engine API over its unix socket (Boost.Beast, datastore/http_client.h).
 //
-// Where: DOCKER_HOST when it is unix://PATH, else /var/run/docker.sock (a tcp:// DOCKER_HOST is refused: the
-// harness speaks only to a local engine). Which API version: the engine's own (GET /version's ApiVersion), capped
+// Where: DOCKER_HOST when it is unix://PATH, else /var/run/docker.sock, else (when that does not exist) the private
+// engine scripts/dockerd starts, /run/celery-chaos-docker/docker.sock. A tcp:// DOCKER_HOST is refused: the
+// harness speaks only to a local engine. Which API version: the engine's own (GET /version's ApiVersion), capped
 // at the newest this client knows and refused below 1.41 (Debian 12's docker.io, Engine 20.10.24, speaks 1.41);
 // every call is then made as /v<version>/....
 #include <chrono>
@@ -23,7 +24,7 @@ struct EngineReply {
 
 class Engine {
 public:
-  // The socket to use: DOCKER_HOST's (unix://PATH) or /var/run/docker.sock; k_invalid_input for another scheme.
+  // The socket to use (above); k_invalid_input for a DOCKER_HOST of another scheme.
   static util::Expected<std::filesystem::path> socket_from_environment();
   // Pings the engine at `socket` and negotiates the API version. No engine reachable is k_infrastructure:
   // "no Docker engine answers at unix:///var/run/docker.sock (cannot connect ...): start one (scripts/dockerd start
