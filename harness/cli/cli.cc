@@ -60,6 +60,13 @@ int cli_main(int argc, char** argv) {
                  "Seed the harness's randomness with N in every scenario, instead of the scenario's `seed:` "
                  "(replays a run: its seed is in the JUnit properties and summary.json)");
   add_selection_options(app, options.selection);
+  app.add_option("--driver", options.driver,
+                 "Where the services run: local (processes from the machine's packages, the default) or docker "
+                 "(containers on the host network; DOCKER_HOST or /var/run/docker.sock)")
+      ->check(CLI::IsMember({"local", "docker"}));
+  app.add_option("--image", options.image,
+                 "The image the docker driver runs every service in (default celery-chaos/services:bookworm, built "
+                 "by scripts/images)");
   const Subcommand* chosen = nullptr;
   for (const auto& sub : k_subcommands) {
     auto* cmd = app.add_subcommand(sub.name, sub.description);

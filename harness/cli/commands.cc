@@ -235,6 +235,18 @@ int list_command(const std::vector<std::string>& args, const GlobalOptions& opti
   return k_exit_passed;
 }
 
+// The one place a run's driver is chosen.
+util::Expected<std::shared_ptr<driver::Driver>> make_driver(const GlobalOptions& options) {
+  if (options.driver == "docker") {
+    driver::DockerOptions docker;
+    if (!options.image.empty()) docker.image = options.image;
+    auto made = driver::make_docker_driver(docker);
+    if (!made) return made.error();
+    return std::shared_ptr<driver::Driver>(std::move(made.value()));
+  }
+  return std::shared_ptr<driver::Driver>(driver::make_local_driver());
+}
+
 int run_command(const std::vector<std::string>& args, const GlobalOptions& options) {
   process::install_signal_handlers();
   auto scenarios = load_selected(args, options.selection);
@@ -247,6 +259,11 @@ int run_command(const std::vector<std::string>& args, const GlobalOptions& optio
     return k_exit_infrastructure;
   }
 
+  auto driver = make_driver(options);
+  if (!driver) {
+    std::cerr << "celery-chaos: " << driver.error().message() << "\n";
+    return k_exit_infrastructure;
+  }
   const auto run_started = std::chrono::steady_clock::now();
   sweep_leftovers(work_base / "runs", options.verbose);
   const std::string run_id = new_run_id();
@@ -268,7 +285,7 @@ int run_command(const std::vector<std::string>& args, const GlobalOptions& optio
   // A live progress line only where a person watches: a terminal that understands erasing a line.
   const char* term = std::getenv("TERM");
   run_options.live = ::isatty(STDOUT_FILENO) && term != nullptr && std::string_view(term) != "dumb";
-  run_options.driver = driver::make_local_driver();
+  run_options.driver = std::move(driver.value());
   run_options.seed = options.seed;
 
   const SuiteRuns plan = plan_runs(*scenarios, options.repeat, run_id, run_dir);

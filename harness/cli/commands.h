@@ -19,6 +19,8 @@ struct GlobalOptions {
   bool prestart = true;  // boot the next scenario's broker while one runs (run/prestart.h)
   std::optional<std::uint64_t> seed;  // --seed N: every scenario's seed (run/random.h)
   Selection selection;                // --tag, --filter, --shard, --durations (cli/selection.h)
+  std::string driver = "local";       // --driver local|docker: where the services run
+  std::string image;                  // --image: the docker driver's image (default: driver::DockerOptions's)
 };
 
 int run_command(const std::vector<std::string>& scenarios, const GlobalOptions& options);

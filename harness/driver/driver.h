@@ -41,4 +41,12 @@ public:
 
 std::unique_ptr<Driver> make_local_driver();
 
+struct DockerOptions {
+  // The image every service kind runs in (scripts/images builds it from Debian's packages).
+  std::string image = "celery-chaos/services:bookworm";
+};
+// The docker driver (driver/docker): connects to the engine (DOCKER_HOST or /var/run/docker.sock), checks that the
+// image is present, and removes what dead harnesses left there. k_infrastructure when it cannot.
+util::Expected<std::unique_ptr<Driver>> make_docker_driver(const DockerOptions& options);
+
 }  // namespace harness::driver

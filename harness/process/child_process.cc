@@ -304,6 +304,14 @@ std::string OwnerMark::owner() {
 
 std::string OwnerMark::run_id() { return current_run().id; }
 
+std::map<std::string, std::string> OwnerMark::run_environment() { return current_run().environment; }
+
+std::map<std::string, std::string> OwnerMark::marks() {
+  std::map<std::string, std::string> marks{{k_owner_variable, owner()}};
+  if (const auto run = current_run(); !run.id.empty()) marks[k_run_variable] = run.id;
+  return marks;
+}
+
 OwnerMark::ScopedRunId::ScopedRunId(std::string run_id, std::map<std::string, std::string> environment)
     : m_previous(std::move(t_run)) {
   t_run = Run{std::move(run_id), std::move(environment)};

@@ -90,6 +90,10 @@ struct OwnerMark {
   // "<pid>:<start time>" when its PID namespace cannot be known.
   static std::string owner();
   static std::string run_id();  // empty until set; this thread's ScopedRunId while one is alive
+  // The run's environment that comes with run_id() (what a container of the run gets too).
+  static std::map<std::string, std::string> run_environment();
+  // The marks a child gets: {CELERY_CHAOS_OWNER: owner()} and, once a run id is set, {CELERY_CHAOS_RUN: run_id()}.
+  static std::map<std::string, std::string> marks();
   // While alive, children this thread spawns carry `run_id` (and get `environment`) instead of the process-wide
   // ones: a scenario's services booted ahead of it while another scenario runs (run/prestart.h) belong to
   // their own run.

@@ -4,7 +4,9 @@
 #include <unistd.h>
 
 #include <charconv>
+#include <csignal>
 #include <filesystem>
+#include <sstream>
 #include <string>
 
 namespace harness::process {
@@ -89,5 +91,19 @@ std::vector<pid_t> children_of(pid_t parent) {
   }
   return children;
 }
+
+std::optional<pid_t> innermost_pid(pid_t pid) {
+  std::istringstream status(read_proc_file(pid, "status"));
+  for (std::string line; std::getline(status, line);) {
+    if (line.rfind("NSpid:", 0) != 0) continue;
+    std::istringstream fields(line.substr(6));
+    long value = 0, last = -1;
+    while (fields >> value) last = value;
+    if (last > 0) return static_cast<pid_t>(last);
+  }
+  return std::nullopt;
+}
+
+bool send_signal(pid_t pid, int sig) { return pid > 0 && ::kill(pid, sig) == 0; }
 
 }  // namespace harness::process

@@ -28,6 +28,13 @@ std::optional<ProcStat> read_proc_stat(pid_t pid);
 // The live (not zombie) children of `parent`, from a scan of /proc: a Celery worker's pool processes.
 std::vector<pid_t> children_of(pid_t parent);
 
+// The pid process `pid` has in its own (innermost) PID namespace, from the NSpid line of /proc/<pid>/status: a
+// container's PID 1 is some host pid here and 1 there. nullopt when gone.
+std::optional<pid_t> innermost_pid(pid_t pid);
+
+// Sends `sig` to process `pid`; false when it is gone (or not permitted). For the drivers' own processes only.
+bool send_signal(pid_t pid, int sig);
+
 // The whole of /proc/<pid>/<name> (e.g. "environ"); empty when gone or unreadable.
 std::string read_proc_file(pid_t pid, const char* name);
 

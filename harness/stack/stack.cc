@@ -68,6 +68,12 @@ void Stack::set_policies(std::map<std::string, InstancePolicy> policies) {
   }
 }
 
+bool Stack::restarting(const driver::Service* service) const {
+  std::lock_guard lock(m_mutex);
+  const auto it = m_instances.find(service);
+  return it != m_instances.end() && it->second.restarting;
+}
+
 int Stack::generation(const driver::Service* service) const {
   std::lock_guard lock(m_mutex);
   auto it = m_instances.find(service);
@@ -493,13 +499,15 @@ void Stack::probe_loop(driver::Service* service, scenario::HealthCheck config) {
                          {{"state", health::to_string(tracker.state())}, {"previous", health::to_string(previous)}});
       }
     }
-    if (m_clock.now() < tracker.next_probe_at() || service->exit_status()) {
-      m_control.sleep_for(std::chrono::milliseconds{20});  // a dead container is not probed
+    if (m_clock.now() < tracker.next_probe_at() || service->exit_status() || restarting(service)) {
+      // A dead container is not probed, nor one being restarted: its new process may run before the restart is
+      // done (a container takes ~0.3 s to create and start), and a probe of it then would count against the
+      // streak of the instance it replaces.
       continue;
     }
     const auto result = run_probe(config, *service, m_placeholders);
     if (m_stopping) break;
-    if (generation(service) != seen_generation || service->exit_status()) {
+    if (generation(service) != seen_generation || service->exit_status() || restarting(service)) {
       // Docker stops a container's health monitor when the container stops, cancelling the probe in flight: a
       // probe that outlived its instance (killed, or replaced by a restart) never counts, not even for the next.
       m_history.record(history::EventType::k_health_probe_discarded, service->name(),

@@ -72,6 +72,7 @@ public:
   // its backoff delay. Recorded as service.killed and service.restarted {reason}.
   void replace_instance(driver::Service* service, const std::string& reason);
   // Increments each time the instance is (re)started: health probing resets on a change.
+  bool restarting(const driver::Service* service) const;  // a restart of it is under way
   int generation(const driver::Service* service) const;
 
   // A stop the harness itself does (a fault), not a crash: `how` stops the instance (empty: the driver's stop,

@@ -18,72 +18,59 @@
 
 namespace harness::driver::local {
 
-std::shared_ptr<process::ChildProcess> LocalService::child() const {
-  std::lock_guard lock(m_child_mutex);
-  return m_child;
+std::shared_ptr<Runtime> LocalService::runtime() const {
+  std::lock_guard lock(m_runtime_mutex);
+  return m_runtime;
 }
 
 std::optional<process::ExitStatus> LocalService::exit_status() const {
-  const auto current = child();
+  const auto current = runtime();
   if (!current) return std::nullopt;
   return current->exit_status();
 }
 
 std::optional<pid_t> LocalService::main_pid() const {
-  const auto current = child();
+  const auto current = runtime();
   if (!current) return std::nullopt;
-  return current->pid();
+  return current->main_pid();
+}
+
+std::optional<pid_t> LocalService::host_pid(pid_t own_pid) const {
+  const auto current = runtime();
+  if (!current || !current->running()) return std::nullopt;
+  return current->host_pid(own_pid);
 }
 
 bool LocalService::running() const {
-  const auto current = child();
+  const auto current = runtime();
   return current && current->running();
 }
 
 nlohmann::json LocalService::identity() const {
-  const auto current = child();
+  const auto current = runtime();
   if (!current || !current->running()) return nlohmann::json::object();
-  return {{"pid", current->pid()}};
+  return current->identity();
 }
 
 bool LocalService::set_priority(int nice) const {
-  const auto current = child();
-  return current && current->running() &&
-         ::setpriority(PRIO_PGRP, static_cast<id_t>(current->pgid()), nice) == 0;
+  const auto current = runtime();
+  return current && current->running() && current->set_priority(nice);
 }
 
 SignalResult LocalService::signal(SignalTarget target, int sig) {
+  const auto current = runtime();
+  if (!current || !current->running()) return {};
+  if (target != SignalTarget::k_server) return current->signal(target, sig);
   SignalResult result;
-  const auto current = child();
-  if (!current || !current->running()) return result;
-  switch (target) {
-    case SignalTarget::k_group:
-      current->signal_group(sig);
-      result.processes.push_back(current->pgid());
-      result.delivered = true;
-      break;
-    case SignalTarget::k_main:
-      current->signal(sig);
-      result.processes.push_back(current->pid());
-      result.delivered = true;
-      break;
-    case SignalTarget::k_children:
-      for (const pid_t pid : process::children_of(current->pid()))
-        if (::kill(pid, sig) == 0) result.processes.push_back(pid);
-      result.delivered = true;
-      break;
-    case SignalTarget::k_server:
-      if (const auto pid = server_pid(); pid && ::kill(*pid, sig) == 0) {
-        result.processes.push_back(*pid);
-        result.delivered = true;
-      }
-      break;
+  if (const auto pid = server_pid(); pid && ::kill(*pid, sig) == 0) {
+    result.processes.push_back(*pid);
+    result.delivered = true;
   }
   return result;
 }
 
 void LocalService::stop(std::chrono::milliseconds grace) {
-  const auto current = child();
+  const auto current = runtime();
   if (current && current->running()) current->stop(grace);
 }
 
@@ -103,15 +90,15 @@ util::Status LocalService::spawn(process::SpawnOptions options) {
   std::error_code ec;
   const auto size = std::filesystem::file_size(m_log_path, ec);
   m_log_offset = ec ? 0 : size;
-  auto spawned = process::ChildProcess::spawn(options);
-  if (!spawned) return spawned.error();
-  std::shared_ptr<process::ChildProcess> previous;
+  auto launched = m_launcher(Launch{std::move(options), m_name, kind()});
+  if (!launched) return launched.error();
+  std::shared_ptr<Runtime> previous;
   {
-    std::lock_guard lock(m_child_mutex);
-    previous = std::exchange(m_child, std::move(spawned.value()));
+    std::lock_guard lock(m_runtime_mutex);
+    previous = std::exchange(m_runtime, std::move(launched.value()));
   }
   // `previous` (an exited process, or one a reader still holds) is released outside the lock: its destructor may
-  // wait for the reaper.
+  // wait for the reaper (or remove a container).
   return util::Status::ok();
 }
 

@@ -1,9 +1,10 @@
 #pragma once
-// Shared plumbing of the local driver's services: one main ChildProcess with its log, the name, stop().
+// Shared plumbing of the service kinds' recipes: one main process (a Runtime: a child process under the local
+// driver, a container under the docker driver) with its log, the name, stop().
 //
-// Thread safety: a restart (start() -> spawn()) replaces the main process while probe threads, faults and the
-// orchestrator's monitor read it (exit_status(), main_pid(), stop()). The process is held by a shared_ptr behind
-// a mutex: readers take a copy under the lock and use it outside, so a replaced process lives until its last
+// Thread safety: a restart (start() -> spawn()) replaces the runtime while probe threads, faults and the
+// orchestrator's monitor read it (exit_status(), main_pid(), stop()). The runtime is held by a shared_ptr behind
+// a mutex: readers take a copy under the lock and use it outside, so a replaced one lives until its last
 // reader is done, and no lock is held while a stop waits for the exit.
 #include <atomic>
 #include <filesystem>
@@ -12,6 +13,7 @@
 #include <string>
 
 #include "harness/driver/service.h"
+#include "harness/driver/local/runtime.h"
 #include "harness/process/child_process.h"
 
 namespace harness::driver::local {
@@ -29,9 +31,11 @@ public:
   nlohmann::json identity() const override;           // {"pid": main pid}
   bool set_priority(int nice) const override;              // setpriority(PRIO_PGRP) of the main process's group
   SignalResult signal(SignalTarget target, int sig) override;
-  // The main process (the leader of the instance's process group); empty before the first start. Local only:
-  // nothing outside driver/local sees a pid.
+  // The main process's host pid (the leader of the instance's process group, or a container's PID 1); empty
+  // before the first start. Nothing outside the drivers sees a pid.
   std::optional<pid_t> main_pid() const;
+  // What runs the instance from its next start() on (the local driver's process_launcher() by default).
+  void set_launcher(Launcher launcher) { m_launcher = std::move(launcher); }
   // The process that does the serving (SignalTarget::k_server): the main process, unless a launcher does not
   // exec it (RabbitMQ's beam.smp). Empty when it is not running.
   virtual std::optional<pid_t> server_pid() const { return main_pid(); }
@@ -39,19 +43,22 @@ public:
   std::string version() const override;
 
 protected:
-  // Spawns the main process with stdout+stderr appended to log_path().
+  // Starts the main process (through the launcher) with stdout+stderr appended to log_path().
   util::Status spawn(process::SpawnOptions options);
+  // The host pid of the running process the instance knows by `own_pid` (a pid file's); empty when none.
+  std::optional<pid_t> host_pid(pid_t own_pid) const;
   // "exited with exit code 1" plus the last lines of the log, for a service that died or never became ready.
   std::string failure_detail(const std::string& what) const;
   void set_version(std::string version);
   // Reads the log written since the last spawn (for readiness markers and versions); empty when unreadable.
   std::string read_log() const;
-  // The current main process (null before the first spawn); the copy stays valid across a restart.
-  std::shared_ptr<process::ChildProcess> child() const;
+  // The current runtime (null before the first spawn); the copy stays valid across a restart.
+  std::shared_ptr<Runtime> runtime() const;
 
 private:
-  mutable std::mutex m_child_mutex;
-  std::shared_ptr<process::ChildProcess> m_child;
+  mutable std::mutex m_runtime_mutex;
+  std::shared_ptr<Runtime> m_runtime;
+  Launcher m_launcher = process_launcher();
   std::string m_name;
   std::string m_scenario_service;
   std::filesystem::path m_log_path;

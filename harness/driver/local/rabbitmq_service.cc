@@ -140,7 +140,9 @@ std::optional<pid_t> RabbitmqService::beam_pid() const {
 }
 
 std::optional<pid_t> RabbitmqService::server_pid() const {
-  const auto pid = beam_pid();
+  const auto own = beam_pid();
+  if (!own) return std::nullopt;
+  const auto pid = host_pid(*own);  // the pid file holds the pid in the node's own PID namespace (a container's)
   if (!pid) return std::nullopt;
   std::ifstream comm("/proc/" + std::to_string(*pid) + "/comm");
   std::string name;
@@ -163,8 +165,9 @@ util::Expected<process::CommandResult> RabbitmqService::control(const std::vecto
 
 void RabbitmqService::stop(std::chrono::milliseconds grace) {
   // beam.smp is in the launcher's process group; SIGTERM makes Erlang shut down cleanly (init:stop).
+  const auto beam = server_pid();
   LocalService::stop(grace);
-  if (auto beam = beam_pid()) ::kill(*beam, SIGKILL);  // in case it left the group; harmless if gone
+  if (beam) ::kill(*beam, SIGKILL);  // in case it left the group; harmless if gone
 }
 
 std::map<std::string, std::string> RabbitmqService::placeholders() const {

@@ -1,0 +1,147 @@
+#include "harness/driver/docker/container_runtime.h"
+
+#include <sys/resource.h>
+
+#include <csignal>
+
+#include "harness/process/proc_stat.h"
+
+namespace harness::driver::docker {
+namespace {
+// POST /wait blocks for as long as the container runs; the runtime's destructor ends it by removing the container.
+constexpr auto k_wait_forever = std::chrono::hours{24 * 365};
+constexpr auto k_kill_wait = std::chrono::seconds{10};
+}  // namespace
+
+process::ExitStatus exit_status_from_code(int code) {
+  process::ExitStatus status;
+  if (code > 128 && code <= 128 + 64) {
+    status.signal = code - 128;
+  } else {
+    status.code = code;
+  }
+  return status;
+}
+
+util::Expected<std::shared_ptr<ContainerRuntime>> ContainerRuntime::start(const Engine& engine,
+                                                                         const std::string& name,
+                                                                         const nlohmann::json& create_body) {
+  auto created = engine.expect_ok("POST", "/containers/create?name=" + name, create_body);
+  if (!created) {
+    if (created.error().message().find("No such image") != std::string::npos) {
+      return util::Status::infrastructure(created.error().message() +
+                                          ": build it with scripts/images (or pull it where a registry is reachable)");
+    }
+    return created.error();
+  }
+  std::shared_ptr<ContainerRuntime> runtime(new ContainerRuntime(engine, created->body.value("Id", "")));
+  if (auto started = engine.expect_ok("POST", "/containers/" + runtime->m_id + "/start"); !started) {
+    return started.error();  // the destructor removes the created container
+  }
+  auto inspected = engine.expect_ok("GET", "/containers/" + runtime->m_id + "/json");
+  if (inspected && inspected->body.is_object()) {
+    runtime->m_main_pid = inspected->body["State"].value("Pid", 0);
+  }
+  runtime->m_watcher = std::thread([raw = runtime.get()] { raw->watch_exit(); });
+  return runtime;
+}
+
+// Blocks in POST /wait until the container is not running; the code it returns is the main process's.
+void ContainerRuntime::watch_exit() {
+  auto reply = m_engine.call("POST", "/containers/" + m_id + "/wait?condition=not-running", nullptr, k_wait_forever);
+  int code = -1;
+  if (reply && reply->body.is_object()) code = reply->body.value("StatusCode", -1);
+  if (code < 0) {  // the wait failed (the container is gone): what the engine last knew
+    auto inspected = m_engine.call("GET", "/containers/" + m_id + "/json");
+    if (inspected && inspected->body.is_object()) code = inspected->body["State"].value("ExitCode", 137);
+    if (code < 0) code = 137;
+  }
+  std::lock_guard lock(m_mutex);
+  m_exit = exit_status_from_code(code);
+  m_exited.notify_all();
+}
+
+ContainerRuntime::~ContainerRuntime() {
+  // force: a running container is SIGKILLed first; v: its anonymous volumes go with it. That also ends the wait.
+  (void)m_engine.call("DELETE", "/containers/" + m_id + "?force=1&v=1");
+  if (m_watcher.joinable()) m_watcher.join();
+}
+
+std::optional<process::ExitStatus> ContainerRuntime::exit_status() const {
+  std::lock_guard lock(m_mutex);
+  return m_exit;
+}
+
+bool ContainerRuntime::wait_exit(std::chrono::milliseconds timeout) const {
+  std::unique_lock lock(m_mutex);
+  return m_exited.wait_for(lock, timeout, [this] { return m_exit.has_value(); });
+}
+
+nlohmann::json ContainerRuntime::identity() const {
+  return {{"pid", m_main_pid}, {"container", m_id.substr(0, 12)}};
+}
+
+std::vector<pid_t> ContainerRuntime::processes() const {
+  std::vector<pid_t> pids;
+  auto top = m_engine.call("GET", "/containers/" + m_id + "/top?ps_args=-o%20pid");
+  if (!top || !top->body.is_object() || !top->body["Processes"].is_array()) return pids;
+  for (const auto& row : top->body["Processes"]) {
+    if (!row.is_array() || row.empty() || !row[0].is_string()) continue;
+    try {
+      pids.push_back(static_cast<pid_t>(std::stol(row[0].get<std::string>())));
+    } catch (const std::exception&) {
+    }
+  }
+  return pids;
+}
+
+SignalResult ContainerRuntime::signal(SignalTarget target, int sig) {
+  SignalResult result;
+  if (!running() || m_main_pid <= 0) return result;
+  if (target == SignalTarget::k_group && (sig == SIGSTOP || sig == SIGCONT)) {
+    const char* action = sig == SIGSTOP ? "/pause" : "/unpause";
+    result.delivered = m_engine.expect_ok("POST", "/containers/" + m_id + action).has_value();
+    if (result.delivered) result.processes.push_back(m_main_pid);
+    return result;
+  }
+  std::vector<pid_t> targets;
+  if (target == SignalTarget::k_group) targets = processes();
+  if ((target == SignalTarget::k_main || target == SignalTarget::k_server) && main_alive()) targets = {m_main_pid};
+  if (target == SignalTarget::k_children) targets = process::children_of(m_main_pid);
+  for (const pid_t pid : targets)
+    if (process::send_signal(pid, sig)) result.processes.push_back(pid);
+  result.delivered = target == SignalTarget::k_children || !result.processes.empty();
+  return result;
+}
+
+bool ContainerRuntime::set_priority(int nice) const {
+  if (!running()) return false;
+  bool all = true;
+  for (const pid_t pid : processes()) all = ::setpriority(PRIO_PROCESS, static_cast<id_t>(pid), nice) == 0 && all;
+  return all;
+}
+
+void ContainerRuntime::stop(std::chrono::milliseconds grace) {
+  if (!running()) return;
+  // A paused container cannot be signalled into exiting: thaw it first (a paused local process group gets SIGCONT).
+  (void)m_engine.call("POST", "/containers/" + m_id + "/unpause");
+  if (grace.count() > 0) {
+    for (const pid_t pid : processes()) process::send_signal(pid, SIGTERM);
+    if (wait_exit(grace)) return;
+  }
+  if (main_alive()) process::send_signal(m_main_pid, SIGKILL);
+  if (!wait_exit(k_kill_wait)) (void)m_engine.call("POST", "/containers/" + m_id + "/kill?signal=KILL");
+  (void)wait_exit(k_kill_wait);
+}
+
+// The container's PID 1 still has its host pid: a pid freed by an exit and reused by a host process is not PID 1 in
+// a namespace of its own.
+bool ContainerRuntime::main_alive() const { return m_main_pid > 0 && process::innermost_pid(m_main_pid) == 1; }
+
+std::optional<pid_t> ContainerRuntime::host_pid(pid_t own_pid) const {
+  for (const pid_t pid : processes())
+    if (process::innermost_pid(pid) == own_pid) return pid;
+  return std::nullopt;
+}
+
+}  // namespace harness::driver::docker

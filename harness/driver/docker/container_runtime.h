@@ -1,0 +1,61 @@
+#pragma once
+// One instance as a container (driver/local/runtime.h's seam): created and started through the Engine API, its
+// exit seen by a thread blocked in POST /containers/ID/wait, removed (with its anonymous volumes) when the runtime
+// is released.
+//
+// Signals go to host pids, as root: a container's processes are host processes in their own PID namespace.
+// - k_main is the container's PID 1 (the recipe's main process: the wrapper execs it); SIGKILL to it takes the
+//   whole namespace down, and Docker sees a crash (not a `docker kill`, which it treats as a manual stop).
+// - k_group is every process of the container (GET /containers/ID/top); SIGSTOP/SIGCONT to the group are
+//   `docker pause`/`unpause` (the cgroup freezer) instead, which no process can observe or resist.
+// - PID 1 of a namespace ignores signals it has no handler for, even from the host (SIGKILL and SIGSTOP excepted):
+//   stop() therefore SIGTERMs every process and SIGKILLs PID 1 after the grace.
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "harness/driver/docker/container_spec.h"
+#include "harness/driver/docker/engine.h"
+#include "harness/driver/local/runtime.h"
+
+namespace harness::driver::docker {
+
+class ContainerRuntime final : public local::Runtime {
+public:
+  // Creates and starts the container; k_infrastructure with the engine's message when it cannot (no such image:
+  // how to build it).
+  static util::Expected<std::shared_ptr<ContainerRuntime>> start(const Engine& engine, const std::string& name,
+                                                                 const nlohmann::json& create_body);
+  ~ContainerRuntime() override;
+
+  std::optional<process::ExitStatus> exit_status() const override;
+  nlohmann::json identity() const override;
+  pid_t main_pid() const override { return m_main_pid; }
+  SignalResult signal(SignalTarget target, int sig) override;
+  bool set_priority(int nice) const override;
+  void stop(std::chrono::milliseconds grace) override;
+  std::optional<pid_t> host_pid(pid_t own_pid) const override;
+  const std::string& id() const { return m_id; }
+
+private:
+  ContainerRuntime(Engine engine, std::string id) : m_engine(std::move(engine)), m_id(std::move(id)) {}
+  void watch_exit();
+  std::vector<pid_t> processes() const;  // host pids of every process in the container
+  bool wait_exit(std::chrono::milliseconds timeout) const;
+  bool main_alive() const;
+
+  Engine m_engine;
+  std::string m_id;
+  pid_t m_main_pid = 0;
+  mutable std::mutex m_mutex;
+  mutable std::condition_variable m_exited;
+  std::optional<process::ExitStatus> m_exit;
+  std::thread m_watcher;
+};
+
+// A Docker exit code as an ExitStatus: 128+N for a main process killed by signal N (Docker reports no more than
+// the code), the code otherwise.
+process::ExitStatus exit_status_from_code(int code);
+
+}  // namespace harness::driver::docker

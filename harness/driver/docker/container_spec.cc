@@ -1,0 +1,68 @@
+#include "harness/driver/docker/container_spec.h"
+
+namespace harness::driver::docker {
+
+std::vector<std::string> container_command(const local::Launch& launch) {
+  const auto& options = launch.options;
+  // Absolute: the container's working directory is not the harness's.
+  const std::string log = options.log_file.empty() ? "/dev/null" : std::filesystem::absolute(options.log_file).string();
+  // $0 is the log; "$@" the argv. The log is opened by root, before a switch of user, as ChildProcess does.
+  std::string script = "exec >>\"$0\" 2>&1; exec";
+  if (options.run_as_user) {
+    script += " setpriv --reuid=" + *options.run_as_user + " --regid=" + *options.run_as_user + " --init-groups";
+  }
+  script += " \"$@\"";
+  std::vector<std::string> command{"/bin/sh", "-c", script, log};
+  command.insert(command.end(), options.argv.begin(), options.argv.end());
+  return command;
+}
+
+nlohmann::json container_create_body(const local::Launch& launch, const ContainerSettings& settings) {
+  std::map<std::string, std::string> environment;
+  // As ChildProcess: a child run as another user does not get the run's environment (its TMPDIR is the harness's).
+  if (!launch.options.run_as_user) environment = settings.run_environment;
+  for (const auto& [key, value] : launch.options.environment) environment[key] = value;
+  for (const auto& [key, value] : settings.marks) environment[key] = value;
+  nlohmann::json env = nlohmann::json::array();
+  for (const auto& [key, value] : environment) env.push_back(key + "=" + value);
+
+  nlohmann::json binds = nlohmann::json::array();
+  for (const auto& path : settings.binds) {
+    const auto p = std::filesystem::absolute(path).string();
+    binds.push_back(p + ":" + p);
+  }
+  for (const auto& path : settings.readonly_binds) {
+    const auto p = std::filesystem::absolute(path).string();
+    binds.push_back(p + ":" + p + ":ro");
+  }
+
+  nlohmann::json body = {
+      {"Image", settings.image},
+      {"Cmd", container_command(launch)},
+      {"Env", env},
+      {"Labels",
+       {{k_label_run, settings.run_id},
+        {k_label_owner, settings.owner},
+        {k_label_instance, launch.instance},
+        {k_label_kind, launch.kind}}},
+      {"HostConfig",
+       {{"NetworkMode", "host"},  // only loopback: every service binds 127.0.0.1 on ports the harness allocated
+        {"Binds", binds},
+        {"RestartPolicy", {{"Name", "no"}}},
+        {"Init", false}}},
+  };
+  if (!launch.options.working_directory.empty()) body["WorkingDir"] = std::filesystem::absolute(launch.options.working_directory).string();
+  return body;
+}
+
+std::string container_name(const std::string& run_id, const std::string& instance, int start_number) {
+  std::string name = "cc-" + run_id + "-" + instance + "-" + std::to_string(start_number);
+  for (char& c : name) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+                    c == '.' || c == '-';
+    if (!ok) c = '-';
+  }
+  return name;
+}
+
+}  // namespace harness::driver::docker

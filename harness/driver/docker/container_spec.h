@@ -1,0 +1,44 @@
+#pragma once
+// The body of POST /containers/create for one instance of a service kind: its recipe's command (a Launch, as the
+// local driver would spawn it) run in an image on the host network, with the run's folders bind-mounted at the
+// same paths, so every path, port and placeholder the recipe computed means the same inside the container.
+// Pure: unit-tested without an engine.
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "harness/driver/local/runtime.h"
+
+namespace harness::driver::docker {
+
+// Labels every object of the harness carries (Testcontainers' Ryuk model: a later run removes what a dead
+// harness left, by these).
+inline constexpr const char* k_label_run = "celery-chaos.run";
+inline constexpr const char* k_label_owner = "celery-chaos.owner";
+inline constexpr const char* k_label_instance = "celery-chaos.instance";
+inline constexpr const char* k_label_kind = "celery-chaos.kind";
+
+struct ContainerSettings {
+  std::string image;
+  std::vector<std::filesystem::path> binds;           // mounted read-write at the same path
+  std::vector<std::filesystem::path> readonly_binds;  // mounted read-only at the same path
+  std::string run_id;
+  std::string owner;                                  // process::OwnerMark::owner()
+  std::map<std::string, std::string> run_environment;  // what every process of the run gets (TMPDIR...)
+  std::map<std::string, std::string> marks;            // CELERY_CHAOS_OWNER / CELERY_CHAOS_RUN
+};
+
+// The command the container runs: `/bin/sh -c` that appends stdout and stderr to the launch's log file (or
+// /dev/null), switches to `run_as_user` with setpriv as ChildProcess does (after opening the log as root), and
+// execs the launch's argv, which becomes the container's main process.
+std::vector<std::string> container_command(const local::Launch& launch);
+
+nlohmann::json container_create_body(const local::Launch& launch, const ContainerSettings& settings);
+
+// "cc-<run id>-<instance>-<n>", with characters Docker refuses in a name replaced by '-'.
+std::string container_name(const std::string& run_id, const std::string& instance, int start_number);
+
+}  // namespace harness::driver::docker

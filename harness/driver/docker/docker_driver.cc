@@ -1,0 +1,70 @@
+// The docker driver: the same service recipes as the local driver (driver/local/*_service), each instance run as a
+// container of the stack's image on the host network (driver/docker/container_runtime.h).
+#include <unistd.h>
+
+#include "harness/driver/docker/container_runtime.h"
+#include "harness/driver/docker/container_spec.h"
+#include "harness/driver/docker/docker_sweep.h"
+#include "harness/driver/docker/engine.h"
+#include "harness/driver/driver.h"
+#include "harness/driver/local/celery_worker_service.h"
+#include "harness/driver/local/local_driver.h"
+#include "harness/process/child_process.h"
+#include "harness/process/sweeper.h"
+
+namespace harness::driver {
+namespace docker {
+namespace {
+
+class DockerDriver final : public local::RecipeDriver {
+public:
+  DockerDriver(Engine engine, DockerOptions options)
+      : RecipeDriver("docker", [engine, options](const RunPaths& paths) { return launcher(engine, options, paths); }),
+        m_engine(std::move(engine)) {}
+
+  std::vector<std::int64_t> kill_leftovers(const std::string& run_id) override {
+    auto killed = RecipeDriver::kill_leftovers(run_id);
+    remove_containers(m_engine, {{k_label_run, run_id}});
+    return killed;
+  }
+
+private:
+  static local::Launcher launcher(const Engine& engine, const DockerOptions& options, const RunPaths& paths) {
+    return [engine, options, paths](const local::Launch& launch) -> util::Expected<std::shared_ptr<local::Runtime>> {
+      ContainerSettings settings;
+      settings.image = options.image;
+      settings.binds = {paths.work_dir, paths.logs_dir};
+      settings.readonly_binds = {local::fixtures_dir()};
+      settings.run_id = process::OwnerMark::run_id();
+      settings.owner = process::OwnerMark::owner();
+      settings.run_environment = process::OwnerMark::run_environment();
+      settings.marks = process::OwnerMark::marks();
+      static std::atomic<int> k_starts{0};
+      const std::string name = container_name(paths.run_id, launch.instance, ++k_starts);
+      auto started = ContainerRuntime::start(engine, name, container_create_body(launch, settings));
+      if (!started) return started.error();
+      return std::shared_ptr<local::Runtime>(std::move(started.value()));
+    };
+  }
+
+  Engine m_engine;
+};
+
+}  // namespace
+}  // namespace docker
+
+util::Expected<std::unique_ptr<Driver>> make_docker_driver(const DockerOptions& options) {
+  auto engine = docker::Engine::connect();
+  if (!engine) return engine.error();
+  auto image = engine->call("GET", "/images/" + options.image + "/json");
+  if (!image) return image.error();
+  if (image->status == 404) {
+    return util::Status::infrastructure("the docker driver's image " + options.image +
+                                        " is not present in the engine at unix://" + engine->socket().string() +
+                                        ": build it with scripts/images");
+  }
+  docker::remove_orphans(*engine);
+  return std::unique_ptr<Driver>(std::make_unique<docker::DockerDriver>(std::move(*engine), options));
+}
+
+}  // namespace harness::driver

@@ -1,0 +1,28 @@
+#pragma once
+// The driver that runs the service kinds' recipes (driver/local/*_service) through a Launcher: as child processes
+// (make_local_driver) or, given another launcher, as containers (driver/docker). Each kind's instances come from its
+// factory (local_kinds.h), found by the kind's name; data services are created first.
+#include <functional>
+
+#include "harness/driver/driver.h"
+#include "harness/driver/local/runtime.h"
+
+namespace harness::driver::local {
+
+// The launcher for one run (its folders decide a container's mounts).
+using LauncherFactory = std::function<Launcher(const RunPaths& paths)>;
+
+class RecipeDriver : public Driver {
+public:
+  RecipeDriver(std::string name, LauncherFactory launchers) : m_name(std::move(name)), m_launchers(std::move(launchers)) {}
+  std::string name() const override { return m_name; }
+  util::Expected<std::vector<std::unique_ptr<Service>>> create_services(const scenario::Scenario& scenario,
+                                                                         const RunPaths& paths) override;
+  std::vector<std::int64_t> kill_leftovers(const std::string& run_id) override;
+
+private:
+  std::string m_name;
+  LauncherFactory m_launchers;
+};
+
+}  // namespace harness::driver::local

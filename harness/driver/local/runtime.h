@@ -1,0 +1,61 @@
+#pragma once
+// Where one started instance's processes run: the seam between a service kind's recipe (driver/local/*_service:
+// its command line, environment, config files, readiness) and what runs it. The local driver runs the command as a
+// child process of the harness (ProcessRuntime); the docker driver runs the same command in a container on the
+// host network, with the run's folders bind-mounted at the same paths (driver/docker/container_runtime.h). A
+// service kind is written once and runs under both.
+//
+// Pids are host pids: a runtime translates what a service knows by its own pid (a pid file written inside a
+// container's PID namespace) with host_pid().
+#include <sys/types.h>
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "harness/driver/service.h"
+#include "harness/process/child_process.h"
+#include "harness/util/status.h"
+
+namespace harness::driver::local {
+
+class Runtime {
+public:
+  virtual ~Runtime() = default;  // kills whatever is left of the instance (bounded)
+  // The main process's exit status once it has exited; empty while it runs.
+  virtual std::optional<process::ExitStatus> exit_status() const = 0;
+  bool running() const { return !exit_status().has_value(); }
+  // {"pid": host pid of the main process}, plus what the runtime adds ({"container": id}).
+  virtual nlohmann::json identity() const = 0;
+  // The main process's host pid (a container's PID 1).
+  virtual pid_t main_pid() const = 0;
+  // k_group, k_main, k_children; k_server is the service's to resolve (LocalService::server_pid).
+  virtual SignalResult signal(SignalTarget target, int sig) = 0;
+  virtual bool set_priority(int nice) const = 0;
+  // SIGTERM to every process of the instance, up to `grace` for the main one to exit, then SIGKILL; returns once
+  // the instance's processes are gone (bounded).
+  virtual void stop(std::chrono::milliseconds grace) = 0;
+  // The host pid of the process this instance knows as `own_pid` (in its own PID namespace); empty when no
+  // running process of the instance has it.
+  virtual std::optional<pid_t> host_pid(pid_t own_pid) const = 0;
+};
+
+// What the instance runs: `options` as process::ChildProcess::spawn takes them (argv, environment, working
+// directory, log file, user), plus the instance's name and kind (a container's name and labels).
+struct Launch {
+  process::SpawnOptions options;
+  std::string instance;
+  std::string kind;
+};
+
+// Starts one instance; k_infrastructure when it cannot (binary missing, engine unreachable).
+using Launcher = std::function<util::Expected<std::shared_ptr<Runtime>>(const Launch& launch)>;
+
+// The local driver's launcher: a child process in its own process group.
+Launcher process_launcher();
+
+}  // namespace harness::driver::local

@@ -1,0 +1,86 @@
+#include "harness/driver/docker/container_spec.h"
+
+#include <gtest/gtest.h>
+
+namespace harness::driver::docker {
+namespace {
+
+local::Launch worker_launch() {
+  local::Launch launch;
+  launch.instance = "worker.1";
+  launch.kind = "celery-worker";
+  launch.options.argv = {"/bin/sh", "-c", "exec celery -A probe worker"};
+  launch.options.environment = {{"CELERY_BROKER_URL", "amqp://u:p@127.0.0.1:5672//"}, {"TMPDIR", "/mine"}};
+  launch.options.log_file = "/runs/r1/logs/worker.1.log";
+  launch.options.working_directory = "/src/fixtures/celery";
+  return launch;
+}
+
+ContainerSettings settings() {
+  ContainerSettings s;
+  s.image = "celery-chaos/services:bookworm";
+  s.binds = {"/runs/r1"};
+  s.readonly_binds = {"/src/fixtures/celery"};
+  s.run_id = "r1";
+  s.owner = "10:20:4026531836:boot";
+  s.run_environment = {{"TMPDIR", "/runs/r1/tmp"}, {"TMP", "/runs/r1/tmp"}};
+  s.marks = {{"CELERY_CHAOS_OWNER", "10:20:4026531836:boot"}, {"CELERY_CHAOS_RUN", "r1"}};
+  return s;
+}
+
+TEST(ContainerSpec, runs_the_recipe_argv_with_its_output_appended_to_the_log) {
+  const auto command = container_command(worker_launch());
+  const std::vector<std::string> expected{"/bin/sh", "-c", "exec >>\"$0\" 2>&1; exec \"$@\"",
+                                          "/runs/r1/logs/worker.1.log", "/bin/sh", "-c",
+                                          "exec celery -A probe worker"};
+  EXPECT_EQ(command, expected);
+}
+
+TEST(ContainerSpec, switches_user_with_setpriv_after_opening_the_log) {
+  auto launch = worker_launch();
+  launch.options.run_as_user = "postgres";
+  launch.options.log_file.clear();
+  const auto command = container_command(launch);
+  EXPECT_EQ(command[2],
+            "exec >>\"$0\" 2>&1; exec setpriv --reuid=postgres --regid=postgres --init-groups \"$@\"");
+  EXPECT_EQ(command[3], "/dev/null");
+}
+
+TEST(ContainerSpec, is_on_the_host_network_with_the_run_folders_at_the_same_paths) {
+  const auto body = container_create_body(worker_launch(), settings());
+  EXPECT_EQ(body["Image"], "celery-chaos/services:bookworm");
+  EXPECT_EQ(body["HostConfig"]["NetworkMode"], "host");
+  EXPECT_EQ(body["HostConfig"]["RestartPolicy"]["Name"], "no");
+  EXPECT_EQ(body["HostConfig"]["Binds"],
+            nlohmann::json::array({"/runs/r1:/runs/r1", "/src/fixtures/celery:/src/fixtures/celery:ro"}));
+  EXPECT_EQ(body["WorkingDir"], "/src/fixtures/celery");
+}
+
+TEST(ContainerSpec, carries_the_run_and_owner_labels_and_marks) {
+  const auto body = container_create_body(worker_launch(), settings());
+  EXPECT_EQ(body["Labels"][k_label_run], "r1");
+  EXPECT_EQ(body["Labels"][k_label_owner], "10:20:4026531836:boot");
+  EXPECT_EQ(body["Labels"][k_label_instance], "worker.1");
+  EXPECT_EQ(body["Labels"][k_label_kind], "celery-worker");
+  const auto& env = body["Env"];
+  auto has = [&](const std::string& entry) { return std::find(env.begin(), env.end(), entry) != env.end(); };
+  EXPECT_TRUE(has("CELERY_CHAOS_RUN=r1"));
+  EXPECT_TRUE(has("CELERY_CHAOS_OWNER=10:20:4026531836:boot"));
+  EXPECT_TRUE(has("TMP=/runs/r1/tmp"));
+  EXPECT_TRUE(has("TMPDIR=/mine"));  // the recipe's own environment wins over the run's, as for a child process
+}
+
+TEST(ContainerSpec, a_child_run_as_another_user_does_not_get_the_run_environment) {
+  auto launch = worker_launch();
+  launch.options.run_as_user = "postgres";
+  const auto env = container_create_body(launch, settings())["Env"];
+  EXPECT_EQ(std::find(env.begin(), env.end(), "TMP=/runs/r1/tmp"), env.end());
+}
+
+TEST(ContainerSpec, names_are_what_docker_accepts) {
+  EXPECT_EQ(container_name("20261127-1-ab", "worker.1", 3), "cc-20261127-1-ab-worker.1-3");
+  EXPECT_EQ(container_name("r", "a b/c@d", 1), "cc-r-a-b-c-d-1");
+}
+
+}  // namespace
+}  // namespace harness::driver::docker

@@ -1,0 +1,158 @@
+// The docker driver against a real engine (scripts/dockerd starts a private one; scripts/images builds the image;
+// scripts/test does both before the suite): scenarios give the same verdicts as under the local driver, and no
+// container, process or port is left after a run, whichever way it ends.
+#include <gtest/gtest.h>
+
+#include "harness/datastore/http_client.h"
+#include "harness/driver/docker/container_spec.h"
+#include "harness/driver/docker/engine.h"
+#include "harness/process/ports.h"
+#include "tests/integration/cli_harness.h"
+
+namespace {
+
+using test::run_cli;
+
+// The containers of the harness on the engine (every run's, or `run_id`'s).
+std::vector<std::string> harness_containers(const std::string& run_id = {}) {
+  auto engine = harness::driver::docker::Engine::connect();
+  if (!engine) return {"(no engine: " + engine.error().message() + ")"};
+  const std::string label = run_id.empty() ? harness::driver::docker::k_label_run
+                                           : std::string(harness::driver::docker::k_label_run) + "=" + run_id;
+  auto reply = engine->call("GET", "/containers/json?all=1&filters=" +
+                                       harness::datastore::url_encode(nlohmann::json{{"label", {label}}}.dump()));
+  std::vector<std::string> ids;
+  if (reply && reply->body.is_array())
+    for (const auto& c : reply->body) ids.push_back(c.value("Id", ""));
+  return ids;
+}
+
+#define REQUIRE_ENGINE()                                                                                         \
+  do {                                                                                                           \
+    auto engine = harness::driver::docker::Engine::connect();                                                    \
+    ASSERT_TRUE(engine) << engine.error().message();                                                             \
+  } while (0)
+
+test::Run run_docker(const std::vector<std::string>& scenarios, const test::fs::path& root) {
+  std::vector<std::string> args{"--driver", "docker", "run"};
+  for (const auto& s : scenarios) args.push_back((test::source_dir() / "scenarios" / s).string());
+  args.insert(args.end(), {"--report-dir", root.string()});
+  test::Run run;
+  run.cli = run_cli(args, std::chrono::seconds{600});
+  if (test::fs::exists(root / "latest")) {
+    run.dir = test::latest_run(root);
+    run.junit = test::read_file(run.dir / "junit.xml");
+  }
+  return run;
+}
+
+TEST(DockerDriver, runs_the_smoke_scenario_and_leaves_no_container_process_or_port) {
+  REQUIRE_ENGINE();
+  test::TempDir dir;
+  const auto run = run_docker({"smoke.yaml"}, dir.path() / "reports");
+  EXPECT_EQ(run.cli.exit_code, 0) << run.cli.output;
+  EXPECT_NE(run.junit.find("<property name=\"driver\" value=\"docker\" />"), std::string::npos) << run.junit;
+  const std::string history = test::read_file(run.dir / "smoke" / "history.jsonl");
+  EXPECT_NE(history.find("\"container\":"), std::string::npos);  // service.started names its container
+  EXPECT_TRUE(harness_containers().empty());
+  for (const int port : test::ports_of_run(run.dir / "smoke")) {
+    const auto c = harness::process::LoopbackConnection::connect(static_cast<std::uint16_t>(port),
+                                                                std::chrono::milliseconds{200});
+    EXPECT_NE(c.result(), harness::process::LoopbackConnection::Result::k_connected) << "port " << port;
+  }
+}
+
+// A delivery scenario (a worker killed mid-task), a restart loop (the orchestrator's restarts), a broker fault and
+// the Sentinel failover: the same verdicts as under the local driver.
+TEST(DockerDriver, gives_the_local_verdicts_for_delivery_restart_loop_broker_fault_and_sentinel) {
+  REQUIRE_ENGINE();
+  test::TempDir dir;
+  const auto run = run_docker({"delivery-kill-worker-acks-late.yaml", "incident-003-restart-loop.yaml",
+                               "broker-restart-kill-during-load.yaml", "redis-sentinel-failover.yaml"},
+                              dir.path() / "reports");
+  EXPECT_EQ(run.cli.exit_code, 0) << run.cli.output;
+  EXPECT_NE(run.junit.find("tests=\""), std::string::npos);
+  EXPECT_EQ(run.junit.find("<failure"), std::string::npos) << run.junit;
+  EXPECT_TRUE(harness_containers().empty());
+}
+
+TEST(DockerDriver, a_check_that_fails_under_the_local_driver_fails_under_docker) {
+  REQUIRE_ENGINE();
+  test::TempDir dir;
+  const auto file = dir.write("fails.yaml", R"(name: fails
+services:
+  cache: {image: redis}
+steps:
+  - wait: {ready: [cache]}
+checks:
+  - name: the cache logged a crash
+    log: {service: cache, contains: "this line is never logged"}
+)");
+  std::vector<std::string> args{"--driver", "docker", "run", file.string(), "--report-dir",
+                                (dir.path() / "reports").string()};
+  const auto result = run_cli(args);
+  EXPECT_EQ(result.exit_code, 1) << result.output;
+  EXPECT_NE(result.output.find("FAIL  the cache logged a crash"), std::string::npos) << result.output;
+  EXPECT_TRUE(harness_containers().empty());
+}
+
+TEST(DockerDriver, no_engine_is_exit_3_naming_the_socket_and_how_to_start_one) {
+  test::TempDir dir;
+  harness::process::SpawnOptions options;
+  options.argv = {CELERY_CHAOS_BINARY, "--driver", "docker", "run",
+                  (test::source_dir() / "scenarios" / "smoke.yaml").string(), "--report-dir",
+                  (dir.path() / "reports").string()};
+  options.environment = {{"DOCKER_HOST", "unix://" + (dir.path() / "none.sock").string()}};
+  const auto result = harness::process::run_command(options, std::chrono::seconds{60});
+  ASSERT_TRUE(result.status);
+  EXPECT_EQ(result.status->code, 3) << result.output;
+  EXPECT_NE(result.output.find("no Docker engine answers at unix://" + (dir.path() / "none.sock").string()),
+            std::string::npos)
+      << result.output;
+  EXPECT_NE(result.output.find("scripts/dockerd start"), std::string::npos) << result.output;
+}
+
+TEST(DockerDriver, a_missing_image_is_exit_3_naming_it_and_how_to_build_it) {
+  REQUIRE_ENGINE();
+  test::TempDir dir;
+  const auto result = run_cli({"--driver", "docker", "--image", "celery-chaos/none:missing", "run",
+                               (test::source_dir() / "scenarios" / "smoke.yaml").string(), "--report-dir",
+                               (dir.path() / "reports").string()});
+  EXPECT_EQ(result.exit_code, 3) << result.output;
+  EXPECT_NE(result.output.find("image celery-chaos/none:missing is not present"), std::string::npos) << result.output;
+  EXPECT_NE(result.output.find("scripts/images"), std::string::npos) << result.output;
+}
+
+// Testcontainers' Ryuk: a harness SIGKILLed mid-run leaves its containers; the next run proves it dead (its owner
+// mark) and removes them.
+TEST(DockerDriver, the_next_run_removes_the_containers_of_a_killed_harness) {
+  REQUIRE_ENGINE();
+  test::TempDir dir;
+  const auto file = dir.write("long.yaml", R"(name: long
+services:
+  cache: {image: redis}
+steps:
+  - wait: {ready: [cache]}
+  - wait: 5m
+checks:
+  - name: never judged
+    log: {service: cache, contains: "Ready to accept connections"}
+)");
+  harness::process::SpawnOptions options;
+  options.argv = {CELERY_CHAOS_BINARY, "--driver", "docker", "run", file.string(), "--report-dir",
+                  (dir.path() / "reports").string()};
+  options.log_file = dir.path() / "harness.log";
+  auto harness = harness::process::ChildProcess::spawn(options);
+  ASSERT_TRUE(harness);
+  ASSERT_TRUE(test::eventually([] { return !harness_containers().empty(); }, std::chrono::seconds{60}))
+      << test::read_file(dir.path() / "harness.log");
+  (*harness)->signal(SIGKILL);
+  ASSERT_TRUE((*harness)->wait_for(std::chrono::seconds{10}));
+  EXPECT_FALSE(harness_containers().empty());  // nothing removed them: the harness had no chance
+
+  const auto next = run_docker({"smoke.yaml"}, dir.path() / "reports2");
+  EXPECT_EQ(next.cli.exit_code, 0) << next.cli.output;
+  EXPECT_TRUE(harness_containers().empty());
+}
+
+}  // namespace
