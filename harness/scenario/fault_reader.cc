@@ -6,6 +6,7 @@
 
 #include "harness/scenario/fault_syntax.h"
 #include "harness/scenario/service_reader.h"
+#include "harness/scenario/step_syntax.h"
 
 namespace harness::scenario {
 
@@ -201,5 +202,25 @@ std::optional<FaultStep> read_fault(YamlReader& reader, const MapEntry& entry, c
   fault->kind = kind->key;
   return fault;
 }
+
+namespace {
+
+std::shared_ptr<const KindParams> read_fault_step(YamlReader& reader, const MapEntry& entry,
+                                                  const StepContext& context) {
+  auto fault = read_fault(reader, entry, context.services, context.for_entry);
+  if (!fault) return nullptr;
+  return std::make_shared<const FaultStep>(std::move(*fault));
+}
+
+// The fault step; runs in run/fault_step.cc.
+const bool k_registered = step_syntaxes().add({.name = "fault",
+                                               .listed_at = 3,
+                                               .keys = {},
+                                               .summary = "one fault of the catalogue, {KIND: {...}} (the faults "
+                                                          "below); with `for:` cleared after that long",
+                                               .takes_for = true,
+                                               .read = read_fault_step});
+
+}  // namespace
 
 }  // namespace harness::scenario

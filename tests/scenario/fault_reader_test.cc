@@ -35,11 +35,11 @@ const fault::KillParams& kill_of(const FaultStep& f) { return params_of<fault::K
 
 FaultStep load_fault(const std::string& step) {
   const auto steps = load_steps(step);
-  if (steps.size() != 1 || !std::holds_alternative<FaultStep>(steps[0].body)) {
+  if (steps.size() != 1 || !params_if<FaultStep>(steps[0])) {
     ADD_FAILURE() << "expected one fault step";
     return {};
   }
-  return std::get<FaultStep>(steps[0].body);
+  return params_of<FaultStep>(steps[0]);
 }
 
 TEST(ScenarioFaultTest, pause_a_service_for_a_while) {
@@ -48,7 +48,7 @@ TEST(ScenarioFaultTest, pause_a_service_for_a_while) {
   EXPECT_EQ(steps[0].at, 8s);
   EXPECT_EQ(steps[0].for_, 30s);
   EXPECT_EQ(steps[0].location.line, 9);
-  const auto& fault = std::get<FaultStep>(steps[0].body);
+  const auto& fault = params_of<FaultStep>(steps[0]);
   EXPECT_EQ(fault.kind, "pause");
   EXPECT_EQ(fault.service, "worker");
 }
@@ -168,7 +168,7 @@ TEST(ScenarioFaultTest, pidbox_reply_expiry) {
       load_steps("  - at: 8s\n    fault: {pidbox-reply-expiry: {broker: broker, expires: 1ms}}\n    for: 30s\n");
   ASSERT_EQ(steps.size(), 1u);
   EXPECT_EQ(steps[0].for_, 30s);
-  const auto& fault = std::get<FaultStep>(steps[0].body);
+  const auto& fault = params_of<FaultStep>(steps[0]);
   EXPECT_EQ(fault.kind, "pidbox-reply-expiry");
   EXPECT_EQ(fault.service, "broker");
   EXPECT_EQ(params_of<fault::PidboxReplyExpiryParams>(fault).expires, 1ms);
@@ -212,7 +212,7 @@ TEST(ScenarioFaultTest, policy) {
   ASSERT_EQ(steps.size(), 1u);
   EXPECT_EQ(steps[0].name, "fix");
   EXPECT_EQ(steps[0].for_, 1min);
-  const auto& fault = std::get<FaultStep>(steps[0].body);
+  const auto& fault = params_of<FaultStep>(steps[0]);
   EXPECT_EQ(fault.kind, "policy");
   EXPECT_EQ(fault.service, "broker");
   EXPECT_EQ(params_of<fault::PolicyParams>(fault).name, "pidbox-replies");
@@ -331,11 +331,11 @@ const std::string k_data_head =
 
 FaultStep load_data_fault(const std::string& step) {
   const auto steps = testing::load_ok(k_data_head + step).steps;
-  if (steps.size() != 2 || !std::holds_alternative<FaultStep>(steps[1].body)) {
+  if (steps.size() != 2 || !params_if<FaultStep>(steps[1])) {
     ADD_FAILURE() << "expected one fault step after the wait";
     return {};
   }
-  return std::get<FaultStep>(steps[1].body);
+  return params_of<FaultStep>(steps[1]);
 }
 
 TEST(ScenarioFaultTest, broker_alarms_and_close_connections_name_the_broker) {
@@ -461,10 +461,10 @@ TEST(ScenarioFaultTest, redis_failover_defaults_to_sentinel_mode) {
                                                "  - fault: {redis-failover: {service: cache, mode: kill}}\n")
                          .steps;
   ASSERT_EQ(steps.size(), 2u);
-  EXPECT_EQ(std::get<FaultStep>(steps[0].body).kind, "redis-failover");
-  EXPECT_EQ(std::get<FaultStep>(steps[0].body).service, "cache");
-  EXPECT_EQ(params_of<fault::RedisFailoverParams>(std::get<FaultStep>(steps[0].body)).mode, "sentinel");
-  EXPECT_EQ(params_of<fault::RedisFailoverParams>(std::get<FaultStep>(steps[1].body)).mode, "kill");
+  EXPECT_EQ(params_of<FaultStep>(steps[0]).kind, "redis-failover");
+  EXPECT_EQ(params_of<FaultStep>(steps[0]).service, "cache");
+  EXPECT_EQ(params_of<fault::RedisFailoverParams>(params_of<FaultStep>(steps[0])).mode, "sentinel");
+  EXPECT_EQ(params_of<fault::RedisFailoverParams>(params_of<FaultStep>(steps[1])).mode, "kill");
 }
 
 TEST(ScenarioFaultTest, redis_failover_needs_sentinels_a_mode_and_no_for) {
