@@ -112,6 +112,11 @@ struct FaultStep : KindParams {
   std::string kind;                // "pause", "kill", "redis-flush", ... (the registered fault kinds)
   std::string service;             // the target service or instance ("worker", "worker.1"); `broker:` for RabbitMQ
   std::shared_ptr<const KindParams> params;  // the kind's own parameters (scenario::params_of<T>); may be null
+  // `replica: random` (kill, pause): `service` names a service, and the fault acts on one of its instances,
+  // chosen when the step runs with the run's seeded Random (run/fault_step.cc), so a seed replays the choice. The
+  // runner then sets `service` to the instance chosen and `chosen_from` to the service it was chosen from.
+  bool random_replica = false;
+  std::string chosen_from;
 };
 
 // Publish options of a load, as the Celery client applies them (apply_async / broker_transport_options).

@@ -159,7 +159,7 @@ TEST(ScenarioFaultTest, pause_and_kill_shapes) {
                 "test.yaml:11:20: 'pause' must not be empty",
                 "test.yaml:12:19: missing required key 'service' in kill fault",
                 "test.yaml:12:34: unknown key 'sevice' in kill fault (did you mean 'service'?)",
-                "test.yaml:13:38: unknown key 'signal' in pause fault (expected one of: service)",
+                "test.yaml:13:38: unknown key 'signal' in pause fault (expected one of: service, replica)",
             }));
 }
 
@@ -311,8 +311,30 @@ TEST(ScenarioFaultTest, kill_target_and_replica_problems) {
   EXPECT_EQ(load_error(k_head + "  - fault: {kill: {service: broker, replica: 1}}\n"),
             "test.yaml:9:46: kill fault refers to instance 'broker.1', but 'broker' is a rabbitmq service (only "
             "celery-worker services have numbered instances)");
-  EXPECT_EQ(load_error(k_head + "  - fault: {pause: {service: worker, replica: 1}}\n"),
-            "test.yaml:9:38: unknown key 'replica' in pause fault (expected one of: service)");
+  EXPECT_EQ(load_error(k_head + "  - fault: {pause: {service: worker, replica: 3}}\n"),
+            "test.yaml:9:47: pause fault refers to instance 'worker.3', but service 'worker' has 2 replicas "
+            "(expected worker.1 to worker.2)");
+  EXPECT_EQ(load_error(k_head + "  - fault: {pause: {service: worker, replica: sometimes}}\n"),
+            "test.yaml:9:47: 'replica' must be an integer >= 1, got 'sometimes'");
+}
+
+TEST(ScenarioFaultTest, a_random_replica_is_left_to_the_run_for_kill_and_pause) {
+  const FaultStep kill = load_fault("  - fault: {kill: {service: worker, replica: random}}\n");
+  EXPECT_EQ(kill.service, "worker");
+  EXPECT_TRUE(kill.random_replica);
+  const FaultStep pause = load_fault("  - fault: {pause: {service: worker, replica: random}}\n");
+  EXPECT_EQ(pause.service, "worker");
+  EXPECT_TRUE(pause.random_replica);
+  const FaultStep second = load_fault("  - fault: {pause: {service: worker, replica: 2}}\n");
+  EXPECT_EQ(second.service, "worker.2");
+  EXPECT_FALSE(second.random_replica);
+  EXPECT_FALSE(load_fault("  - fault: {kill: worker}\n").random_replica);
+}
+
+TEST(ScenarioFaultTest, a_random_replica_of_one_instance_is_an_error) {
+  EXPECT_EQ(load_error(k_head + "  - fault: {pause: {service: worker.1, replica: random}}\n"),
+            "test.yaml:9:40: pause fault has 'replica' and an instance in 'service' 'worker.1' (expected one of "
+            "the two)");
 }
 
 }  // namespace
