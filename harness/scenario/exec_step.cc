@@ -21,18 +21,12 @@ std::optional<ExecStep> read_exec(YamlReader& reader, const MapEntry& entry, con
   return exec;
 }
 
-std::shared_ptr<const KindParams> read(YamlReader& reader, const MapEntry& entry, const StepContext& context) {
-  auto exec = read_exec(reader, entry, context.services);
-  if (!exec) return nullptr;
-  return std::make_shared<const ExecStep>(std::move(*exec));
-}
-
 const bool k_registered = step_syntaxes().add({.name = "exec",
                                                .listed_at = 2,
                                                .keys = k_exec_keys,
                                                .summary = "run a shell command (in a service's environment when "
                                                           "named), record its exit code and output",
-                                               .read = read});
+                                               .read = step_params_reader<read_exec>});
 
 }  // namespace
 

@@ -37,6 +37,16 @@ struct StepSyntax {
                                             const StepContext& context) = nullptr;
 };
 
+// A StepSyntax::read from a kind's typed reader `Read` (optional<Params>(reader, entry, services)):
+//   .read = step_params_reader<read_wait>,
+template <auto Read>
+std::shared_ptr<const KindParams> step_params_reader(YamlReader& reader, const MapEntry& entry,
+                                                     const StepContext& context) {
+  auto params = Read(reader, entry, context.services);
+  if (!params) return nullptr;
+  return std::make_shared<const typename decltype(params)::value_type>(std::move(*params));
+}
+
 // Every step kind, by name.
 util::Registry<StepSyntax>& step_syntaxes();
 // The kind names in the order messages list them (StepSyntax::listed_at).

@@ -91,18 +91,12 @@ std::optional<WaitStep> read_wait(YamlReader& reader, const MapEntry& entry, con
   return wait;
 }
 
-std::shared_ptr<const KindParams> read(YamlReader& reader, const MapEntry& entry, const StepContext& context) {
-  auto wait = read_wait(reader, entry, context.services);
-  if (!wait) return nullptr;
-  return std::make_shared<const WaitStep>(std::move(*wait));
-}
-
 const bool k_registered = step_syntaxes().add({.name = "wait",
                                                .listed_at = 1,
                                                .keys = k_wait_keys,
                                                .summary = "for services to be ready or healthy, for the loads to "
                                                           "drain, or for a duration",
-                                               .read = read});
+                                               .read = step_params_reader<read_wait>});
 
 }  // namespace
 
