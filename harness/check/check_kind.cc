@@ -12,10 +12,10 @@ util::Registry<CheckKind>& registry() {
   return kinds;
 }
 
-bool add_kind(CheckKind kind) {
-  (void)scenario::check_syntaxes().add({kind.name, kind.listed_at, kind.keys, kind.summary, kind.read,
-                                        kind.generated_name});
-  return registry().add(std::move(kind));
+bool add_kind(scenario::CheckSyntax syntax, CheckKind judging) {
+  judging.name = syntax.name;
+  (void)scenario::check_syntaxes().add(std::move(syntax));
+  return registry().add(judging);
 }
 
 Verdict judge(const scenario::Check& check, JudgeContext& context) {

@@ -4,10 +4,11 @@
 // by name from that file:
 //
 //   const bool k_registered = add_kind({.name = "log", .keys = {...}, .summary = "...", .read = read_log,
-//                                       .generated_name = log_name, .judge = judge_log_check});
+//                                       .generated_name = log_name},
+//                                      {.judge = judge_log_check});
 //
-// add_kind fills both tables at once: scenario::check_syntaxes() (what the scenario reader knows) and registry()
-// (how a check is judged). The runner judges every check with one call, judge(check, context).
+// add_kind fills both tables at once: scenario::check_syntaxes() (what the scenario reader knows: keys, summary,
+// reader, generated name) and registry() (how a check is judged). The runner judges every check with one call, judge(check, context).
 //
 // A judge is pure over the History where it can be (a function of the events and the run's files, so a finished
 // run can be re-judged), or live (it reads the services now: `queue` polls the management API, `exec` runs a
@@ -52,13 +53,10 @@ struct JudgeContext {
   std::map<std::string, int> reports = {};  // next_report's count per stem
 };
 
+// How a check kind is judged. Its syntax (keys, summary, reader, generated name) is scenario::CheckSyntax, in
+// scenario::check_syntaxes(): add_kind fills both tables, so neither copies the other.
 struct CheckKind {
-  std::string_view name;
-  int listed_at = 0;                     // as scenario::CheckSyntax::listed_at
-  std::vector<std::string_view> keys;
-  std::string_view summary;
-  decltype(scenario::CheckSyntax::read) read = nullptr;
-  decltype(scenario::CheckSyntax::generated_name) generated_name = nullptr;
+  std::string_view name = {};            // set by add_kind from the syntax's
   // The verdict; `classname` is the verdict's (the runner sets name, classname and duration anyway).
   Verdict (*judge)(const scenario::Check& check, const std::string& classname, JudgeContext& context) = nullptr;
   bool live = false;                     // reads the services at judge time (else only the History and files)
@@ -70,8 +68,9 @@ struct CheckKind {
 // Every check kind, by name.
 util::Registry<CheckKind>& registry();
 
-// Registers `kind` in registry() and its syntax in scenario::check_syntaxes(); true (for the registrar).
-bool add_kind(CheckKind kind);
+// Registers `syntax` in scenario::check_syntaxes() and `judging` (named after it) in registry(); true (for the
+// registrar).
+bool add_kind(scenario::CheckSyntax syntax, CheckKind judging);
 
 // Judges `check` through its kind: the verdict named after the check, classname "<scenario>.<kind>", with how
 // long judging took.
@@ -96,7 +95,7 @@ std::shared_ptr<const scenario::KindParams> params_reader(scenario::YamlReader& 
   return as_params(Read(reader, entry, services));
 }
 
-// A kind's own params from the base a CheckKind's generated_name or sampled_broker gets.
+// A kind's own params from the base a CheckSyntax::generated_name or CheckKind::sampled_broker gets.
 template <class Params>
 const Params& params_as(const scenario::KindParams& params) {
   return dynamic_cast<const Params&>(params);

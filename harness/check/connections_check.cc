@@ -131,6 +131,7 @@ const bool k_connections_registered = add_kind({
     .summary = "a RabbitMQ broker's client connections were (or never were) in a state while the steps ran",
     .read = params_reader<read_connections>,
     .generated_name = connections_name,
+}, {
     .judge = [](const Check& check, const std::string& classname, JudgeContext& context) {
       return judge_connections(params_of<ConnectionsParams>(check), check.name, classname,
                                context.history.events());

@@ -326,6 +326,7 @@ const bool k_delivery_registered = add_kind({
       return as_params(read_delivery(reader, entry));
     },
     .generated_name = delivery_name,
+}, {
     .judge = judge_delivery_check,
 });
 }  // namespace

@@ -87,6 +87,7 @@ const bool k_exec_registered = add_kind({
     .summary = "a command (run at judge time, in a service's environment when named) exits with a code and output",
     .read = params_reader<read_exec>,
     .generated_name = exec_name,
+}, {
     .judge = judge_exec_check,
     .live = true,
 });

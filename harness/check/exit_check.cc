@@ -117,6 +117,7 @@ const bool k_exit_registered = add_kind({
     .summary = "an instance of a service exited by itself, optionally with a code and a text in its log",
     .read = params_reader<read_exit>,
     .generated_name = exit_name,
+}, {
     .judge = [](const Check& check, const std::string& classname, JudgeContext& context) {
       return judge_exit(params_of<ExitParams>(check), check.name, classname, context.history.events(),
                         context.logs_dir);

@@ -294,6 +294,7 @@ const bool k_health_registered = add_kind({
     .summary = "a service's instances reach (within a time), never reach or always keep a Docker health state",
     .read = params_reader<read_health>,
     .generated_name = health_name,
+}, {
     .judge = [](const Check& check, const std::string& classname, JudgeContext& context) {
       return judge_health(params_of<HealthParams>(check), check.name, classname, context.history.events());
     },

@@ -171,6 +171,7 @@ const bool k_log_registered = add_kind({
     .summary = "a service's log contains (or does not contain) a text or regex",
     .read = params_reader<read_log>,
     .generated_name = log_name,
+}, {
     .judge = [](const Check& check, const std::string& classname, JudgeContext& context) {
       return judge_log(params_of<LogParams>(check), check.name, classname, context.logs_dir);
     },

@@ -144,6 +144,7 @@ const bool k_queue_registered = add_kind({
                "when given)",
     .read = params_reader<read_queue>,
     .generated_name = queue_name,
+}, {
     .judge = judge_queue_check,
     .live = true,
 });

@@ -86,6 +86,7 @@ const bool k_restarts_registered = add_kind({
     .summary = "how many times the orchestrator restarted a service's instances (min, max)",
     .read = params_reader<read_restarts>,
     .generated_name = restarts_name,
+}, {
     .judge = [](const Check& check, const std::string& classname, JudgeContext& context) {
       return judge_restarts(params_of<RestartsParams>(check), check.name, classname, context.history.events());
     },

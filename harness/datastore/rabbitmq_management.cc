@@ -1,13 +1,16 @@
 #include "harness/datastore/rabbitmq_management.h"
 
+#include "harness/util/port.h"
+
 namespace harness::datastore {
 
 util::Expected<ManagementApi> ManagementApi::of(const std::map<std::string, std::string>& placeholders,
                                                 const std::string& broker) {
-  auto port = placeholders.find(broker + ".management_port");
-  if (port == placeholders.end()) return util::Status::invalid("'" + broker + "' is not a rabbitmq service of this run");
-  return ManagementApi(static_cast<std::uint16_t>(std::stoi(port->second)), placeholders.at(broker + ".user"),
-                       placeholders.at(broker + ".password"));
+  if (!placeholders.contains(broker + ".management_port"))
+    return util::Status::invalid("'" + broker + "' is not a rabbitmq service of this run");
+  auto port = util::port_placeholder(placeholders, broker + ".management_port");
+  if (!port) return port.error();
+  return ManagementApi(*port, placeholders.at(broker + ".user"), placeholders.at(broker + ".password"));
 }
 
 util::Expected<HttpResponse> ManagementApi::call(const std::string& method, const std::string& target,

@@ -16,6 +16,7 @@
 #include "harness/fault/observe.h"
 #include "harness/fault/rabbitmqctl.h"
 #include "harness/scenario/fault_reader.h"
+#include "harness/util/port.h"
 
 namespace harness::fault {
 
@@ -99,7 +100,9 @@ util::Expected<std::shared_ptr<Clearer>> apply(const scenario::FaultStep& fault,
   const std::string& broker = fault.service;
   auto service = broker_service(stack, broker);
   if (!service) return service.error();
-  const auto port = static_cast<std::uint16_t>(std::stoi(stack.placeholders().at(broker + ".port")));
+  const auto amqp_port = util::port_placeholder(stack.placeholders(), broker + ".port");
+  if (!amqp_port) return amqp_port.error();
+  const std::uint16_t port = *amqp_port;
   const auto refused = [port] { return poll_until([port] { return port_refuses(port); }, k_down_timeout).met; };
   const auto begin = std::chrono::steady_clock::now();
   nlohmann::json start = {{"kind", "broker-restart"}, {"mode", mode}};

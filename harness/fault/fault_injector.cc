@@ -21,6 +21,11 @@ util::Expected<std::shared_ptr<Clearer>> apply_fault(const scenario::FaultStep& 
   return kind->apply(fault, stack, history);
 }
 
+nlohmann::json with_choice(const scenario::FaultStep& fault, nlohmann::json start) {
+  if (!fault.chosen_from.empty()) start["chosen_from"] = fault.chosen_from;
+  return start;
+}
+
 util::Expected<std::vector<driver::Service*>> fault_targets(const stack::Stack& stack, const std::string& service) {
   auto found = stack.instances(service);
   if (found.empty()) return util::Status::invalid("fault target '" + service + "' is not a service of this run");

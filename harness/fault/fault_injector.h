@@ -37,6 +37,10 @@ private:
 util::Expected<std::shared_ptr<Clearer>> apply_fault(const scenario::FaultStep& fault, stack::Stack& stack,
                                                      history::History& history);
 
+// `start`, a fault.start event's data, with "chosen_from": the service whose instance the run chose at random
+// (`replica: random`), so the History says which instance the seed picked and among what.
+nlohmann::json with_choice(const scenario::FaultStep& fault, nlohmann::json start);
+
 // The instances a fault on `service` (a scenario service or one instance) acts on; k_invalid_input when none:
 // "fault target 'x' is not a service of this run".
 util::Expected<std::vector<driver::Service*>> fault_targets(const stack::Stack& stack, const std::string& service);

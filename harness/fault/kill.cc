@@ -1,7 +1,7 @@
 // kill: {service, replica, target, signal: KILL}  signals the instance(s): their process group (default), main
-// process or pool children. No inverse: over once signalled (the restart policy's answer is recorded as
+// process or pool children; `replica: N` one instance, `replica: random` one chosen with the run's seed. No inverse: over once signalled (the restart policy's answer is recorded as
 // service.* events). Recorded: fault.start {kind, signal, target, instances reached: names, or {instance, pids}
-// for children}, then fault.end {instant}.
+// for children, chosen_from with replica: random}, then fault.end {instant}.
 #include "harness/fault/kill.h"
 
 #include "harness/fault/fault_kind.h"
@@ -21,23 +21,6 @@ driver::SignalTarget signal_target(const std::string& target) {
   return driver::SignalTarget::k_group;
 }
 
-// `replica: 2` is `service: worker.2`.
-bool read_replica(scenario::YamlReader& reader, const scenario::MapEntry& e,
-                  const std::vector<scenario::Service>* services, bool ok, scenario::FaultStep& fault) {
-  auto replica = scenario::read_int(reader, e, 1);
-  if (!replica) return false;
-  if (!ok) return false;
-  if (fault.service.find('.') != std::string::npos) {
-    reader.error(e.key_location, "kill fault has 'replica' and an instance in 'service' " +
-                                     scenario::quote(fault.service) + " (expected one of the two)");
-    return false;
-  }
-  const std::string instance = fault.service + "." + std::to_string(*replica);
-  if (services && !scenario::check_target(reader, *services, instance, e.location, "kill fault")) return false;
-  fault.service = instance;
-  return true;
-}
-
 std::optional<scenario::FaultStep> read_kill(scenario::YamlReader& reader, const scenario::MapEntry& entry,
                                              const std::vector<scenario::Service>* services) {
   scenario::FaultStep fault;
@@ -48,7 +31,7 @@ std::optional<scenario::FaultStep> read_kill(scenario::YamlReader& reader, const
     if (const auto* e = map->find("signal")) scenario::assign_or_fail(scenario::read_signal(reader, *e), params.signal, ok);
     if (const auto* e = map->find("target"))
       scenario::assign_or_fail(scenario::read_choice(reader, *e, k_targets), params.target, ok);
-    if (const auto* e = map->find("replica")) ok = read_replica(reader, *e, services, ok, fault);
+    if (const auto* e = map->find("replica")) ok = scenario::read_replica(reader, *e, services, ok, "kill fault", fault);
   }
   if (!ok) return std::nullopt;
   fault.params = std::make_shared<KillParams>(std::move(params));
@@ -71,8 +54,8 @@ util::Expected<std::shared_ptr<Clearer>> apply_kill(const scenario::FaultStep& f
       reached.push_back(s->name());
   }
   history.record(history::EventType::k_fault_start, fault.service,
-                 {{"kind", "kill"}, {"signal", process::signal_name(params.signal)}, {"target", params.target},
-                  {"instances", reached}});
+                 with_choice(fault, {{"kind", "kill"}, {"signal", process::signal_name(params.signal)},
+                                     {"target", params.target}, {"instances", reached}}));
   history.record(history::EventType::k_fault_end, fault.service, {{"kind", "kill"}, {"instant", true}});
   return std::make_shared<Clearer>(nullptr);
 }

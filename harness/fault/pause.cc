@@ -1,5 +1,6 @@
-// pause: {service}  SIGSTOP to every process of the instance(s) (their process groups, as `docker pause`
-// freezes a container); cleared by SIGCONT. Recorded: fault.start {kind, signal, target, instances reached},
+// pause: {service, replica}  SIGSTOP to every process of the instance(s) (their process groups, as `docker pause`
+// freezes a container; `replica: N` one instance, `replica: random` one chosen with the run's seed); cleared by
+// SIGCONT. Recorded: fault.start {kind, signal, target, instances reached, chosen_from with replica: random},
 // fault.end {kind, instances resumed}.
 #include <signal.h>
 
@@ -10,6 +11,8 @@
 namespace harness::fault {
 
 namespace {
+
+const std::vector<std::string_view> k_keys{"service", "replica"};
 
 // The instances `sig` reached, by name.
 nlohmann::json signal_group(const std::vector<driver::Service*>& instances, int sig) {
@@ -23,8 +26,10 @@ std::optional<scenario::FaultStep> read_pause(scenario::YamlReader& reader, cons
                                               const std::vector<scenario::Service>* services) {
   scenario::FaultStep fault;
   std::optional<scenario::MapView> map;
-  if (!scenario::read_instance_target(reader, entry, services, {"service"}, "'service'", fault, map))
-    return std::nullopt;
+  bool ok = scenario::read_instance_target(reader, entry, services, k_keys, "'service'", fault, map);
+  if (map)
+    if (const auto* e = map->find("replica")) ok = scenario::read_replica(reader, *e, services, ok, "pause fault", fault);
+  if (!ok) return std::nullopt;
   return fault;
 }
 
@@ -33,8 +38,8 @@ util::Expected<std::shared_ptr<Clearer>> apply_pause(const scenario::FaultStep& 
   auto instances = fault_targets(stack, fault.service);
   if (!instances) return instances.error();
   history.record(history::EventType::k_fault_start, fault.service,
-                 {{"kind", "pause"}, {"signal", process::signal_name(SIGSTOP)}, {"target", "group"},
-                  {"instances", signal_group(*instances, SIGSTOP)}});
+                 with_choice(fault, {{"kind", "pause"}, {"signal", process::signal_name(SIGSTOP)}, {"target", "group"},
+                                     {"instances", signal_group(*instances, SIGSTOP)}}));
   return std::make_shared<Clearer>([list = *instances, service = fault.service, &history] {
     history.record(history::EventType::k_fault_end, service,
                    {{"kind", "pause"}, {"instances", signal_group(list, SIGCONT)}});
@@ -42,7 +47,7 @@ util::Expected<std::shared_ptr<Clearer>> apply_pause(const scenario::FaultStep& 
 }
 
 const bool k_registered = register_fault({.name = "pause",
-                                          .keys = {"service"},
+                                          .keys = k_keys,
                                           .summary = "SIGSTOP the instance(s), SIGCONT to clear",
                                           .read = read_pause},
                                          apply_pause);

@@ -1,6 +1,7 @@
 #include "harness/fault/redis_access.h"
 
 #include "harness/fault/fault_injector.h"
+#include "harness/util/port.h"
 
 namespace harness::fault {
 
@@ -13,10 +14,11 @@ std::string value_or_empty(const driver::PlaceholderTable& table, const std::str
 }
 }  // namespace
 
-RedisAddress address_of(const stack::Stack& stack, const std::string& name) {
+util::Expected<RedisAddress> address_of(const stack::Stack& stack, const std::string& name) {
   const auto& table = stack.placeholders();
-  return {table.at(name + ".host"), static_cast<std::uint16_t>(std::stoi(table.at(name + ".port"))),
-          value_or_empty(table, name + ".password")};
+  auto port = util::port_placeholder(table, name + ".port");
+  if (!port) return port.error();
+  return RedisAddress{table.at(name + ".host"), *port, value_or_empty(table, name + ".password")};
 }
 
 util::Expected<RedisAddress> redis_address(const stack::Stack& stack, const std::string& name) {

@@ -18,8 +18,8 @@ struct RedisAddress {
 };
 
 // The address of instance or service `name` as the placeholders give it (no kind check); `password` empty when
-// it has none (a sentinel).
-RedisAddress address_of(const stack::Stack& stack, const std::string& name);
+// it has none (a sentinel); k_invalid_input when its port placeholder is missing or not a port.
+util::Expected<RedisAddress> address_of(const stack::Stack& stack, const std::string& name);
 // The address of redis service `name`; k_invalid_input when it is not a redis service of this run.
 util::Expected<RedisAddress> redis_address(const stack::Stack& stack, const std::string& name);
 // One command on a fresh connection; an error reply is a Status too ("redis CMD: ERR ...").

@@ -39,12 +39,17 @@ util::Expected<SentinelGroup> sentinel_group(const stack::Stack& stack, const st
   auto it = table.find(name + ".master_name");
   if (it == table.end()) return util::Status::invalid("redis '" + name + "' has no sentinels");
   group.master_name = it->second;
-  group.service = address_of(stack, name);
+  auto master = address_of(stack, name);
+  if (!master) return master.error();
+  group.service = *master;
   for (auto* s : stack.instances(name)) {
-    if (s->kind() == "redis-sentinel")
-      group.sentinels.push_back(address_of(stack, s->name()));
-    else if (s->kind() == "redis")
+    if (s->kind() == "redis-sentinel") {
+      auto sentinel = address_of(stack, s->name());
+      if (!sentinel) return sentinel.error();
+      group.sentinels.push_back(*sentinel);
+    } else if (s->kind() == "redis") {
       group.redis.push_back(s);
+    }
   }
   if (group.sentinels.empty()) return util::Status::invalid("redis '" + name + "' has no sentinels");
   return group;

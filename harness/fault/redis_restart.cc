@@ -19,7 +19,9 @@ util::Expected<std::shared_ptr<Clearer>> apply(const scenario::FaultStep& fault,
                                                history::History& history) {
   auto service = service_of_kind(stack, fault.service, "redis");
   if (!service) return service.error();
-  const RedisAddress address = address_of(stack, fault.service);
+  auto found = address_of(stack, fault.service);
+  if (!found) return found.error();
+  const RedisAddress address = *found;
   const auto begin = std::chrono::steady_clock::now();
   if (auto st = stack.stop_instance(*service, "redis-restart", {}, k_stop_timeout); !st) return st;
   const bool refused = poll_until([&] { return port_refuses(address.port); }, k_down_timeout).met;

@@ -22,7 +22,7 @@ std::vector<std::string> BrokerSampler::brokers_to_sample(const scenario::Scenar
       brokers.push_back(name);
   };
   for (const auto& step : scenario.steps)
-    if (const auto* fault = std::get_if<scenario::FaultStep>(&step.body)) add(fault->service);
+    if (const auto* fault = scenario::params_if<scenario::FaultStep>(step)) add(fault->service);
   for (const auto& check : scenario.checks) {
     const check::CheckKind* kind = check::registry().find(check.kind);
     if (kind && kind->sampled_broker && check.params) add(kind->sampled_broker(*check.params));

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "harness/util/port.h"
+
 namespace harness::run {
 
 namespace {
@@ -13,11 +15,10 @@ std::unique_ptr<Ledger> Ledger::for_stack(const scenario::Scenario& scenario, co
   for (const auto& spec : scenario.services) {
     if (spec.role != "ledger") continue;
     const auto& table = stack.placeholders();
-    const auto port = table.find(spec.name + ".port");
-    if (port == table.end()) return nullptr;
+    const auto port = util::port_placeholder(table, spec.name + ".port");
+    if (!port) return nullptr;
     const auto password = table.find(spec.name + ".password");
-    return std::make_unique<Ledger>(static_cast<std::uint16_t>(std::stoi(port->second)),
-                                    password == table.end() ? std::string{} : password->second,
+    return std::make_unique<Ledger>(*port, password == table.end() ? std::string{} : password->second,
                                     std::move(jsonl_path));
   }
   return nullptr;

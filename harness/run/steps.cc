@@ -1,9 +1,8 @@
 #include "harness/run/steps.h"
 
-#include "harness/fault/fault_injector.h"
-#include "harness/run/broker_sampler.h"
 #include "harness/report/console_text.h"
-#include "harness/run/exec.h"
+#include "harness/run/broker_sampler.h"
+#include "harness/run/step_kind.h"
 
 namespace harness::run {
 
@@ -11,74 +10,18 @@ namespace {
 using check::Outcome;
 using check::Verdict;
 
-const char* step_kind(const scenario::Step& step) {
-  if (std::holds_alternative<scenario::WaitStep>(step.body)) return "wait";
-  if (std::holds_alternative<scenario::ExecStep>(step.body)) return "exec";
-  if (std::holds_alternative<scenario::LoadStep>(step.body)) return "load";
-  return "fault";
-}
-
 std::string step_title(const scenario::Step& step, size_t index) {
   std::string title = "step " + std::to_string(index + 1);
   if (!step.name.empty()) title += " " + step.name;
-  return title + " (" + step_kind(step) + ", line " + std::to_string(step.location.line) + ")";
+  return title + " (" + step.kind + ", line " + std::to_string(step.location.line) + ")";
 }
 
-std::string run_wait(const scenario::WaitStep& wait, size_t index, stack::Stack& stack, RunContext& ctx) {
-  if (wait.duration) {
-    if (!ctx.control.sleep_for(*wait.duration)) return ctx.control.stop_reason();
-    return {};
-  }
-  std::string failure;
-  if (wait.drained) {
-    if (!ctx.ledger) return "no ledger service in this run (internal error: the loader adds one with a load)";
-    failure = ctx.loads.wait_drained(*ctx.ledger, wait.timeout, ctx.control);
-  } else {
-    // `healthy` waits for readiness until health checks exist (services without a health check count as
-    // healthy once ready, as Compose's service_started).
-    std::vector<std::string> names = wait.ready;
-    names.insert(names.end(), wait.healthy.begin(), wait.healthy.end());
-    auto st = stack.wait_ready(names, wait.timeout);
-    if (!st) failure = st.message();
-  }
-  if (!failure.empty() && !wait.fail_on_timeout && !ctx.control.should_stop()) {
-    ctx.history.record(history::EventType::k_wait_unmet, {}, {{"index", index + 1}, {"detail", failure}});
-    return {};
-  }
-  return failure;
-}
-
-std::string run_exec_step(const scenario::ExecStep& exec, size_t index, stack::Stack& stack, RunContext& ctx) {
-  auto event = run_exec("step " + std::to_string(index + 1), exec.command, exec.service, exec.timeout, stack,
-                        ctx.history);
-  if (!event) return event.error().message();
-  if (event->data.contains("no_instance")) return event->data.value("no_instance", std::string{});
-  if (exec.expect_exit) {
-    const int code = event->data.value("exit_code", -1);
-    if (event->data.value("timed_out", false)) return "command timed out: " + exec.command;
-    if (code != *exec.expect_exit) {
-      return "expected exit code " + std::to_string(*exec.expect_exit) + ", got " + std::to_string(code) +
-             ": " + exec.command + "\n" + event->data.value("output", std::string{});
-    }
-  }
-  return {};
-}
-
-// Runs one step; a non-empty string is why it failed.
+// Runs one step through its registered kind; a non-empty string is why it failed.
 std::string run_step(const scenario::Step& step, size_t index, stack::Stack& stack, RunContext& ctx,
                      ActiveFaults& faults) {
-  if (const auto* f = std::get_if<scenario::FaultStep>(&step.body)) {
-    auto clearer = fault::apply_fault(*f, stack, ctx.history);
-    if (!clearer) return "fault '" + f->kind + "' could not be applied: " + clearer.error().message();
-    faults.add(*clearer, step.for_, ctx.control);
-    return {};
-  }
-  if (const auto* load = std::get_if<scenario::LoadStep>(&step.body)) {
-    auto st = ctx.loads.start(*load, stack, ctx.history, ctx.report_dir);
-    return st ? std::string{} : st.message();
-  }
-  if (const auto* wait = std::get_if<scenario::WaitStep>(&step.body)) return run_wait(*wait, index, stack, ctx);
-  return run_exec_step(std::get<scenario::ExecStep>(step.body), index, stack, ctx);
+  const StepKind* kind = step_kinds().find(step.kind);
+  if (!kind) return "step kind '" + step.kind + "' cannot run (internal error: no run registered for it)";
+  return kind->run(step, index, stack, ctx, faults);
 }
 
 // A failed step: its first line is the message, the rest (a command's output) the details.

@@ -14,14 +14,6 @@ constexpr std::string_view k_bound_examples = "a number or a comparison such as 
 // The `checks:` item's keys: one kind of the table, and `name`.
 KindKeys check_keys() { return KindKeys{"check", "kind", listed_check_kinds(), {"name"}, {}}; }
 
-// "log, exec, ... or connections".
-std::string listed_or() {
-  const auto kinds = listed_check_kinds();
-  std::string text;
-  for (size_t i = 0; i < kinds.size(); ++i)
-    text += std::string(i == 0 ? "" : i + 1 == kinds.size() ? " or " : ", ") + std::string(kinds[i]);
-  return text;
-}
 }  // namespace
 
 util::Registry<CheckSyntax>& check_syntaxes() {
@@ -29,15 +21,7 @@ util::Registry<CheckSyntax>& check_syntaxes() {
   return table;
 }
 
-std::vector<std::string_view> listed_check_kinds() {
-  std::vector<const CheckSyntax*> kinds;
-  for (const auto& kind : check_syntaxes().all()) kinds.push_back(&kind);
-  std::stable_sort(kinds.begin(), kinds.end(),
-                   [](const CheckSyntax* a, const CheckSyntax* b) { return a->listed_at < b->listed_at; });
-  std::vector<std::string_view> names;
-  for (const auto* kind : kinds) names.push_back(kind->name);
-  return names;
-}
+std::vector<std::string_view> listed_check_kinds() { return util::listed_names(check_syntaxes()); }
 
 const Service* read_check_service(YamlReader& reader, const MapView& map, const std::vector<Service>* services,
                                   const std::string& context, std::string& field, bool& ok) {
@@ -118,7 +102,7 @@ std::vector<Check> read_checks(YamlReader& reader, const MapEntry& entry, const 
     const SourceLocation location = item.IsNull() ? entry.location : reader.location(item);
     if (!item.IsMap()) {
       reader.error(location,
-                   "a check must be a map with one kind (" + listed_or() + "), got " +
+                   "a check must be a map with one kind (" + join_or(listed_check_kinds()) + "), got " +
                        describe(item));
       continue;
     }

@@ -13,9 +13,7 @@ std::optional<MapView> read_exec_map(YamlReader& reader, const MapEntry& entry, 
     return std::nullopt;
   }
   // "command, service, timeout or expect_exit"
-  const std::string listed =
-      join(std::vector<std::string_view>(keys.begin(), keys.end() - 1)) + " or " + std::string(keys.back());
-  auto map = read_map(reader, entry, "'exec' must be a shell command or a map with " + listed, keys, context);
+  auto map = read_map(reader, entry, "'exec' must be a shell command or a map with " + join_or(keys), keys, context);
   if (!map) {
     ok = false;
     return std::nullopt;

@@ -6,6 +6,7 @@
 
 #include "harness/scenario/fault_syntax.h"
 #include "harness/scenario/service_reader.h"
+#include "harness/scenario/step_syntax.h"
 
 namespace harness::scenario {
 
@@ -146,6 +147,27 @@ bool read_instance_target(YamlReader& reader, const MapEntry& entry, const std::
   return !services || check_target(reader, *services, *name, target->location, context);
 }
 
+bool read_replica(YamlReader& reader, const MapEntry& entry, const std::vector<Service>* services, bool ok,
+                  const std::string& context, FaultStep& fault) {
+  const bool random = entry.value.IsScalar() && entry.value.Scalar() == "random";
+  std::optional<std::int64_t> replica;
+  if (!random && !(replica = read_int(reader, entry, 1))) return false;
+  if (!ok) return false;
+  if (fault.service.find('.') != std::string::npos) {
+    reader.error(entry.key_location, context + " has 'replica' and an instance in 'service' " + quote(fault.service) +
+                                         " (expected one of the two)");
+    return false;
+  }
+  if (random) {
+    fault.random_replica = true;
+    return true;
+  }
+  const std::string instance = fault.service + "." + std::to_string(*replica);
+  if (services && !check_target(reader, *services, instance, entry.location, context)) return false;
+  fault.service = instance;
+  return true;
+}
+
 bool read_broker(YamlReader& reader, const MapView& map, const std::vector<Service>* services,
                  const std::string& context, FaultStep& fault) {
   bool ok = true;
@@ -201,5 +223,25 @@ std::optional<FaultStep> read_fault(YamlReader& reader, const MapEntry& entry, c
   fault->kind = kind->key;
   return fault;
 }
+
+namespace {
+
+std::shared_ptr<const KindParams> read_fault_step(YamlReader& reader, const MapEntry& entry,
+                                                  const StepContext& context) {
+  auto fault = read_fault(reader, entry, context.services, context.for_entry);
+  if (!fault) return nullptr;
+  return std::make_shared<const FaultStep>(std::move(*fault));
+}
+
+// The fault step; runs in run/fault_step.cc.
+const bool k_registered = step_syntaxes().add({.name = "fault",
+                                               .listed_at = 3,
+                                               .keys = {},
+                                               .summary = "one fault of the catalogue, {KIND: {...}} (the faults "
+                                                          "below); with `for:` cleared after that long",
+                                               .takes_for = true,
+                                               .read = read_fault_step});
+
+}  // namespace
 
 }  // namespace harness::scenario

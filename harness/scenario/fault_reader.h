@@ -26,6 +26,12 @@ std::optional<int> parse_signal(std::string_view text);
 // `signal: VALUE` as parse_signal, or nullopt after reporting (with a did-you-mean for a misspelt name).
 std::optional<int> read_signal(YamlReader& reader, const MapEntry& entry);
 
+// `replica: N` (the instance NAME.N of fault.service, checked against `services` when known) or `replica: random`
+// (FaultStep::random_replica: one instance, chosen when the step runs). `ok`: whether the rest read well (the
+// instance is checked only then). `context`: "kill fault". False after reporting (or when `ok` is false).
+bool read_replica(YamlReader& reader, const MapEntry& entry, const std::vector<Service>* services, bool ok,
+                  const std::string& context, FaultStep& fault);
+
 // A pause or kill target: a service name or one instance of a celery-worker service, NAME.N with N in
 // 1..replicas ("worker.2", as the drivers name them); not the ledger. False after reporting.
 bool check_target(YamlReader& reader, const std::vector<Service>& services, const std::string& name,

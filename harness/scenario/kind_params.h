@@ -16,12 +16,18 @@ struct KindParams {
   virtual ~KindParams() = default;
 };
 
-// The params of `holder` (a FaultStep or a Check: anything with `kind` and `params`) as the kind's own struct.
+// The params of `holder` (a Step, a FaultStep or a Check: anything with `kind` and `params`) as the kind's own struct.
 // A kind asking for another kind's struct is a programming error: it throws std::logic_error naming both.
 template <class T, class Holder>
 const T& params_of(const Holder& holder) {
   if (const auto* typed = dynamic_cast<const T*>(holder.params.get())) return *typed;
   throw std::logic_error("kind '" + holder.kind + "' has no parameters of type " + typeid(T).name());
+}
+
+// The params of `holder` as T, or nullptr when they are not a T (another kind's, or none: reading failed).
+template <class T, class Holder>
+const T* params_if(const Holder& holder) {
+  return dynamic_cast<const T*>(holder.params.get());
 }
 
 }  // namespace harness::scenario

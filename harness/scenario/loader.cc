@@ -45,10 +45,10 @@ Diagnostic file_diagnostic(const std::string& file, std::string message) {
 // `delivery` check without any load has nothing to judge: reported at that step or check.
 void add_ledger(YamlReader& reader, Scenario& scenario) {
   bool has_load = false;
-  for (const auto& step : scenario.steps) has_load |= std::holds_alternative<LoadStep>(step.body);
+  for (const auto& step : scenario.steps) has_load |= step.kind == "load";
   if (!has_load) {
     for (const auto& step : scenario.steps) {
-      if (const auto* wait = std::get_if<WaitStep>(&step.body); wait && wait->drained)
+      if (const auto* wait = params_if<WaitStep>(step); wait && wait->drained)
         reader.error(step.location, "wait step waits for 'drained', but the scenario has no load step");
     }
     for (const auto& check : scenario.checks) {

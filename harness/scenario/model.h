@@ -10,7 +10,6 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <variant>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -86,7 +85,7 @@ struct Service {
 };
 
 // `wait`: for services to be ready, or for a fixed duration.
-struct WaitStep {
+struct WaitStep : KindParams {
   std::vector<std::string> ready;  // service names; empty with no duration = all services
   std::vector<std::string> healthy;
   std::optional<Millis> duration;
@@ -98,7 +97,7 @@ struct WaitStep {
 
 // `exec`: run a shell command, record exit code and output. With `service:` it runs in that service's
 // environment (like `docker exec`): the worker's env, cwd and PYTHONPATH.
-struct ExecStep {
+struct ExecStep : KindParams {
   std::string command;             // shell (expands placeholders)
   std::string service;             // optional
   Millis timeout{60'000};
@@ -109,10 +108,15 @@ struct ExecStep {
 // cleared (its inverse applied) afterwards, in the background while later steps run; without, it stays until
 // teardown. Each kind is one file in harness/fault/ (its keys, reader, apply, inverse and what it observes),
 // registered by name; scenario/fault_syntax.h is the table the loader reads faults through.
-struct FaultStep {
+struct FaultStep : KindParams {
   std::string kind;                // "pause", "kill", "redis-flush", ... (the registered fault kinds)
   std::string service;             // the target service or instance ("worker", "worker.1"); `broker:` for RabbitMQ
   std::shared_ptr<const KindParams> params;  // the kind's own parameters (scenario::params_of<T>); may be null
+  // `replica: random` (kill, pause): `service` names a service, and the fault acts on one of its instances,
+  // chosen when the step runs with the run's seeded Random (run/fault_step.cc), so a seed replays the choice. The
+  // runner then sets `service` to the instance chosen and `chosen_from` to the service it was chosen from.
+  bool random_replica = false;
+  std::string chosen_from;
 };
 
 // Publish options of a load, as the Celery client applies them (apply_async / broker_transport_options).
@@ -128,7 +132,7 @@ struct PublishOptions {
 // steps run. Every publish outcome is a `load.publish` event: {load, id, outcome, at, took_ms, error}, where
 // outcome is "confirmed" (publisher confirm received), "sent" (no confirms asked, returned without error),
 // "failed" (raised) or "timeout" (no confirm within the publish timeout); `at` is wall-clock epoch seconds.
-struct LoadStep {
+struct LoadStep : KindParams {
   std::string name;                // "load-N" (N counts load steps from 1) unless the step has a `name:`
   std::string task = "probe.record";  // expands placeholders
   std::optional<std::int64_t> count;     // stop after this many publishes
@@ -141,11 +145,15 @@ struct LoadStep {
   PublishOptions publish;
 };
 
+// A step: `{KIND: ..., at, for, name}`. Each step kind (wait, exec, fault, load: `celery-chaos kinds` lists them)
+// registers its syntax in scenario/step_syntax.h from its own file and how it runs in run/step_kind.h; its
+// parameters are the structs above (params_of<WaitStep>(step)), or a new kind's own struct.
 struct Step {
   std::string name;                // `name:`, optional (for the timeline and messages)
   std::optional<Millis> at;        // pins the step to a time since the run started
   std::optional<Millis> for_;      // fault steps: cleared afterwards
-  std::variant<WaitStep, ExecStep, FaultStep, LoadStep> body;
+  std::string kind;                // "wait", "exec", "fault", "load" (the registered step kinds)
+  std::shared_ptr<const KindParams> params;  // the kind's parameters; null when they could not be read
   SourceLocation location;
 };
 

@@ -1,6 +1,7 @@
 #pragma once
-// Reads `steps:` (the timeline: wait, exec and fault steps, run in order, optionally pinned with `at:`; `for:`
-// on fault steps only) and the lists of service names steps and checks refer to. Faults: fault_reader.h.
+// Reads `steps:` (the timeline: steps run in order, optionally pinned with `at:`; `for:` on fault steps only),
+// each through its kind's registered reader (step_syntax.h), and the lists of service names steps and checks
+// refer to. Faults: fault_reader.h.
 #include <optional>
 #include <string>
 #include <string_view>

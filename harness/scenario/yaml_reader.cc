@@ -209,6 +209,11 @@ std::string join(const std::vector<std::string>& words, std::string_view separat
   return join(std::vector<std::string_view>(words.begin(), words.end()), separator);
 }
 
+std::string join_or(const std::vector<std::string_view>& words) {
+  if (words.size() < 2) return join(words);
+  return join(std::vector<std::string_view>(words.begin(), words.end() - 1)) + " or " + std::string(words.back());
+}
+
 std::string truncate(std::string_view s, std::size_t max) {
   if (s.size() <= max) return std::string(s);
   return std::string(s.substr(0, max)) + "...";

@@ -136,6 +136,8 @@ bool is_before(const SourceLocation& a, const SourceLocation& b);
 
 // "a, b, c"
 std::string join(const std::vector<std::string_view>& words, std::string_view separator = ", ");
+// "a, b or c"
+std::string join_or(const std::vector<std::string_view>& words);
 std::string join(const std::vector<std::string>& words, std::string_view separator = ", ");
 
 // `s` cut to `max` characters with "..." appended when longer.

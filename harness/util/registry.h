@@ -50,4 +50,16 @@ private:
   std::vector<Kind> m_kinds;
 };
 
+// The names of `registry`'s kinds in the order messages list them, by Kind::listed_at (an int member): the order
+// the kinds were documented in, kept where messages already named them in it.
+template <class Kind>
+std::vector<std::string_view> listed_names(const Registry<Kind>& registry) {
+  std::vector<const Kind*> kinds;
+  for (const auto& kind : registry.all()) kinds.push_back(&kind);
+  std::stable_sort(kinds.begin(), kinds.end(), [](const Kind* a, const Kind* b) { return a->listed_at < b->listed_at; });
+  std::vector<std::string_view> names;
+  for (const auto* kind : kinds) names.push_back(kind->name);
+  return names;
+}
+
 }  // namespace harness::util

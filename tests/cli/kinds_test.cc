@@ -3,13 +3,16 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <map>
 #include <sstream>
 #include <string>
 
 #include "harness/check/check_kind.h"
+#include "harness/scenario/check_syntax.h"
 #include "harness/scenario/fault_syntax.h"
+#include "harness/scenario/step_syntax.h"
 
 namespace harness::cli {
 namespace {
@@ -24,8 +27,8 @@ TEST(KindsCommand, lists_every_registered_check_kind_with_its_keys) {
   std::ostringstream out;
   EXPECT_EQ(kinds_command(out), 0);
   const std::string text = out.str();
-  ASSERT_FALSE(check::registry().all().empty());
-  for (const auto& kind : check::registry().all()) {
+  ASSERT_FALSE(scenario::check_syntaxes().all().empty());
+  for (const auto& kind : scenario::check_syntaxes().all()) {
     EXPECT_NE(text.find("\n  " + std::string(kind.name) + "\n"), std::string::npos) << kind.name;
     EXPECT_NE(text.find("keys: " + joined(kind.keys) + "\n"), std::string::npos) << kind.name;
   }
@@ -34,13 +37,48 @@ TEST(KindsCommand, lists_every_registered_check_kind_with_its_keys) {
 TEST(KindsCommand, marks_the_kinds_judged_against_the_running_services) {
   std::ostringstream out;
   print_check_kinds(out);
-  for (const auto& kind : check::registry().all()) {
-    const std::string line = "\n  " + std::string(kind.name) + "\n      " + (kind.live ? "live: " : "") +
-                             std::string(kind.summary) + "\n";
+  for (const auto& kind : scenario::check_syntaxes().all()) {
+    const std::string line = "\n  " + std::string(kind.name) + "\n      " +
+                             (check::registry().find(kind.name)->live ? "live: " : "") + std::string(kind.summary) +
+                             "\n";
     EXPECT_NE(out.str().find(line), std::string::npos) << kind.name;
   }
   EXPECT_NE(out.str().find("\n  queue\n      live: "), std::string::npos);
   EXPECT_NE(out.str().find("\n  log\n      a service's log"), std::string::npos);
+}
+
+TEST(KindsCommand, lists_every_registered_step_kind_with_its_keys) {
+  std::ostringstream out;
+  EXPECT_EQ(kinds_command(out), 0);
+  const std::string text = out.str();
+  ASSERT_TRUE(text.starts_with("steps ("));
+  ASSERT_EQ(scenario::step_syntaxes().names(), (std::vector<std::string_view>{"exec", "fault", "load", "wait"}));
+  for (const auto& kind : scenario::step_syntaxes().all()) {
+    EXPECT_NE(text.find("\n  " + std::string(kind.name) + "\n      " + std::string(kind.summary) + "\n"),
+              std::string::npos) << kind.name;
+    if (!kind.keys.empty()) {
+      EXPECT_NE(text.find("keys: " + joined(kind.keys) + "\n"), std::string::npos) << kind.name;
+    }
+  }
+  EXPECT_NE(text.find("\n  wait\n"), std::string::npos);
+}
+
+// The kinds of each section one line each, as "  NAME": the names in the order printed.
+std::vector<std::string> printed_names(const std::string& text) {
+  std::vector<std::string> names;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);)
+    if (line.starts_with("  ") && !line.starts_with("   ")) names.push_back(line.substr(2));
+  return names;
+}
+
+TEST(KindsCommand, lists_the_checks_sorted_by_name_like_faults_and_services) {
+  std::ostringstream out;
+  print_check_kinds(out);
+  const auto names = printed_names(out.str());
+  EXPECT_EQ(names.size(), scenario::check_syntaxes().all().size());
+  EXPECT_TRUE(std::is_sorted(names.begin(), names.end()));
+  EXPECT_EQ(names.front(), "connections");
 }
 
 TEST(KindsCommand, lists_the_service_kinds_with_their_keys) {
@@ -77,7 +115,7 @@ std::map<std::string, std::string> readme_check_table() {
 TEST(ReadmeCheckTable, names_exactly_the_registered_check_kinds_and_their_keys) {
   const auto rows = readme_check_table();
   std::map<std::string, std::string> registered;
-  for (const auto& kind : check::registry().all()) registered[std::string(kind.name)] = joined(kind.keys);
+  for (const auto& kind : scenario::check_syntaxes().all()) registered[std::string(kind.name)] = joined(kind.keys);
   EXPECT_EQ(rows, registered);
 }
 

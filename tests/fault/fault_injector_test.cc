@@ -9,42 +9,15 @@
 #include "harness/fault/fault_kind.h"
 #include "harness/fault/kill.h"
 #include "harness/util/clock.h"
+#include "tests/driver/fake_service.h"
 
 namespace harness::fault {
 namespace {
 
 using driver::SignalTarget;
 
-// An instance that runs nothing: it records the signals it is sent, and answers with two "child" processes.
-class FakeService final : public driver::Service {
-public:
-  FakeService(std::string name, std::string service) : m_name(std::move(name)), m_service(std::move(service)) {}
-  const std::string& name() const override { return m_name; }
-  const std::string& scenario_service() const override { return m_service; }
-  std::string kind() const override { return "fake"; }
-  util::Status start() override { return util::Status::ok(); }
-  driver::ReadyPoll poll_ready() override { return {driver::Readiness::k_ready, {}}; }
-  void stop(std::chrono::milliseconds) override {}
-  std::optional<process::ExitStatus> exit_status() const override { return std::nullopt; }
-  bool running() const override { return is_running; }
-  nlohmann::json identity() const override { return {{"pid", 100}}; }
-  driver::SignalResult signal(SignalTarget target, int sig) override {
-    if (!is_running) return {};
-    sent.emplace_back(target, sig);
-    if (target == SignalTarget::k_children) return {true, {201, 202}};
-    return {true, {200}};
-  }
-  std::map<std::string, std::string> placeholders() const override { return {}; }
-  std::filesystem::path log_path() const override { return "/dev/null"; }
-  std::string version() const override { return {}; }
-
-  bool is_running = true;
-  std::vector<std::pair<SignalTarget, int>> sent;
-
-private:
-  std::string m_name;
-  std::string m_service;
-};
+// Instances that run nothing: they record the signals they are sent, and answer with two "child" processes.
+using driver::testing::FakeService;
 
 struct InjectorFixture {
   util::RealClock clock;
@@ -56,8 +29,9 @@ struct InjectorFixture {
 
   InjectorFixture() {
     std::vector<std::unique_ptr<driver::Service>> services;
-    services.push_back(std::make_unique<FakeService>("worker.1", "worker"));
-    services.push_back(std::make_unique<FakeService>("worker.2", "worker"));
+    const FakeService::Options running_worker{.scenario_service = "worker", .running = true};
+    services.push_back(std::make_unique<FakeService>("worker.1", running_worker));
+    services.push_back(std::make_unique<FakeService>("worker.2", running_worker));
     first = static_cast<FakeService*>(services[0].get());
     second = static_cast<FakeService*>(services[1].get());
     stack = std::make_unique<stack::Stack>(std::move(services), history, control, clock);
@@ -67,7 +41,11 @@ struct InjectorFixture {
 
 scenario::FaultStep step(const std::string& kind, const std::string& service,
                          std::shared_ptr<const scenario::KindParams> params = nullptr) {
-  return {kind, service, std::move(params)};
+  scenario::FaultStep fault;
+  fault.kind = kind;
+  fault.service = service;
+  fault.params = std::move(params);
+  return fault;
 }
 
 TEST(FaultInjectorTest, pause_stops_every_instance_and_continues_them_on_clear) {
@@ -95,7 +73,7 @@ TEST(FaultInjectorTest, pause_stops_every_instance_and_continues_them_on_clear) 
 
 TEST(FaultInjectorTest, kill_records_start_and_end_and_reaches_only_running_instances) {
   InjectorFixture f;
-  f.second->is_running = false;
+  f.second->exit_with(0);
   auto params = std::make_shared<KillParams>();
   params->signal = SIGTERM;
   params->target = "children";

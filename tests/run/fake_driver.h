@@ -1,6 +1,7 @@
 #pragma once
-// A driver for unit tests of the runner's phases and of prestart: services that are ready at once (or never,
-// or fail to be created), nothing started for real; it records what the run asked of it.
+// A driver for unit tests of the runner's phases and of prestart: FakeServices (tests/driver/fake_service.h)
+// that are ready at once (or never, or fail to be created), nothing started for real; it records what the run
+// asked of it.
 #include <atomic>
 #include <memory>
 #include <mutex>
@@ -8,54 +9,11 @@
 #include <vector>
 
 #include "harness/driver/driver.h"
+#include "tests/driver/fake_service.h"
 
 namespace harness::run::testing {
 
-class FakeService final : public driver::Service {
-public:
-  FakeService(std::string name, std::string kind, bool ready)
-      : m_name(std::move(name)), m_kind(std::move(kind)), m_ready(ready) {}
-  const std::string& name() const override { return m_name; }
-  const std::string& scenario_service() const override { return m_name; }
-  std::string kind() const override { return m_kind; }
-  util::Status start() override {
-    std::lock_guard lock(m_mutex);
-    m_running = true;
-    ++*starts;
-    return util::Status::ok();
-  }
-  driver::ReadyPoll poll_ready() override {
-    if (m_ready) return {driver::Readiness::k_ready, {}};
-    return {driver::Readiness::k_not_yet, "no answer yet"};
-  }
-  void stop(std::chrono::milliseconds) override {
-    std::lock_guard lock(m_mutex);
-    m_running = false;
-  }
-  std::optional<process::ExitStatus> exit_status() const override {
-    std::lock_guard lock(m_mutex);
-    return m_running || *starts == 0 ? std::nullopt : std::optional<process::ExitStatus>(process::ExitStatus{-1, 9});
-  }
-  bool running() const override {
-    std::lock_guard lock(m_mutex);
-    return m_running;
-  }
-  nlohmann::json identity() const override { return nlohmann::json::object(); }
-  driver::SignalResult signal(driver::SignalTarget, int) override { return {}; }
-  std::map<std::string, std::string> placeholders() const override { return {{"port", "1"}}; }
-  std::filesystem::path log_path() const override { return "/dev/null"; }
-  std::string version() const override { return "1.2.3"; }
-
-  // How often start() was called; shared with the FakeDriver, so a test reads it after the run destroyed it.
-  std::shared_ptr<std::atomic<int>> starts = std::make_shared<std::atomic<int>>(0);
-
-private:
-  std::string m_name;
-  std::string m_kind;
-  bool m_ready;
-  mutable std::mutex m_mutex;
-  bool m_running = false;
-};
+using driver::testing::FakeService;
 
 class FakeDriver final : public driver::Driver {
 public:
@@ -67,7 +25,9 @@ public:
     std::vector<std::unique_ptr<driver::Service>> services;
     for (const auto& spec : scenario.services) {
       const bool broker = spec.kind == scenario::ServiceKind::k_rabbitmq;
-      services.push_back(std::make_unique<FakeService>(spec.name, broker ? "rabbitmq" : "fake", ready));
+      services.push_back(std::make_unique<FakeService>(
+          spec.name, FakeService::Options{.kind = broker ? "rabbitmq" : "fake", .ready = ready,
+                                          .placeholders = {{"port", "1"}}, .version = "1.2.3"}));
       created.push_back(static_cast<FakeService*>(services.back().get()));
       starts.push_back(created.back()->starts);
     }

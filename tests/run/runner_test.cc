@@ -39,7 +39,10 @@ struct RunnerFixture : ::testing::Test {
     db.name = "db";
     scenario.services = {db};
     scenario::Step wait;
-    wait.body = scenario::WaitStep{{}, {}, 1ms};
+    scenario::WaitStep params;
+    params.duration = 1ms;
+    wait.kind = "wait";
+    wait.params = std::make_shared<const scenario::WaitStep>(params);
     scenario.steps = {wait};
   }
   void TearDown() override { fs::remove_all(dir); }

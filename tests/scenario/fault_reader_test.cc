@@ -35,11 +35,11 @@ const fault::KillParams& kill_of(const FaultStep& f) { return params_of<fault::K
 
 FaultStep load_fault(const std::string& step) {
   const auto steps = load_steps(step);
-  if (steps.size() != 1 || !std::holds_alternative<FaultStep>(steps[0].body)) {
+  if (steps.size() != 1 || !params_if<FaultStep>(steps[0])) {
     ADD_FAILURE() << "expected one fault step";
     return {};
   }
-  return std::get<FaultStep>(steps[0].body);
+  return params_of<FaultStep>(steps[0]);
 }
 
 TEST(ScenarioFaultTest, pause_a_service_for_a_while) {
@@ -48,7 +48,7 @@ TEST(ScenarioFaultTest, pause_a_service_for_a_while) {
   EXPECT_EQ(steps[0].at, 8s);
   EXPECT_EQ(steps[0].for_, 30s);
   EXPECT_EQ(steps[0].location.line, 9);
-  const auto& fault = std::get<FaultStep>(steps[0].body);
+  const auto& fault = params_of<FaultStep>(steps[0]);
   EXPECT_EQ(fault.kind, "pause");
   EXPECT_EQ(fault.service, "worker");
 }
@@ -159,7 +159,7 @@ TEST(ScenarioFaultTest, pause_and_kill_shapes) {
                 "test.yaml:11:20: 'pause' must not be empty",
                 "test.yaml:12:19: missing required key 'service' in kill fault",
                 "test.yaml:12:34: unknown key 'sevice' in kill fault (did you mean 'service'?)",
-                "test.yaml:13:38: unknown key 'signal' in pause fault (expected one of: service)",
+                "test.yaml:13:38: unknown key 'signal' in pause fault (expected one of: service, replica)",
             }));
 }
 
@@ -168,7 +168,7 @@ TEST(ScenarioFaultTest, pidbox_reply_expiry) {
       load_steps("  - at: 8s\n    fault: {pidbox-reply-expiry: {broker: broker, expires: 1ms}}\n    for: 30s\n");
   ASSERT_EQ(steps.size(), 1u);
   EXPECT_EQ(steps[0].for_, 30s);
-  const auto& fault = std::get<FaultStep>(steps[0].body);
+  const auto& fault = params_of<FaultStep>(steps[0]);
   EXPECT_EQ(fault.kind, "pidbox-reply-expiry");
   EXPECT_EQ(fault.service, "broker");
   EXPECT_EQ(params_of<fault::PidboxReplyExpiryParams>(fault).expires, 1ms);
@@ -212,7 +212,7 @@ TEST(ScenarioFaultTest, policy) {
   ASSERT_EQ(steps.size(), 1u);
   EXPECT_EQ(steps[0].name, "fix");
   EXPECT_EQ(steps[0].for_, 1min);
-  const auto& fault = std::get<FaultStep>(steps[0].body);
+  const auto& fault = params_of<FaultStep>(steps[0]);
   EXPECT_EQ(fault.kind, "policy");
   EXPECT_EQ(fault.service, "broker");
   EXPECT_EQ(params_of<fault::PolicyParams>(fault).name, "pidbox-replies");
@@ -311,8 +311,30 @@ TEST(ScenarioFaultTest, kill_target_and_replica_problems) {
   EXPECT_EQ(load_error(k_head + "  - fault: {kill: {service: broker, replica: 1}}\n"),
             "test.yaml:9:46: kill fault refers to instance 'broker.1', but 'broker' is a rabbitmq service (only "
             "celery-worker services have numbered instances)");
-  EXPECT_EQ(load_error(k_head + "  - fault: {pause: {service: worker, replica: 1}}\n"),
-            "test.yaml:9:38: unknown key 'replica' in pause fault (expected one of: service)");
+  EXPECT_EQ(load_error(k_head + "  - fault: {pause: {service: worker, replica: 3}}\n"),
+            "test.yaml:9:47: pause fault refers to instance 'worker.3', but service 'worker' has 2 replicas "
+            "(expected worker.1 to worker.2)");
+  EXPECT_EQ(load_error(k_head + "  - fault: {pause: {service: worker, replica: sometimes}}\n"),
+            "test.yaml:9:47: 'replica' must be an integer >= 1, got 'sometimes'");
+}
+
+TEST(ScenarioFaultTest, a_random_replica_is_left_to_the_run_for_kill_and_pause) {
+  const FaultStep kill = load_fault("  - fault: {kill: {service: worker, replica: random}}\n");
+  EXPECT_EQ(kill.service, "worker");
+  EXPECT_TRUE(kill.random_replica);
+  const FaultStep pause = load_fault("  - fault: {pause: {service: worker, replica: random}}\n");
+  EXPECT_EQ(pause.service, "worker");
+  EXPECT_TRUE(pause.random_replica);
+  const FaultStep second = load_fault("  - fault: {pause: {service: worker, replica: 2}}\n");
+  EXPECT_EQ(second.service, "worker.2");
+  EXPECT_FALSE(second.random_replica);
+  EXPECT_FALSE(load_fault("  - fault: {kill: worker}\n").random_replica);
+}
+
+TEST(ScenarioFaultTest, a_random_replica_of_one_instance_is_an_error) {
+  EXPECT_EQ(load_error(k_head + "  - fault: {pause: {service: worker.1, replica: random}}\n"),
+            "test.yaml:9:40: pause fault has 'replica' and an instance in 'service' 'worker.1' (expected one of "
+            "the two)");
 }
 
 }  // namespace
@@ -331,11 +353,11 @@ const std::string k_data_head =
 
 FaultStep load_data_fault(const std::string& step) {
   const auto steps = testing::load_ok(k_data_head + step).steps;
-  if (steps.size() != 2 || !std::holds_alternative<FaultStep>(steps[1].body)) {
+  if (steps.size() != 2 || !params_if<FaultStep>(steps[1])) {
     ADD_FAILURE() << "expected one fault step after the wait";
     return {};
   }
-  return std::get<FaultStep>(steps[1].body);
+  return params_of<FaultStep>(steps[1]);
 }
 
 TEST(ScenarioFaultTest, broker_alarms_and_close_connections_name_the_broker) {
@@ -461,10 +483,10 @@ TEST(ScenarioFaultTest, redis_failover_defaults_to_sentinel_mode) {
                                                "  - fault: {redis-failover: {service: cache, mode: kill}}\n")
                          .steps;
   ASSERT_EQ(steps.size(), 2u);
-  EXPECT_EQ(std::get<FaultStep>(steps[0].body).kind, "redis-failover");
-  EXPECT_EQ(std::get<FaultStep>(steps[0].body).service, "cache");
-  EXPECT_EQ(params_of<fault::RedisFailoverParams>(std::get<FaultStep>(steps[0].body)).mode, "sentinel");
-  EXPECT_EQ(params_of<fault::RedisFailoverParams>(std::get<FaultStep>(steps[1].body)).mode, "kill");
+  EXPECT_EQ(params_of<FaultStep>(steps[0]).kind, "redis-failover");
+  EXPECT_EQ(params_of<FaultStep>(steps[0]).service, "cache");
+  EXPECT_EQ(params_of<fault::RedisFailoverParams>(params_of<FaultStep>(steps[0])).mode, "sentinel");
+  EXPECT_EQ(params_of<fault::RedisFailoverParams>(params_of<FaultStep>(steps[1])).mode, "kill");
 }
 
 TEST(ScenarioFaultTest, redis_failover_needs_sentinels_a_mode_and_no_for) {

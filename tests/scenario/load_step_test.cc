@@ -19,11 +19,11 @@ const std::string k_head =
 
 LoadStep load_step(const std::string& step) {
   const auto scenario = load_ok(k_head + step);
-  if (scenario.steps.empty() || !std::holds_alternative<LoadStep>(scenario.steps[0].body)) {
+  if (scenario.steps.empty() || !params_if<LoadStep>(scenario.steps[0])) {
     ADD_FAILURE() << "expected a load step";
     return {};
   }
-  return std::get<LoadStep>(scenario.steps[0].body);
+  return params_of<LoadStep>(scenario.steps[0]);
 }
 
 TEST(ScenarioLoadTest, a_load_with_every_key) {
@@ -53,17 +53,17 @@ TEST(ScenarioLoadTest, defaults_and_names) {
   const auto scenario = load_ok(k_head + "  - load: {count: 10}\n  - name: burst\n    load: {duration: 5s, rate: 600/m}\n"
                                           "  - load: {count: 1, args: [7]}\n");
   ASSERT_EQ(scenario.steps.size(), 3u);
-  const auto& first = std::get<LoadStep>(scenario.steps[0].body);
+  const auto& first = params_of<LoadStep>(scenario.steps[0]);
   EXPECT_EQ(first.name, "load-1");
   EXPECT_EQ(first.task, "probe.record");
   EXPECT_EQ(first.service, "worker");  // the first celery-worker service
   EXPECT_DOUBLE_EQ(first.rate, 0.0);
   EXPECT_FALSE(first.publish.confirm_publish.has_value());
-  const auto& second = std::get<LoadStep>(scenario.steps[1].body);
+  const auto& second = params_of<LoadStep>(scenario.steps[1]);
   EXPECT_EQ(second.name, "burst");
   EXPECT_DOUBLE_EQ(second.rate, 10.0);
-  EXPECT_EQ(std::get<LoadStep>(scenario.steps[2].body).name, "load-3");
-  EXPECT_EQ(std::get<LoadStep>(scenario.steps[2].body).args, nlohmann::json::parse("[7]"));
+  EXPECT_EQ(params_of<LoadStep>(scenario.steps[2]).name, "load-3");
+  EXPECT_EQ(params_of<LoadStep>(scenario.steps[2]).args, nlohmann::json::parse("[7]"));
 }
 
 TEST(ScenarioLoadTest, a_load_brings_the_ledger) {
@@ -134,11 +134,11 @@ TEST(ScenarioLoadTest, a_load_needs_a_worker_to_publish_through) {
 TEST(ScenarioLoadTest, wait_drained) {
   const auto scenario = load_ok(k_head + "  - load: {count: 1}\n  - wait: {drained: true, timeout: 30s}\n"
                                           "  - wait: {drained: true, fail_on_timeout: false}\n");
-  const auto& wait = std::get<WaitStep>(scenario.steps[1].body);
+  const auto& wait = params_of<WaitStep>(scenario.steps[1]);
   EXPECT_TRUE(wait.drained);
   EXPECT_TRUE(wait.fail_on_timeout);
   EXPECT_EQ(wait.timeout, 30s);
-  EXPECT_FALSE(std::get<WaitStep>(scenario.steps[2].body).fail_on_timeout);
+  EXPECT_FALSE(params_of<WaitStep>(scenario.steps[2]).fail_on_timeout);
 }
 
 TEST(ScenarioLoadTest, drained_without_a_load_has_nothing_to_wait_for) {

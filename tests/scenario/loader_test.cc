@@ -122,7 +122,7 @@ checks:
   EXPECT_TRUE(w.restart_on_unhealthy);
 
   ASSERT_EQ(s.steps.size(), 3u);
-  const auto& wait = std::get<WaitStep>(s.steps[0].body);
+  const auto& wait = params_of<WaitStep>(s.steps[0]);
   EXPECT_EQ(wait.healthy, (std::vector<std::string>{"worker"}));
   EXPECT_EQ(wait.ready, (std::vector<std::string>{"broker", "results"}));
   EXPECT_EQ(wait.timeout, 90s);
@@ -132,9 +132,9 @@ checks:
   EXPECT_EQ(s.steps[1].name, "settle");
   EXPECT_EQ(s.steps[1].at, 8s);
   EXPECT_EQ(s.steps[1].for_, 30s);
-  EXPECT_EQ(std::get<FaultStep>(s.steps[1].body).kind, "pause");
-  EXPECT_EQ(std::get<FaultStep>(s.steps[1].body).service, "worker.2");
-  const auto& exec = std::get<ExecStep>(s.steps[2].body);
+  EXPECT_EQ(params_of<FaultStep>(s.steps[1]).kind, "pause");
+  EXPECT_EQ(params_of<FaultStep>(s.steps[1]).service, "worker.2");
+  const auto& exec = params_of<ExecStep>(s.steps[2]);
   EXPECT_EQ(exec.command, "rabbitmqctl list_queues");
   EXPECT_EQ(exec.service, "broker");
   EXPECT_EQ(exec.timeout, 5s);
@@ -198,8 +198,8 @@ TEST(ScenarioLoaderTest, json_scenario_is_read_like_yaml) {
   EXPECT_EQ(s.services[1].config, nlohmann::json::parse(R"({"acks_late": true, "prefetch": 4, "ratio": 0.5, "name": "q",
                                       "numeric_string": "10"})"));
   ASSERT_EQ(s.steps.size(), 2u);
-  EXPECT_EQ(std::get<WaitStep>(s.steps[0].body).duration, 10s);
-  EXPECT_EQ(std::get<ExecStep>(s.steps[1].body).command, "true");
+  EXPECT_EQ(params_of<WaitStep>(s.steps[0]).duration, 10s);
+  EXPECT_EQ(params_of<ExecStep>(s.steps[1]).command, "true");
   ASSERT_EQ(s.checks.size(), 1u);
   EXPECT_EQ(s.checks[0].name, "log broker contains 'started'");
 }

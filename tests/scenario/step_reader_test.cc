@@ -22,9 +22,9 @@ std::vector<Step> load_steps(const std::string& steps) { return load_ok(k_head +
 TEST(ScenarioStepTest, wait_for_a_duration) {
   const auto steps = load_steps("  - wait: 5s\n  - wait: 7\n");
   ASSERT_EQ(steps.size(), 2u);
-  EXPECT_EQ(std::get<WaitStep>(steps[0].body).duration, 5s);
-  EXPECT_EQ(std::get<WaitStep>(steps[1].body).duration, 7s);  // a YAML integer: seconds
-  EXPECT_EQ(std::get<WaitStep>(steps[0].body).timeout, 60s);
+  EXPECT_EQ(params_of<WaitStep>(steps[0]).duration, 5s);
+  EXPECT_EQ(params_of<WaitStep>(steps[1]).duration, 7s);  // a YAML integer: seconds
+  EXPECT_EQ(params_of<WaitStep>(steps[0]).timeout, 60s);
   EXPECT_EQ(steps[0].location.line, 7);
   EXPECT_EQ(steps[0].location.column, 5);
 }
@@ -34,14 +34,14 @@ TEST(ScenarioStepTest, wait_for_services) {
       "  - wait: {ready: all, healthy: worker, timeout: 2m}\n"
       "  - wait: {ready: broker, timeout: 1s}\n  - wait: {}\n");
   ASSERT_EQ(steps.size(), 3u);
-  const auto& all = std::get<WaitStep>(steps[0].body);
+  const auto& all = params_of<WaitStep>(steps[0]);
   EXPECT_EQ(all.ready, (std::vector<std::string>{"broker", "worker"}));
   EXPECT_EQ(all.healthy, (std::vector<std::string>{"worker"}));
   EXPECT_EQ(all.timeout, 2min);
-  const auto& one = std::get<WaitStep>(steps[1].body);
+  const auto& one = params_of<WaitStep>(steps[1]);
   EXPECT_EQ(one.ready, (std::vector<std::string>{"broker"}));
   EXPECT_EQ(one.timeout, 1s);
-  const auto& empty = std::get<WaitStep>(steps[2].body);
+  const auto& empty = params_of<WaitStep>(steps[2]);
   EXPECT_TRUE(empty.ready.empty());
   EXPECT_TRUE(empty.healthy.empty());
   EXPECT_FALSE(empty.duration.has_value());
@@ -107,12 +107,12 @@ TEST(ScenarioStepTest, exec_command) {
       "  - exec: {command: 'celery inspect ping', service: worker, timeout: 5s, "
       "expect_exit: 3}\n");
   ASSERT_EQ(steps.size(), 2u);
-  const auto& plain = std::get<ExecStep>(steps[0].body);
+  const auto& plain = params_of<ExecStep>(steps[0]);
   EXPECT_EQ(plain.command, "rabbitmqctl status");
   EXPECT_EQ(plain.service, "");
   EXPECT_EQ(plain.timeout, 60s);
   EXPECT_FALSE(plain.expect_exit.has_value());
-  const auto& full = std::get<ExecStep>(steps[1].body);
+  const auto& full = params_of<ExecStep>(steps[1]);
   EXPECT_EQ(full.command, "celery inspect ping");
   EXPECT_EQ(full.service, "worker");
   EXPECT_EQ(full.timeout, 5s);
