@@ -20,7 +20,8 @@ svg text{font:11px system-ui,sans-serif;fill:#333}.axis line{stroke:#eee}.axis t
 .s-stopped{fill:#bdbdbd}.s-exited{fill:#de2d26}.restart{stroke:#000;stroke-width:2}
 .fault,.fault-band{fill:#e6550d;fill-opacity:.18;stroke:#e6550d;stroke-opacity:.5}
 .step{stroke:#555;stroke-dasharray:3 3}.load{fill:#6baed6}.rate{fill:#6baed6}.base{stroke:#999}
-.p50,.p99{fill:none;stroke-width:1.5}.p50{stroke:#31a354}.p99{stroke:#756bb1}
+polyline.p50,polyline.p99{fill:none;stroke-width:1.5}.p50{stroke:#31a354}.p99{stroke:#756bb1}
+circle.p50{fill:#31a354}circle.p99{fill:#756bb1}
 .verdict{stroke:#fff}.o-passed,.o-xfailed{fill:#31a354}.o-failed,.o-error{fill:#de2d26}.o-skipped{fill:#999}
 pre{background:#f6f6f6;padding:6px;max-height:30em;overflow:auto;white-space:pre-wrap}
 section{margin-top:2em;border-top:2px solid #ddd})";

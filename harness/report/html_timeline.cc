@@ -124,16 +124,21 @@ std::string timeline_svg(const Timeline& timeline, const std::vector<check::Verd
 }
 
 namespace {
-// A polyline of the seconds that have a value: one point in the middle of each second.
+// A polyline of the seconds that have a value, one point in the middle of each second, and a dot on each point
+// (a lone second draws no line).
 void latency_line(std::ostringstream& out, const Scale& scale, const std::vector<std::optional<double>>& values,
                   double top, double max_ms, const char* css_class) {
+  std::ostringstream dots;
   out << "<polyline class=\"" << css_class << "\" points=\"";
   for (std::size_t s = 0; s < values.size(); ++s) {
     if (!values[s]) continue;
-    out << n(scale.x(static_cast<double>(s) + 0.5)) << "," << n(top + k_chart - *values[s] / max_ms * k_chart)
-        << " ";
+    const std::string x = n(scale.x(static_cast<double>(s) + 0.5));
+    const std::string y = n(top + k_chart - *values[s] / max_ms * k_chart);
+    out << x << "," << y << " ";
+    dots << "<circle class=\"" << css_class << "\" cx=\"" << x << "\" cy=\"" << y << "\" r=\"2.5\"><title>" << css_class
+         << " " << n(*values[s]) << " ms in second " << s << "</title></circle>";
   }
-  out << "\"><title>" << css_class << " publish-to-start latency (ms)</title></polyline>";
+  out << "\"><title>" << css_class << " publish-to-start latency (ms)</title></polyline>" << dots.str();
 }
 
 void chart_label(std::ostringstream& out, double top, const std::string& label, const std::string& max) {
@@ -157,12 +162,12 @@ std::string rates_svg(const Timeline& timeline) {
       << "\" width=\"" << n(k_width) << "\" height=\"" << n(height) << "\">";
   faults(out, scale, timeline.faults, 0, height, "fault-band");
   chart_label(out, 0, "executions/s", std::to_string(max_rate));
-  const double bar = scale.x(1) - scale.x(0);
   for (std::size_t s = 0; s < per.executions.size(); ++s) {
     if (per.executions[s] == 0) continue;
     const double h = per.executions[s] * k_chart / max_rate;
     out << "<rect class=\"rate\" x=\"" << n(scale.x(static_cast<double>(s))) << "\" y=\"" << n(k_chart - h)
-        << "\" width=\"" << n(std::max(1.0, bar - 1)) << "\" height=\"" << n(h) << "\"><title>" << per.executions[s]
+        << "\" width=\"" << n(std::max(1.0, scale.x(static_cast<double>(s + 1)) - scale.x(static_cast<double>(s)) - 1))
+        << "\" height=\"" << n(h) << "\"><title>" << per.executions[s]
         << " executions started in second " << s << "</title></rect>";
   }
   chart_label(out, latency_top, "latency p50/p99", svg_number(max_ms) + " ms");
