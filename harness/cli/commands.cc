@@ -82,8 +82,8 @@ void point_latest(const fs::path& report_dir, const std::string& run_id) {
   fs::create_directory_symlink(run_id, tmp, ec);
   if (!ec) fs::rename(tmp, link, ec);  // atomic replace
 }
-// junit.xml, summary.json and report.html of the run so far, each replaced atomically (report_file.h).
-// `folders`: each report's scenario folder (its last repeat's), whose history the HTML report draws.
+}  // namespace
+
 void write_run_reports(const std::vector<report::ScenarioReport>& reports, const std::vector<fs::path>& folders,
                        const fs::path& run_dir, const std::string& interrupted) {
   if (auto st = report::write_junit(reports, run_dir / "junit.xml"); !st) std::cerr << st.message() << "\n";
@@ -96,6 +96,7 @@ void write_run_reports(const std::vector<report::ScenarioReport>& reports, const
   }
 }
 
+namespace {
 // "SIGINT" for "interrupted by SIGINT"; another cancellation's reason as it is.
 std::string interruption_name(const std::string& reason) {
   const std::string prefix = "interrupted by ";
