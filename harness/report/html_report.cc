@@ -114,6 +114,7 @@ std::string html_report(const std::vector<HtmlScenario>& scenarios, const std::s
       << "</title><style>" << k_style << "</style><script>" << k_script << "</script></head><body><h1>"
       << escape_html(title) << "</h1>";
   index_table(out, scenarios);
+  out << "<p>Timelines: " << legend_svg() << "</p>";
   for (std::size_t i = 0; i < scenarios.size(); ++i) scenario_section(out, scenarios[i], i);
   out << "</body></html>\n";
   return out.str();

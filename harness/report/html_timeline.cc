@@ -124,21 +124,27 @@ std::string timeline_svg(const Timeline& timeline, const std::vector<check::Verd
 }
 
 namespace {
-// A polyline of the seconds that have a value, one point in the middle of each second, and a dot on each point
-// (a lone second draws no line).
+// A polyline per run of consecutive seconds that have a value (a second without executions breaks the line), one
+// point in the middle of each second, and a dot on each point (a lone second draws no line).
 void latency_line(std::ostringstream& out, const Scale& scale, const std::vector<std::optional<double>>& values,
                   double top, double max_ms, const char* css_class) {
   std::ostringstream dots;
-  out << "<polyline class=\"" << css_class << "\" points=\"";
-  for (std::size_t s = 0; s < values.size(); ++s) {
-    if (!values[s]) continue;
+  bool open = false;
+  for (std::size_t s = 0; s <= values.size(); ++s) {
+    if (s == values.size() || !values[s]) {
+      if (open) out << "\"><title>" << css_class << " publish-to-start latency (ms)</title></polyline>";
+      open = false;
+      continue;
+    }
     const std::string x = n(scale.x(static_cast<double>(s) + 0.5));
     const std::string y = n(top + k_chart - *values[s] / max_ms * k_chart);
+    if (!open) out << "<polyline class=\"" << css_class << "\" points=\"";
+    open = true;
     out << x << "," << y << " ";
-    dots << "<circle class=\"" << css_class << "\" cx=\"" << x << "\" cy=\"" << y << "\" r=\"2.5\"><title>" << css_class
-         << " " << n(*values[s]) << " ms in second " << s << "</title></circle>";
+    dots << "<circle class=\"" << css_class << "\" cx=\"" << x << "\" cy=\"" << y << "\" r=\"2.5\"><title>"
+         << css_class << " " << n(*values[s]) << " ms in second " << s << "</title></circle>";
   }
-  out << "\"><title>" << css_class << " publish-to-start latency (ms)</title></polyline>" << dots.str();
+  out << dots.str();
 }
 
 void chart_label(std::ostringstream& out, double top, const std::string& label, const std::string& max) {
@@ -147,6 +153,24 @@ void chart_label(std::ostringstream& out, double top, const std::string& label, 
       << n(k_width - k_right) << "\" y1=\"" << n(top + k_chart) << "\" y2=\"" << n(top + k_chart) << "\"/>";
 }
 }  // namespace
+
+std::string legend_svg() {
+  static constexpr const char* k_states[] = {"starting", "healthy", "unhealthy", "paused", "stopped", "exited"};
+  std::ostringstream out;
+  out << "<svg class=\"legend\" xmlns=\"http://www.w3.org/2000/svg\" width=\"" << n(k_width) << "\" height=\"18\">";
+  double x = k_label;
+  for (const char* state : k_states) {
+    out << "<rect class=\"s-" << state << "\" x=\"" << n(x) << "\" y=\"3\" width=\"14\" height=\"12\"/><text x=\""
+        << n(x + 18) << "\" y=\"13\">" << state << "</text>";
+    x += 95;
+  }
+  out << "<rect class=\"fault-band\" x=\"" << n(x) << "\" y=\"3\" width=\"14\" height=\"12\"/><text x=\"" << n(x + 18)
+      << "\" y=\"13\">fault</text><line class=\"restart\" x1=\"" << n(x + 102) << "\" x2=\"" << n(x + 102)
+      << "\" y1=\"2\" y2=\"16\"/><text x=\"" << n(x + 108) << "\" y=\"13\">restart</text><line class=\"step\" x1=\""
+      << n(x + 182) << "\" x2=\"" << n(x + 182) << "\" y1=\"2\" y2=\"16\"/><text x=\"" << n(x + 188)
+      << "\" y=\"13\">step</text></svg>";
+  return out.str();
+}
 
 std::string rates_svg(const Timeline& timeline) {
   const auto& per = timeline.per_second;

@@ -20,6 +20,9 @@ namespace harness::report {
 
 std::string timeline_svg(const Timeline& timeline, const std::vector<check::Verdict>& verdicts);
 
+// What the colours and marks mean: the lane states, a fault, a restart, a step.
+std::string legend_svg();
+
 // Empty when the timeline has no ledger data (a scenario without loads).
 std::string rates_svg(const Timeline& timeline);
 

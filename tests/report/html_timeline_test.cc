@@ -71,4 +71,22 @@ TEST(HtmlTimeline, rates_show_executions_per_second_and_latency_lines) {
   EXPECT_THAT(svg, HasSubstr(R"(<rect class="fault-band" data-kind="pause")"));
 }
 
+TEST(HtmlTimeline, a_second_without_latency_breaks_the_line) {
+  Timeline t = two_lanes_and_a_pause();
+  t.per_second.executions = {1, 1, 0, 1, 0, 0, 0, 0, 0, 0};
+  t.per_second.p50_ms = {10, 20, std::nullopt, 10, std::nullopt, std::nullopt, std::nullopt, std::nullopt,
+                         std::nullopt, std::nullopt};
+  t.per_second.p99_ms = t.per_second.p50_ms;
+  const std::string svg = harness::report::rates_svg(t);
+  EXPECT_EQ(occurrences(svg, R"(<polyline class="p50")"), 2);
+  EXPECT_EQ(occurrences(svg, R"(<circle class="p50")"), 3);
+}
+
+TEST(HtmlTimeline, the_legend_names_every_lane_state) {
+  const std::string svg = harness::report::legend_svg();
+  for (const char* state : {"starting", "healthy", "unhealthy", "paused", "stopped", "exited"}) {
+    EXPECT_THAT(svg, HasSubstr(std::string("<rect class=\"s-") + state + "\""));
+  }
+}
+
 }  // namespace
