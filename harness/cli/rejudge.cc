@@ -31,7 +31,8 @@ Verdict kept_verdict(const report::ScenarioReport& old, const scenario::Check& c
   for (const auto& v : old.verdicts) {
     if (v.name != check.name) continue;
     Verdict kept = v;
-    kept.message = "not re-judged (live check): " + v.message;
+    const std::string prefix = "not re-judged (live check): ";
+    if (kept.message.rfind(prefix, 0) != 0) kept.message = prefix + kept.message;  // a second `report` adds none
     return kept;
   }
   return Verdict{check.name, old.name + "." + kind, Outcome::k_skipped,

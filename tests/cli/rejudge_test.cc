@@ -60,6 +60,8 @@ TEST_F(Rejudge, a_live_check_keeps_the_verdict_of_the_run) {
   const ScenarioReport fresh = rejudge(m_old, m_scenario, m_folder);
   EXPECT_EQ(fresh.verdicts[1].outcome, Outcome::k_passed);
   EXPECT_EQ(fresh.verdicts[1].message, "not re-judged (live check): exited with 0");
+  m_old.verdicts = fresh.verdicts;  // judged again: said once
+  EXPECT_EQ(rejudge(m_old, m_scenario, m_folder).verdicts[1].message, "not re-judged (live check): exited with 0");
   m_old.verdicts.pop_back();  // a live check the run did not have
   EXPECT_EQ(rejudge(m_old, m_scenario, m_folder).verdicts[1].message,
             "not re-judged: a live check added since the run");
