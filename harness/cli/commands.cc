@@ -85,13 +85,13 @@ void point_latest(const fs::path& report_dir, const std::string& run_id) {
 }  // namespace
 
 void write_run_reports(const std::vector<report::ScenarioReport>& reports, const std::vector<fs::path>& folders,
-                       const fs::path& run_dir, const std::string& interrupted) {
+                       const fs::path& run_dir, const std::string& interrupted, report::TimelineCache& timelines) {
   if (auto st = report::write_junit(reports, run_dir / "junit.xml"); !st) std::cerr << st.message() << "\n";
   if (auto st = report::write_summary(reports, run_dir / "summary.json", interrupted); !st) {
     std::cerr << st.message() << "\n";
   }
   const std::string title = "celery-chaos run " + run_dir.filename().string();
-  if (auto st = report::write_html_report(reports, folders, title, run_dir / "report.html"); !st) {
+  if (auto st = report::write_html_report(reports, folders, title, run_dir / "report.html", timelines); !st) {
     std::cerr << st.message() << "\n";
   }
 }
@@ -292,6 +292,7 @@ int run_command(const std::vector<std::string>& args, const GlobalOptions& optio
   const auto& runs = plan.runs;
 
   std::vector<report::ScenarioReport> reports;  // one per run; per_scenario() joins the repeats
+  report::TimelineCache timelines;
   bool failed = false, errored = false, cancelled = false;
   // Pipelining: once run i is ready, run i+1's broker boots (run/prestart.h).
   std::unique_ptr<run::Prestart> next;
@@ -316,13 +317,13 @@ int run_command(const std::vector<std::string>& args, const GlobalOptions& optio
       report::print_flaky(std::cout, joined.back());  // its last repeat
     }
     // After every run: a harness killed later (a CI job's own time limit) still leaves these results.
-    write_run_reports(joined, last_folders(plan, reports.size()), run_dir, {});
+    write_run_reports(joined, last_folders(plan, reports.size()), run_dir, {}, timelines);
   }
   next.reset();  // a broker booted for a scenario that will not run (interrupted)
   cancelled |= process::cancelled();
   const std::string interrupted = cancelled ? report_not_run(runs, plan.run_ids, started, reports) : std::string{};
   const auto joined = per_scenario(reports, plan.scenario_of);
-  write_run_reports(joined, last_folders(plan, reports.size()), run_dir, interrupted);
+  write_run_reports(joined, last_folders(plan, reports.size()), run_dir, interrupted, timelines);
   std::cout << report::totals_line(joined, std::chrono::steady_clock::now() - run_started) << "\n";
   std::cout << "JUnit: " << (run_dir / "junit.xml").string() << "\n";
   std::cout << "HTML: " << (run_dir / "report.html").string() << "\n";

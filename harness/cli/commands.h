@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "harness/cli/selection.h"
+#include "harness/report/html_report.h"
 #include "harness/report/scenario_report.h"
 
 namespace harness::cli {
@@ -34,9 +35,9 @@ int report_command(const std::vector<std::string>& args);
 
 // junit.xml, summary.json and report.html of a run (so far), each replaced atomically (report/report_file.h).
 // `folders`: each report's scenario folder (its last repeat's), whose history report.html draws. `interrupted`:
-// what cut the run short ("SIGINT"), empty when nothing did.
+// what cut the run short ("SIGINT"), empty when nothing did. `timelines`: those already read (report/html_report.h).
 void write_run_reports(const std::vector<report::ScenarioReport>& reports,
                        const std::vector<std::filesystem::path>& folders, const std::filesystem::path& run_dir,
-                       const std::string& interrupted);
+                       const std::string& interrupted, report::TimelineCache& timelines);
 
 }  // namespace harness::cli

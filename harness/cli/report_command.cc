@@ -90,7 +90,8 @@ int report_command(const std::vector<std::string>& args) {
   join_repeats(runs, folders, joined, joined_folders);
   std::string interrupted;
   read_run_summary(run_dir, interrupted, joined);
-  write_run_reports(joined, joined_folders, run_dir, interrupted);
+  report::TimelineCache timelines;
+  write_run_reports(joined, joined_folders, run_dir, interrupted, timelines);
   std::cout << "JUnit: " << (run_dir / "junit.xml").string() << "\nHTML: " << (run_dir / "report.html").string()
             << "\n";
   bool failed = !interrupted.empty(), errored = false;

@@ -135,12 +135,18 @@ std::optional<Timeline> load_timeline(const std::filesystem::path& folder) {
   return timeline;
 }
 
+const std::optional<Timeline>& TimelineCache::get(const std::filesystem::path& folder) {
+  auto it = m_timelines.find(folder);
+  if (it == m_timelines.end()) it = m_timelines.emplace(folder, load_timeline(folder)).first;
+  return it->second;
+}
+
 util::Status write_html_report(const std::vector<ScenarioReport>& reports,
                                const std::vector<std::filesystem::path>& folders, const std::string& title,
-                               const std::filesystem::path& path) {
+                               const std::filesystem::path& path, TimelineCache& cache) {
   std::vector<HtmlScenario> scenarios;
   for (std::size_t i = 0; i < reports.size(); ++i) {
-    scenarios.push_back(HtmlScenario{&reports[i], i < folders.size() ? load_timeline(folders[i]) : std::nullopt});
+    scenarios.push_back(HtmlScenario{&reports[i], i < folders.size() ? cache.get(folders[i]) : std::nullopt});
   }
   return write_report_file(path, html_report(scenarios, title));
 }

@@ -5,6 +5,7 @@
 // (<details>) each instance's log tail and last health probes. A tiny inline script only marks the page:
 // <html data-loaded="1"> once loaded, data-errors="N" when a script error happened (the test reads both).
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -27,10 +28,20 @@ std::string html_report(const std::vector<HtmlScenario>& scenarios, const std::s
 // there is one. nullopt when there is no readable history.
 std::optional<Timeline> load_timeline(const std::filesystem::path& folder);
 
-// html_report of `reports` (each with the timeline of the folder at the same index), written atomically
-// (report/report_file.h).
+// The timelines of finished scenario runs, each folder read once: report.html is written again after every
+// scenario of a suite, and a finished run's files no longer change.
+class TimelineCache {
+public:
+  const std::optional<Timeline>& get(const std::filesystem::path& folder);
+
+private:
+  std::map<std::filesystem::path, std::optional<Timeline>> m_timelines;
+};
+
+// html_report of `reports` (each with the timeline of the folder at the same index, from `cache`), written
+// atomically (report/report_file.h).
 util::Status write_html_report(const std::vector<ScenarioReport>& reports,
                                const std::vector<std::filesystem::path>& folders, const std::string& title,
-                               const std::filesystem::path& path);
+                               const std::filesystem::path& path, TimelineCache& cache);
 
 }  // namespace harness::report

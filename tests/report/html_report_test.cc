@@ -1,6 +1,9 @@
 #include "harness/report/html_report.h"
 
 #include <gmock/gmock.h>
+#include <unistd.h>
+
+#include <fstream>
 
 namespace {
 using harness::check::Outcome;
@@ -56,6 +59,19 @@ TEST(HtmlReport, a_scenario_without_history_has_no_timeline) {
   const std::string html = harness::report::html_report({HtmlScenario{&r, std::nullopt}}, "run");
   EXPECT_THAT(html, HasSubstr(R"(<td class="skipped">not run</td>)"));
   EXPECT_THAT(html, Not(HasSubstr("<svg class=\"timeline\"")));
+}
+
+TEST(HtmlReport, a_run_folder_is_read_once_for_every_rewrite_of_the_page) {
+  const auto folder = std::filesystem::temp_directory_path() / ("html-report-test-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(folder);
+  std::ofstream(folder / "history.jsonl")
+      << R"({"t":1.5,"time":"2026-11-22T17:41:01.500Z","type":"service.ready","service":"broker","data":{}})" "\n";
+  harness::report::TimelineCache cache;
+  ASSERT_TRUE(cache.get(folder));
+  EXPECT_EQ(cache.get(folder)->lanes.size(), 1u);
+  std::filesystem::remove_all(folder);
+  EXPECT_TRUE(cache.get(folder));  // not read again
+  EXPECT_FALSE(cache.get(folder / "never-ran"));
 }
 
 }  // namespace
