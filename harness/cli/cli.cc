@@ -34,6 +34,10 @@ const Subcommand k_subcommands[] = {
     {"merge", "Merge the JUnit files of a suite's shards (--shard) into one, totals summed: merge OUT.xml IN.xml...",
      [](const auto& files, const auto&) { return merge_command(files); }, true, "FILES",
      "OUT.xml, then the shards' JUnit files"},
+    {"report", "Judge a finished run again from its files with the scenario files as they are now (pure checks: "
+               "delivery, health, restarts, exit, connections, log) and write its JUnit, summary and HTML again",
+     [](const auto& dirs, const auto&) { return report_command(dirs); }, true, "RUN_DIR",
+     "The run's folder: reports/<run-id> (or reports/latest)"},
 };
 }  // namespace
 

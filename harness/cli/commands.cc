@@ -14,6 +14,7 @@
 #include "harness/process/sweeper.h"
 #include "harness/report/console_report.h"
 #include "harness/report/github_annotations.h"
+#include "harness/report/html_report.h"
 #include "harness/report/junit_merge.h"
 #include "harness/report/junit_writer.h"
 #include "harness/report/repeats.h"
@@ -81,15 +82,21 @@ void point_latest(const fs::path& report_dir, const std::string& run_id) {
   fs::create_directory_symlink(run_id, tmp, ec);
   if (!ec) fs::rename(tmp, link, ec);  // atomic replace
 }
-// junit.xml and summary.json of the run so far, each replaced atomically (report_file.h).
-void write_run_reports(const std::vector<report::ScenarioReport>& reports, const fs::path& run_dir,
-                       const std::string& interrupted) {
+}  // namespace
+
+void write_run_reports(const std::vector<report::ScenarioReport>& reports, const std::vector<fs::path>& folders,
+                       const fs::path& run_dir, const std::string& interrupted, report::TimelineCache& timelines) {
   if (auto st = report::write_junit(reports, run_dir / "junit.xml"); !st) std::cerr << st.message() << "\n";
   if (auto st = report::write_summary(reports, run_dir / "summary.json", interrupted); !st) {
     std::cerr << st.message() << "\n";
   }
+  const std::string title = "celery-chaos run " + run_dir.filename().string();
+  if (auto st = report::write_html_report(reports, folders, title, run_dir / "report.html", timelines); !st) {
+    std::cerr << st.message() << "\n";
+  }
 }
 
+namespace {
 // "SIGINT" for "interrupted by SIGINT"; another cancellation's reason as it is.
 std::string interruption_name(const std::string& reason) {
   const std::string prefix = "interrupted by ";
@@ -168,6 +175,16 @@ std::vector<report::ScenarioReport> per_scenario(const std::vector<report::Scena
     begin = end;
   }
   return out;
+}
+
+// The folder of each scenario's last run among the first `runs` runs, in per_scenario()'s order.
+std::vector<fs::path> last_folders(const SuiteRuns& plan, size_t runs) {
+  std::vector<fs::path> folders;
+  for (size_t i = 0; i < runs && i < plan.folders.size(); ++i) {
+    if (i + 1 < runs && plan.scenario_of[i + 1] == plan.scenario_of[i]) continue;
+    folders.push_back(plan.folders[i]);
+  }
+  return folders;
 }
 
 // After a scenario: its one line under --quiet; its failed checks as GitHub annotations under GitHub Actions.
@@ -292,6 +309,7 @@ int run_command(const std::vector<std::string>& args, const GlobalOptions& optio
   const auto& runs = plan.runs;
 
   std::vector<report::ScenarioReport> reports;  // one per run; per_scenario() joins the repeats
+  report::TimelineCache timelines;
   bool failed = false, errored = false, cancelled = false;
   // Pipelining: once run i is ready, run i+1's broker boots (run/prestart.h).
   std::unique_ptr<run::Prestart> next;
@@ -316,15 +334,16 @@ int run_command(const std::vector<std::string>& args, const GlobalOptions& optio
       report::print_flaky(std::cout, joined.back());  // its last repeat
     }
     // After every run: a harness killed later (a CI job's own time limit) still leaves these results.
-    write_run_reports(joined, run_dir, {});
+    write_run_reports(joined, last_folders(plan, reports.size()), run_dir, {}, timelines);
   }
   next.reset();  // a broker booted for a scenario that will not run (interrupted)
   cancelled |= process::cancelled();
   const std::string interrupted = cancelled ? report_not_run(runs, plan.run_ids, started, reports) : std::string{};
   const auto joined = per_scenario(reports, plan.scenario_of);
-  write_run_reports(joined, run_dir, interrupted);
+  write_run_reports(joined, last_folders(plan, reports.size()), run_dir, interrupted, timelines);
   std::cout << report::totals_line(joined, std::chrono::steady_clock::now() - run_started) << "\n";
   std::cout << "JUnit: " << (run_dir / "junit.xml").string() << "\n";
+  std::cout << "HTML: " << (run_dir / "report.html").string() << "\n";
   if (cancelled) {
     std::cout << "celery-chaos: " << process::cancel_reason() << "; " << runs.size() - started
               << (options.repeat > 1 ? " run(s)" : " scenario(s)") << " not run\n";

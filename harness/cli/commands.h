@@ -7,6 +7,8 @@
 #include <vector>
 
 #include "harness/cli/selection.h"
+#include "harness/report/html_report.h"
+#include "harness/report/scenario_report.h"
 
 namespace harness::cli {
 
@@ -29,5 +31,15 @@ int validate_command(const std::vector<std::string>& scenarios);
 // written.
 int merge_command(const std::vector<std::string>& files);
 int list_command(const std::vector<std::string>& scenarios, const GlobalOptions& options);
+// `report RUN_DIR` (cli/rejudge.h): the run judged again from its files, its reports written again. Exit codes as
+// `run`'s: 0 every check passed, 1 one failed (or the run was interrupted), 2 no such run or a scenario file that does not load, 3 an error.
+int report_command(const std::vector<std::string>& args);
+
+// junit.xml, summary.json and report.html of a run (so far), each replaced atomically (report/report_file.h).
+// `folders`: each report's scenario folder (its last repeat's), whose history report.html draws. `interrupted`:
+// what cut the run short ("SIGINT"), empty when nothing did. `timelines`: those already read (report/html_report.h).
+void write_run_reports(const std::vector<report::ScenarioReport>& reports,
+                       const std::vector<std::filesystem::path>& folders, const std::filesystem::path& run_dir,
+                       const std::string& interrupted, report::TimelineCache& timelines);
 
 }  // namespace harness::cli

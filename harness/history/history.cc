@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstring>
+#include <iterator>
 #include <system_error>
 
 #include "harness/util/time_format.h"
@@ -54,6 +55,11 @@ Event History::record(EventType type, std::string service, nlohmann::json data) 
   m_events.push_back(event);
   if (m_observer) m_observer(event);
   return event;
+}
+
+void History::restore(std::vector<Event> events) {
+  std::lock_guard lock(m_mutex);
+  m_events.insert(m_events.end(), std::make_move_iterator(events.begin()), std::make_move_iterator(events.end()));
 }
 
 std::vector<Event> History::events() const {

@@ -34,6 +34,10 @@ public:
   // Thread-safe; events appear in the file and in events() in the order of their t.
   Event record(EventType type, std::string service = {}, nlohmann::json data = nlohmann::json::object());
 
+  // Appends events read back from a finished run (read_history), kept as they are (t and time not stamped) and
+  // not written to the file: how `celery-chaos report` re-judges a run from its history.jsonl.
+  void restore(std::vector<Event> events);
+
   std::vector<Event> events() const;  // a snapshot
   // The events whose type starts with `prefix`: "service." gives service.started, service.ready, ...
   std::vector<Event> events_of_type(std::string_view prefix) const;

@@ -1,0 +1,79 @@
+#include "harness/cli/rejudge.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <fstream>
+
+#include "harness/scenario/loader.h"
+
+namespace {
+namespace fs = std::filesystem;
+using harness::check::Outcome;
+using harness::check::Verdict;
+using harness::cli::rejudge;
+using harness::report::ScenarioReport;
+
+constexpr const char* k_scenario = R"(name: rejudged
+services:
+  queue: {image: redis}
+  worker: {image: celery-worker, broker: queue}
+checks:
+  - name: restarts
+    restarts: {service: worker, max: 0}
+  - name: ping
+    exec: {command: "true"}
+)";
+
+class Rejudge : public testing::Test {
+protected:
+  void SetUp() override {
+    m_folder = fs::temp_directory_path() / ("rejudge-test-" + std::to_string(::getpid()));
+    fs::create_directories(m_folder / "logs");
+    std::ofstream(m_folder / "history.jsonl")
+        << R"({"t":0.5,"time":"2026-11-22T17:41:00.500Z","type":"service.started","service":"worker.1","data":{}})" "\n"
+        << R"({"t":1.0,"time":"2026-11-22T17:41:01.000Z","type":"service.ready","service":"worker.1","data":{}})" "\n"
+        << R"({"t":2.0,"time":"2026-11-22T17:41:02.000Z","type":"service.restarted","service":"worker.1","data":{"count":1}})" "\n";
+    std::ofstream(m_folder / "logs" / "worker.1.log") << "a line\n";
+    auto loaded = harness::scenario::load_scenario_text(k_scenario, "rejudged.yaml");
+    ASSERT_TRUE(loaded.ok());
+    m_scenario = std::move(*loaded.scenario);
+    m_old.name = "rejudged";
+    m_old.verdicts = {Verdict{"restarts", "rejudged.restarts", Outcome::k_passed, "0 restart(s)", {}, {}},
+                      Verdict{"ping", "rejudged.exec", Outcome::k_passed, "exited with 0", {}, {}}};
+  }
+  void TearDown() override { fs::remove_all(m_folder); }
+
+  fs::path m_folder;
+  harness::scenario::Scenario m_scenario;
+  ScenarioReport m_old;
+};
+
+TEST_F(Rejudge, a_pure_check_is_judged_again_over_the_history) {
+  const ScenarioReport fresh = rejudge(m_old, m_scenario, m_folder);
+  ASSERT_EQ(fresh.verdicts.size(), 2u);
+  EXPECT_EQ(fresh.verdicts[0].outcome, Outcome::k_failed);
+  EXPECT_EQ(fresh.verdicts[0].message, "expected at most 0 restart(s) of 'worker'; 1 restart(s)");
+}
+
+TEST_F(Rejudge, a_live_check_keeps_the_verdict_of_the_run) {
+  const ScenarioReport fresh = rejudge(m_old, m_scenario, m_folder);
+  EXPECT_EQ(fresh.verdicts[1].outcome, Outcome::k_passed);
+  EXPECT_EQ(fresh.verdicts[1].message, "not re-judged (live check): exited with 0");
+  m_old.verdicts = fresh.verdicts;  // judged again: said once
+  EXPECT_EQ(rejudge(m_old, m_scenario, m_folder).verdicts[1].message, "not re-judged (live check): exited with 0");
+  m_old.verdicts.pop_back();  // a live check the run did not have
+  EXPECT_EQ(rejudge(m_old, m_scenario, m_folder).verdicts[1].message,
+            "not re-judged: a live check added since the run");
+}
+
+TEST_F(Rejudge, a_run_that_never_reached_its_checks_is_kept_with_its_logs_read_again) {
+  m_old.error = "service 'queue' did not start";
+  const ScenarioReport fresh = rejudge(m_old, m_scenario, m_folder);
+  EXPECT_EQ(fresh.verdicts[0].outcome, Outcome::k_passed);
+  ASSERT_EQ(fresh.logs.size(), 1u);
+  EXPECT_EQ(fresh.logs[0].service, "worker.1");
+  EXPECT_EQ(fresh.logs[0].tail, "a line\n");
+}
+
+}  // namespace
