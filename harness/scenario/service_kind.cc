@@ -31,6 +31,18 @@ std::vector<InstanceKeys> single_instance(const Service& service, std::vector<st
   return {InstanceKeys{service.name, std::move(keys)}};
 }
 
+std::string own_image(const Service& service, const ServiceKindRegistry& kinds) {
+  const std::string& image = service.image;
+  if (image.empty()) return {};
+  if (image.find_first_of("/:@") != std::string::npos) return image;
+  for (const auto& kind : kinds.all()) {
+    if (image == kind.name) return {};
+    for (const auto prefix : kind.image.prefixes)
+      if (image == prefix) return {};
+  }
+  return image;
+}
+
 std::vector<ServiceKindListing> list_service_kinds(const ServiceKindRegistry& kinds) {
   std::vector<ServiceKindListing> listings;
   for (const auto& kind : kinds.all()) {

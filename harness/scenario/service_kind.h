@@ -60,6 +60,12 @@ std::vector<std::string_view> kinds_with_key(std::string_view key, const Service
 // One instance named after the service, with `keys`: the instances of most kinds.
 std::vector<InstanceKeys> single_instance(const Service& service, std::vector<std::string> keys);
 
+// The image a service names as its own, for a driver that runs images (a team's worker image, `myorg/app:1.4`):
+// its `image:`, unless that is only a kind's word: a kind's name or an image prefix a kind claims (`celery-worker`,
+// `celery`, `rabbitmq`, `redis`, `postgres`), with no registry path, tag or digest. Such a word names the kind, which
+// runs in the driver's own image (its stack); empty then, and when there is no `image:`.
+std::string own_image(const Service& service, const ServiceKindRegistry& kinds = service_kinds());
+
 // A kind as `celery-chaos kinds` lists it.
 struct ServiceKindListing {
   std::string name;

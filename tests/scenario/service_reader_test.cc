@@ -34,6 +34,23 @@ TEST(ScenarioServiceTest, kind_is_inferred_from_the_image_name) {
   EXPECT_EQ(infer_kind(""), std::nullopt);
 }
 
+TEST(ScenarioServiceTest, an_image_is_a_services_own_unless_it_is_only_a_kinds_word) {
+  const auto own = [](const std::string& image) {
+    Service service;
+    service.image = image;
+    return own_image(service);
+  };
+  EXPECT_EQ(own("celery-worker"), "");  // the kind's name: the stack's image
+  EXPECT_EQ(own("celery"), "");         // a prefix the kind claims
+  EXPECT_EQ(own("rabbitmq"), "");
+  EXPECT_EQ(own(""), "");
+  EXPECT_EQ(own("myorg/app:1.4"), "myorg/app:1.4");
+  EXPECT_EQ(own("teamapp"), "teamapp");
+  EXPECT_EQ(own("celery:5.3"), "celery:5.3");  // a tag names an image
+  EXPECT_EQ(own("registry.example.com/team/celery-worker:1.2"), "registry.example.com/team/celery-worker:1.2");
+  EXPECT_EQ(own("celery-worker@sha256:abcd"), "celery-worker@sha256:abcd");
+}
+
 TEST(ScenarioServiceTest, a_celery_beat_image_is_not_taken_for_a_worker) {
   // A beat scheduler started as a worker would consume the tasks the scenario watches; until a beat kind exists,
   // such an image implies no kind.

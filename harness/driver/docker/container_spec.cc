@@ -2,6 +2,19 @@
 
 namespace harness::driver::docker {
 
+namespace {
+// A team's image finds its own interpreter and tools on its PATH (the recipe's PATH starts with shims of the
+// stack's interpreter), and its app on its own PYTHONPATH, kept after the recipe's.
+void keep_own_image_setup(const std::map<std::string, std::string>& image_environment,
+                          std::map<std::string, std::string>& environment) {
+  environment.erase("PATH");  // the image's, or Docker's default when it sets none
+  const auto image_path = image_environment.find("PYTHONPATH");
+  if (image_path == image_environment.end() || image_path->second.empty()) return;
+  auto& path = environment["PYTHONPATH"];
+  path = path.empty() ? image_path->second : path + ":" + image_path->second;
+}
+}  // namespace
+
 std::vector<std::string> container_command(const local::Launch& launch) {
   const auto& options = launch.options;
   // Absolute: the container's working directory is not the harness's.
@@ -23,6 +36,7 @@ nlohmann::json container_create_body(const local::Launch& launch, const Containe
   if (!launch.options.run_as_user) environment = settings.run_environment;
   for (const auto& [key, value] : launch.options.environment) environment[key] = value;
   for (const auto& [key, value] : settings.marks) environment[key] = value;
+  if (settings.own_image_environment) keep_own_image_setup(*settings.own_image_environment, environment);
   nlohmann::json env = nlohmann::json::array();
   for (const auto& [key, value] : environment) env.push_back(key + "=" + value);
 
@@ -51,7 +65,7 @@ nlohmann::json container_create_body(const local::Launch& launch, const Containe
         {"RestartPolicy", {{"Name", "no"}}},
         {"Init", false}}},
   };
-  if (!launch.options.working_directory.empty()) body["WorkingDir"] = std::filesystem::absolute(launch.options.working_directory).string();
+  if (!launch.options.working_directory.empty() && !settings.own_image_environment) body["WorkingDir"] = std::filesystem::absolute(launch.options.working_directory).string();
   return body;
 }
 

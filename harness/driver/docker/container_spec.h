@@ -5,6 +5,7 @@
 // Pure: unit-tested without an engine.
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,10 @@ struct ContainerSettings {
   std::string owner;                                  // process::OwnerMark::owner()
   std::map<std::string, std::string> run_environment;  // what every process of the run gets (TMPDIR...)
   std::map<std::string, std::string> marks;            // CELERY_CHAOS_OWNER / CELERY_CHAOS_RUN
+  // Set for a scenario's own image (Launch::image, a team's worker image): the environment the image sets. Such a
+  // container keeps the image's PATH and working directory (its interpreter, its app's folder: the recipe's are the
+  // stack's), and the image's PYTHONPATH after the recipe's (which holds the probe module).
+  std::optional<std::map<std::string, std::string>> own_image_environment;
 };
 
 // The command the container runs: `/bin/sh -c` that appends stdout and stderr to the launch's log file (or

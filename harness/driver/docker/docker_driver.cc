@@ -1,11 +1,13 @@
 // The docker driver: the same service recipes as the local driver (driver/local/*_service), each instance run as a
-// container of the stack's image on the host network (driver/docker/container_runtime.h).
+// container of the stack's image on the host network (driver/docker/container_runtime.h); a worker with an image of
+// its own (a team's, driver/docker/own_image.h) in that image.
 #include <unistd.h>
 
 #include "harness/driver/docker/container_runtime.h"
 #include "harness/driver/docker/container_spec.h"
 #include "harness/driver/docker/docker_sweep.h"
 #include "harness/driver/docker/engine.h"
+#include "harness/driver/docker/own_image.h"
 #include "harness/driver/driver.h"
 #include "harness/driver/local/celery_worker_service.h"
 #include "harness/driver/local/local_driver.h"
@@ -22,6 +24,12 @@ public:
       : RecipeDriver("docker", [engine, options](const RunPaths& paths) { return launcher(engine, options, paths); }),
         m_engine(std::move(engine)) {}
 
+  util::Expected<std::vector<std::unique_ptr<Service>>> create_services(const scenario::Scenario& scenario,
+                                                                         const RunPaths& paths) override {
+    if (auto st = check_own_images(m_engine, scenario); !st) return st;  // before anything starts
+    return RecipeDriver::create_services(scenario, paths);
+  }
+
   std::vector<std::int64_t> kill_leftovers(const std::string& run_id) override {
     auto killed = RecipeDriver::kill_leftovers(run_id);
     remove_containers(m_engine, {{k_label_run, run_id}});
@@ -32,7 +40,12 @@ private:
   static local::Launcher launcher(const Engine& engine, const DockerOptions& options, const RunPaths& paths) {
     return [engine, options, paths](const local::Launch& launch) -> util::Expected<std::shared_ptr<local::Runtime>> {
       ContainerSettings settings;
-      settings.image = options.image;
+      settings.image = launch.image.empty() ? options.image : launch.image;
+      if (!launch.image.empty()) {
+        auto environment = own_image_environment(engine, launch.image, launch.instance);
+        if (!environment) return environment.error();
+        settings.own_image_environment = std::move(*environment);
+      }
       settings.binds = {paths.work_dir, paths.logs_dir};
       settings.readonly_binds = {local::fixtures_dir()};
       settings.run_id = process::OwnerMark::run_id();

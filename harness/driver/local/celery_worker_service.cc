@@ -12,7 +12,39 @@ bool names_its_node(const std::string& command) {
   static const std::regex k_node_option(R"((^|\s)(-n|--hostname)(\s|=))");
   return std::regex_search(command, k_node_option);
 }
+
+// `--include celery_chaos_probe` added to a worker command, or the module appended to the command's own
+// `--include`/`-I` list: Celery keeps only the last of several --include options.
+std::string with_probe_include(const std::string& command) {
+  if (command.find(k_probe_module) != std::string::npos) return command;
+  static const std::regex k_include_option(R"((^|\s)(-I|--include)(\s+|=)(\S+))");
+  std::smatch match;
+  if (!std::regex_search(command, match, k_include_option)) return command + " --include " + k_probe_module;
+  const auto end = static_cast<std::size_t>(match.position(4) + match.length(4));
+  return command.substr(0, end) + "," + k_probe_module + command.substr(end);
+}
 }  // namespace
+
+std::string worker_command(const scenario::Service& spec, const std::string& node) {
+  if (!spec.command) {
+    std::string command = "celery -A " + spec.app + " worker -n " + node + " --concurrency " +
+                          std::to_string(spec.concurrency) + " --loglevel INFO --without-gossip --without-mingle";
+    // The fixture app imports the probe module itself; another app gets it as any worker command does.
+    return spec.app == k_fixture_app ? command : with_probe_include(command);
+  }
+  std::string command = *spec.command;
+  // Only a command that runs a worker: `celery -A x inspect ...` or a script given as the command has no such options.
+  if (command.find("worker") == std::string::npos) return command;
+  if (!names_its_node(command)) command += " -n " + node;
+  return with_probe_include(command);
+}
+
+std::string python_path_with_probe(const std::map<std::string, std::string>& environment,
+                                   const std::filesystem::path& fixtures) {
+  const auto own = environment.find("PYTHONPATH");
+  if (own == environment.end() || own->second.empty()) return fixtures.string();
+  return own->second + ":" + fixtures.string();
+}
 
 std::filesystem::path fixtures_dir() {
   if (const char* dir = std::getenv("CELERY_CHAOS_FIXTURES"); dir && *dir) return dir;
@@ -43,6 +75,7 @@ util::Expected<std::unique_ptr<CeleryWorkerService>> CeleryWorkerService::create
   std::unique_ptr<CeleryWorkerService> w(new CeleryWorkerService(name, spec.name, paths.logs_dir / (name + ".log")));
   w->m_settings = settings;
   w->m_app = spec.app;
+  w->m_image = scenario::own_image(spec);
   w->m_node = spec.name + "-" + std::to_string(replica) + "@" + settings.run_token;
 
   w->m_environment = {
@@ -50,7 +83,6 @@ util::Expected<std::unique_ptr<CeleryWorkerService>> CeleryWorkerService::create
       {"CELERY_CHAOS_CONFIG", spec.config.dump()},
       {"CELERY_CHAOS_NODE", w->m_node},
       {"CELERY_CHAOS_PYTHON", settings.python},
-      {"PYTHONPATH", settings.fixtures_dir.string()},
       {"PYTHONUNBUFFERED", "1"},
       {"PATH", path_with_first(settings.bin_dir)},
   };
@@ -58,16 +90,9 @@ util::Expected<std::unique_ptr<CeleryWorkerService>> CeleryWorkerService::create
   if (!settings.ledger_url.empty()) w->m_environment["CELERY_CHAOS_LEDGER_URL"] = settings.ledger_url;
   if (!settings.await.empty()) w->m_environment["CELERY_CHAOS_AWAIT"] = settings.await;
   for (const auto& [key, value] : spec.environment) w->m_environment[key] = value;
-
-  if (spec.command) {
-    w->m_command = *spec.command;
-    if (!names_its_node(w->m_command) && w->m_command.find("worker") != std::string::npos) {
-      w->m_command += " -n " + w->m_node;
-    }
-  } else {
-    w->m_command = "celery -A " + spec.app + " worker -n " + w->m_node + " --concurrency " +
-                   std::to_string(spec.concurrency) + " --loglevel INFO --without-gossip --without-mingle";
-  }
+  // A PYTHONPATH of the scenario's (a team's app folder) comes first; the probe module stays importable.
+  w->m_environment["PYTHONPATH"] = python_path_with_probe(spec.environment, settings.fixtures_dir);
+  w->m_command = worker_command(spec, w->m_node);
   return w;
 }
 
@@ -78,7 +103,7 @@ util::Status CeleryWorkerService::start() {
   options.environment = m_environment;
   options.unset_environment = {"PYTHONHOME"};
   options.working_directory = m_settings.fixtures_dir;
-  return spawn(std::move(options));
+  return spawn(std::move(options), m_image);
 }
 
 // "ready." appears in the log ~0.8-1.0 s after start, and `inspect ping -d NODE` first answers at ~1.2-1.4 s
@@ -96,7 +121,10 @@ ReadyPoll CeleryWorkerService::poll_ready() {
     if (std::regex_search(log, match, k_version)) set_version(match[1]);
   }
   process::SpawnOptions ping;
-  ping.argv = {m_settings.python, "-m", "celery", "-A", m_app, "inspect", "ping", "-d", m_node, "--timeout", "2"};
+  // The ping runs where the harness runs: a team's app inside its own image is not importable here, the fixture
+  // app is (configured from the same CELERY_BROKER_URL; a ping needs nothing else).
+  const std::string app = m_image.empty() ? m_app : std::string(k_fixture_app);
+  ping.argv = {m_settings.python, "-m", "celery", "-A", app, "inspect", "ping", "-d", m_node, "--timeout", "2"};
   ping.environment = m_environment;
   ping.unset_environment = {"PYTHONHOME"};
   ping.working_directory = m_settings.fixtures_dir;

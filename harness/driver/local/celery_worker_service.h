@@ -7,6 +7,7 @@
 // log and then `celery inspect ping -d NODE` answered.
 #include "harness/driver/driver.h"
 #include "harness/driver/local/local_service.h"
+#include "harness/scenario/service_kind.h"
 
 namespace harness::driver::local {
 
@@ -45,6 +46,7 @@ private:
 
   WorkerSettings m_settings;
   std::string m_app;
+  std::string m_image;    // the scenario's own image (scenario::own_image), empty for the driver's
   std::string m_node;
   std::string m_command;  // the shell command (placeholders already expanded by the driver)
   std::map<std::string, std::string> m_environment;
@@ -58,5 +60,21 @@ util::Status write_worker_shims(const std::filesystem::path& bin_dir, const std:
 
 // The fixture Celery app's folder: $CELERY_CHAOS_FIXTURES, else <source>/fixtures/celery.
 std::filesystem::path fixtures_dir();
+
+// The module of the probe tasks (fixtures/celery/celery_chaos_probe.py: probe.record... as shared tasks) and the
+// fixture app, which imports it.
+inline constexpr const char* k_probe_module = "celery_chaos_probe";
+inline constexpr const char* k_fixture_app = "probe";
+
+// The worker's command line: the scenario's `command:` or the default `celery -A APP worker ...`. A command that
+// runs a worker gets `-n NODE` unless it names its node, and imports the probe module (`--include
+// celery_chaos_probe`, or added to its own --include list) so probe.record runs beside a team's own tasks; the
+// fixture app's default command imports it already.
+std::string worker_command(const scenario::Service& spec, const std::string& node);
+
+// The worker's PYTHONPATH: the scenario's own (`environment: {PYTHONPATH: ...}`, a team's app folder) first, then
+// the fixtures folder, so the probe module is importable whatever the app.
+std::string python_path_with_probe(const std::map<std::string, std::string>& environment,
+                                   const std::filesystem::path& fixtures);
 
 }  // namespace harness::driver::local

@@ -84,13 +84,13 @@ void LocalService::set_version(std::string version) {
   m_version = std::move(version);
 }
 
-util::Status LocalService::spawn(process::SpawnOptions options) {
+util::Status LocalService::spawn(process::SpawnOptions options, std::string image) {
   options.log_file = m_log_path;
   // A restarted service appends to the same log: readiness markers are looked for after this offset only.
   std::error_code ec;
   const auto size = std::filesystem::file_size(m_log_path, ec);
   m_log_offset = ec ? 0 : size;
-  auto launched = m_launcher(Launch{std::move(options), m_name, kind()});
+  auto launched = m_launcher(Launch{std::move(options), m_name, kind(), std::move(image)});
   if (!launched) return launched.error();
   std::shared_ptr<Runtime> previous;
   {

@@ -43,8 +43,9 @@ public:
   std::string version() const override;
 
 protected:
-  // Starts the main process (through the launcher) with stdout+stderr appended to log_path().
-  util::Status spawn(process::SpawnOptions options);
+  // Starts the main process (through the launcher) with stdout+stderr appended to log_path(); `image`: the
+  // instance's own image (Launch::image), empty for the driver's.
+  util::Status spawn(process::SpawnOptions options, std::string image = {});
   // The host pid of the running process the instance knows by `own_pid` (a pid file's); empty when none.
   std::optional<pid_t> host_pid(pid_t own_pid) const;
   // "exited with exit code 1" plus the last lines of the log, for a service that died or never became ready.

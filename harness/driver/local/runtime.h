@@ -45,11 +45,14 @@ public:
 };
 
 // What the instance runs: `options` as process::ChildProcess::spawn takes them (argv, environment, working
-// directory, log file, user), plus the instance's name and kind (a container's name and labels).
+// directory, log file, user), plus the instance's name and kind (a container's name and labels), and the image
+// the scenario gives it as its own (a team's worker image, scenario::own_image): a container runtime runs that
+// image instead of its stack's; the local driver runs the command on the machine whatever the image.
 struct Launch {
   process::SpawnOptions options;
   std::string instance;
   std::string kind;
+  std::string image{};
 };
 
 // Starts one instance; k_infrastructure when it cannot (binary missing, engine unreachable).

@@ -77,6 +77,30 @@ TEST(ContainerSpec, a_child_run_as_another_user_does_not_get_the_run_environment
   EXPECT_EQ(std::find(env.begin(), env.end(), "TMP=/runs/r1/tmp"), env.end());
 }
 
+TEST(ContainerSpec, an_own_image_keeps_its_path_working_directory_and_python_path) {
+  auto launch = worker_launch();
+  launch.image = "myorg/app:1.4";
+  launch.options.environment["PATH"] = "/runs/r1/worker/bin:/usr/bin:/bin";
+  launch.options.environment["PYTHONPATH"] = "/src/fixtures/celery";
+  auto s = settings();
+  s.image = "myorg/app:1.4";
+  s.own_image_environment = {{"PATH", "/opt/venv/bin:/usr/bin"}, {"PYTHONPATH", "/opt/team/lib"}};
+  const auto body = container_create_body(launch, s);
+  EXPECT_EQ(body["Image"], "myorg/app:1.4");
+  EXPECT_FALSE(body.contains("WorkingDir"));  // the image's WORKDIR: its app's folder
+  const auto& env = body["Env"];
+  auto has = [&](const std::string& entry) { return std::find(env.begin(), env.end(), entry) != env.end(); };
+  EXPECT_TRUE(has("PYTHONPATH=/src/fixtures/celery:/opt/team/lib"));
+  for (const auto& entry : env) EXPECT_FALSE(entry.get<std::string>().starts_with("PATH=")) << entry;
+}
+
+TEST(ContainerSpec, the_stack_image_gets_the_recipes_path) {
+  auto launch = worker_launch();
+  launch.options.environment["PATH"] = "/runs/r1/worker/bin:/usr/bin:/bin";
+  const auto env = container_create_body(launch, settings())["Env"];
+  EXPECT_NE(std::find(env.begin(), env.end(), "PATH=/runs/r1/worker/bin:/usr/bin:/bin"), env.end());
+}
+
 TEST(ContainerSpec, names_are_what_docker_accepts) {
   EXPECT_EQ(container_name("20261127-1-ab", "worker.1", 3), "cc-20261127-1-ab-worker.1-3");
   EXPECT_EQ(container_name("r", "a b/c@d", 1), "cc-r-a-b-c-d-1");

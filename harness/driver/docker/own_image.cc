@@ -1,0 +1,48 @@
+#include "harness/driver/docker/own_image.h"
+
+#include "harness/scenario/service_kind.h"
+
+namespace harness::driver::docker {
+
+util::Expected<std::map<std::string, std::string>> own_image_environment(const Engine& engine,
+                                                                         const std::string& image,
+                                                                         const std::string& service) {
+  auto reply = engine.call("GET", "/images/" + image + "/json");
+  if (!reply) return reply.error();
+  if (reply->status == 404) {
+    return util::Status::infrastructure("image " + image + " of service '" + service +
+                                        "' is not present in the engine at unix://" + engine.socket().string() +
+                                        ": build it (docker build -t " + image + " DIR) or pull it (docker pull " +
+                                        image + ") first; the docker driver pulls no image");
+  }
+  if (reply->status / 100 != 2) {
+    return util::Status::infrastructure("docker: GET /images/" + image + "/json: " + std::to_string(reply->status) +
+                                        " " + reply->text);
+  }
+  std::map<std::string, std::string> environment;
+  const nlohmann::json& body = reply->body;
+  const bool has_env = body.is_object() && body.contains("Config") && body["Config"].is_object() &&
+                       body["Config"].contains("Env") && body["Config"]["Env"].is_array();
+  if (has_env) {
+    for (const auto& entry : body["Config"]["Env"]) {
+      if (!entry.is_string()) continue;
+      const std::string text = entry.get<std::string>();
+      const auto eq = text.find('=');
+      if (eq != std::string::npos) environment[text.substr(0, eq)] = text.substr(eq + 1);
+    }
+  }
+  return environment;
+}
+
+util::Status check_own_images(const Engine& engine, const scenario::Scenario& scenario) {
+  for (const auto& service : scenario.services) {
+    if (service.kind != scenario::ServiceKind::k_celery_worker) continue;
+    const std::string image = scenario::own_image(service);
+    if (image.empty()) continue;
+    auto present = own_image_environment(engine, image, service.name);
+    if (!present) return present.error();
+  }
+  return util::Status::ok();
+}
+
+}  // namespace harness::driver::docker

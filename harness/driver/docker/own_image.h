@@ -1,0 +1,26 @@
+#pragma once
+// A scenario's own image under the docker driver: a team's worker image (`image: myorg/app:1.4` on a celery-worker,
+// scenario::own_image) runs as given, instead of the stack's image. It must be present in the engine: none is
+// pulled (no registry need be reachable); a missing one is k_infrastructure naming it and how to build or pull it,
+// before anything of the scenario starts.
+#include <map>
+#include <string>
+
+#include "harness/driver/docker/engine.h"
+#include "harness/scenario/model.h"
+#include "harness/util/status.h"
+
+namespace harness::driver::docker {
+
+// The environment the image sets (its Config.Env: ENV lines of its Dockerfile), or k_infrastructure when it is not
+// present: "image myorg/app:1.4 of service 'worker' is not present in the engine at unix://SOCKET: build it
+// (docker build -t myorg/app:1.4 DIR) or pull it (docker pull myorg/app:1.4) first; the docker driver pulls no
+// image".
+util::Expected<std::map<std::string, std::string>> own_image_environment(const Engine& engine,
+                                                                         const std::string& image,
+                                                                         const std::string& service);
+
+// Every own image of the scenario's celery-worker services is present (the first missing one is the error).
+util::Status check_own_images(const Engine& engine, const scenario::Scenario& scenario);
+
+}  // namespace harness::driver::docker
