@@ -83,6 +83,16 @@ public:
   // of the harness's: what the service's own processes see, with its tools first on PATH (as `docker exec`).
   virtual std::map<std::string, std::string> exec_environment() const { return {}; }
   virtual std::filesystem::path exec_working_directory() const { return {}; }
+  // Runs `options.argv` "in" this instance (exec steps and checks with `service:`, health probes, loads), bounded by
+  // `timeout`, as `docker exec` would: with exec_environment() and exec_working_directory() under `options`'
+  // own environment entries. The local driver runs it on the machine; the docker driver inside the container.
+  virtual process::CommandResult exec(process::SpawnOptions options, std::chrono::milliseconds timeout) const {
+    auto environment = exec_environment();
+    for (auto& [key, value] : options.environment) environment[key] = value;
+    options.environment = std::move(environment);
+    if (options.working_directory.empty()) options.working_directory = exec_working_directory();
+    return process::run_command(options, timeout);
+  }
 
   // The loopback ports it listens on (for the report and for the tests that assert none is left open).
   virtual std::vector<std::uint16_t> ports() const { return {}; }

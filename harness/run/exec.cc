@@ -23,10 +23,9 @@ util::Expected<history::Event> run_exec(const std::string& id, const std::string
                             {{"id", id}, {"command", command}, {"service", service},
                              {"no_instance", stack.no_running_instance(service)}});
     }
-    options.environment = instance->exec_environment();
-    options.working_directory = instance->exec_working_directory();
   }
-  const auto result = process::run_command(options, timeout);
+  const driver::Service* instance = service.empty() ? nullptr : stack.running_instance(service);
+  const auto result = instance ? instance->exec(options, timeout) : process::run_command(options, timeout);
   std::string output = result.output;
   if (output.size() > k_output_tail) output = "…" + output.substr(output.size() - k_output_tail);
   nlohmann::json data = {

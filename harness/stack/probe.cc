@@ -23,9 +23,7 @@ health::ProbeResult run_probe(const scenario::HealthCheck& config, const driver:
   } else {
     options.argv = argv;
   }
-  options.environment = service.exec_environment();
-  options.working_directory = service.exec_working_directory();
-  const auto r = process::run_command(options, config.timeout);
+  const auto r = service.exec(options, config.timeout);
   result.timed_out = r.timed_out;
   result.exit_code = r.status ? (r.status->signal ? 128 + r.status->signal : r.status->code) : -1;
   result.duration = r.duration;

@@ -96,6 +96,27 @@ checks:
   EXPECT_TRUE(harness_containers().empty());
 }
 
+// `exec` with `service:` runs inside the container, as `docker exec`: PID 1 there is the redis-server. The
+// same scenario fails under the local driver, where the command runs on the machine.
+TEST(DockerDriver, exec_with_a_service_runs_inside_its_container) {
+  REQUIRE_ENGINE();
+  test::TempDir dir;
+  const auto file = dir.write("inside.yaml", R"Y(name: inside
+services:
+  cache: {image: redis}
+steps:
+  - wait: {ready: [cache]}
+checks:
+  - name: the command ran in the cache's container
+    exec: {service: cache, command: "grep -q redis-server /proc/1/cmdline && echo inside-$(redis-cli -p {{cache.port}} -a {{cache.password}} --no-auth-warning ping)", output_contains: inside-PONG}
+)Y");
+  const auto docker = run_cli({"--driver", "docker", "run", file.string(), "--report-dir",
+                               (dir.path() / "docker").string()});
+  EXPECT_EQ(docker.exit_code, 0) << docker.output;
+  const auto local = run_cli({"run", file.string(), "--report-dir", (dir.path() / "local").string()});
+  EXPECT_EQ(local.exit_code, 1) << local.output;
+}
+
 TEST(DockerDriver, no_engine_is_exit_3_naming_the_socket_and_how_to_start_one) {
   test::TempDir dir;
   harness::process::SpawnOptions options;

@@ -4,6 +4,7 @@
 
 #include <csignal>
 
+#include "harness/driver/docker/raw_stream.h"
 #include "harness/process/proc_stat.h"
 
 namespace harness::driver::docker {
@@ -142,6 +143,47 @@ std::optional<pid_t> ContainerRuntime::host_pid(pid_t own_pid) const {
   for (const pid_t pid : processes())
     if (process::innermost_pid(pid) == own_pid) return pid;
   return std::nullopt;
+}
+
+namespace {
+constexpr std::size_t k_exec_output_limit = 64 * 1024;  // as run_command: the last 64 KiB
+
+process::CommandResult exec_failed(std::string why) {
+  process::CommandResult result;
+  result.spawn_failed = true;
+  result.output = std::move(why);
+  return result;
+}
+}  // namespace
+
+process::CommandResult ContainerRuntime::exec(const process::SpawnOptions& options,
+                                              std::chrono::milliseconds timeout) const {
+  const auto began = std::chrono::steady_clock::now();
+  nlohmann::json env = nlohmann::json::array();
+  for (const auto& [key, value] : options.environment) env.push_back(key + "=" + value);
+  nlohmann::json body = {{"AttachStdout", true}, {"AttachStderr", true}, {"Cmd", options.argv}, {"Env", env}};
+  if (!options.working_directory.empty())
+    body["WorkingDir"] = std::filesystem::absolute(options.working_directory).string();
+  auto created = m_engine.expect_ok("POST", "/containers/" + m_id + "/exec", body);
+  if (!created) return exec_failed(created.error().message());
+  const std::string exec_id = created->body.value("Id", "");
+  auto started = m_engine.call("POST", "/exec/" + exec_id + "/start", {{"Detach", false}, {"Tty", false}}, timeout);
+  process::CommandResult result;
+  result.duration = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - began);
+  auto inspected = m_engine.call("GET", "/exec/" + exec_id + "/json");
+  const nlohmann::json state = inspected && inspected->body.is_object() ? inspected->body : nlohmann::json::object();
+  if (!started || state.value("Running", false)) {
+    if (const pid_t pid = state.value("Pid", 0); pid > 0) process::send_signal(pid, SIGKILL);
+    result.timed_out = true;
+    result.output = started ? demultiplex(started->text) : std::string{};
+    return result;
+  }
+  result.output = demultiplex(started->text);
+  if (result.output.size() > k_exec_output_limit)
+    result.output = result.output.substr(result.output.size() - k_exec_output_limit);
+  if (!state.contains("ExitCode") || state["ExitCode"].is_null()) return exec_failed("docker exec: no exit code");
+  result.status = exit_status_from_code(state.value("ExitCode", -1));
+  return result;
 }
 
 }  // namespace harness::driver::docker

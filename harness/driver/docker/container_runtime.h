@@ -36,6 +36,9 @@ public:
   bool set_priority(int nice) const override;
   void stop(std::chrono::milliseconds grace) override;
   std::optional<pid_t> host_pid(pid_t own_pid) const override;
+  // `docker exec`: POST /containers/ID/exec, then /exec/ID/start, whose reply is the multiplexed output until the
+  // command ends; its exit code from GET /exec/ID/json. On timeout the command (its host pid) is SIGKILLed.
+  process::CommandResult exec(const process::SpawnOptions& options, std::chrono::milliseconds timeout) const override;
   const std::string& id() const { return m_id; }
 
 private:
