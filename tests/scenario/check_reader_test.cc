@@ -414,10 +414,10 @@ TEST(ScenarioCheckTest, generated_delivery_names_are_unique) {
 TEST(ScenarioCheckTest, check_needs_exactly_one_kind) {
   EXPECT_EQ(load_error(k_head + "  - {name: nothing}\n"),
             "test.yaml:6:5: check has no kind (expected one of: log, exec, health, restarts, exit, delivery, queue, "
-            "connections)");
+            "connections, reconnect)");
   EXPECT_EQ(load_error(k_head + "  - {log: {service: broker, contains: a}, exec: b}\n"),
             "test.yaml:6:43: check has more than one kind: 'log', 'exec' (expected exactly one of: log, exec, "
-            "health, restarts, exit, delivery, queue, connections)");
+            "health, restarts, exit, delivery, queue, connections, reconnect)");
   EXPECT_EQ(load_error(k_head + "  - {lgo: {service: broker, contains: a}}\n"),
             "test.yaml:6:6: unknown key 'lgo' in check (did you mean 'log'?)");
 }

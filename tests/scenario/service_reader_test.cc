@@ -166,8 +166,16 @@ TEST(ScenarioServiceTest, unknown_service_key) {
             "test.yaml:3:29: unknown key 'imgae' in service 'broker' (did you mean 'image'?)");
   EXPECT_EQ(load_error(k_head + "  broker: {image: rabbitmq, ports: [5672]}\n"),
             "test.yaml:3:29: unknown key 'ports' in service 'broker' (expected one of: image, kind, role, healthcheck, "
-            "restart, restart_on_unhealthy, backoff, backoff_scale, replicas, broker, backend, broker_url, "
+            "restart, restart_on_unhealthy, backoff, backoff_scale, network, replicas, broker, backend, broker_url, "
             "backend_url, command, app, python, concurrency, config, environment, database, sentinels, down_after)");
+}
+
+TEST(ScenarioServiceTest, network_proxied_routes_the_service_through_the_proxy) {
+  EXPECT_TRUE(load_ok(k_head + "  broker: {image: rabbitmq, network: proxied}\n").services.at(0).proxied);
+  EXPECT_FALSE(load_ok(k_head + "  broker: {image: rabbitmq, network: direct}\n").services.at(0).proxied);
+  EXPECT_FALSE(load_ok(k_head + "  broker: {image: rabbitmq}\n").services.at(0).proxied);
+  EXPECT_EQ(load_error(k_head + "  broker: {image: rabbitmq, network: proxy}\n"),
+            "PLACEHOLDER");
 }
 
 TEST(ScenarioServiceTest, replicas_must_be_an_integer_at_least_one) {
