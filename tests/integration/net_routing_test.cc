@@ -20,7 +20,7 @@ services:
 steps:
   - wait: {ready: all, timeout: 90s}
   - name: a worker's placeholders are its proxy's, direct_port the broker's own
-    exec: {service: worker.1, command: "test {{broker.port}} != {{broker.direct_port}}", expect_exit: 0}
+    exec: {service: worker, command: "test {{broker.port}} != {{broker.direct_port}}", expect_exit: 0}
   - load: {task: probe.record, count: 20, rate: 20/s}
   - wait: {drained: true, timeout: 60s}
 checks:
