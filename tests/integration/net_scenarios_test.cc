@@ -42,4 +42,12 @@ TEST(NetScenarios, backend_latency_tasks_still_succeed_nothing_lost) {
   EXPECT_THAT(run.junit, HasSubstr(suite_header("net-backend-latency", 1, 0)));
 }
 
+TEST(NetScenarios, worker_partitioned_with_acks_late_its_tasks_run_again_on_the_other) {
+  REQUIRE_SERVICES();
+  test::TempDir dir;
+  const auto run = test::run_scenarios({scenario("net-worker-partitioned-acks-late.yaml")}, dir.path());
+  EXPECT_EQ(run.cli.exit_code, 0) << run.cli.output;
+  EXPECT_THAT(run.junit, HasSubstr(suite_header("net-worker-partitioned-acks-late", 2, 0)));
+}
+
 }  // namespace
