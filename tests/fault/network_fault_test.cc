@@ -59,7 +59,13 @@ TEST(NetworkFaultTest, reports_missing_and_wrong_keys) {
                                  "  - fault: {bandwidth: {rate: 10}}\n"
                                  "  - fault: {blackhole: {service: broker, direction: sideways}}\n"
                                  "  - fault: {refuse: {service: broker, from: worker.3}}\n"),
-            (std::vector<std::string>{"PLACEHOLDER"}));
+            (std::vector<std::string>{
+                "test.yaml:8:22: latency fault needs 'latency'",
+                "test.yaml:9:24: bandwidth fault needs 'service' (the proxied service)",
+                "test.yaml:10:53: invalid value 'sideways' for 'direction' (expected one of: upstream, downstream, both)",
+                "test.yaml:11:45: refuse fault refers to instance 'worker.3', but service 'worker' has 2 replicas "
+                "(expected worker.1 to worker.2)",
+            }));
 }
 
 }  // namespace

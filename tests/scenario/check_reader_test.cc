@@ -424,8 +424,8 @@ TEST(ScenarioCheckTest, check_needs_exactly_one_kind) {
 
 TEST(ScenarioCheckTest, check_must_be_a_map) {
   EXPECT_EQ(load_error(k_head + "  - delivery\n"),
-            "test.yaml:6:5: a check must be a map with one kind (log, exec, health, restarts, exit, delivery, queue or "
-            "connections), got 'delivery'");
+            "test.yaml:6:5: a check must be a map with one kind (log, exec, health, restarts, exit, delivery, queue, "
+            "connections or reconnect), got 'delivery'");
   EXPECT_EQ(load_error(k_head + "  log: {}\n"), "test.yaml:6:3: 'checks' must be a list of checks, got a map");
 }
 

@@ -175,7 +175,7 @@ TEST(ScenarioServiceTest, network_proxied_routes_the_service_through_the_proxy) 
   EXPECT_FALSE(load_ok(k_head + "  broker: {image: rabbitmq, network: direct}\n").services.at(0).proxied);
   EXPECT_FALSE(load_ok(k_head + "  broker: {image: rabbitmq}\n").services.at(0).proxied);
   EXPECT_EQ(load_error(k_head + "  broker: {image: rabbitmq, network: proxy}\n"),
-            "PLACEHOLDER");
+            "test.yaml:3:38: invalid value 'proxy' for 'network' (expected one of: direct, proxied)");
 }
 
 TEST(ScenarioServiceTest, replicas_must_be_an_integer_at_least_one) {
@@ -492,7 +492,7 @@ TEST(ServiceKindKeys, lists_exactly_the_keys_the_reader_accepts_on_each_kind) {
       {"config", "{a: 1}"},         {"environment", "{A: b}"},      {"healthcheck", "{test: [CMD, 'true']}"},
       {"restart", "always"},        {"restart_on_unhealthy", "false"}, {"backoff", "docker"},
       {"backoff_scale", "0.5"},     {"database", "db"},             {"sentinels", "1"},
-      {"down_after", "5s"}};
+      {"down_after", "5s"},         {"network", "proxied"}};
   const auto kinds = list_service_kinds();
   ASSERT_EQ(kinds.size(), 4u);
   for (auto kind : kinds) {
