@@ -14,6 +14,8 @@
 
 namespace harness::driver {
 
+class ClientRouting;
+
 struct RunPaths {
   std::filesystem::path work_dir;   // private data of the services (data dirs, configs, sockets)
   std::filesystem::path logs_dir;   // logs/<service>.log, part of the report
@@ -22,6 +24,9 @@ struct RunPaths {
   // What every process of the run gets in its environment (process::OwnerMark): TMPDIR, TEMP and TMP in
   // <work_dir>/tmp, so what a killed process leaves there goes with the run.
   std::map<std::string, std::string> environment;
+  // Set when the scenario routes clients through the fault proxy (client_routing.h): the driver takes each
+  // client instance's URLs from routing->client_table(). Null: every client goes direct.
+  ClientRouting* routing = nullptr;
 };
 
 class Driver {

@@ -60,6 +60,11 @@ PlaceholderTable placeholder_table(const std::vector<std::unique_ptr<Service>>& 
       table.emplace(service->scenario_service() + "." + key, value);  // first replica wins
       if (service->name() != service->scenario_service()) table[service->name() + "." + key] = value;
       if (key == "node") nodes[service->scenario_service()].push_back(value);
+      // The service's own address, which client routing (client_routing.h) never turns to a proxy.
+      if (key == "port" || key == "url") {
+        table.emplace(service->scenario_service() + ".direct_" + key, value);
+        if (service->name() != service->scenario_service()) table[service->name() + ".direct_" + key] = value;
+      }
     }
   }
   for (const auto& [service, list] : nodes) {

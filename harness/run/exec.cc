@@ -10,13 +10,11 @@ constexpr size_t k_output_tail = 4096;
 
 util::Expected<history::Event> run_exec(const std::string& id, const std::string& command, const std::string& service,
                                std::chrono::milliseconds timeout, const stack::Stack& stack, history::History& history) {
-  auto expanded = driver::expand_placeholders(command, stack.placeholders());
-  if (!expanded) return expanded.error();
   process::SpawnOptions options;
-  options.argv = process::shell(*expanded);
+  const driver::Service* instance = nullptr;
   if (!service.empty()) {
     if (stack.instances(service).empty()) return util::Status::invalid("exec in unknown service '" + service + "'");
-    const driver::Service* instance = stack.running_instance(service);
+    instance = stack.running_instance(service);
     if (instance == nullptr) {
       // Nothing to run it in (`docker exec` into a stopped container fails at once too): not a wait of its timeout.
       return history.record(history::EventType::k_exec_result, service,
@@ -24,7 +22,11 @@ util::Expected<history::Event> run_exec(const std::string& id, const std::string
                              {"no_instance", stack.no_running_instance(service)}});
     }
   }
-  const driver::Service* instance = service.empty() ? nullptr : stack.running_instance(service);
+  // In a client's environment, its addresses (through its proxies when routed); otherwise the harness's, direct.
+  auto expanded = driver::expand_placeholders(
+      command, instance ? stack.placeholders_for(instance->name()) : stack.placeholders());
+  if (!expanded) return expanded.error();
+  options.argv = process::shell(*expanded);
   const auto result = instance ? instance->exec(options, timeout) : process::run_command(options, timeout);
   std::string output = result.output;
   if (output.size() > k_output_tail) output = "…" + output.substr(output.size() - k_output_tail);

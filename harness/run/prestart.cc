@@ -8,6 +8,7 @@
 
 #include "harness/process/child_process.h"
 #include "harness/process/owner.h"
+#include "harness/scenario/network.h"
 
 namespace harness::run {
 
@@ -55,6 +56,8 @@ std::unique_ptr<Prestart> Prestart::begin(const scenario::Scenario& scenario, co
   bool any = false;
   for (const auto& spec : scenario.services) any |= spec.kind == scenario::ServiceKind::k_rabbitmq;
   if (!any) return nullptr;
+  // Its clients' addresses depend on the run's fault proxy, which only the run itself creates (runner.cc).
+  if (!scenario::proxied_services(scenario).empty()) return nullptr;
   std::unique_ptr<Prestart> prestart(new Prestart);
   prestart->m_driver = &driver;
   prestart->m_paths = paths;

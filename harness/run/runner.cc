@@ -4,6 +4,9 @@
 
 #include <ostream>
 
+#include "harness/driver/client_routing.h"
+#include "harness/history/net_events.h"
+#include "harness/net/network.h"
 #include "harness/process/cancellation.h"
 #include "harness/process/owner.h"
 #include "harness/report/console_progress.h"
@@ -15,6 +18,7 @@
 #include "harness/run/run_context.h"
 #include "harness/run/steps.h"
 #include "harness/run/teardown.h"
+#include "harness/scenario/network.h"
 #include "harness/util/private_dir.h"
 
 namespace harness::run {
@@ -77,7 +81,17 @@ std::pair<std::uint64_t, const char*> run_seed(const scenario::Scenario& scenari
 // from them; then they are stopped. Faults still active are cleared before.
 void run_services(driver::Driver& driver, const driver::RunPaths& paths, Prestart* prestart, RunContext& ctx,
                   const util::Clock& clock, PhaseState& state, report::ScenarioReport& report) {
-  auto created = create_services(driver, paths, prestart, ctx);
+  // The fault proxy, when a service is proxied: it outlives the Stack, so the clients are stopped before their
+  // proxies close (its connections recorded as net.connect/net.close).
+  std::unique_ptr<net::Network> network;
+  std::unique_ptr<driver::ClientRouting> routing;
+  driver::RunPaths routed_paths = paths;
+  if (auto proxied = scenario::proxied_services(ctx.scenario); !proxied.empty()) {
+    network = std::make_unique<net::Network>(history::connection_recorder(ctx.history));
+    routing = std::make_unique<driver::ClientRouting>(*network, std::move(proxied));
+    routed_paths.routing = routing.get();
+  }
+  auto created = create_services(driver, routed_paths, prestart, ctx);
   if (!created) {
     state.error = created.error().message();
     state.skip_reason = "not judged: " + state.error;
@@ -85,6 +99,7 @@ void run_services(driver::Driver& driver, const driver::RunPaths& paths, Prestar
   }
   stack::Stack stack(std::move(created->services), ctx.history, ctx.control, clock);
   configure_stack(stack, paths, std::move(created->running), ctx);
+  if (routing) stack.set_network(network.get(), routing->overrides());
   ActiveFaults faults;
   if (boot(stack, ctx, state)) {
     const StepsOutcome steps = run_steps_phase(stack, ctx, faults, state.verdicts);

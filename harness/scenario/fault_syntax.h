@@ -27,6 +27,9 @@ struct FaultSyntax {
   // Why `for:` does not apply ("it has no inverse"), or nullptr when the fault has an inverse.
   const char* no_inverse = nullptr;
   FaultReadFn read;
+  // A network fault (latency, blackhole, ...): it acts on the fault proxy between the scenario's clients and its
+  // target service, so that service's clients are routed through the proxy (scenario/network.h).
+  bool network = false;
 };
 
 // Every registered fault kind, by name.

@@ -77,6 +77,9 @@ struct Service {
   // `backoff_scale` compresses it for scenarios (0.1 = ten times faster), and the report says so.
   std::string backoff = "docker";
   double backoff_scale = 1.0;
+  // `network: proxied`: the clients the scenario starts reach this service through the harness's fault proxy
+  // (net/), as when a network fault targets it (scenario/network.h); `direct` (the default) otherwise.
+  bool proxied = false;
 
   // postgres
   std::string database = "celery";  // created at start (the role owns it)

@@ -6,7 +6,8 @@ namespace {
 
 std::vector<InstanceKeys> instances(const Service& service) {
   return single_instance(service,
-                         {"host", "port", "user", "password", "database", "url", "backend_url", "socket_dir", "dir"});
+                         {"host", "port", "user", "password", "database", "url", "backend_url", "socket_dir", "dir",
+                          "direct_port", "direct_url"});
 }
 
 const bool k_registered = service_kinds().add({

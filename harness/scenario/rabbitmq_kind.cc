@@ -6,7 +6,7 @@ namespace {
 
 std::vector<InstanceKeys> instances(const Service& service) {
   return single_instance(service, {"host", "port", "user", "password", "vhost", "url", "management_port",
-                                   "management_url", "node", "dir"});
+                                   "management_url", "node", "dir", "direct_port", "direct_url"});
 }
 
 const bool k_registered = service_kinds().add({

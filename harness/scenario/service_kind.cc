@@ -6,7 +6,8 @@ namespace harness::scenario {
 
 // clang-format off
 const std::vector<std::string_view> k_common_service_keys{
-    "image", "kind", "role", "healthcheck", "restart", "restart_on_unhealthy", "backoff", "backoff_scale"};
+    "image", "kind", "role", "healthcheck", "restart", "restart_on_unhealthy", "backoff", "backoff_scale",
+    "network"};
 // clang-format on
 
 ServiceKindRegistry& service_kinds() {

@@ -43,6 +43,7 @@ std::vector<std::string_view> kinds_serving(std::string_view role, const Service
 const std::vector<std::string_view> k_roles{"ledger"};
 const std::vector<std::string_view> k_restart_policies{"no", "on-failure", "always", "unless-stopped"};
 const std::vector<std::string_view> k_backoffs{"docker", "kubernetes"};
+const std::vector<std::string_view> k_network_modes{"direct", "proxied"};
 
 bool matches(const std::string& s, const char* pattern) { return std::regex_match(s, std::regex(pattern)); }
 
@@ -287,6 +288,8 @@ void read_restart_policy(YamlReader& reader, const MapView& map, Service& servic
     if (auto value = read_choice(reader, *e, k_backoffs)) service.backoff = *value;
   if (const MapEntry* e = map.find("backoff_scale"))
     if (auto value = read_backoff_scale(reader, *e)) service.backoff_scale = *value;
+  if (const MapEntry* e = map.find("network"))
+    if (auto value = read_choice(reader, *e, k_network_modes)) service.proxied = *value == "proxied";
 }
 
 // `database:` (a Postgres database name): an identifier.

@@ -21,6 +21,7 @@
 #include "harness/driver/placeholders.h"
 #include "harness/driver/service.h"
 #include "harness/health/backoff.h"
+#include "harness/net/network.h"
 #include "harness/scenario/model.h"
 #include "harness/history/history.h"
 #include "harness/stack/run_control.h"
@@ -101,6 +102,20 @@ public:
   void add_placeholders(const driver::PlaceholderTable& extra) {
     for (const auto& [key, value] : extra) m_placeholders[key] = value;
   }
+  // The run's fault proxy and the clients routed through it (driver/client_routing.h), for network faults and
+  // for steps run in a client's environment; before start_all(). REQUIRES: `network` outlives the Stack.
+  void set_network(net::Network* network, std::map<std::string, driver::PlaceholderTable> client_overrides) {
+    m_network = network;
+    m_client_overrides = std::move(client_overrides);
+  }
+  net::Network* network() const { return m_network; }  // null when no service is proxied
+  // The placeholders as client instance `client` sees them: its proxied addresses over the Stack's direct ones.
+  driver::PlaceholderTable placeholders_for(const std::string& client) const {
+    driver::PlaceholderTable table = m_placeholders;
+    if (auto it = m_client_overrides.find(client); it != m_client_overrides.end())
+      for (const auto& [key, value] : it->second) table[key] = value;
+    return table;
+  }
 
 private:
   struct WaitLimits {
@@ -146,6 +161,8 @@ private:
   const RunControl& m_control;
   const util::Clock& m_clock;
   driver::PlaceholderTable m_placeholders;
+  net::Network* m_network = nullptr;
+  std::map<std::string, driver::PlaceholderTable> m_client_overrides;
   mutable std::mutex m_mutex;  // locked by const readers too (generation(), no_running_instance())
   // Notified (m_mutex) when a restart ends: stop_instance() and stop_all() wait for one under way, so a restart
   // decided before a fault's stop cannot bring the instance back after it.

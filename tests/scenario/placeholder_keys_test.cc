@@ -58,8 +58,8 @@ TEST(ScenarioPlaceholderTest, an_unknown_service_lists_the_known_ones) {
             "test.yaml:8:28: unknown placeholder {{nope.port}} (no service or instance 'nope'; known: broker, db, "
             "results, results.replica-1, results.sentinel-1, results.sentinel-2, run, worker, worker.1, worker.2)");
   EXPECT_EQ(load_error(k_head + "  - exec: \"echo {{db.colour}}\"\n"),
-            "test.yaml:8:17: unknown placeholder {{db.colour}} ('db' offers: backend_url, database, dir, host, "
-            "password, port, socket_dir, url, user)");
+            "test.yaml:8:17: unknown placeholder {{db.colour}} ('db' offers: backend_url, database, dir, "
+            "direct_port, direct_url, host, password, port, socket_dir, url, user)");
 }
 
 TEST(ScenarioPlaceholderTest, every_place_that_expands_is_checked) {

@@ -183,8 +183,16 @@ TEST(ScenarioServiceTest, unknown_service_key) {
             "test.yaml:3:29: unknown key 'imgae' in service 'broker' (did you mean 'image'?)");
   EXPECT_EQ(load_error(k_head + "  broker: {image: rabbitmq, ports: [5672]}\n"),
             "test.yaml:3:29: unknown key 'ports' in service 'broker' (expected one of: image, kind, role, healthcheck, "
-            "restart, restart_on_unhealthy, backoff, backoff_scale, replicas, broker, backend, broker_url, "
+            "restart, restart_on_unhealthy, backoff, backoff_scale, network, replicas, broker, backend, broker_url, "
             "backend_url, command, app, python, concurrency, config, environment, database, sentinels, down_after)");
+}
+
+TEST(ScenarioServiceTest, network_proxied_routes_the_service_through_the_proxy) {
+  EXPECT_TRUE(load_ok(k_head + "  broker: {image: rabbitmq, network: proxied}\n").services.at(0).proxied);
+  EXPECT_FALSE(load_ok(k_head + "  broker: {image: rabbitmq, network: direct}\n").services.at(0).proxied);
+  EXPECT_FALSE(load_ok(k_head + "  broker: {image: rabbitmq}\n").services.at(0).proxied);
+  EXPECT_EQ(load_error(k_head + "  broker: {image: rabbitmq, network: proxy}\n"),
+            "test.yaml:3:38: invalid value 'proxy' for 'network' (expected one of: direct, proxied)");
 }
 
 TEST(ScenarioServiceTest, replicas_must_be_an_integer_at_least_one) {
@@ -501,7 +509,7 @@ TEST(ServiceKindKeys, lists_exactly_the_keys_the_reader_accepts_on_each_kind) {
       {"config", "{a: 1}"},         {"environment", "{A: b}"},      {"healthcheck", "{test: [CMD, 'true']}"},
       {"restart", "always"},        {"restart_on_unhealthy", "false"}, {"backoff", "docker"},
       {"backoff_scale", "0.5"},     {"database", "db"},             {"sentinels", "1"},
-      {"down_after", "5s"}};
+      {"down_after", "5s"},         {"network", "proxied"}};
   const auto kinds = list_service_kinds();
   ASSERT_EQ(kinds.size(), 4u);
   for (auto kind : kinds) {

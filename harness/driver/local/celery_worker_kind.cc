@@ -2,6 +2,7 @@
 // from the data services' placeholders (created first).
 #include <unistd.h>
 
+#include "harness/driver/client_routing.h"
 #include "harness/driver/local/celery_worker_service.h"
 #include "harness/driver/local/local_kinds.h"
 
@@ -18,8 +19,9 @@ util::Expected<std::string> url_for(const std::optional<std::string>& explicit_u
 }
 
 // The worker's interpreter, URLs, the addresses its fixture app awaits, and its shims.
-util::Expected<WorkerSettings> worker_settings(const scenario::Service& spec, const LocalCreation& context) {
-  const PlaceholderTable& data_table = context.data_table;
+// `data_table`: the table of this instance's addresses (the client's own proxies when routed).
+util::Expected<WorkerSettings> worker_settings(const scenario::Service& spec, const LocalCreation& context,
+                                               const PlaceholderTable& data_table) {
   WorkerSettings settings;
   settings.python = spec.python.value_or(context.scenario.python.value_or(k_default_python));
   if (::access(settings.python.c_str(), X_OK) != 0) {
@@ -30,6 +32,11 @@ util::Expected<WorkerSettings> worker_settings(const scenario::Service& spec, co
   auto broker = url_for(spec.broker_url, spec.broker, "url", data_table);
   if (!broker) return broker.error();
   settings.broker_url = *broker;
+  if (&data_table != &context.data_table) {  // routed: the readiness ping's own, direct URL
+    auto direct = url_for(spec.broker_url, spec.broker, "url", context.data_table);
+    if (!direct) return direct.error();
+    if (*direct != *broker) settings.direct_broker_url = *direct;
+  }
   // A backend offering a `backend_url` (PostgreSQL's db+postgresql+psycopg2://...) names its Celery URL there.
   const char* backend_key = data_table.count(spec.backend + ".backend_url") ? "backend_url" : "url";
   auto backend = url_for(spec.backend_url, spec.backend, backend_key, data_table);
@@ -37,15 +44,16 @@ util::Expected<WorkerSettings> worker_settings(const scenario::Service& spec, co
   settings.backend_url = *backend;
   for (const auto& service : context.scenario.services)
     if (service.role == "ledger")  // a redis service (the reader allows the role on no other kind)
-      settings.ledger_url = data_table.at(service.name + ".url");
-  // The fixture app waits for these before connecting (CELERY_CHAOS_AWAIT), hiding its start behind them.
+      settings.ledger_url = context.data_table.at(service.name + ".url");  // the harness's own: direct
+  // The fixture app waits for these before connecting (CELERY_CHAOS_AWAIT), hiding its start behind them: the
+  // services' own ports (a proxy accepts before its service is up, and a network fault must not stall the wait).
   for (const auto& dependency : {spec.broker, spec.backend}) {
     if (dependency.empty() || !data_table.count(dependency + ".port")) continue;
     // Not a Sentinel group's initial master: once failed over it may be down for good, and every command run
     // in the worker's environment would wait for it. Clients find the master through the sentinels.
     if (data_table.count(dependency + ".sentinel_ports")) continue;
     settings.await += (settings.await.empty() ? "" : " ") + std::string("127.0.0.1:") +
-                      data_table.at(dependency + ".port");
+                      context.data_table.at(dependency + ".port");
   }
   settings.fixtures_dir = fixtures_dir();
   settings.bin_dir = context.paths.work_dir / spec.name / "bin";
@@ -54,23 +62,39 @@ util::Expected<WorkerSettings> worker_settings(const scenario::Service& spec, co
   return settings;
 }
 
-util::Expected<Instances> create_workers(const scenario::Service& spec, const LocalCreation& context) {
-  auto settings = worker_settings(spec, context);
-  if (!settings) return settings.error();
+// The expanded command and environment of one instance, from its table.
+util::Expected<scenario::Service> expanded_spec(const scenario::Service& spec, const PlaceholderTable& table) {
   scenario::Service expanded = spec;
   if (expanded.command) {
-    auto command = expand_placeholders(*expanded.command, context.data_table);
+    auto command = expand_placeholders(*expanded.command, table);
     if (!command) return command.error();
     expanded.command = *command;
   }
   for (auto& [key, value] : expanded.environment) {
-    auto v = expand_placeholders(value, context.data_table);
+    auto v = expand_placeholders(value, table);
     if (!v) return v.error();
     value = *v;
   }
+  return expanded;
+}
+
+// Each replica from its own table: with client routing (RunPaths::routing), its own proxies of the proxied
+// services, so a network fault `from: worker.1` reaches that replica alone.
+util::Expected<Instances> create_workers(const scenario::Service& spec, const LocalCreation& context) {
   Instances workers;
   for (int replica = 1; replica <= spec.replicas; ++replica) {
-    auto worker = CeleryWorkerService::create(expanded, replica, *settings, context.paths);
+    PlaceholderTable routed;
+    if (context.paths.routing) {
+      auto table = context.paths.routing->client_table(context.data_table, spec.name + "." + std::to_string(replica));
+      if (!table) return table.error();
+      routed = std::move(*table);
+    }
+    const PlaceholderTable& table = context.paths.routing ? routed : context.data_table;
+    auto settings = worker_settings(spec, context, table);
+    if (!settings) return settings.error();
+    auto expanded = expanded_spec(spec, table);
+    if (!expanded) return expanded.error();
+    auto worker = CeleryWorkerService::create(*expanded, replica, *settings, context.paths);
     if (!worker) return worker.error();
     workers.push_back(std::move(worker.value()));
   }

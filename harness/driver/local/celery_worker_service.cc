@@ -126,6 +126,7 @@ ReadyPoll CeleryWorkerService::poll_ready() {
   const std::string app = m_image.empty() ? m_app : std::string(k_fixture_app);
   ping.argv = {m_settings.python, "-m", "celery", "-A", app, "inspect", "ping", "-d", m_node, "--timeout", "2"};
   ping.environment = m_environment;
+  if (!m_settings.direct_broker_url.empty()) ping.environment["CELERY_BROKER_URL"] = m_settings.direct_broker_url;
   ping.unset_environment = {"PYTHONHOME"};
   ping.working_directory = m_settings.fixtures_dir;
   const auto result = process::run_command(ping, k_ping_timeout);

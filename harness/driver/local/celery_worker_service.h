@@ -14,6 +14,9 @@ namespace harness::driver::local {
 struct WorkerSettings {
   std::string python;               // interpreter path
   std::string broker_url;
+  // The broker's own address, when broker_url is a fault proxy's (driver/client_routing.h): the harness's
+  // readiness ping goes direct, so a network fault never blinds it. Empty: broker_url.
+  std::string direct_broker_url;
   std::string backend_url;          // may be empty
   std::string ledger_url;           // may be empty
   std::string await;                // "127.0.0.1:P ..." the app waits for before connecting (CELERY_CHAOS_AWAIT)

@@ -1,0 +1,26 @@
+#include "harness/scenario/network.h"
+
+#include "harness/scenario/fault_syntax.h"
+#include "harness/scenario/kind_params.h"
+
+namespace harness::scenario {
+
+std::set<std::string> proxied_services(const Scenario& scenario) {
+  std::set<std::string> proxied;
+  for (const auto& service : scenario.services)
+    if (service.proxied) proxied.insert(service.name);
+  for (const auto& step : scenario.steps) {
+    const auto* fault_params = params_if<FaultStep>(step);
+    if (fault_params == nullptr) continue;
+    const FaultStep& fault = *fault_params;
+    const FaultSyntax* syntax = fault_syntax().find(fault.kind);
+    if (syntax == nullptr || !syntax->network) continue;
+    // An instance ("cache.replica-1") is routed with its service.
+    const std::string target = scenario.find_service(fault.service) ? fault.service
+                                                                    : fault.service.substr(0, fault.service.find('.'));
+    if (scenario.find_service(target)) proxied.insert(target);
+  }
+  return proxied;
+}
+
+}  // namespace harness::scenario
