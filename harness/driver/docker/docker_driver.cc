@@ -20,13 +20,19 @@ namespace {
 
 class DockerDriver final : public local::RecipeDriver {
 public:
-  DockerDriver(Engine engine, DockerOptions options)
-      : RecipeDriver("docker", [engine, options](const RunPaths& paths) { return launcher(engine, options, paths); }),
-        m_engine(std::move(engine)) {}
+  DockerDriver(Engine engine, DockerOptions options, std::shared_ptr<OwnImageEnvironments> own_images)
+      : RecipeDriver("docker",
+                     [engine, options, own_images](const RunPaths& paths) {
+                       return launcher(engine, options, *own_images, paths);
+                     }),
+        m_engine(std::move(engine)),
+        m_own_images(std::move(own_images)) {}
 
   util::Expected<std::vector<std::unique_ptr<Service>>> create_services(const scenario::Scenario& scenario,
                                                                          const RunPaths& paths) override {
-    if (auto st = check_own_images(m_engine, scenario); !st) return st;  // before anything starts
+    auto own_images = read_own_images(m_engine, scenario);  // once, before anything starts
+    if (!own_images) return own_images.error();
+    *m_own_images = std::move(*own_images);  // the launcher made next copies them
     return RecipeDriver::create_services(scenario, paths);
   }
 
@@ -37,14 +43,21 @@ public:
   }
 
 private:
-  static local::Launcher launcher(const Engine& engine, const DockerOptions& options, const RunPaths& paths) {
-    return [engine, options, paths](const local::Launch& launch) -> util::Expected<std::shared_ptr<local::Runtime>> {
+  static local::Launcher launcher(const Engine& engine, const DockerOptions& options,
+                                  const OwnImageEnvironments& own_images, const RunPaths& paths) {
+    return [engine, options, own_images, paths](
+               const local::Launch& launch) -> util::Expected<std::shared_ptr<local::Runtime>> {
       ContainerSettings settings;
       settings.image = launch.image.empty() ? options.image : launch.image;
       if (!launch.image.empty()) {
-        auto environment = own_image_environment(engine, launch.image, launch.instance);
-        if (!environment) return environment.error();
-        settings.own_image_environment = std::move(*environment);
+        const auto known = own_images.find(launch.image);
+        if (known != own_images.end()) {
+          settings.own_image_environment = known->second;
+        } else {
+          auto environment = own_image_environment(engine, launch.image, launch.instance);
+          if (!environment) return environment.error();
+          settings.own_image_environment = std::move(*environment);
+        }
       }
       settings.binds = {paths.work_dir, paths.logs_dir};
       settings.readonly_binds = {local::fixtures_dir()};
@@ -61,6 +74,7 @@ private:
   }
 
   Engine m_engine;
+  std::shared_ptr<OwnImageEnvironments> m_own_images;
 };
 
 }  // namespace
@@ -69,15 +83,16 @@ private:
 util::Expected<std::unique_ptr<Driver>> make_docker_driver(const DockerOptions& options) {
   auto engine = docker::Engine::connect();
   if (!engine) return engine.error();
-  auto image = engine->call("GET", "/images/" + options.image + "/json");
+  auto image = docker::inspect_image(*engine, options.image);
   if (!image) return image.error();
-  if (image->status == 404) {
+  if (!*image) {
     return util::Status::infrastructure("the docker driver's image " + options.image +
                                         " is not present in the engine at unix://" + engine->socket().string() +
                                         ": build it with scripts/images");
   }
   docker::remove_orphans(*engine);
-  return std::unique_ptr<Driver>(std::make_unique<docker::DockerDriver>(std::move(*engine), options));
+  return std::unique_ptr<Driver>(std::make_unique<docker::DockerDriver>(
+      std::move(*engine), options, std::make_shared<docker::OwnImageEnvironments>()));
 }
 
 }  // namespace harness::driver

@@ -4,23 +4,30 @@
 
 namespace harness::driver::docker {
 
+util::Expected<std::optional<nlohmann::json>> inspect_image(const Engine& engine, const std::string& image) {
+  auto reply = engine.call("GET", "/images/" + image + "/json");
+  if (!reply) return reply.error();
+  if (reply->status == 404) return std::optional<nlohmann::json>{};
+  if (reply->status / 100 != 2) {
+    return util::Status::infrastructure("docker: GET /images/" + image + "/json: " + std::to_string(reply->status) +
+                                        " " + reply->text);
+  }
+  return std::optional<nlohmann::json>{std::move(reply->body)};
+}
+
 util::Expected<std::map<std::string, std::string>> own_image_environment(const Engine& engine,
                                                                          const std::string& image,
                                                                          const std::string& service) {
-  auto reply = engine.call("GET", "/images/" + image + "/json");
-  if (!reply) return reply.error();
-  if (reply->status == 404) {
+  auto inspected = inspect_image(engine, image);
+  if (!inspected) return inspected.error();
+  if (!*inspected) {
     return util::Status::infrastructure("image " + image + " of service '" + service +
                                         "' is not present in the engine at unix://" + engine.socket().string() +
                                         ": build it (docker build -t " + image + " DIR) or pull it (docker pull " +
                                         image + ") first; the docker driver pulls no image");
   }
-  if (reply->status / 100 != 2) {
-    return util::Status::infrastructure("docker: GET /images/" + image + "/json: " + std::to_string(reply->status) +
-                                        " " + reply->text);
-  }
   std::map<std::string, std::string> environment;
-  const nlohmann::json& body = reply->body;
+  const nlohmann::json& body = **inspected;
   const bool has_env = body.is_object() && body.contains("Config") && body["Config"].is_object() &&
                        body["Config"].contains("Env") && body["Config"]["Env"].is_array();
   if (has_env) {
@@ -34,15 +41,17 @@ util::Expected<std::map<std::string, std::string>> own_image_environment(const E
   return environment;
 }
 
-util::Status check_own_images(const Engine& engine, const scenario::Scenario& scenario) {
+util::Expected<OwnImageEnvironments> read_own_images(const Engine& engine, const scenario::Scenario& scenario) {
+  OwnImageEnvironments images;
   for (const auto& service : scenario.services) {
     if (service.kind != scenario::ServiceKind::k_celery_worker) continue;
     const std::string image = scenario::own_image(service);
-    if (image.empty()) continue;
-    auto present = own_image_environment(engine, image, service.name);
-    if (!present) return present.error();
+    if (image.empty() || images.contains(image)) continue;
+    auto environment = own_image_environment(engine, image, service.name);
+    if (!environment) return environment.error();
+    images.emplace(image, std::move(*environment));
   }
-  return util::Status::ok();
+  return images;
 }
 
 }  // namespace harness::driver::docker

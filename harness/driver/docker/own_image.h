@@ -4,13 +4,20 @@
 // pulled (no registry need be reachable); a missing one is k_infrastructure naming it and how to build or pull it,
 // before anything of the scenario starts.
 #include <map>
+#include <optional>
 #include <string>
+
+#include <nlohmann/json.hpp>
 
 #include "harness/driver/docker/engine.h"
 #include "harness/scenario/model.h"
 #include "harness/util/status.h"
 
 namespace harness::driver::docker {
+
+// What the engine knows of the image (GET /images/NAME/json: its inspect body), std::nullopt when it does not have
+// it (404); any other answer is k_infrastructure.
+util::Expected<std::optional<nlohmann::json>> inspect_image(const Engine& engine, const std::string& image);
 
 // The environment the image sets (its Config.Env: ENV lines of its Dockerfile), or k_infrastructure when it is not
 // present: "image myorg/app:1.4 of service 'worker' is not present in the engine at unix://SOCKET: build it
@@ -20,7 +27,11 @@ util::Expected<std::map<std::string, std::string>> own_image_environment(const E
                                                                          const std::string& image,
                                                                          const std::string& service);
 
-// Every own image of the scenario's celery-worker services is present (the first missing one is the error).
-util::Status check_own_images(const Engine& engine, const scenario::Scenario& scenario);
+// Image name -> the environment it sets, for every own image of a scenario.
+using OwnImageEnvironments = std::map<std::string, std::map<std::string, std::string>>;
+
+// Reads each own image of the scenario's celery-worker services once, before anything starts: the first missing
+// one is the error.
+util::Expected<OwnImageEnvironments> read_own_images(const Engine& engine, const scenario::Scenario& scenario);
 
 }  // namespace harness::driver::docker
