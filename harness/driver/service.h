@@ -85,13 +85,13 @@ public:
   virtual std::filesystem::path exec_working_directory() const { return {}; }
   // Runs `options.argv` "in" this instance (exec steps and checks with `service:`, health probes, loads), bounded by
   // `timeout`, as `docker exec` would: with exec_environment() and exec_working_directory() under `options`'
-  // own environment entries. The local driver runs it on the machine; the docker driver inside the container.
-  virtual process::CommandResult exec(process::SpawnOptions options, std::chrono::milliseconds timeout) const {
+  // own environment entries. Where it runs is run_in's: the machine, or inside the container (docker driver).
+  process::CommandResult exec(process::SpawnOptions options, std::chrono::milliseconds timeout) const {
     auto environment = exec_environment();
     for (auto& [key, value] : options.environment) environment[key] = value;
     options.environment = std::move(environment);
     if (options.working_directory.empty()) options.working_directory = exec_working_directory();
-    return process::run_command(options, timeout);
+    return run_in(options, timeout);
   }
 
   // The loopback ports it listens on (for the report and for the tests that assert none is left open).
@@ -117,6 +117,12 @@ public:
   virtual std::string admin_conninfo(const std::string& dbname) const {
     (void)dbname;
     return {};
+  }
+
+protected:
+  // Runs the command exec() prepared (environment and working directory already merged): on the machine here.
+  virtual process::CommandResult run_in(const process::SpawnOptions& options, std::chrono::milliseconds timeout) const {
+    return process::run_command(options, timeout);
   }
 };
 

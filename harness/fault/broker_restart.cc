@@ -138,7 +138,7 @@ std::optional<scenario::FaultStep> read(scenario::YamlReader& reader, const scen
 const bool k_registered = register_fault({.name = "broker-restart",
                                           .keys = k_keys,
                                           .summary = "graceful (stop_app/start_app) or kill (SIGKILL of beam, boot on "
-                                                     "the same data); back up when the step ends (no inverse)",
+                                                     "the same data); back up when the step ends",
                                           .no_inverse = "it has no inverse: the service is back when the step ends",
                                           .read = read},
                                          apply);

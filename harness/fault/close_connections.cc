@@ -67,7 +67,7 @@ std::optional<scenario::FaultStep> read(scenario::YamlReader& reader, const scen
 
 const bool k_registered = register_fault({.name = "close-connections",
                                           .keys = {"broker"},
-                                          .summary = "every client connection closed (no inverse)",
+                                          .summary = "every client connection closed",
                                           .no_inverse = "it has no inverse: clients reconnect by themselves",
                                           .read = read},
                                          apply);

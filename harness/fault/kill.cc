@@ -63,7 +63,7 @@ util::Expected<std::shared_ptr<Clearer>> apply_kill(const scenario::FaultStep& f
 const bool k_registered = register_fault({.name = "kill",
                                           .keys = k_keys,
                                           .summary = "signal the instance(s)' process group, main process or pool "
-                                                     "children (no inverse)",
+                                                     "children",
                                           .no_inverse = "it has no inverse",
                                           .read = read_kill},
                                          apply_kill);

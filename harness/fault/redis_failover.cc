@@ -199,7 +199,7 @@ std::optional<scenario::FaultStep> read(scenario::YamlReader& reader, const scen
 const bool k_registered = register_fault({.name = "redis-failover",
                                           .keys = k_keys,
                                           .summary = "sentinel (SENTINEL FAILOVER) or kill (SIGKILL of the current "
-                                                     "master): a replica is promoted (no inverse)",
+                                                     "master): a replica is promoted",
                                           .no_inverse = "it has no inverse: a failover is not undone",
                                           .read = read},
                                          apply);

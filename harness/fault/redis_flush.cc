@@ -45,7 +45,7 @@ std::optional<scenario::FaultStep> read(scenario::YamlReader& reader, const scen
 
 const bool k_registered = register_fault({.name = "redis-flush",
                                           .keys = {"service"},
-                                          .summary = "FLUSHALL: every key gone, DBSIZE 0 observed (no inverse)",
+                                          .summary = "FLUSHALL: every key gone, DBSIZE 0 observed",
                                           .no_inverse = "it has no inverse: the data is not brought back",
                                           .read = read},
                                          apply);

@@ -48,7 +48,7 @@ std::optional<scenario::FaultStep> read(scenario::YamlReader& reader, const scen
 
 const bool k_registered = register_fault({.name = "redis-restart",
                                           .keys = {"service"},
-                                          .summary = "stopped and started on the same port (no inverse)",
+                                          .summary = "stopped and started on the same port",
                                           .no_inverse = "it has no inverse: the service is back when the step ends",
                                           .read = read},
                                          apply);

@@ -160,5 +160,16 @@ TEST(KindsCommand, lists_every_registered_fault_kind_with_its_keys) {
   }
 }
 
+TEST(KindsCommand, marks_a_fault_without_inverse_once_and_the_others_not) {
+  std::ostringstream out;
+  print_fault_kinds(out);
+  for (const auto& kind : scenario::fault_syntax().all()) {
+    const std::string line = "\n  " + std::string(kind.name) + "\n      " + std::string(kind.summary) +
+                             (kind.no_inverse ? " (no inverse)\n" : "\n");
+    EXPECT_NE(out.str().find(line), std::string::npos) << kind.name;
+    EXPECT_EQ(std::string(kind.summary).find("no inverse"), std::string::npos) << kind.name << ": the command adds it";
+  }
+}
+
 }  // namespace
 }  // namespace harness::cli

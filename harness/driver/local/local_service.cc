@@ -74,11 +74,8 @@ void LocalService::stop(std::chrono::milliseconds grace) {
   if (current && current->running()) current->stop(grace);
 }
 
-process::CommandResult LocalService::exec(process::SpawnOptions options, std::chrono::milliseconds timeout) const {
-  auto environment = exec_environment();
-  for (auto& [key, value] : options.environment) environment[key] = value;
-  options.environment = std::move(environment);
-  if (options.working_directory.empty()) options.working_directory = exec_working_directory();
+process::CommandResult LocalService::run_in(const process::SpawnOptions& options,
+                                            std::chrono::milliseconds timeout) const {
   const auto current = runtime();
   if (!current) return process::run_command(options, timeout);
   return current->exec(options, timeout);

@@ -41,10 +41,12 @@ public:
   virtual std::optional<pid_t> server_pid() const { return main_pid(); }
   void stop(std::chrono::milliseconds grace) override;
   std::string version() const override;
-  // In the current runtime (a container's inside under the docker driver); on the machine before the first start.
-  process::CommandResult exec(process::SpawnOptions options, std::chrono::milliseconds timeout) const override;
 
 protected:
+  // exec in the current runtime (a container's inside under the docker driver); on the machine before the first
+  // start.
+  process::CommandResult run_in(const process::SpawnOptions& options,
+                                std::chrono::milliseconds timeout) const override;
   // Starts the main process (through the launcher) with stdout+stderr appended to log_path(); `image`: the
   // instance's own image (Launch::image), empty for the driver's.
   util::Status spawn(process::SpawnOptions options, std::string image = {});
