@@ -1,5 +1,6 @@
 #include "harness/check/reconnect_check.h"
 
+#include <algorithm>
 #include <map>
 #include <optional>
 
@@ -21,8 +22,11 @@ const history::Event* first_fault(const std::vector<history::Event>& history, co
   return nullptr;
 }
 
-// Whether the fault reached client `client`: a network fault `from:` one client reaches that one only.
+// Whether the fault reached client `client`: a network fault `from:` one client reaches that one only, a partition
+// the client instances it cut (`clients`).
 bool reached(const history::Event& fault, const std::string& client) {
+  if (const auto clients = fault.data.find("clients"); clients != fault.data.end() && clients->is_array())
+    return std::find(clients->begin(), clients->end(), client) != clients->end();
   const std::string from = fault.data.value("from", std::string{});
   return from.empty() || from == "every client" || from == client;
 }

@@ -30,6 +30,9 @@ struct FaultSyntax {
   // A network fault (latency, blackhole, ...): it acts on the fault proxy between the scenario's clients and its
   // target service, so that service's clients are routed through the proxy (scenario/network.h).
   bool network = false;
+  // The services a network fault makes proxied when it is not its `service` alone (partition: its services' side);
+  // empty: fault.service.
+  std::function<std::vector<std::string>(const FaultStep& fault)> proxied_targets;
 };
 
 // Every registered fault kind, by name.

@@ -15,10 +15,13 @@ std::set<std::string> proxied_services(const Scenario& scenario) {
     const FaultStep& fault = *fault_params;
     const FaultSyntax* syntax = fault_syntax().find(fault.kind);
     if (syntax == nullptr || !syntax->network) continue;
-    // An instance ("cache.replica-1") is routed with its service.
-    const std::string target = scenario.find_service(fault.service) ? fault.service
-                                                                    : fault.service.substr(0, fault.service.find('.'));
-    if (scenario.find_service(target)) proxied.insert(target);
+    const auto targets =
+        syntax->proxied_targets ? syntax->proxied_targets(fault) : std::vector<std::string>{fault.service};
+    for (const auto& name : targets) {
+      // An instance ("cache.replica-1") is routed with its service.
+      const std::string target = scenario.find_service(name) ? name : name.substr(0, name.find('.'));
+      if (scenario.find_service(target)) proxied.insert(target);
+    }
   }
   return proxied;
 }

@@ -59,6 +59,18 @@ TEST(ReconnectCheck, counts_only_the_client_a_fault_from_one_client_reached) {
   EXPECT_EQ(v.details, "worker.1 reconnected at 25 s, 15 s after the fault\n");
 }
 
+TEST(ReconnectCheck, counts_only_the_clients_a_partition_cut) {
+  auto history = blackhole_history(-1);
+  history[2].data = {{"kind", "partition"}, {"clients", {"worker.1"}}};
+  auto v = harness::check::judge_reconnect(worker_to_broker(30s), "r", "s.reconnect", history);
+  EXPECT_EQ(v.outcome, Outcome::k_passed);
+  EXPECT_EQ(v.details, "worker.1 reconnected at 25 s, 15 s after the fault\n");
+  history[2].data["clients"] = {"worker.1", "worker.2"};
+  v = harness::check::judge_reconnect(worker_to_broker(30s), "r", "s.reconnect", history);
+  EXPECT_EQ(v.outcome, Outcome::k_failed);
+  EXPECT_EQ(v.message, "worker.2 did not reconnect (expected within 30s of the fault at 10 s)");
+}
+
 TEST(ReconnectCheck, is_an_error_without_a_fault_or_without_proxied_connections) {
   const std::vector<harness::history::Event> no_fault = {
       ev(1.0, "net.connect", "broker", {{"client", "worker.1"}, {"connection", 1}})};

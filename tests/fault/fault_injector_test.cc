@@ -114,9 +114,9 @@ TEST(FaultInjectorTest, an_unknown_target_is_an_error) {
 
 TEST(FaultInjectorTest, an_unregistered_kind_is_an_error) {
   InjectorFixture f;
-  auto clear = apply_fault(step("partition", "worker"), *f.stack, f.history);
+  auto clear = apply_fault(step("restart", "worker"), *f.stack, f.history);
   ASSERT_FALSE(clear);
-  EXPECT_EQ(clear.error().message(), "fault 'partition' is not supported yet");
+  EXPECT_EQ(clear.error().message(), "fault 'restart' is not supported yet");
 }
 
 TEST(FaultInjectorTest, every_kind_the_loader_reads_can_be_applied) {

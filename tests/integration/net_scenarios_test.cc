@@ -2,32 +2,40 @@
 // heartbeats off: the worker never notices the blackholed connection, so the reconnect check fails).
 #include <gmock/gmock.h>
 
+#include "harness/history/event_type.h"
+#include "harness/history/history.h"
 #include "tests/integration/cli_harness.h"
 
 namespace {
 using testing::HasSubstr;
 
-std::string scenario(const std::string& name) { return (test::source_dir() / "scenarios" / name).string(); }
+std::string scenario(const std::string& name) { return (test::source_dir() / "scenarios" / (name + ".yaml")).string(); }
 
 std::string suite_header(const std::string& name, int tests, int failures) {
   return "<testsuite name=\"" + name + "\" tests=\"" + std::to_string(tests) + "\" failures=\"" +
          std::to_string(failures) + "\" errors=\"0\"";
 }
 
+// Runs the shipped scenario `name` (in `dir`) and expects its `checks` checks to pass.
+test::Run expect_passes(const std::string& name, int checks, const test::TempDir& dir) {
+  auto run = test::run_scenarios({scenario(name)}, dir.path());
+  EXPECT_EQ(run.cli.exit_code, 0) << run.cli.output;
+  EXPECT_THAT(run.junit, HasSubstr(suite_header(name, checks, 0)));
+  return run;
+}
+
 TEST(NetScenarios, broker_blackhole_with_heartbeats_the_worker_reconnects) {
   REQUIRE_SERVICES();
   test::TempDir dir;
-  const auto run = test::run_scenarios({scenario("net-broker-blackhole-heartbeat.yaml")}, dir.path());
-  EXPECT_EQ(run.cli.exit_code, 0) << run.cli.output;
-  EXPECT_THAT(run.junit, HasSubstr(suite_header("net-broker-blackhole-heartbeat", 2, 0)));
+  expect_passes("net-broker-blackhole-heartbeat", 2, dir);
 }
 
 TEST(NetScenarios, heartbeats_off_the_worker_never_reconnects_and_the_check_fails) {
   REQUIRE_SERVICES();
   test::TempDir dir;
   const auto file = dir.write("net-broker-blackhole-heartbeat.yaml",
-                              test::replaced_in(scenario("net-broker-blackhole-heartbeat.yaml"),
-                                                "broker_heartbeat: 10", "broker_heartbeat: 0"));
+                              test::replaced_in(scenario("net-broker-blackhole-heartbeat"), "broker_heartbeat: 10",
+                                                "broker_heartbeat: 0"));
   const auto run = test::run_scenarios({file.string()}, dir.path() / "reports");
   EXPECT_EQ(run.cli.exit_code, 1) << run.cli.output;
   EXPECT_THAT(run.junit, HasSubstr(suite_header("net-broker-blackhole-heartbeat", 2, 2)));
@@ -37,17 +45,20 @@ TEST(NetScenarios, heartbeats_off_the_worker_never_reconnects_and_the_check_fail
 TEST(NetScenarios, backend_latency_tasks_still_succeed_nothing_lost) {
   REQUIRE_SERVICES();
   test::TempDir dir;
-  const auto run = test::run_scenarios({scenario("net-backend-latency.yaml")}, dir.path());
-  EXPECT_EQ(run.cli.exit_code, 0) << run.cli.output;
-  EXPECT_THAT(run.junit, HasSubstr(suite_header("net-backend-latency", 1, 0)));
+  expect_passes("net-backend-latency", 1, dir);
 }
 
+// The partition cuts worker.1's path to the broker and no other: worker.2 runs the requeued tasks.
 TEST(NetScenarios, worker_partitioned_with_acks_late_its_tasks_run_again_on_the_other) {
   REQUIRE_SERVICES();
   test::TempDir dir;
-  const auto run = test::run_scenarios({scenario("net-worker-partitioned-acks-late.yaml")}, dir.path());
-  EXPECT_EQ(run.cli.exit_code, 0) << run.cli.output;
-  EXPECT_THAT(run.junit, HasSubstr(suite_header("net-worker-partitioned-acks-late", 2, 0)));
+  const auto run = expect_passes("net-worker-partitioned-acks-late", 2, dir);
+  auto events = harness::history::read_history(run.dir / "net-worker-partitioned-acks-late" / "history.jsonl");
+  ASSERT_TRUE(events) << events.error().message();
+  std::vector<nlohmann::json> cut;
+  for (const auto& e : *events)
+    if (harness::history::is(e, harness::history::EventType::k_fault_start)) cut.push_back(e.data.at("cut"));
+  EXPECT_EQ(cut, (std::vector<nlohmann::json>{nlohmann::json::array({"worker.1 -> broker"})}));
 }
 
 }  // namespace

@@ -257,10 +257,10 @@ TEST(ScenarioFaultTest, policy_problems) {
 const std::string k_supported = join(fault_syntax().names());
 
 TEST(ScenarioFaultTest, later_faults_are_not_supported_yet) {
-  EXPECT_EQ(load_errors(k_head + "  - fault: {restart: {service: results}}\n  - fault: {partition: {}}\n"),
+  EXPECT_EQ(load_errors(k_head + "  - fault: {restart: {service: results}}\n  - fault: {exec: {}}\n"),
             (std::vector<std::string>{
                 "test.yaml:9:13: fault 'restart' is not supported yet (supported: " + k_supported + ")",
-                "test.yaml:10:13: fault 'partition' is not supported yet (supported: " + k_supported + ")",
+                "test.yaml:10:13: fault 'exec' is not supported yet (supported: " + k_supported + ")",
             }));
 }
 
