@@ -76,6 +76,19 @@ TEST(DockerDriver, gives_the_local_verdicts_for_delivery_restart_loop_broker_fau
   EXPECT_TRUE(harness_containers().empty());
 }
 
+// A network fault under docker: the containers (host network) reach the harness's fault proxy on 127.0.0.1 as
+// local processes do; the partition cuts worker.1 only, and both checks pass as under the local driver.
+TEST(DockerDriver, routes_clients_through_the_fault_proxy_and_gives_the_local_verdict_for_a_partition) {
+  REQUIRE_ENGINE();
+  test::TempDir dir;
+  const auto run = run_docker({"net-worker-partitioned-acks-late.yaml"}, dir.path() / "reports");
+  EXPECT_EQ(run.cli.exit_code, 0) << run.cli.output;
+  EXPECT_NE(run.junit.find("tests=\"2\" failures=\"0\""), std::string::npos) << run.junit;
+  const std::string history = test::read_file(run.dir / "net-worker-partitioned-acks-late" / "history.jsonl");
+  EXPECT_NE(history.find("\"cut\":[\"worker.1 -> broker\"]"), std::string::npos);
+  EXPECT_TRUE(harness_containers().empty());
+}
+
 TEST(DockerDriver, a_check_that_fails_under_the_local_driver_fails_under_docker) {
   REQUIRE_ENGINE();
   test::TempDir dir;
