@@ -157,6 +157,27 @@ TEST(DockerDriver, a_missing_image_is_exit_3_naming_it_and_how_to_build_it) {
   EXPECT_NE(result.output.find("scripts/images"), std::string::npos) << result.output;
 }
 
+// An image without the services' programs (the debootstrap base scripts/images builds the stack image from): the
+// service exits 127, and the error names the image and, in the log's last lines, the program.
+TEST(DockerDriver, an_image_that_lacks_a_services_program_is_exit_3_naming_the_image_and_the_program) {
+  REQUIRE_ENGINE();
+  auto engine = harness::driver::docker::Engine::connect();
+  auto base = engine->call("GET", "/images/celery-chaos/base:bookworm/json");
+  if (!base || base->status != 200) GTEST_SKIP() << "celery-chaos/base:bookworm not present (scripts/images makes it)";
+  test::TempDir dir;
+  const auto file = dir.write("lacking.yaml", "name: lacking\nservices:\n  cache: {image: redis}\n"
+                                              "steps:\n  - wait: {ready: all, timeout: 20s}\n");
+  const auto result = run_cli({"--driver", "docker", "--image", "celery-chaos/base:bookworm", "run", file.string(),
+                               "--report-dir", (dir.path() / "reports").string()});
+  EXPECT_EQ(result.exit_code, 3) << result.output;
+  EXPECT_NE(result.output.find("service 'cache' exited with exit code 127 in image celery-chaos/base:bookworm, which "
+                               "lacks the program its log names"),
+            std::string::npos)
+      << result.output;
+  EXPECT_NE(result.output.find("/usr/bin/redis-server: not found"), std::string::npos) << result.output;
+  EXPECT_TRUE(harness_containers().empty());
+}
+
 // Testcontainers' Ryuk: a harness SIGKILLed mid-run leaves its containers; the next run proves it dead (its owner
 // mark) and removes them.
 TEST(DockerDriver, the_next_run_removes_the_containers_of_a_killed_harness) {

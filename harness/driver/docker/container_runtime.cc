@@ -36,6 +36,7 @@ util::Expected<std::shared_ptr<ContainerRuntime>> ContainerRuntime::start(const 
     return created.error();
   }
   std::shared_ptr<ContainerRuntime> runtime(new ContainerRuntime(engine, created->body.value("Id", "")));
+  runtime->m_image = create_body.value("Image", "");
   if (auto started = engine.expect_ok("POST", "/containers/" + runtime->m_id + "/start"); !started) {
     return started.error();  // the destructor removes the created container
   }
@@ -45,6 +46,12 @@ util::Expected<std::shared_ptr<ContainerRuntime>> ContainerRuntime::start(const 
   }
   runtime->m_watcher = std::thread([raw = runtime.get()] { raw->watch_exit(); });
   return runtime;
+}
+
+std::string ContainerRuntime::exit_hint(const process::ExitStatus& status) const {
+  if (status.code != 127) return {};
+  return " in image " + m_image + ", which lacks the program its log names (a stack image is built with "
+         "scripts/images)";
 }
 
 // Blocks in POST /wait until the container is not running; the code it returns is the main process's.

@@ -32,6 +32,9 @@ public:
   std::optional<process::ExitStatus> exit_status() const override;
   nlohmann::json identity() const override;
   pid_t main_pid() const override { return m_main_pid; }
+  // For exit code 127 (a shell's "not found"): " in image IMAGE, which lacks the program its log names (a stack
+  // image is built with scripts/images)".
+  std::string exit_hint(const process::ExitStatus& status) const override;
   SignalResult signal(SignalTarget target, int sig) override;
   bool set_priority(int nice) const override;
   void stop(std::chrono::milliseconds grace) override;
@@ -51,6 +54,7 @@ private:
   Engine m_engine;
   std::string m_id;
   pid_t m_main_pid = 0;
+  std::string m_image;
   mutable std::mutex m_mutex;
   mutable std::condition_variable m_exited;
   std::optional<process::ExitStatus> m_exit;

@@ -110,7 +110,7 @@ util::Status CeleryWorkerService::start() {
 // (~0.4 s a call; without a reply it prints "Error: No nodes replied within time constraint" and exits 69).
 // `celery status` is not used: it always waits its whole --timeout.
 ReadyPoll CeleryWorkerService::poll_ready() {
-  if (auto status = exit_status()) return {Readiness::k_failed, failure_detail("exited with " + status->describe())};
+  if (auto status = exit_status()) return {Readiness::k_failed, exited_detail(*status)};
   if (!m_saw_ready) {
     const std::string log = read_log();
     static const std::regex k_ready(R"(@\S+ ready\.)");

@@ -117,6 +117,11 @@ std::string LocalService::failure_detail(const std::string& what) const {
   return out.str();
 }
 
+std::string LocalService::exited_detail(const process::ExitStatus& status) const {
+  const auto current = runtime();
+  return failure_detail("exited with " + status.describe() + (current ? current->exit_hint(status) : ""));
+}
+
 std::string LocalService::read_log() const {
   std::ifstream in(m_log_path, std::ios::binary);
   in.seekg(static_cast<std::streamoff>(m_log_offset.load()));

@@ -54,6 +54,8 @@ protected:
   std::optional<pid_t> host_pid(pid_t own_pid) const;
   // "exited with exit code 1" plus the last lines of the log, for a service that died or never became ready.
   std::string failure_detail(const std::string& what) const;
+  // failure_detail("exited with STATUS"), with what the runtime adds (Runtime::exit_hint).
+  std::string exited_detail(const process::ExitStatus& status) const;
   void set_version(std::string version);
   // Reads the log written since the last spawn (for readiness markers and versions); empty when unreadable.
   std::string read_log() const;

@@ -137,7 +137,7 @@ std::string PostgresService::admin_conninfo(const std::string& dbname) const {
 
 // A copied data dir accepts connections ~0.2-0.4 s after start.
 ReadyPoll PostgresService::poll_ready() {
-  if (auto status = exit_status()) return {Readiness::k_failed, failure_detail("exited with " + status->describe())};
+  if (auto status = exit_status()) return {Readiness::k_failed, exited_detail(*status)};
   if (PQping(admin_conninfo().c_str()) != PQPING_OK) return {Readiness::k_not_yet, "not accepting connections yet"};
   if (!m_bootstrapped) {
     if (auto st = bootstrap(); !st) return {Readiness::k_failed, failure_detail(st.message())};

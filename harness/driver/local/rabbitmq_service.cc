@@ -121,7 +121,7 @@ util::Status RabbitmqService::start() {
 // fails at once (exit 69) until the node has registered, and every rabbitmqctl call costs ~0.6-0.7 s (it boots an
 // Erlang VM): readiness is polled with an AMQP handshake instead, a few milliseconds each.
 ReadyPoll RabbitmqService::poll_ready() {
-  if (auto status = exit_status()) return {Readiness::k_failed, failure_detail("exited with " + status->describe())};
+  if (auto status = exit_status()) return {Readiness::k_failed, exited_detail(*status)};
   if (!amqp_handshake(m_port, k_handshake_timeout)) return {Readiness::k_not_yet, "AMQP port not answering yet"};
   static const std::regex k_version(R"(Starting RabbitMQ ([0-9][0-9A-Za-z.+~-]*))");
   std::smatch match;

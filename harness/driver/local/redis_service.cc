@@ -93,7 +93,7 @@ util::Status RedisService::start() {
 
 // redis-server answers PING well under 0.1 s after start; a replica once its link to the master is up.
 ReadyPoll RedisService::poll_ready() {
-  if (auto status = exit_status()) return {Readiness::k_failed, failure_detail("exited with " + status->describe())};
+  if (auto status = exit_status()) return {Readiness::k_failed, exited_detail(*status)};
   auto client = datastore::RedisClient::connect(m_port, m_password, k_ping_timeout);
   if (!client) return {Readiness::k_not_yet, client.error().message()};
   auto pong = client->command({"PING"});

@@ -42,6 +42,11 @@ public:
   // The host pid of the process this instance knows as `own_pid` (in its own PID namespace); empty when no
   // running process of the instance has it.
   virtual std::optional<pid_t> host_pid(pid_t own_pid) const = 0;
+  // What to add to "exited with exit code N" (the docker driver: which image lacks a program, for 127); empty here.
+  virtual std::string exit_hint(const process::ExitStatus& status) const {
+    (void)status;
+    return {};
+  }
   // Runs a command where the instance runs (Service::exec): on the machine for a process, inside the container.
   virtual process::CommandResult exec(const process::SpawnOptions& options, std::chrono::milliseconds timeout) const {
     return process::run_command(options, timeout);

@@ -104,7 +104,7 @@ util::Status SentinelService::start() {
 }
 
 ReadyPoll SentinelService::poll_ready() {
-  if (auto status = exit_status()) return {Readiness::k_failed, failure_detail("exited with " + status->describe())};
+  if (auto status = exit_status()) return {Readiness::k_failed, exited_detail(*status)};
   auto client = datastore::RedisClient::connect(m_topology.sentinel_ports[m_index], "", k_ping_timeout);
   if (!client) return {Readiness::k_not_yet, client.error().message()};
   auto addr = client->command({"SENTINEL", "get-master-addr-by-name", m_topology.master_name});
