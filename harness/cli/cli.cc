@@ -8,6 +8,7 @@
 
 #include "harness/cli/commands.h"
 #include "harness/cli/kinds.h"
+#include "harness/cli/stacks.h"
 #include "harness/cli/selection.h"
 
 namespace harness::cli {
@@ -31,6 +32,9 @@ const Subcommand k_subcommands[] = {
      [](const auto& s, const auto& o) { return list_command(s, o); }},
     {"kinds", "List the check and service kinds a scenario can use, with their keys",
      [](const auto&, const auto&) { return kinds_command(std::cout); }, false},
+    {"stacks", "List the stacks a run can use (the host, and each image stack in the Docker engine) with the "
+               "versions each holds, read from the machine or the image",
+     [](const auto&, const auto&) { return stacks_command(std::cout); }, false},
     {"merge", "Merge the JUnit files of a suite's shards (--shard) into one, totals summed: merge OUT.xml IN.xml...",
      [](const auto& files, const auto&) { return merge_command(files); }, true, "FILES",
      "OUT.xml, then the shards' JUnit files"},

@@ -1,0 +1,33 @@
+#include "harness/driver/docker/image_command.h"
+
+#include <unistd.h>
+
+#include <atomic>
+
+#include "harness/driver/docker/container_runtime.h"
+#include "harness/driver/docker/container_spec.h"
+
+namespace harness::driver::docker {
+
+util::Expected<process::CommandResult> run_in_image(const Engine& engine, const std::string& image,
+                                                    const std::vector<std::string>& argv,
+                                                    std::chrono::milliseconds timeout) {
+  local::Launch launch;
+  launch.options.argv = {"sleep", "3600"};  // PID 1 while the command runs; the removal ends it
+  launch.instance = "command";
+  launch.kind = "command";
+  ContainerSettings settings;
+  settings.image = image;
+  settings.run_id = "command-" + std::to_string(::getpid());
+  settings.owner = process::OwnerMark::owner();
+  settings.marks = process::OwnerMark::marks();
+  static std::atomic<int> k_started{0};
+  auto container = ContainerRuntime::start(engine, container_name(settings.run_id, launch.instance, ++k_started),
+                                           container_create_body(launch, settings));
+  if (!container) return container.error();
+  process::SpawnOptions options;
+  options.argv = argv;
+  return (*container)->exec(options, timeout);  // the container is removed with its runtime
+}
+
+}  // namespace harness::driver::docker

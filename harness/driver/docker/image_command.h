@@ -1,0 +1,20 @@
+#pragma once
+// A command in a throwaway container of an image, as `docker run --rm --network host IMAGE ARGV` would: the
+// container (labelled as every container of the harness, so a sweep removes it if the harness dies) sleeps, the
+// command runs in it through the exec API, and it is removed when the command is done.
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "harness/driver/docker/engine.h"
+#include "harness/process/child_process.h"
+#include "harness/util/status.h"
+
+namespace harness::driver::docker {
+
+// Its output and exit code; k_infrastructure when the container cannot start (no such image: how to build it).
+util::Expected<process::CommandResult> run_in_image(const Engine& engine, const std::string& image,
+                                                    const std::vector<std::string>& argv,
+                                                    std::chrono::milliseconds timeout);
+
+}  // namespace harness::driver::docker
