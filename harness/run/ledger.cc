@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "harness/util/port.h"
+#include "harness/util/time_format.h"
 
 namespace harness::run {
 
@@ -68,6 +69,22 @@ util::Status Ledger::poll() {
   }
   m_out.flush();
   return util::Status::ok();
+}
+
+std::string wait_executions(Ledger& ledger, int count, std::chrono::milliseconds timeout,
+                            const stack::RunControl& control) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  const auto wanted = static_cast<std::size_t>(count);
+  while (true) {
+    if (auto st = ledger.poll(); !st) return st.message();
+    if (ledger.executions() >= wanted) return {};
+    if (std::chrono::steady_clock::now() >= deadline) {
+      return std::to_string(ledger.executions()) + " task executions after " +
+             util::short_seconds(std::chrono::duration<double>(timeout).count()) + " (expected at least " +
+             std::to_string(count) + ")";
+    }
+    if (!control.sleep_for(std::chrono::milliseconds{100})) return control.stop_reason();
+  }
 }
 
 }  // namespace harness::run

@@ -69,4 +69,10 @@ private:
   std::unordered_set<std::string> m_ids;
 };
 
+// `wait: {executed: N}`: polls `ledger` until it holds at least `count` executions; empty then. Otherwise why not:
+// "1 task executions after 3 s (expected at least 2)" once `timeout` has passed, the stop reason when the run must
+// stop, or the ledger's read error.
+std::string wait_executions(Ledger& ledger, int count, std::chrono::milliseconds timeout,
+                            const stack::RunControl& control);
+
 }  // namespace harness::run

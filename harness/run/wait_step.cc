@@ -1,4 +1,5 @@
-// Runs a `wait` step (scenario/wait_step.cc reads it): a duration, the loads drained, or services ready.
+// Runs a `wait` step (scenario/wait_step.cc reads it): a duration, the loads drained, N task executions, or services
+// ready.
 #include "harness/run/step_kind.h"
 
 namespace harness::run {
@@ -13,9 +14,10 @@ std::string run_wait(const scenario::Step& step, std::size_t index, stack::Stack
     return {};
   }
   std::string failure;
-  if (wait.drained) {
+  if (wait.drained || wait.executed) {
     if (!ctx.ledger) return "no ledger service in this run (internal error: the loader adds one with a load)";
-    failure = ctx.loads.wait_drained(*ctx.ledger, wait.timeout, ctx.control);
+    failure = wait.drained ? ctx.loads.wait_drained(*ctx.ledger, wait.timeout, ctx.control)
+                           : wait_executions(*ctx.ledger, *wait.executed, wait.timeout, ctx.control);
   } else {
     // `healthy` waits for readiness until health checks exist (services without a health check count as
     // healthy once ready, as Compose's service_started).

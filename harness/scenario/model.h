@@ -93,6 +93,8 @@ struct WaitStep : KindParams {
   std::vector<std::string> healthy;
   std::optional<Millis> duration;
   bool drained = false;            // every load has finished publishing and every accepted task has executed
+  // At least this many task executions in the ledger (tasks of the loads have run: the next ones are in flight).
+  std::optional<int> executed;
   Millis timeout{60'000};
   // false: a wait that times out is recorded and the run goes on (e.g. draining a load known to lose tasks).
   bool fail_on_timeout = true;

@@ -1,5 +1,6 @@
-// wait: a duration (`wait: 5s`), or `{ready, healthy, drained, duration, timeout, fail_on_timeout}`: for services
-// to be ready or healthy, for the loads to drain, or for a fixed duration. Runs in run/wait_step.cc.
+// wait: a duration (`wait: 5s`), or `{ready, healthy, drained, executed, duration, timeout, fail_on_timeout}`: for
+// services to be ready or healthy, for the loads to drain, for N task executions (`executed: 2`: tasks of the
+// loads are running, so a fault that follows strikes tasks in flight), or for a fixed duration. Runs in run/wait_step.cc.
 #include <algorithm>
 
 #include "harness/scenario/duration.h"
@@ -11,8 +12,8 @@ namespace harness::scenario {
 
 namespace {
 
-const std::vector<std::string_view> k_wait_keys{"ready", "healthy", "drained", "duration", "timeout",
-                                                "fail_on_timeout"};
+const std::vector<std::string_view> k_wait_keys{"ready",    "healthy", "drained",        "executed",
+                                                "duration", "timeout", "fail_on_timeout"};
 
 const Service* find_service(const std::vector<Service>* services, const std::string& name) {
   if (!services) return nullptr;
@@ -31,8 +32,8 @@ std::optional<WaitStep> read_wait(YamlReader& reader, const MapEntry& entry, con
   }
   if (!entry.value.IsMap()) {
     reader.error(entry.location,
-                 "'wait' must be a duration (e.g. 10s) or a map with ready, healthy, drained, duration or "
-                 "timeout, got " +
+                 "'wait' must be a duration (e.g. 10s) or a map with ready, healthy, drained, executed, duration "
+                 "or timeout, got " +
                      describe(entry.value));
     return std::nullopt;
   }
@@ -50,13 +51,15 @@ std::optional<WaitStep> read_wait(YamlReader& reader, const MapEntry& entry, con
     for (const auto& other : others) {
       if (const MapEntry* e = map.find(other)) {
         reader.error(e->key_location, quote(other) + " cannot be combined with " + quote(key) +
-                                          " in a wait step (it waits for a duration, for drained, or for services)");
+                                          " in a wait step (it waits for a duration, for drained, for executed, or for services)");
         ok = false;
       }
     }
   };
-  exclusive("duration", {"ready", "healthy", "drained", "timeout", "fail_on_timeout"});
-  exclusive("drained", {"ready", "healthy"});
+  exclusive("duration", {"ready", "healthy", "drained", "executed", "timeout", "fail_on_timeout"});
+  exclusive("drained", {"ready", "healthy", "executed"});
+  exclusive("executed", {"ready", "healthy"});
+  if (const MapEntry* e = map.find("executed")) assign_or_fail(read_int(reader, *e, 1), wait.executed, ok);
   if (const MapEntry* e = map.find("drained")) assign_or_fail(read_bool(reader, *e), wait.drained, ok);
   if (const MapEntry* e = map.find("fail_on_timeout")) assign_or_fail(read_bool(reader, *e), wait.fail_on_timeout, ok);
 
@@ -95,7 +98,7 @@ const bool k_registered = step_syntaxes().add({.name = "wait",
                                                .listed_at = 1,
                                                .keys = k_wait_keys,
                                                .summary = "for services to be ready or healthy, for the loads to "
-                                                          "drain, or for a duration",
+                                                          "drain, for N task executions, or for a duration",
                                                .read = step_params_reader<read_wait>});
 
 }  // namespace

@@ -29,7 +29,7 @@ services:
 steps:
   - wait: {ready: all, timeout: 90s}
   - load: {task: probe.record, args: [0.5], count: 60, rate: 30/s}
-  - wait: 3s
+  - wait: {executed: 2, timeout: 60s}
   - fault: {kill: {service: worker, replica: 1, signal: KILL}}
   - wait: {drained: true, timeout: 60s}
 checks:

@@ -7,6 +7,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "harness/stack/run_control.h"
+#include "harness/util/clock.h"
 #include "tests/process/process_test_util.h"
 
 namespace harness::run {
@@ -121,6 +123,19 @@ TEST(RedisLedgerSourceTest, unreachable_redis_names_the_ledger) {
   auto entries = source.range(0, 9);
   ASSERT_FALSE(entries);
   EXPECT_EQ(entries.error().message().rfind("ledger Redis: ", 0), 0u) << entries.error().message();
+}
+
+// wait: {executed: N}: returns once the ledger holds N executions; says how many there were when it times out.
+TEST_F(LedgerTest, wait_executions_returns_once_the_ledger_holds_enough_and_says_how_many_on_timeout) {
+  util::RealClock clock;  // the wait sleeps between polls
+  stack::RunControl control{clock, std::chrono::minutes{1}};
+  Ledger ledger = make();
+  m_list.entries = {R"({"task_id":"a"})", R"({"task_id":"b"})"};
+  EXPECT_EQ(wait_executions(ledger, 2, std::chrono::seconds{5}, control), "");
+  EXPECT_EQ(wait_executions(ledger, 3, std::chrono::milliseconds{200}, control),
+            "2 task executions after 0.2 s (expected at least 3)");
+  m_list.fail_next = util::Status::infrastructure("ledger down");
+  EXPECT_EQ(wait_executions(ledger, 3, std::chrono::seconds{5}, control), "ledger down");
 }
 
 }  // namespace

@@ -49,15 +49,20 @@ TEST(ScenarioStepTest, wait_for_services) {
 
 TEST(ScenarioStepTest, a_wait_is_for_a_duration_or_drained_or_services) {
   // The runner does one of the three: keys of another would do nothing.
-  EXPECT_EQ(load_errors(k_head + "  - wait: {duration: 1s, ready: broker, timeout: 5s, fail_on_timeout: false}\n"),
+  const std::string why = " in a wait step (it waits for a duration, for drained, for executed, or for services)";
+  EXPECT_EQ(load_errors(k_head + "  - wait: {duration: 1s, ready: broker, timeout: 5s, fail_on_timeout: false}\n"
+                                 "  - wait: {executed: 2, ready: broker}\n  - wait: {executed: 0}\n"),
             (std::vector<std::string>{
-                "test.yaml:7:26: 'ready' cannot be combined with 'duration' in a wait step (it waits for a duration, "
-                "for drained, or for services)",
-                "test.yaml:7:41: 'timeout' cannot be combined with 'duration' in a wait step (it waits for a "
-                "duration, for drained, or for services)",
-                "test.yaml:7:54: 'fail_on_timeout' cannot be combined with 'duration' in a wait step (it waits for "
-                "a duration, for drained, or for services)",
+                "test.yaml:7:26: 'ready' cannot be combined with 'duration'" + why,
+                "test.yaml:7:41: 'timeout' cannot be combined with 'duration'" + why,
+                "test.yaml:7:54: 'fail_on_timeout' cannot be combined with 'duration'" + why,
+                "test.yaml:8:25: 'ready' cannot be combined with 'executed'" + why,
+                "test.yaml:9:22: 'executed' must be an integer >= 1, got '0'",
             }));
+  const auto s = load_ok(k_head + "  - wait: {executed: 3, timeout: 20s}\n");
+  const auto& wait = params_of<WaitStep>(s.steps.at(0));
+  EXPECT_EQ(wait.executed, 3);
+  EXPECT_EQ(wait.timeout, Millis{20'000});
 }
 
 TEST(ScenarioStepTest, wait_duration_must_be_valid) {
@@ -69,8 +74,8 @@ TEST(ScenarioStepTest, wait_duration_must_be_valid) {
 
 TEST(ScenarioStepTest, wait_must_be_a_duration_or_a_map) {
   EXPECT_EQ(load_error(k_head + "  - wait: [a]\n"),
-            "test.yaml:7:11: 'wait' must be a duration (e.g. 10s) or a map with ready, healthy, drained, duration or "
-            "timeout, got a list");
+            "test.yaml:7:11: 'wait' must be a duration (e.g. 10s) or a map with ready, healthy, drained, executed, "
+            "duration or timeout, got a list");
 }
 
 TEST(ScenarioStepTest, wait_keys) {
