@@ -93,4 +93,21 @@ TEST(NetScenarios, broker_reset_during_confirmed_publish_fails_the_publish_it_ca
   EXPECT_GE(fault_end[0].data.at("report").at("connections_reset").get<int>(), 1);
 }
 
+// Every large task crossed the throttled path twice (published, then delivered to the worker): the bandwidth toxic
+// reports at least 20 x 32 KiB each way, and every throttled publish was confirmed.
+TEST(NetScenarios, broker_bandwidth_limited_large_payloads_are_confirmed_later_and_none_lost) {
+  REQUIRE_SERVICES();
+  test::TempDir dir;
+  const std::string name = "net-broker-bandwidth-large-payload";
+  const auto run = expect_passes(name, 2, dir);
+  const auto fault_end = events_of(run, name, harness::history::EventType::k_fault_end);
+  ASSERT_EQ(fault_end.size(), 1u);
+  EXPECT_GE(fault_end[0].data.at("report").at("bytes_throttled").get<std::int64_t>(), 2 * 20 * 32768);
+  std::vector<nlohmann::json> counts;
+  for (const auto& e : events_of(run, name, harness::history::EventType::k_load_end)) {
+    if (e.data.at("load") == "throttled") counts.push_back(e.data.at("counts"));
+  }
+  EXPECT_EQ(counts, (std::vector<nlohmann::json>{nlohmann::json{{"confirmed", 20}}}));
+}
+
 }  // namespace
