@@ -61,4 +61,53 @@ TEST(NetScenarios, worker_partitioned_with_acks_late_its_tasks_run_again_on_the_
   EXPECT_EQ(cut, (std::vector<nlohmann::json>{nlohmann::json::array({"worker.1 -> broker"})}));
 }
 
+// Events of `type` in the history of the shipped scenario `name` run in `run`.
+std::vector<harness::history::Event> events_of(const test::Run& run, const std::string& name,
+                                               harness::history::EventType type) {
+  auto events = harness::history::read_history(run.dir / name / "history.jsonl");
+  EXPECT_TRUE(events) << events.error().message();
+  std::vector<harness::history::Event> out;
+  if (events)
+    for (const auto& e : *events)
+      if (harness::history::is(e, type)) out.push_back(e);
+  return out;
+}
+
+// The reset fails the publish it catches (after Celery's default retries) with the socket's error, and the load
+// goes on: every other publish is confirmed.
+TEST(NetScenarios, broker_reset_during_confirmed_publish_fails_the_publish_it_catches_and_loses_nothing) {
+  REQUIRE_SERVICES();
+  test::TempDir dir;
+  const std::string name = "net-broker-reset-during-confirmed-publish";
+  const auto run = expect_passes(name, 3, dir);
+  std::vector<std::string> errors;
+  for (const auto& e : events_of(run, name, harness::history::EventType::k_load_publish))
+    if (e.data.at("outcome") == "failed") errors.push_back(e.data.at("error"));
+  ASSERT_FALSE(errors.empty());
+  EXPECT_THAT(errors, testing::Each(HasSubstr("Connection reset by peer")));
+  const auto end = events_of(run, name, harness::history::EventType::k_load_end);
+  ASSERT_EQ(end.size(), 1u);
+  EXPECT_EQ(end[0].data.at("counts").value("confirmed", 0) + static_cast<int>(errors.size()), 100);
+  const auto fault_end = events_of(run, name, harness::history::EventType::k_fault_end);
+  ASSERT_EQ(fault_end.size(), 1u);
+  EXPECT_GE(fault_end[0].data.at("report").at("connections_reset").get<int>(), 1);
+}
+
+// Every large task crossed the throttled path twice (published, then delivered to the worker): the bandwidth toxic
+// reports at least 20 x 32 KiB each way, and every throttled publish was confirmed.
+TEST(NetScenarios, broker_bandwidth_limited_large_payloads_are_confirmed_later_and_none_lost) {
+  REQUIRE_SERVICES();
+  test::TempDir dir;
+  const std::string name = "net-broker-bandwidth-large-payload";
+  const auto run = expect_passes(name, 2, dir);
+  const auto fault_end = events_of(run, name, harness::history::EventType::k_fault_end);
+  ASSERT_EQ(fault_end.size(), 1u);
+  EXPECT_GE(fault_end[0].data.at("report").at("bytes_throttled").get<std::int64_t>(), 2 * 20 * 32768);
+  std::vector<nlohmann::json> counts;
+  for (const auto& e : events_of(run, name, harness::history::EventType::k_load_end)) {
+    if (e.data.at("load") == "throttled") counts.push_back(e.data.at("counts"));
+  }
+  EXPECT_EQ(counts, (std::vector<nlohmann::json>{nlohmann::json{{"confirmed", 20}}}));
+}
+
 }  // namespace
