@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "harness/scenario/network.h"
+#include "tests/fault/network_fault_test_util.h"
 #include "tests/scenario/scenario_test_util.h"
 
 namespace harness::fault {
@@ -13,11 +14,7 @@ namespace {
 using scenario::testing::load_errors;
 using scenario::testing::load_ok;
 
-// Steps start on line 8.
-const std::string k_head =
-    "name: t\nservices:\n  broker: {image: rabbitmq}\n  results: {image: redis}\n"
-    "  ledger: {image: redis, role: ledger}\n  worker: {image: celery, broker: broker, backend: results, replicas: 2}\n"
-    "steps:\n";
+const std::string& k_head = testing::k_network_head;  // steps start on line 8
 
 const scenario::FaultStep& only_fault(const scenario::Scenario& s) {
   return *scenario::params_if<scenario::FaultStep>(s.steps.at(0));

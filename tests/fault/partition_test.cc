@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "harness/scenario/network.h"
+#include "tests/fault/network_fault_test_util.h"
 #include "tests/scenario/scenario_test_util.h"
 
 namespace harness::fault {
@@ -11,11 +12,7 @@ namespace {
 using scenario::testing::load_errors;
 using scenario::testing::load_ok;
 
-// Steps start on line 8.
-const std::string k_head =
-    "name: t\nservices:\n  broker: {image: rabbitmq}\n  results: {image: redis}\n"
-    "  ledger: {image: redis, role: ledger}\n  worker: {image: celery, broker: broker, backend: results, replicas: 2}\n"
-    "steps:\n";
+const std::string& k_head = testing::k_network_head;  // steps start on line 8
 
 TEST(PartitionFault, proxies_the_services_side_whichever_list_comes_first) {
   const auto s = load_ok(k_head + "  - fault: {partition: {between: [worker.1], and: [broker, results]}}\n"
