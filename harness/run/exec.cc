@@ -1,5 +1,7 @@
 #include "harness/run/exec.h"
 
+#include <thread>
+
 #include "harness/process/child_process.h"
 
 namespace harness::run {
@@ -15,6 +17,13 @@ util::Expected<history::Event> run_exec(const std::string& id, const std::string
   if (!service.empty()) {
     if (stack.instances(service).empty()) return util::Status::invalid("exec in unknown service '" + service + "'");
     instance = stack.running_instance(service);
+    // Between an instance and its replacement (the orchestrator's restart): the command runs in the new one, as a
+    // `docker exec` asked again would, waiting for it no longer than the command's own timeout.
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (instance == nullptr && stack.restart_pending(service) && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds{100});
+      instance = stack.running_instance(service);
+    }
     if (instance == nullptr) {
       // Nothing to run it in (`docker exec` into a stopped container fails at once too): not a wait of its timeout.
       return history.record(history::EventType::k_exec_result, service,

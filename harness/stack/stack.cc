@@ -208,6 +208,17 @@ driver::Service* Stack::running_instance(const std::string& name) const {
   return nullptr;
 }
 
+bool Stack::restart_pending(const std::string& name) const {
+  const auto targets = instances(name);
+  std::lock_guard lock(m_mutex);
+  for (const auto* s : targets) {
+    const auto it = m_instances.find(s);
+    if (it != m_instances.end() && (it->second.replacing || it->second.restarting || it->second.restart_due))
+      return true;
+  }
+  return false;
+}
+
 std::string Stack::no_running_instance(const std::string& name) const {
   if (running_instance(name) != nullptr) return {};
   // The Reaper may have collected an exit the monitor has not recorded yet (it looks every 50 ms): give it a moment,

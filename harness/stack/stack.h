@@ -93,6 +93,9 @@ public:
   // Why `name` has no running instance: "service 'worker' has no running instance (worker.1 exited (exit code 0)
   // at 12.3 s)"; "... (worker.1 stopped by the harness (postgres-down) at 8.0 s)" when a fault stopped it.
   std::string no_running_instance(const std::string& name) const;
+  // An instance of `name` (a scenario service or instance) will run again: the orchestrator is replacing it, or it
+  // exited and its restart policy has a restart due, or a restart is under way.
+  bool restart_pending(const std::string& name) const;
 
   const std::vector<std::unique_ptr<driver::Service>>& services() const { return m_services; }
   // Instances of a scenario service ("worker" -> worker.1, worker.2), or the one instance named so.
