@@ -1,7 +1,6 @@
 #include "harness/run/exec.h"
 
-#include <thread>
-
+#include "harness/process/cancellation.h"
 #include "harness/process/child_process.h"
 
 namespace harness::run {
@@ -21,7 +20,7 @@ util::Expected<history::Event> run_exec(const std::string& id, const std::string
     // `docker exec` asked again would, waiting for it no longer than the command's own timeout.
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     while (instance == nullptr && stack.restart_pending(service) && std::chrono::steady_clock::now() < deadline) {
-      std::this_thread::sleep_for(std::chrono::milliseconds{100});
+      if (!process::sleep_for(std::chrono::milliseconds{100})) break;  // Ctrl-C: no wait for the replacement
       instance = stack.running_instance(service);
     }
     if (instance == nullptr) {
