@@ -50,14 +50,12 @@ private:
       ContainerSettings settings;
       settings.image = launch.image.empty() ? options.image : launch.image;
       if (!launch.image.empty()) {
+        // create_services() read every own image of the scenario before anything started.
         const auto known = own_images.find(launch.image);
-        if (known != own_images.end()) {
-          settings.own_image_environment = known->second;
-        } else {
-          auto environment = own_image_environment(engine, launch.image, launch.instance);
-          if (!environment) return environment.error();
-          settings.own_image_environment = std::move(*environment);
-        }
+        if (known == own_images.end())
+          return util::Status::infrastructure("own image " + launch.image + " of '" + launch.instance +
+                                              "' was not read before the scenario started (internal error)");
+        settings.own_image_environment = known->second;
       }
       settings.binds = {paths.work_dir, paths.logs_dir};
       settings.readonly_binds = {local::fixtures_dir()};
