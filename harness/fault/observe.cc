@@ -1,5 +1,6 @@
 #include "harness/fault/observe.h"
 
+#include "harness/process/cancellation.h"
 #include "harness/process/ports.h"
 
 #include <arpa/inet.h>
@@ -45,6 +46,11 @@ PollOutcome poll_until(const std::function<bool()>& done, std::chrono::milliseco
 
 bool port_refuses(std::uint16_t port, std::chrono::milliseconds timeout) {
   return process::LoopbackConnection::connect(port, timeout).result() == process::LoopbackConnection::Result::k_refused;
+}
+
+bool hold_down(std::chrono::milliseconds down, std::chrono::steady_clock::time_point since) {
+  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(since + down - std::chrono::steady_clock::now());
+  return left.count() <= 0 || process::sleep_for(left);
 }
 
 long long ms_since(std::chrono::steady_clock::time_point since) {

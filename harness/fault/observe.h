@@ -28,6 +28,10 @@ PollOutcome poll_until(const std::function<bool()>& done, std::chrono::milliseco
 // False when it connects, and also when it neither connects nor is refused within `timeout`.
 bool port_refuses(std::uint16_t port, std::chrono::milliseconds timeout = std::chrono::milliseconds{500});
 
+// A set downtime (`down:` of redis-restart and broker-restart): sleeps until `down` has passed since `since` (when
+// the service was seen down), not at all when it has already. False when cancelled (Ctrl-C, the scenario's timeout).
+bool hold_down(std::chrono::milliseconds down, std::chrono::steady_clock::time_point since);
+
 // Milliseconds since `since` on the steady clock, for the `took_ms` of fault events.
 long long ms_since(std::chrono::steady_clock::time_point since);
 

@@ -82,7 +82,7 @@ steps:
   - name: db-recreated
     exec: {command: ")" + until("psql '{{db.url}}' -tAc 'select 1' >/dev/null 2>&1") + R"(", expect_exit: 0}
   - name: redis-restart
-    fault: {redis-restart: {service: cache}}
+    fault: {redis-restart: {service: cache, down: 1s}}
   - name: ping-after-restart
     exec: {command: "redis-cli -p {{cache.port}} -a {{cache.password}} --no-auth-warning PING", expect_exit: 0}
 )";
@@ -302,6 +302,9 @@ TEST_F(Faults, every_fault_applies_is_observed_and_clears) {
   ASSERT_EQ(start.size(), 1u);
   ASSERT_EQ(end.size(), 1u);
   EXPECT_EQ(start[0].data["port"], "refused");
+  EXPECT_EQ(start[0].data["down_ms"], 1000);
+  // `down: 1s` held the port refused for a second (a restart alone is ~0.1 s).
+  EXPECT_GE(end[0].data["downtime_ms"].get<long long>(), 1000);
   EXPECT_EQ(end[0].data["ping"], "PONG");
   EXPECT_TRUE(end[0].data["ready"].get<bool>());
   std::vector<int> pids;

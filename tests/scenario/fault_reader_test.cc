@@ -7,6 +7,7 @@
 #include "harness/fault/policy.h"
 #include "harness/fault/redis_failover.h"
 #include "harness/fault/redis_readonly.h"
+#include "harness/fault/redis_restart.h"
 #include "harness/scenario/fault_syntax.h"
 
 #include <signal.h>
@@ -379,6 +380,30 @@ TEST(ScenarioFaultTest, broker_restart_is_graceful_unless_told_to_kill) {
   EXPECT_EQ(params_of<fault::BrokerRestartParams>(kill).mode, "kill");
 }
 
+TEST(ScenarioFaultTest, restarts_stay_down_for_down_or_come_back_at_once) {
+  EXPECT_EQ(params_of<fault::BrokerRestartParams>(load_data_fault("  - fault: {broker-restart: {broker: broker}}\n")).down,
+            std::chrono::milliseconds{0});
+  EXPECT_EQ(params_of<fault::BrokerRestartParams>(
+                load_data_fault("  - fault: {broker-restart: {broker: broker, mode: kill, down: 10s}}\n"))
+                .down,
+            std::chrono::seconds{10});
+  const FaultStep redis = load_data_fault("  - fault: {redis-restart: {service: cache, down: 2s}}\n");
+  EXPECT_EQ(redis.service, "cache");
+  EXPECT_EQ(params_of<fault::RedisRestartParams>(redis).down, std::chrono::seconds{2});
+  EXPECT_EQ(params_of<fault::RedisRestartParams>(load_data_fault("  - fault: {redis-restart: {service: cache}}\n")).down,
+            std::chrono::milliseconds{0});
+  EXPECT_EQ(load_errors(k_data_head + "  - fault: {redis-restart: {service: cache, down: 2x}}\n"
+                                      "  - fault: {redis-restart: {service: db}}\n"
+                                      "  - fault: {broker-restart: {broker: broker, down: -1s}}\n"
+                                      "  - fault: {redis-restart: {service: cache, for: 2s}}\n"),
+            (std::vector<std::string>{
+                "test.yaml:11:51: invalid duration '2x' for 'down' (expected e.g. 500ms, 10s, 1m30s)",
+                "test.yaml:12:38: service 'db' of redis-restart fault is a postgres service (expected redis)",
+                "test.yaml:13:52: invalid duration '-1s' for 'down' (expected e.g. 500ms, 10s, 1m30s)",
+                "test.yaml:14:45: unknown key 'for' in redis-restart fault (expected one of: service, down)",
+            }));
+}
+
 TEST(ScenarioFaultTest, broker_fault_problems) {
   EXPECT_EQ(load_errors(k_data_head + "  - fault: {disk-alarm: {broker: cache}}\n"
                                       "  - fault: {memory-alarm: {brokr: broker}}\n"
@@ -404,9 +429,9 @@ TEST(ScenarioFaultTest, faults_without_an_inverse_take_no_for) {
                 "test.yaml:12:5: 'for' does not apply to fault 'close-connections' (it has no inverse: clients "
                 "reconnect by themselves)",
                 "test.yaml:14:5: 'for' does not apply to fault 'broker-restart' (it has no inverse: the service is "
-                "back when the step ends)",
+                "back when the step ends; `down:` sets how long it stays down)",
                 "test.yaml:16:5: 'for' does not apply to fault 'redis-restart' (it has no inverse: the service is "
-                "back when the step ends)",
+                "back when the step ends; `down:` sets how long it stays down)",
             }));
 }
 
@@ -440,7 +465,7 @@ TEST(ScenarioFaultTest, redis_fault_problems) {
                 "harness's own record is never faulted)",
                 "test.yaml:16:38: service 'db' of redis-restart fault is a postgres service (expected redis)",
                 "test.yaml:17:38: redis-restart fault refers to undefined service 'cahce' (did you mean 'cache'?)",
-                "test.yaml:17:45: unknown key 'of' in redis-restart fault (expected one of: service)",
+                "test.yaml:17:45: unknown key 'of' in redis-restart fault (expected one of: service, down)",
             }));
 }
 
