@@ -41,6 +41,8 @@ std::vector<std::string> client_argv(const scenario::LoadStep& step, const std::
   if (!p.retry_policy.empty()) argv.insert(argv.end(), {"--retry-policy", p.retry_policy.dump()});
   if (p.timeout) argv.insert(argv.end(), {"--timeout", seconds_arg(*p.timeout)});
   if (p.delivery_mode) argv.insert(argv.end(), {"--delivery-mode", std::to_string(*p.delivery_mode)});
+  if (!p.apply.empty()) argv.insert(argv.end(), {"--apply", p.apply.dump()});
+  if (p.eta) argv.insert(argv.end(), {"--eta-in", seconds_arg(*p.eta)});
   return argv;
 }
 // Every string in `value` with its placeholders expanded (the loader has checked that each is known).

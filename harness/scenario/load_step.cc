@@ -15,7 +15,8 @@ namespace {
 const std::vector<std::string_view> k_load_keys{"task", "count", "duration", "rate", "args", "kwargs", "queue",
                                                 "service", "publish"};
 const std::vector<std::string_view> k_publish_keys{"confirm_publish", "retry", "retry_policy", "timeout",
-                                                   "delivery_mode"};
+                                                   "delivery_mode", "countdown", "eta", "expires", "priority",
+                                                   "headers", "routing_key"};
 const std::vector<std::string_view> k_retry_policy_keys{"max_retries", "interval_start", "interval_step",
                                                         "interval_max"};
 
@@ -46,13 +47,45 @@ std::optional<double> read_rate(YamlReader& reader, const MapEntry& entry) {
   return value / per;
 }
 
+double seconds_of(Millis d) { return static_cast<double>(d.count()) / 1000.0; }
+
+// countdown, eta, expires, priority, headers, routing_key: apply_async's scheduling and routing options.
+bool read_apply_options(YamlReader& reader, const MapView& map, PublishOptions& publish) {
+  bool ok = true;
+  if (const MapEntry* e = map.find("countdown")) {
+    if (auto d = read_duration(reader, *e, DurationRule::k_any)) publish.apply["countdown"] = seconds_of(*d); else ok = false;
+  }
+  if (const MapEntry* e = map.find("expires")) {
+    if (auto d = read_duration(reader, *e)) publish.apply["expires"] = seconds_of(*d); else ok = false;
+  }
+  if (const MapEntry* e = map.find("eta")) assign_or_fail(read_duration(reader, *e, DurationRule::k_any), publish.eta, ok);
+  if (const MapEntry* e = map.find("priority")) {
+    if (auto n = read_int(reader, *e, 0, 255)) publish.apply["priority"] = *n; else ok = false;
+  }
+  if (const MapEntry* e = map.find("routing_key")) {
+    if (auto key = read_nonempty_string(reader, *e)) publish.apply["routing_key"] = *key; else ok = false;
+  }
+  if (const MapEntry* e = map.find("headers")) {
+    if (!e->value.IsMap()) {
+      reader.error(e->location, "'headers' must be a map (message headers, e.g. {tenant: a}), got " + describe(e->value));
+      ok = false;
+    } else if (auto headers = read_json(reader, e->value, e->key)) {
+      publish.apply["headers"] = *headers;
+    } else {
+      ok = false;
+    }
+  }
+  return ok;
+}
+
 std::optional<PublishOptions> read_publish(YamlReader& reader, const MapEntry& entry) {
   auto map = read_map(reader, entry,
-                      "'publish' must be a map with confirm_publish, retry, retry_policy, timeout or delivery_mode",
+                      "'publish' must be a map with confirm_publish, retry, retry_policy, timeout, delivery_mode, "
+                      "countdown, eta, expires, priority, headers or routing_key",
                       k_publish_keys, "publish options");
   if (!map) return std::nullopt;
   PublishOptions publish;
-  bool ok = true;
+  bool ok = read_apply_options(reader, *map, publish);
   if (const MapEntry* e = map->find("confirm_publish")) assign_or_fail(read_bool(reader, *e), publish.confirm_publish, ok);
   if (const MapEntry* e = map->find("retry")) assign_or_fail(read_bool(reader, *e), publish.retry, ok);
   if (const MapEntry* e = map->find("timeout")) assign_or_fail(read_duration(reader, *e), publish.timeout, ok);
@@ -70,7 +103,7 @@ std::optional<PublishOptions> read_publish(YamlReader& reader, const MapEntry& e
         } else if (std::find(k_retry_policy_keys.begin(), k_retry_policy_keys.end(), item.key) !=
                    k_retry_policy_keys.end()) {
           if (auto d = read_duration(reader, item, DurationRule::k_any))
-            publish.retry_policy[item.key] = static_cast<double>(d->count()) / 1000.0;
+            publish.retry_policy[item.key] = seconds_of(*d);
           else
             ok = false;
         }

@@ -68,6 +68,7 @@ struct Service {
   std::string app = "probe";               // -A for the default command
   std::optional<std::string> python;       // interpreter; default: scenario-wide `python`, then /usr/bin/python3
   int concurrency = 2;
+  std::string pool;                // --pool of the default command (prefork, solo, threads); empty: Celery's (prefork)
   nlohmann::json config = nlohmann::json::object();  // Celery settings, handed to the app as JSON
   std::map<std::string, std::string> environment;    // extra environment (values expand placeholders)
   std::optional<HealthCheck> healthcheck;
@@ -131,6 +132,10 @@ struct PublishOptions {
   nlohmann::json retry_policy = nlohmann::json::object();  // max_retries, interval_start, interval_step, interval_max
   std::optional<Millis> timeout;        // apply_async(timeout=...): how long to wait for a confirm
   std::optional<int> delivery_mode;     // 1 transient, 2 persistent (Celery's default)
+  // apply_async's own options, passed as they are: countdown and expires (seconds), priority, headers (a map),
+  // routing_key.
+  nlohmann::json apply = nlohmann::json::object();
+  std::optional<Millis> eta;            // apply_async(eta=) at each publish's time plus this (a UTC datetime)
 };
 
 // `load`: publishes tasks through a real Celery client (fixtures/celery/load.py) in the background, while later

@@ -240,6 +240,13 @@ void read_worker_setup(YamlReader& reader, const MapView& map, Service& service)
       reader.error(e->key_location, "'concurrency' is not used with 'command' on service " + quote(service.name) +
                                         " (write --concurrency N in the command)");
   }
+  if (const MapEntry* e = map.find("pool")) {
+    // The execution pools of Celery's own (gevent and eventlet need packages the set-up does not install).
+    if (auto value = read_choice(reader, *e, {"prefork", "solo", "threads"})) service.pool = *value;
+    if (map.find("command"))
+      reader.error(e->key_location, "'pool' is not used with 'command' on service " + quote(service.name) +
+                                        " (write --pool NAME in the command)");
+  }
   if (const MapEntry* e = map.find("config")) {
     if (!e->value.IsMap())
       reader.error(e->location, "'config' must be a map of Celery settings, got " + describe(e->value));

@@ -142,3 +142,35 @@ TEST(Delivery, redis_redelivers_a_killed_workers_tasks_only_after_the_visibility
 }
 
 }  // namespace
+
+// apply_async's options reach Celery: a countdown holds each task back (publish-to-start latency over it), and a
+// task whose `expires` comes before its countdown is revoked by the worker, never run: reported lost.
+TEST(Delivery, countdown_delays_tasks_and_expired_ones_are_revoked_unrun) {
+  REQUIRE_SERVICES();
+  test::TempDir reports;
+  const auto file = reports.write("publish-options.yaml", R"(name: publish-options
+timeout: 2m
+services:
+  queue: {image: redis}
+  worker: {image: celery-worker, broker: queue, concurrency: 2}
+steps:
+  - wait: {ready: all, timeout: 90s}
+  - name: later
+    load: {count: 5, publish: {countdown: 2s, priority: 3, headers: {tenant: a}}}
+  - name: expired
+    load: {count: 5, publish: {countdown: 3s, expires: 1s}}
+  - wait: {drained: true, timeout: 20s, fail_on_timeout: false}
+checks:
+  - delivery: {load: later, lost: 0}
+  - delivery: {load: expired, lost: 0}
+)");
+  const ScenarioRun run = run_scenario(file, "publish-options", reports);
+  EXPECT_EQ(run.result.exit_code, 1) << run.result.output;
+  EXPECT_THAT(run.junit, HasSubstr("lost 5 of 5 accepted tasks (expected at most 0)")) << run.junit;
+  // Only the expired load's check failed; the delayed tasks ran, none before its countdown.
+  EXPECT_EQ(run.junit.find("<failure"), run.junit.rfind("<failure")) << run.junit;
+  ASSERT_TRUE(run.delivery.is_object()) << run.result.output;  // the first check's: the delayed load
+  EXPECT_EQ(run.delivery["counts"]["lost"], 0);
+  EXPECT_GE(run.delivery["latency_ms"]["p50"].get<double>(), 2000.0) << run.delivery.dump();
+  EXPECT_THAT(test::read_file(run.dir / "logs" / "worker.1.log"), HasSubstr("revoked"));
+}

@@ -89,6 +89,26 @@ TEST(ScenarioLoadTest, a_declared_ledger_is_kept_and_the_name_ledger_is_free_to_
   EXPECT_EQ(taken.find_service("ledger")->role, "");
 }
 
+TEST(ScenarioLoadTest, apply_async_scheduling_and_routing_options_pass_through) {
+  const LoadStep load = load_step(
+      "  - load:\n      count: 1\n"
+      "      publish: {countdown: 10s, eta: 1m, expires: 1500ms, priority: 9, routing_key: rk,\n"
+      "                headers: {tenant: a, n: 2}}\n");
+  EXPECT_EQ(load.publish.apply, nlohmann::json::parse(
+                                    R"({"countdown": 10.0, "expires": 1.5, "priority": 9, "routing_key": "rk",
+                                        "headers": {"tenant": "a", "n": 2}})"));
+  EXPECT_EQ(load.publish.eta, 1min);
+  EXPECT_TRUE(load_step("  - load: {count: 1}\n").publish.apply.empty());
+  EXPECT_EQ(load_errors(k_head + "  - load: {count: 1, publish: {countdown: soon, priority: 256}}\n"
+                                 "  - load: {count: 1, publish: {expires: 0s, headers: [a]}}\n"),
+            (std::vector<std::string>{
+                "test.yaml:7:43: invalid duration 'soon' for 'countdown' (expected e.g. 500ms, 10s, 1m30s)",
+                "test.yaml:7:59: 'priority' must be an integer from 0 to 255, got '256'",
+                "test.yaml:8:41: 'expires' must be a positive duration, got '0s'",
+                "test.yaml:8:54: 'headers' must be a map (message headers, e.g. {tenant: a}), got a list",
+            }));
+}
+
 TEST(ScenarioLoadTest, load_problems) {
   EXPECT_EQ(load_error(k_head + "  - load: {rate: 5}\n"),
             "test.yaml:7:11: load step needs 'count' or 'duration' (or both: whichever comes first)");

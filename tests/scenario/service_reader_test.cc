@@ -184,7 +184,7 @@ TEST(ScenarioServiceTest, unknown_service_key) {
   EXPECT_EQ(load_error(k_head + "  broker: {image: rabbitmq, ports: [5672]}\n"),
             "test.yaml:3:29: unknown key 'ports' in service 'broker' (expected one of: image, kind, role, healthcheck, "
             "restart, restart_on_unhealthy, backoff, backoff_scale, network, replicas, broker, backend, broker_url, "
-            "backend_url, command, app, python, concurrency, config, environment, database, sentinels, down_after)");
+            "backend_url, command, app, python, concurrency, pool, config, environment, database, sentinels, down_after)");
 }
 
 TEST(ScenarioServiceTest, network_proxied_routes_the_service_through_the_proxy) {
@@ -242,6 +242,18 @@ TEST(ScenarioServiceTest, keys_a_data_service_would_ignore_are_rejected) {
   EXPECT_EQ(load_error(k_head + "  worker: {image: celery, broker_url: x, command: celery worker, concurrency: 4}\n"),
             "test.yaml:3:66: 'concurrency' is not used with 'command' on service 'worker' (write --concurrency N in "
             "the command)");
+}
+
+TEST(ScenarioServiceTest, a_worker_pool_is_one_of_celerys_own_and_not_with_a_command) {
+  EXPECT_EQ(load_ok(k_head + "  worker: {image: celery, broker_url: x, pool: solo}\n").services[0].pool, "solo");
+  EXPECT_EQ(load_ok(k_head + "  worker: {image: celery, broker_url: x}\n").services[0].pool, "");
+  EXPECT_EQ(load_errors(k_head + "  worker: {image: celery, broker_url: x, pool: gevnt}\n"
+                                 "  other: {image: celery, broker_url: x, command: celery worker, pool: threads}\n"),
+            (std::vector<std::string>{
+                "test.yaml:3:48: invalid value 'gevnt' for 'pool' (expected one of: prefork, solo, threads)",
+                "test.yaml:4:65: 'pool' is not used with 'command' on service 'other' (write --pool NAME in the "
+                "command)",
+            }));
 }
 
 TEST(ScenarioServiceTest, ledger_role_needs_redis) {
@@ -509,7 +521,7 @@ TEST(ServiceKindKeys, lists_exactly_the_keys_the_reader_accepts_on_each_kind) {
       {"config", "{a: 1}"},         {"environment", "{A: b}"},      {"healthcheck", "{test: [CMD, 'true']}"},
       {"restart", "always"},        {"restart_on_unhealthy", "false"}, {"backoff", "docker"},
       {"backoff_scale", "0.5"},     {"database", "db"},             {"sentinels", "1"},
-      {"down_after", "5s"},         {"network", "proxied"}};
+      {"down_after", "5s"},         {"network", "proxied"},         {"pool", "solo"}};
   const auto kinds = list_service_kinds();
   ASSERT_EQ(kinds.size(), 4u);
   for (auto kind : kinds) {

@@ -28,7 +28,8 @@ std::string with_probe_include(const std::string& command) {
 std::string worker_command(const scenario::Service& spec, const std::string& node) {
   if (!spec.command) {
     std::string command = "celery -A " + spec.app + " worker -n " + node + " --concurrency " +
-                          std::to_string(spec.concurrency) + " --loglevel INFO --without-gossip --without-mingle";
+                          std::to_string(spec.concurrency) + (spec.pool.empty() ? "" : " --pool " + spec.pool) +
+                          " --loglevel INFO --without-gossip --without-mingle";
     // The fixture app imports the probe module itself; another app gets it as any worker command does.
     return spec.app == k_fixture_app ? command : with_probe_include(command);
   }
