@@ -32,7 +32,7 @@ struct FaultSyntax {
   bool network = false;
   // The services a network fault makes proxied when it is not its `service` alone (partition: its services' side);
   // empty: fault.service.
-  std::function<std::vector<std::string>(const FaultStep& fault)> proxied_targets;
+  std::function<std::vector<std::string>(const FaultStep& fault)> proxied_targets = {};
 };
 
 // Every registered fault kind, by name.
