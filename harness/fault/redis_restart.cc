@@ -51,19 +51,14 @@ util::Expected<std::shared_ptr<Clearer>> apply(const scenario::FaultStep& fault,
 
 std::optional<scenario::FaultStep> read(scenario::YamlReader& reader, const scenario::MapEntry& entry,
                                         const std::vector<scenario::Service>* services) {
-  const std::string context = "redis-restart fault";
-  auto map = scenario::read_map(reader, entry, "'redis-restart' must be a map with 'service' and optionally 'down'",
-                                k_keys, context);
-  if (!map) return std::nullopt;
-  scenario::FaultStep fault;
-  RedisRestartParams params;
-  bool ok = true;
-  scenario::read_data_service(reader, *map, services, scenario::ServiceKind::k_redis, context, fault, ok);
-  if (const auto* e = map->find("down"))
-    scenario::assign_or_fail(scenario::read_duration(reader, *e, scenario::DurationRule::k_any), params.down, ok);
-  if (!ok) return std::nullopt;
-  fault.params = std::make_shared<RedisRestartParams>(params);
-  return fault;
+  return scenario::read_service_fault(
+      reader, entry, services, scenario::ServiceKind::k_redis, {"down"},
+      [&reader](const scenario::MapView& map, scenario::FaultStep& fault, bool& ok) {
+        RedisRestartParams params;
+        if (const auto* e = map.find("down"))
+          scenario::assign_or_fail(scenario::read_duration(reader, *e, scenario::DurationRule::k_any), params.down, ok);
+        fault.params = std::make_shared<RedisRestartParams>(params);
+      });
 }
 
 const bool k_registered = register_fault({.name = "redis-restart",

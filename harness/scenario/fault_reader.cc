@@ -189,12 +189,25 @@ const Service* read_data_service(YamlReader& reader, const MapView& map, const s
 
 std::optional<FaultStep> read_service_fault(YamlReader& reader, const MapEntry& entry,
                                             const std::vector<Service>* services, ServiceKind kind) {
+  return read_service_fault(reader, entry, services, kind, {}, nullptr);
+}
+
+std::optional<FaultStep> read_service_fault(YamlReader& reader, const MapEntry& entry,
+                                            const std::vector<Service>* services, ServiceKind kind,
+                                            const std::vector<std::string_view>& optional_keys,
+                                            const ReadOptional& read_optional) {
   const std::string context = entry.key + " fault";
-  auto map = read_map(reader, entry, quote(entry.key) + " must be a map with 'service'", {"service"}, context);
+  std::vector<std::string_view> keys{"service"};
+  keys.insert(keys.end(), optional_keys.begin(), optional_keys.end());
+  std::string shape = quote(entry.key) + " must be a map with 'service'";
+  for (size_t i = 0; i < optional_keys.size(); ++i)
+    shape += (i == 0 ? " and optionally " : ", ") + quote(std::string(optional_keys[i]));
+  auto map = read_map(reader, entry, shape, keys, context);
   if (!map) return std::nullopt;
   FaultStep fault;
   bool ok = true;
   read_data_service(reader, *map, services, kind, context, fault, ok);
+  if (read_optional) read_optional(*map, fault, ok);
   if (!ok) return std::nullopt;
   return fault;
 }

@@ -3,6 +3,7 @@
 // name through the registered fault kinds (scenario/fault_syntax.h); the catalogue's kinds not written yet are
 // reported as "fault 'latency' is not supported yet (supported: ...)". Below: the reading helpers the kinds'
 // readers share (signals, targets, `broker:`, a data service's `service:`).
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -57,5 +58,14 @@ const Service* read_data_service(YamlReader& reader, const MapView& map, const s
 // postgres-down): "'KIND' must be a map with 'service'" otherwise. nullopt after reporting.
 std::optional<FaultStep> read_service_fault(YamlReader& reader, const MapEntry& entry,
                                             const std::vector<Service>* services, ServiceKind kind);
+
+// The same with optional keys besides `service:` (redis-restart's `down`): "'KIND' must be a map with 'service' and
+// optionally 'down'" otherwise. `read_optional` reads them from the map once `service:` is read, setting `ok` to
+// false after reporting; it is called even when `service:` was wrong, so that every error is reported at once.
+using ReadOptional = std::function<void(const MapView& map, FaultStep& fault, bool& ok)>;
+std::optional<FaultStep> read_service_fault(YamlReader& reader, const MapEntry& entry,
+                                            const std::vector<Service>* services, ServiceKind kind,
+                                            const std::vector<std::string_view>& optional_keys,
+                                            const ReadOptional& read_optional);
 
 }  // namespace harness::scenario

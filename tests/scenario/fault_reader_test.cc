@@ -395,12 +395,17 @@ TEST(ScenarioFaultTest, restarts_stay_down_for_down_or_come_back_at_once) {
   EXPECT_EQ(load_errors(k_data_head + "  - fault: {redis-restart: {service: cache, down: 2x}}\n"
                                       "  - fault: {redis-restart: {service: db}}\n"
                                       "  - fault: {broker-restart: {broker: broker, down: -1s}}\n"
-                                      "  - fault: {redis-restart: {service: cache, for: 2s}}\n"),
+                                      "  - fault: {redis-restart: {service: cache, for: 2s}}\n"
+                                      "  - fault: {redis-restart: cache}\n"
+                                      "  - fault: {redis-restart: {service: db, down: 2x}}\n"),
             (std::vector<std::string>{
                 "test.yaml:11:51: invalid duration '2x' for 'down' (expected e.g. 500ms, 10s, 1m30s)",
                 "test.yaml:12:38: service 'db' of redis-restart fault is a postgres service (expected redis)",
                 "test.yaml:13:52: invalid duration '-1s' for 'down' (expected e.g. 500ms, 10s, 1m30s)",
                 "test.yaml:14:45: unknown key 'for' in redis-restart fault (expected one of: service, down)",
+                "test.yaml:15:28: 'redis-restart' must be a map with 'service' and optionally 'down', got 'cache'",
+                "test.yaml:16:38: service 'db' of redis-restart fault is a postgres service (expected redis)",
+                "test.yaml:16:48: invalid duration '2x' for 'down' (expected e.g. 500ms, 10s, 1m30s)",
             }));
 }
 
