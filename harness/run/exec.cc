@@ -18,9 +18,9 @@ util::Expected<history::Event> run_exec(const std::string& id, const std::string
     instance = stack.running_instance(service);
     // Between an instance and its replacement (the orchestrator's restart): the command runs in the new one, as a
     // `docker exec` asked again would, waiting for it no longer than the command's own timeout.
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (instance == nullptr && stack.restart_pending(service) && std::chrono::steady_clock::now() < deadline) {
-      if (!process::sleep_for(std::chrono::milliseconds{100})) break;  // Ctrl-C: no wait for the replacement
+    const process::Deadline deadline(timeout);
+    while (instance == nullptr && stack.restart_pending(service) && !deadline.expired()) {
+      if (!deadline.sleep_for(std::chrono::milliseconds{100})) break;  // Ctrl-C: no wait for the replacement
       instance = stack.running_instance(service);
     }
     if (instance == nullptr) {
