@@ -68,7 +68,7 @@ struct Service {
   std::string app = "probe";               // -A for the default command
   std::optional<std::string> python;       // interpreter; default: scenario-wide `python`, then /usr/bin/python3
   int concurrency = 2;
-  std::string pool;                // --pool of the default command (prefork, solo, threads); empty: Celery's (prefork)
+  std::string pool;                // --pool of the default command (prefork, solo, threads, gevent, eventlet); empty: prefork
   nlohmann::json config = nlohmann::json::object();  // Celery settings, handed to the app as JSON
   std::map<std::string, std::string> environment;    // extra environment (values expand placeholders)
   std::optional<HealthCheck> healthcheck;

@@ -242,7 +242,7 @@ void read_worker_setup(YamlReader& reader, const MapView& map, Service& service)
   }
   if (const MapEntry* e = map.find("pool")) {
     // The execution pools of Celery's own (gevent and eventlet need packages the set-up does not install).
-    if (auto value = read_choice(reader, *e, {"prefork", "solo", "threads"})) service.pool = *value;
+    if (auto value = read_choice(reader, *e, {"eventlet", "gevent", "prefork", "solo", "threads"})) service.pool = *value;
     if (map.find("command"))
       reader.error(e->key_location, "'pool' is not used with 'command' on service " + quote(service.name) +
                                         " (write --pool NAME in the command)");

@@ -1,6 +1,7 @@
 // The shipped scenarios of Celery behaviours the documentation warns about (a Redis broker restarted without
-// persistence, a countdown past Redis's visibility timeout, a long task on the solo pool with AMQP heartbeats), on
-// the real services; and each with the property it asserts broken, where its check fails.
+// persistence, a countdown past Redis's visibility timeout, a long task on the solo pool and a CPU-bound one on the
+// gevent and eventlet pools with AMQP heartbeats), on the real services; and each with the property it asserts
+// broken, where its check fails.
 #include <gmock/gmock.h>
 
 #include <nlohmann/json.hpp>
@@ -13,6 +14,7 @@ using testing::HasSubstr;
 const std::string k_outage = "redis-broker-outage-during-load";
 const std::string k_countdown = "redis-countdown-beyond-visibility-timeout";
 const std::string k_solo = "solo-pool-long-task-missed-heartbeats";
+const std::string k_green = "gevent-pool-cpu-bound-task-missed-heartbeats";
 
 test::fs::path shipped(const std::string& name) { return test::source_dir() / "scenarios" / (name + ".yaml"); }
 
@@ -40,7 +42,7 @@ TEST(CeleryCoverage, the_shipped_scenarios_see_what_the_documentation_says) {
   REQUIRE_SERVICES();
   test::TempDir dir;
   const auto runs = test::run_in_parallel({{shipped(k_outage).string(), shipped(k_solo).string()},
-                                           {shipped(k_countdown).string()}},
+                                           {shipped(k_countdown).string(), shipped(k_green).string()}},
                                           dir.path());
   for (const auto& run : runs) EXPECT_EQ(run.cli.exit_code, 0) << run.cli.output;
   // The backlog went with Redis's memory; what was published after the outage ran.
@@ -54,6 +56,18 @@ TEST(CeleryCoverage, the_shipped_scenarios_see_what_the_documentation_says) {
   EXPECT_GE(delayed["counts"]["duplicated"].get<int>(), 1) << delayed.dump();
   EXPECT_EQ(delayed["counts"]["lost"], 0);
   EXPECT_GE(delayed["latency_ms"]["p50"].get<double>(), 20000.0) << delayed.dump();
+  // The spinning task ran again after the broker dropped the connection its greenlets could not serve.
+  EXPECT_GE(delivery(runs[1], k_green)["counts"]["duplicated"].get<int>(), 1);
+}
+
+// The eventlet pool is the same model: one OS thread for every green thread, the connection's included.
+TEST(CeleryCoverage, a_cpu_bound_task_on_the_eventlet_pool_misses_heartbeats_too) {
+  REQUIRE_SERVICES();
+  test::TempDir dir;
+  const auto eventlet = dir.write(k_green + ".yaml", edited(k_green, {{"    pool: gevent\n", "    pool: eventlet\n"},
+                                                                      {"contains: \"(gevent)\"", "contains: \"(eventlet)\""}}));
+  const auto run = test::run_cli({"--report-dir", (dir.path() / "runs").string(), "run", eventlet.string()});
+  EXPECT_EQ(run.exit_code, 0) << run.output;
 }
 
 // The fixes the descriptions give: then what each scenario asserts does not happen, and its check says so.
@@ -70,7 +84,11 @@ TEST(CeleryCoverage, their_checks_fail_where_the_documented_behaviour_does_not_h
   // A task shorter than the heartbeat timeout: the solo pool's event loop runs again in time, nothing runs twice.
   const auto solo = dir.write(k_solo + ".yaml",
                               edited(k_solo, {{"args: [20]", "args: [2]"}, {"timeout: 60s", "timeout: 20s"}}));
-  const auto runs = test::run_in_parallel({{outage.string(), solo.string()}, {countdown.string()}},
+  // A task that waits as long in a cooperative sleep (monkey-patched time.sleep): the greenlets that keep the
+  // connection run meanwhile, nothing runs twice, and the broker logs no missed heartbeats.
+  const auto green = dir.write(k_green + ".yaml", edited(k_green, {{"task: probe.spin", "task: probe.record"},
+                                                                   {"timeout: 60s", "timeout: 30s"}}));
+  const auto runs = test::run_in_parallel({{outage.string(), solo.string()}, {countdown.string(), green.string()}},
                                           dir.path() / "runs");
   for (const auto& run : runs) EXPECT_EQ(run.cli.exit_code, 1) << run.cli.output;
   // Nothing lost, and no connection lost to log.
@@ -79,6 +97,9 @@ TEST(CeleryCoverage, their_checks_fail_where_the_documented_behaviour_does_not_h
   EXPECT_THAT(runs[0].junit, HasSubstr(suite_header(k_solo, 3, 3)));
   // (Its restart check may fail too: with every task run by 2 s the drain ends before the killed worker is back.)
   EXPECT_THAT(runs[1].junit, HasSubstr("duplicated 0 of 20 executed tasks (expected "));
+  // Only the pool's own line is there: ran once, no missed heartbeats, no lost connection.
+  EXPECT_THAT(runs[1].junit, HasSubstr(suite_header(k_green, 4, 3)));
+  EXPECT_THAT(runs[1].junit, HasSubstr("duplicated 0 of 1 executed task (expected "));
 }
 
 }  // namespace

@@ -250,7 +250,7 @@ TEST(ScenarioServiceTest, a_worker_pool_is_one_of_celerys_own_and_not_with_a_com
   EXPECT_EQ(load_errors(k_head + "  worker: {image: celery, broker_url: x, pool: gevnt}\n"
                                  "  other: {image: celery, broker_url: x, command: celery worker, pool: threads}\n"),
             (std::vector<std::string>{
-                "test.yaml:3:48: invalid value 'gevnt' for 'pool' (expected one of: prefork, solo, threads)",
+                "test.yaml:3:48: invalid value 'gevnt' for 'pool' (expected one of: eventlet, gevent, prefork, solo, threads)",
                 "test.yaml:4:65: 'pool' is not used with 'command' on service 'other' (write --pool NAME in the "
                 "command)",
             }));
