@@ -75,11 +75,17 @@ TEST(DatastoreScenarios, give_their_verdicts_with_their_evidence) {
   test::TempDir dir;
   // The broken variants: the transient queue judged as if it lost nothing; the fixed read-only scenario with the
   // worker pointed at the replica instead of the master.
-  const auto transient = dir.write(
-      "transient.yaml", modified("broker-restart-kill-transient-lost", "delivery: {load: transient, lost: \">0\", phantom: 0}",
-                                 "delivery: {load: transient, lost: \">0\", phantom: 0}\n"
-                                 "  - name: transient messages survive\n"
-                                 "    delivery: {load: transient, lost: 0}"));
+  // It also holds the broker down for 3 s (`down:`), which loses nothing more: the messages went with the kill.
+  std::string transient_text =
+      modified("broker-restart-kill-transient-lost", "delivery: {load: transient, lost: \">0\", phantom: 0}",
+               "delivery: {load: transient, lost: \">0\", phantom: 0}\n"
+               "  - name: transient messages survive\n"
+               "    delivery: {load: transient, lost: 0}");
+  const std::string restart = "{broker-restart: {broker: broker, mode: kill}}";
+  ASSERT_NE(transient_text.find(restart), std::string::npos);
+  transient_text.replace(transient_text.find(restart), restart.size(),
+                         "{broker-restart: {broker: broker, mode: kill, down: 3s}}");
+  const auto transient = dir.write("transient.yaml", transient_text);
   std::string at_replica_text =
       modified("redis-readonly-incident-001-fixed", "    broker: master\n    backend: master\n",
                "    broker: replica\n    backend: replica\n");
@@ -149,6 +155,17 @@ TEST(DatastoreScenarios, give_their_verdicts_with_their_evidence) {
     const int lost = static_cast<int>(sent.size() - ran.size());
     EXPECT_GE(lost, 18);  // at most the one message the paused worker had prefetched can survive
     EXPECT_THAT(runs[1].junit, HasSubstr("lost " + std::to_string(lost) + " of 20 accepted tasks (expected at most 0)"));
+    // `down: 3s` kept the AMQP port refused for 3 s from when it was seen refusing (a kill and boot alone: ~3 s in
+    // all, most of it the boot), so the whole outage lasted at least that plus the boot.
+    std::vector<json> start, end;  // the broker-restart's (the pause has its own)
+    for (const auto& e : events(runs[1], "broker-restart-kill-transient-lost", "fault.start"))
+      if (e["data"]["kind"] == "broker-restart") start.push_back(e);
+    for (const auto& e : events(runs[1], "broker-restart-kill-transient-lost", "fault.end"))
+      if (e["data"]["kind"] == "broker-restart") end.push_back(e);
+    ASSERT_EQ(start.size(), 1u);
+    ASSERT_EQ(end.size(), 1u);
+    EXPECT_EQ(start[0]["data"]["down_ms"], 3000);
+    EXPECT_GE(end[0]["data"]["downtime_ms"].get<double>(), 3000.0 + end[0]["data"]["boot_ms"].get<double>());
   }
   {  // Disk alarm.
     const std::string name = "disk-alarm-during-load";
