@@ -44,8 +44,16 @@ util::Status Proxy::listen() {
 
 void Proxy::stop_listening() {
   ++m_generation;
-  boost::system::error_code ignored;
-  m_acceptor.close(ignored);
+  // Connections the kernel has completed but the accept loop has not taken yet are open to their clients: they are
+  // taken now, to be kept (or cut) as the others are, rather than reset with the listening socket.
+  boost::system::error_code ec;
+  m_acceptor.non_blocking(true, ec);
+  while (!ec) {
+    tcp::socket socket(m_acceptor.get_executor());
+    m_acceptor.accept(socket, ec);
+    if (!ec && !m_shut_down) adopt(std::move(socket));
+  }
+  m_acceptor.close(ec);
 }
 
 bool Proxy::listening() const { return m_acceptor.is_open(); }
@@ -54,19 +62,25 @@ asio::awaitable<void> Proxy::accept_loop(std::uint64_t generation) {
   for (;;) {
     boost::system::error_code ec;
     tcp::socket socket = co_await m_acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
+    // A connection accepted before listening stopped (its completion was still queued) is open to its client: it
+    // is proxied as the others are (a refuse toxic keeps it), unless the proxy is shut down. An error: e.g. the
+    // client reset before the accept, or the listening socket closed: nothing to proxy.
+    if (!ec && !m_shut_down) adopt(std::move(socket));
     if (generation != m_generation || !m_acceptor.is_open()) co_return;
-    if (ec) continue;  // e.g. the client reset before the accept: nothing to proxy
-    const auto id = m_next_id();
-    auto connection = std::make_shared<Connection>(*this, id, std::move(socket));
-    m_connections.emplace(id, connection);
-    ConnectionEvent opened;
-    opened.kind = ConnectionEvent::Kind::k_connect;
-    opened.proxy = m_spec.name;
-    opened.client = m_spec.client;
-    opened.connection = id;
-    report(std::move(opened));
-    connection->start();
   }
+}
+
+void Proxy::adopt(tcp::socket socket) {
+  const auto id = m_next_id();
+  auto connection = std::make_shared<Connection>(*this, id, std::move(socket));
+  m_connections.emplace(id, connection);
+  ConnectionEvent opened;
+  opened.kind = ConnectionEvent::Kind::k_connect;
+  opened.proxy = m_spec.name;
+  opened.client = m_spec.client;
+  opened.connection = id;
+  report(std::move(opened));
+  connection->start();
 }
 
 util::Status Proxy::add_toxic(const std::string& name, std::shared_ptr<Toxic> toxic) {
@@ -107,6 +121,7 @@ std::vector<std::shared_ptr<Connection>> Proxy::connections() const {
 }
 
 void Proxy::shut_down() {
+  m_shut_down = true;
   stop_listening();
   for (const auto& connection : connections()) connection->close("proxy", "shutdown");
 }

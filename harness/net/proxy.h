@@ -37,7 +37,8 @@ public:
   // Binds 127.0.0.1 at the spec's port (allocating one when 0) and starts accepting. k_infrastructure naming the
   // port and the reason when the bind fails.
   util::Status listen();
-  // Closes the listening socket: new connections are refused by the kernel (ECONNREFUSED); open ones go on.
+  // Closes the listening socket: new connections are refused by the kernel (ECONNREFUSED); open ones go on, those
+  // completed but not yet accepted included (they are accepted first).
   void stop_listening();
   bool listening() const;
 
@@ -65,12 +66,15 @@ public:
 
 private:
   boost::asio::awaitable<void> accept_loop(std::uint64_t generation);
+  // Starts proxying an accepted client connection (recorded as a connect).
+  void adopt(boost::asio::ip::tcp::socket socket);
 
   boost::asio::io_context& m_io;
   ProxySpec m_spec;
   std::function<std::uint64_t()> m_next_id;
   EventSink m_sink;
   boost::asio::ip::tcp::acceptor m_acceptor;
+  bool m_shut_down = false;        // shut_down() was called: nothing accepted after is proxied
   std::uint64_t m_generation = 0;  // a new accept loop per listen(); an old one sees the change and ends
   std::vector<std::pair<std::string, std::shared_ptr<Toxic>>> m_toxics;
   std::map<std::uint64_t, std::shared_ptr<Connection>> m_connections;

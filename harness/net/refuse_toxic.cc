@@ -22,6 +22,12 @@ public:
     }
     return {};
   }
+  // A connection accepted as the listening stopped opens after added(): cut too, with `cut`.
+  void connection_opened(Connection& connection) override {
+    if (!m_cut) return;
+    ++m_cut_count;
+    connection.reset(Direction::k_both, "refuse toxic");
+  }
   util::Status removed(Proxy& proxy) override { return proxy.listen(); }
   nlohmann::json report() const override { return {{"connections_cut", m_cut_count}}; }
 
