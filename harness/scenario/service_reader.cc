@@ -383,6 +383,7 @@ bool resolve_watched(YamlReader& reader, const std::vector<Service>& services, c
 void default_watch(YamlReader& reader, std::vector<Service>& services) {
   for (auto& monitor : services) {
     if (monitor.kind != ServiceKind::k_celery_monitor || !monitor.watch.empty()) continue;
+    if (monitor.broker.empty() && !monitor.broker_url) continue;  // reported: it needs a broker
     for (const auto& worker : services) {
       if (worker.kind != ServiceKind::k_celery_worker) continue;
       const bool same_broker = monitor.broker_url ? worker.broker_url == monitor.broker_url

@@ -116,14 +116,14 @@ TEST(MonitorCheckReader, reads_a_watched_worker_or_instance_and_names_the_check)
 
 TEST(MonitorCheckReader, reports_an_unwatched_or_other_service_and_a_within_without_offline) {
   EXPECT_EQ(load_error(k_services + "  - monitor: {service: lone, offline: true}\n"),
-            "test.yaml:8:23: monitor check on 'lone', but no celery-monitor service watches 'lone' (add one: "
+            "test.yaml:8:24: monitor check on 'lone', but no celery-monitor service watches 'lone' (add one: "
             "{kind: celery-monitor, broker: broker})");
   EXPECT_EQ(load_error(k_services + "  - monitor: {service: broker, offline: true}\n"),
-            "test.yaml:8:23: service 'broker' of monitor check is a rabbitmq service (expected celery-worker)");
+            "test.yaml:8:24: service 'broker' of monitor check is a rabbitmq service (expected celery-worker)");
   EXPECT_EQ(load_error(k_services + "  - monitor: {service: worker, offline: false, within: 5s}\n"),
-            "test.yaml:8:47: monitor check has 'within' with 'offline: false' (never offline holds for the whole run)");
+            "test.yaml:8:48: monitor check has 'within' with 'offline: false' (never offline holds for the whole run)");
   EXPECT_EQ(load_error(k_services + "  - monitor: {service: worker}\n"),
-            "test.yaml:8:14: monitor check needs 'offline'");
+            "test.yaml:8:14: missing required key 'offline' in monitor check");
 }
 
 }  // namespace

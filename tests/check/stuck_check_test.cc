@@ -100,8 +100,8 @@ TEST(StuckCheckReader, needs_a_monitor_a_bound_and_a_state_it_knows) {
             "test.yaml:6:12: stuck check needs a celery-monitor service (kind: celery-monitor) to see task states");
   const std::string monitored = k_worker + "  flower: {kind: celery-monitor, broker: broker}\nchecks:\n";
   EXPECT_EQ(load_error(monitored + "  - stuck: {state: running, longer_than: 30s}\n"),
-            "test.yaml:7:19: invalid value 'running' for 'state' (expected one of: received, started)");
-  EXPECT_EQ(load_error(monitored + "  - stuck: {state: started}\n"), "test.yaml:7:12: stuck check needs 'longer_than'");
+            "test.yaml:7:20: invalid value 'running' for 'state' (expected one of: received, started)");
+  EXPECT_EQ(load_error(monitored + "  - stuck: {state: started}\n"), "test.yaml:7:12: missing required key 'longer_than' in stuck check");
 }
 
 }  // namespace

@@ -34,7 +34,7 @@ TEST_F(MonitorFollowerTest, worker_status_and_task_lines_become_monitor_events_o
   append(R"({"at":1.5,"event":"worker-heartbeat","node":"worker-1@cc-r","freq":2.0,"active":1,"processed":3,"sw_ver":"5.2.6"})" "\n"
          R"({"at":5.6,"status":"offline","node":"worker-1@cc-r","last_heartbeat":1.5,"expires":5.5})" "\n"
          R"({"at":2.0,"event":"task-sent","node":"gen42@host","id":"t1","name":"probe.sleep"})" "\n"
-         R"({"at":2.1,"event":"task-failed","node":"worker-1@cc-r","id":"t1","name":"probe.sleep","exception":"RuntimeError('x')","runtime":null})" "\n");
+         R"j({"at":2.1,"event":"task-failed","node":"worker-1@cc-r","id":"t1","name":"probe.sleep","exception":"RuntimeError('x')","runtime":null})j" "\n");
   lines.consume();
   const auto events = m_history.events();
   ASSERT_EQ(events.size(), 4u);
@@ -50,9 +50,9 @@ TEST_F(MonitorFollowerTest, worker_status_and_task_lines_become_monitor_events_o
   EXPECT_EQ(events[2].data, nlohmann::json::parse(R"({"monitor":"monitor","node":"gen42@host","state":"sent",
                                                       "id":"t1","name":"probe.sleep","at":2.0})"));
   EXPECT_EQ(events[3].service, "worker.1");
-  EXPECT_EQ(events[3].data, nlohmann::json::parse(R"({"monitor":"monitor","node":"worker-1@cc-r","state":"failed",
-                                                      "id":"t1","name":"probe.sleep","at":2.1,
-                                                      "exception":"RuntimeError('x')"})"));
+  EXPECT_EQ(events[3].data, nlohmann::json::parse(R"j({"monitor":"monitor","node":"worker-1@cc-r","state":"failed",
+                                                       "id":"t1","name":"probe.sleep","at":2.1,
+                                                       "exception":"RuntimeError('x')"})j"));
 }
 
 TEST_F(MonitorFollowerTest, waits_for_the_file_and_for_a_line_to_end_and_skips_other_lines) {

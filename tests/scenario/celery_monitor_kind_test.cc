@@ -33,8 +33,8 @@ TEST(CeleryMonitorKind, watches_every_worker_on_its_broker_by_default) {
 
 TEST(CeleryMonitorKind, watch_names_celery_worker_services) {
   EXPECT_EQ(load_error(k_head + "  worker: {image: celery-worker, broker: broker}\n"
-                                "  flower: {kind: celery-monitor, broker: broker, watch: [wroker]}\n"),
-            "test.yaml:6:58: service 'flower' refers to undefined service 'wroker' (did you mean 'worker'?)");
+                                "  flower: {kind: celery-monitor, broker: broker, watch: [workr]}\n"),
+            "test.yaml:6:58: service 'flower' refers to undefined service 'workr' (did you mean 'worker'?)");
   EXPECT_EQ(load_error(k_head + "  worker: {image: celery-worker, broker: broker}\n"
                                 "  flower: {kind: celery-monitor, broker: broker, watch: [other]}\n"),
             "test.yaml:6:58: watch 'other' of service 'flower' is a rabbitmq service (expected celery-worker)");
@@ -54,7 +54,7 @@ TEST(CeleryMonitorKind, needs_a_broker_and_a_worker_on_it) {
             "`watch: [NAME]`)");
   EXPECT_EQ(load_error(k_head + "  worker: {image: celery-worker, broker: broker}\n"
                                 "  flower: {kind: celery-monitor, broker: broker, concurrency: 2}\n"),
-            "test.yaml:6:51: 'concurrency' applies only to celery-worker services ('flower' is a celery-monitor "
+            "test.yaml:6:50: 'concurrency' applies only to celery-worker services ('flower' is a celery-monitor "
             "service)");
 }
 
