@@ -30,6 +30,8 @@ constexpr std::array k_names{
     Entry{EventType::k_ledger_read, "ledger.read"}, Entry{EventType::k_ledger_error, "ledger.error"},
     Entry{EventType::k_broker_sample, "broker.sample"}, Entry{EventType::k_queue_sample, "queue.sample"},
     Entry{EventType::k_net_connect, "net.connect"}, Entry{EventType::k_net_close, "net.close"},
+    Entry{EventType::k_monitor_worker, "monitor.worker"}, Entry{EventType::k_monitor_status, "monitor.status"},
+    Entry{EventType::k_monitor_task, "monitor.task"},
     Entry{EventType::k_check_verdict, "check.verdict"},
 };
 // clang-format on

@@ -23,6 +23,7 @@ enum class EventType {
   k_ledger_read, k_ledger_error,                         // ledger.*
   k_broker_sample, k_queue_sample,                       // samples of the broker's state
   k_net_connect, k_net_close,                            // net.*: connections through the fault proxy
+  k_monitor_worker, k_monitor_status, k_monitor_task,    // monitor.*: what a celery-monitor saw (Flower's view)
   k_check_verdict,                                       // check.verdict
 };
 // clang-format on

@@ -2,6 +2,7 @@
 
 #include "harness/report/console_text.h"
 #include "harness/run/broker_sampler.h"
+#include "harness/run/monitor_follower.h"
 #include "harness/run/step_kind.h"
 
 namespace harness::run {
@@ -74,8 +75,10 @@ StepsOutcome run_steps_phase(stack::Stack& stack, RunContext& ctx, ActiveFaults&
                              std::vector<Verdict>& verdicts) {
   ctx.ledger = Ledger::for_stack(ctx.scenario, stack, ctx.report_dir / "ledger.jsonl");
   BrokerSampler sampler(stack, ctx.history, BrokerSampler::brokers_to_sample(ctx.scenario));
+  MonitorFollowers monitors(stack, ctx.history);  // what the celery-monitor services see, into the History
   const StepsOutcome steps = run_steps(stack, ctx, faults, verdicts);
   sampler.stop();
+  monitors.stop();
   finish_loads(ctx);
   return steps;
 }

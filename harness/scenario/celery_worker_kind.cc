@@ -17,8 +17,8 @@ const bool k_registered = service_kinds().add({
     .id = ServiceKind::k_celery_worker,
     .summary = "Celery worker processes, one per replica (the fixture app unless `command:`)",
     // Not an image with "beat" in its name: a beat scheduler is no worker, and a worker started in its place
-    // would consume the tasks the scenario means to watch.
-    .image = {.prefixes = {"celery"}, .contains = {"worker"}, .never = {"beat"}},
+    // would consume the tasks the scenario means to watch. Nor a monitor's (celery-monitor, flower).
+    .image = {.prefixes = {"celery"}, .contains = {"worker"}, .never = {"beat", "monitor", "flower"}},
     // Keys that configure a Celery worker; an error on other kinds rather than silently ignored (the local driver
     // starts RabbitMQ, Redis and PostgreSQL with its own command line and environment: `command:` and
     // `environment:` would do nothing there).

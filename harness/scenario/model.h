@@ -28,7 +28,7 @@ struct SourceLocation {
 };
 
 // The kinds of service; each registers its name, keys and instances from its own file (service_kind.h).
-enum class ServiceKind { k_rabbitmq, k_redis, k_postgres, k_celery_worker };
+enum class ServiceKind { k_rabbitmq, k_redis, k_postgres, k_celery_worker, k_celery_monitor };
 
 // Docker Compose `healthcheck` keys verbatim (Kubernetes probe keys map onto the same fields).
 struct HealthCheck {
@@ -84,6 +84,10 @@ struct Service {
 
   // postgres
   std::string database = "celery";  // created at start (the role owns it)
+
+  // celery-monitor: the celery-worker services whose events it watches (their task events are switched on).
+  // Default (no `watch:`): every celery-worker service on the monitor's `broker:`; the reader resolves it.
+  std::vector<std::string> watch;
 
   SourceLocation location;
 };

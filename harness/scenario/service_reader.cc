@@ -218,6 +218,28 @@ void read_broker_and_backend(YamlReader& reader, const MapView& map, Service& se
   }
 }
 
+// A celery-monitor's `watch:` (a list of celery-worker service names), recorded in `references` (role "watch") to
+// be resolved once every service has been read (resolve_watch).
+void read_watch(YamlReader& reader, const MapView& map, Service& service, std::vector<Reference>& references,
+                std::size_t index) {
+  const MapEntry* e = map.find("watch");
+  if (!e) return;
+  if (!e->value.IsSequence() || e->value.size() == 0) {
+    reader.error(e->location, "'watch' must be a list of celery-worker service names (e.g. [worker]), got " +
+                                  describe(e->value));
+    return;
+  }
+  for (const auto& item : e->value) {
+    const SourceLocation at = reader.location(item);
+    if (!item.IsScalar() || item.Scalar().empty()) {
+      reader.error(at, "'watch' entries must be service names, got " + describe(item));
+      continue;
+    }
+    service.watch.push_back(item.Scalar());
+    references.push_back(Reference{index, "watch", item.Scalar(), at});
+  }
+}
+
 // How a worker is started: its URLs, command, python, app, concurrency, Celery config and environment.
 void read_worker_setup(YamlReader& reader, const MapView& map, Service& service) {
   // A worker's command, URLs and environment are expanded when the workers are created (PlaceholderScope).
@@ -330,15 +352,47 @@ void read_service(YamlReader& reader, const MapEntry& entry, ReadService& out, s
   read_replicas_and_sentinels(reader, map, service, out.kind && service.kind == ServiceKind::k_redis);
   read_role(reader, map, service, out.kind);
   read_broker_and_backend(reader, map, service, references, index);
+  read_watch(reader, map, service, references, index);
   read_worker_setup(reader, map, service);
   read_service_healthcheck(reader, map, service);
   read_restart_policy(reader, map, service);
   read_database(reader, map, service);
 
-  if (out.kind && service.kind == ServiceKind::k_celery_worker && !map.find("broker") &&
-      !map.find("broker_url")) {
-    reader.error(service.location, "celery-worker " + context + " needs 'broker' (the name of a " +
+  const bool celery_client = service.kind == ServiceKind::k_celery_worker || service.kind == ServiceKind::k_celery_monitor;
+  if (out.kind && celery_client && !map.find("broker") && !map.find("broker_url")) {
+    reader.error(service.location, std::string(out.kind->name) + " " + context + " needs 'broker' (the name of a " +
                                        or_list(kinds_serving("broker", kinds)) + " service) or 'broker_url'");
+  }
+}
+
+// A monitor's `watch:` reference: a celery-worker service. False after reporting.
+bool resolve_watched(YamlReader& reader, const std::vector<Service>& services, const Reference& ref) {
+  const Service& from = services[ref.service];
+  const Service* target = resolve_service(reader, services, ref.name, ref.location, "service " + quote(from.name));
+  if (!target) return false;
+  if (target->kind != ServiceKind::k_celery_worker) {
+    reader.error(ref.location, "watch " + quote(target->name) + " of service " + quote(from.name) + " is a " +
+                                   to_string(target->kind) + " service (expected celery-worker)");
+    return false;
+  }
+  return true;
+}
+
+// Each celery-monitor without `watch:` watches every celery-worker on its broker (the same `broker:`, or the same
+// `broker_url:`); one that watches none is reported: it would have nothing to show.
+void default_watch(YamlReader& reader, std::vector<Service>& services) {
+  for (auto& monitor : services) {
+    if (monitor.kind != ServiceKind::k_celery_monitor || !monitor.watch.empty()) continue;
+    if (monitor.broker.empty() && !monitor.broker_url) continue;  // reported: it needs a broker
+    for (const auto& worker : services) {
+      if (worker.kind != ServiceKind::k_celery_worker) continue;
+      const bool same_broker = monitor.broker_url ? worker.broker_url == monitor.broker_url
+                                                  : !monitor.broker.empty() && worker.broker == monitor.broker;
+      if (same_broker) monitor.watch.push_back(worker.name);
+    }
+    if (monitor.watch.empty())
+      reader.error(monitor.location, "celery-monitor service " + quote(monitor.name) +
+                                         " watches no celery-worker: none is on its broker (add `watch: [NAME]`)");
   }
 }
 
@@ -419,6 +473,10 @@ std::vector<Service> read_services(YamlReader& reader, const MapEntry& entry, co
   for (auto& r : read) services.push_back(std::move(r.service));
 
   for (const auto& ref : references) {
+    if (ref.role == "watch") {
+      resolve_watched(reader, services, ref);
+      continue;
+    }
     const Service& from = services[ref.service];
     const Service* target =
         resolve_service(reader, services, ref.name, ref.location, "service " + quote(from.name), ref.role);
@@ -431,6 +489,7 @@ std::vector<Service> read_services(YamlReader& reader, const MapEntry& entry, co
                                      or_list(kinds_serving(ref.role, kinds)) + ")");
     }
   }
+  default_watch(reader, services);
   return services;
 }
 

@@ -59,7 +59,8 @@ TEST(ScenarioServiceTest, a_celery_beat_image_is_not_taken_for_a_worker) {
   EXPECT_EQ(infer_kind("myorg/celery-beat:5.3"), std::nullopt);
   EXPECT_EQ(infer_kind("team/beat-worker"), std::nullopt);
   EXPECT_EQ(load_error(k_head + "  beat: {image: celery-beat, broker_url: x}\n"),
-            "test.yaml:3:3: service 'beat' needs 'kind' (one of: celery-worker, postgres, rabbitmq, redis) or an "
+            "test.yaml:3:3: service 'beat' needs 'kind' (one of: celery-monitor, celery-worker, postgres, rabbitmq, redis) "
+            "or an "
             "image whose name implies it");
 }
 
@@ -147,19 +148,20 @@ TEST(ScenarioServiceTest, kind_key_wins_over_the_image) {
 
 TEST(ScenarioServiceTest, kind_needed_when_the_image_does_not_imply_one) {
   EXPECT_EQ(load_error(k_head + "  web: {image: nginx}\n"),
-            "test.yaml:3:3: service 'web' needs 'kind' (one of: celery-worker, postgres, rabbitmq, redis) or an "
-            "image whose name implies it");
+            "test.yaml:3:3: service 'web' needs 'kind' (one of: celery-monitor, celery-worker, postgres, rabbitmq, "
+            "redis) or an image whose name implies it");
   EXPECT_EQ(load_error(k_head + "  web: {}\n"),
-            "test.yaml:3:3: service 'web' needs 'kind' (one of: celery-worker, postgres, rabbitmq, redis) or an "
-            "image whose name implies it");
+            "test.yaml:3:3: service 'web' needs 'kind' (one of: celery-monitor, celery-worker, postgres, rabbitmq, "
+            "redis) or an image whose name implies it");
 }
 
 TEST(ScenarioServiceTest, invalid_kind) {
   EXPECT_EQ(load_error(k_head + "  db: {kind: mysql}\n"),
-            "test.yaml:3:14: invalid value 'mysql' for 'kind' (expected one of: celery-worker, postgres, rabbitmq, "
-            "redis)");
+            "test.yaml:3:14: invalid value 'mysql' for 'kind' (expected one of: celery-monitor, celery-worker, postgres, "
+            "rabbitmq, redis)");
   EXPECT_EQ(load_error(k_head + "  db: {kind: [redis]}\n"),
-            "test.yaml:3:14: 'kind' must be a string (one of: celery-worker, postgres, rabbitmq, redis), got a list");
+            "test.yaml:3:14: 'kind' must be a string (one of: celery-monitor, celery-worker, postgres, rabbitmq, "
+            "redis), got a list");
 }
 
 TEST(ScenarioServiceTest, invalid_service_name) {
@@ -183,8 +185,9 @@ TEST(ScenarioServiceTest, unknown_service_key) {
             "test.yaml:3:29: unknown key 'imgae' in service 'broker' (did you mean 'image'?)");
   EXPECT_EQ(load_error(k_head + "  broker: {image: rabbitmq, ports: [5672]}\n"),
             "test.yaml:3:29: unknown key 'ports' in service 'broker' (expected one of: image, kind, role, healthcheck, "
-            "restart, restart_on_unhealthy, backoff, backoff_scale, network, replicas, broker, backend, broker_url, "
-            "backend_url, command, app, python, concurrency, pool, config, environment, database, sentinels, down_after)");
+            "restart, restart_on_unhealthy, backoff, backoff_scale, network, broker, broker_url, python, config, watch, "
+            "replicas, backend, backend_url, command, app, concurrency, pool, environment, database, sentinels, "
+            "down_after)");
 }
 
 TEST(ScenarioServiceTest, network_proxied_routes_the_service_through_the_proxy) {
@@ -212,7 +215,8 @@ TEST(ScenarioServiceTest, concurrency_must_be_an_integer_at_least_one) {
 TEST(ScenarioServiceTest, worker_keys_only_on_workers) {
   EXPECT_EQ(load_errors(k_head + "  cache: {image: redis, replicas: 2, config: {a: 1}}\n"),
             (std::vector<std::string>{
-                "test.yaml:3:38: 'config' applies only to celery-worker services ('cache' is a redis service)",
+                "test.yaml:3:38: 'config' applies only to celery-monitor and celery-worker services ('cache' is a redis "
+                "service)",
             }));
 }
 
@@ -521,9 +525,10 @@ TEST(ServiceKindKeys, lists_exactly_the_keys_the_reader_accepts_on_each_kind) {
       {"config", "{a: 1}"},         {"environment", "{A: b}"},      {"healthcheck", "{test: [CMD, 'true']}"},
       {"restart", "always"},        {"restart_on_unhealthy", "false"}, {"backoff", "docker"},
       {"backoff_scale", "0.5"},     {"database", "db"},             {"sentinels", "1"},
-      {"down_after", "5s"},         {"network", "proxied"},         {"pool", "solo"}};
+      {"down_after", "5s"},         {"network", "proxied"},         {"pool", "solo"},
+      {"watch", "[mq]"}};
   const auto kinds = list_service_kinds();
-  ASSERT_EQ(kinds.size(), 4u);
+  ASSERT_EQ(kinds.size(), 5u);
   for (auto kind : kinds) {
     kind.keys.insert(kind.keys.end(), k_common_service_keys.begin(), k_common_service_keys.end());
     for (std::string_view key : kind.keys) EXPECT_TRUE(values.count(key)) << "no test value for " << key;

@@ -2,6 +2,9 @@
 // from the data services' placeholders (created first).
 #include <unistd.h>
 
+#include <algorithm>
+#include <regex>
+
 #include "harness/driver/client_routing.h"
 #include "harness/driver/local/celery_worker_service.h"
 #include "harness/driver/local/local_kinds.h"
@@ -57,7 +60,6 @@ util::Expected<WorkerSettings> worker_settings(const scenario::Service& spec, co
   }
   settings.fixtures_dir = fixtures_dir();
   settings.bin_dir = context.paths.work_dir / spec.name / "bin";
-  settings.run_token = "cc-" + context.paths.run_id;
   if (auto st = write_worker_shims(settings.bin_dir, settings.python); !st) return st;
   return settings;
 }
@@ -78,9 +80,28 @@ util::Expected<scenario::Service> expanded_spec(const scenario::Service& spec, c
   return expanded;
 }
 
+// A worker that a celery-monitor watches sends task events (worker_send_task_events; a command of the scenario's
+// own gets `-E`, since a team's app does not read CELERY_CHAOS_CONFIG), and its clients (loads) send task-sent
+// (task_send_sent_event): what Flower needs. A setting the scenario gives itself is kept.
+scenario::Service with_task_events(scenario::Service spec, const scenario::Scenario& scenario) {
+  const bool watched = std::any_of(scenario.services.begin(), scenario.services.end(), [&](const auto& s) {
+    return s.kind == scenario::ServiceKind::k_celery_monitor &&
+           std::find(s.watch.begin(), s.watch.end(), spec.name) != s.watch.end();
+  });
+  if (!watched) return spec;
+  for (const char* setting : {"worker_send_task_events", "task_send_sent_event"})
+    if (!spec.config.contains(setting)) spec.config[setting] = true;
+  static const std::regex k_events_option(R"((^|\s)(-E|--task-events|--events)(\s|$))");
+  if (spec.command && spec.command->find("worker") != std::string::npos &&
+      !std::regex_search(*spec.command, k_events_option))
+    *spec.command += " -E";
+  return spec;
+}
+
 // Each replica from its own table: with client routing (RunPaths::routing), its own proxies of the proxied
 // services, so a network fault `from: worker.1` reaches that replica alone.
-util::Expected<Instances> create_workers(const scenario::Service& spec, const LocalCreation& context) {
+util::Expected<Instances> create_workers(const scenario::Service& written, const LocalCreation& context) {
+  const scenario::Service spec = with_task_events(written, context.scenario);
   Instances workers;
   for (int replica = 1; replica <= spec.replicas; ++replica) {
     PlaceholderTable routed;

@@ -40,6 +40,10 @@ std::string worker_command(const scenario::Service& spec, const std::string& nod
   return with_probe_include(command);
 }
 
+std::string worker_node(const std::string& service, int replica, const std::string& run_id) {
+  return service + "-" + std::to_string(replica) + "@cc-" + run_id;
+}
+
 std::string python_path_with_probe(const std::map<std::string, std::string>& environment,
                                    const std::filesystem::path& fixtures) {
   const auto own = environment.find("PYTHONPATH");
@@ -77,7 +81,7 @@ util::Expected<std::unique_ptr<CeleryWorkerService>> CeleryWorkerService::create
   w->m_settings = settings;
   w->m_app = spec.app;
   w->m_image = scenario::own_image(spec);
-  w->m_node = spec.name + "-" + std::to_string(replica) + "@" + settings.run_token;
+  w->m_node = worker_node(spec.name, replica, paths.run_id);
 
   w->m_environment = {
       {"CELERY_BROKER_URL", settings.broker_url},

@@ -22,7 +22,6 @@ struct WorkerSettings {
   std::string await;                // "127.0.0.1:P ..." the app waits for before connecting (CELERY_CHAOS_AWAIT)
   std::filesystem::path fixtures_dir;
   std::filesystem::path bin_dir;    // holds the celery, python3 and python shims (first on PATH)
-  std::string run_token;            // host part of node names
 };
 
 class CeleryWorkerService final : public LocalService {
@@ -63,6 +62,10 @@ util::Status write_worker_shims(const std::filesystem::path& bin_dir, const std:
 
 // The fixture Celery app's folder: $CELERY_CHAOS_FIXTURES, else <source>/fixtures/celery.
 std::filesystem::path fixtures_dir();
+
+// The node name of replica `replica` of worker service `service` in run `run_id` (`-n`, placeholder `node`):
+// "worker-2@cc-RUN_ID".
+std::string worker_node(const std::string& service, int replica, const std::string& run_id);
 
 // The module of the probe tasks (fixtures/celery/celery_chaos_probe.py: probe.record... as shared tasks) and the
 // fixture app, which imports it.
