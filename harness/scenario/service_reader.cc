@@ -5,6 +5,7 @@
 #include <map>
 #include <regex>
 
+#include "harness/scenario/beat_schedule.h"
 #include "harness/scenario/healthcheck_reader.h"
 #include "harness/scenario/service_kind.h"
 
@@ -334,12 +335,16 @@ void read_service(YamlReader& reader, const MapEntry& entry, ReadService& out, s
   read_service_healthcheck(reader, map, service);
   read_restart_policy(reader, map, service);
   read_database(reader, map, service);
+  if (const MapEntry* e = map.find("schedule"); e && out.kind && service.kind == ServiceKind::k_celery_beat)
+    if (auto value = read_beat_schedule(reader, *e)) service.schedule = std::move(*value);
 
-  if (out.kind && service.kind == ServiceKind::k_celery_worker && !map.find("broker") &&
-      !map.find("broker_url")) {
-    reader.error(service.location, "celery-worker " + context + " needs 'broker' (the name of a " +
+  const bool celery = service.kind == ServiceKind::k_celery_worker || service.kind == ServiceKind::k_celery_beat;
+  if (out.kind && celery && !map.find("broker") && !map.find("broker_url")) {
+    reader.error(service.location, std::string(out.kind->name) + " " + context + " needs 'broker' (the name of a " +
                                        or_list(kinds_serving("broker", kinds)) + " service) or 'broker_url'");
   }
+  if (out.kind && service.kind == ServiceKind::k_celery_beat && !map.find("schedule"))
+    reader.error(service.location, "celery-beat " + context + " needs 'schedule' (the entries it sends)");
 }
 
 }  // namespace

@@ -51,16 +51,79 @@ TEST(ScenarioServiceTest, an_image_is_a_services_own_unless_it_is_only_a_kinds_w
   EXPECT_EQ(own("celery-worker@sha256:abcd"), "celery-worker@sha256:abcd");
 }
 
-TEST(ScenarioServiceTest, a_celery_beat_image_is_not_taken_for_a_worker) {
-  // A beat scheduler started as a worker would consume the tasks the scenario watches; until a beat kind exists,
-  // such an image implies no kind.
-  EXPECT_EQ(infer_kind("celery-beat"), std::nullopt);
-  EXPECT_EQ(infer_kind("myorg/beat"), std::nullopt);
-  EXPECT_EQ(infer_kind("myorg/celery-beat:5.3"), std::nullopt);
-  EXPECT_EQ(infer_kind("team/beat-worker"), std::nullopt);
-  EXPECT_EQ(load_error(k_head + "  beat: {image: celery-beat, broker_url: x}\n"),
-            "test.yaml:3:3: service 'beat' needs 'kind' (one of: celery-worker, postgres, rabbitmq, redis) or an "
-            "image whose name implies it");
+TEST(ScenarioServiceTest, a_celery_beat_image_is_a_beat_not_a_worker) {
+  // A beat scheduler started as a worker would consume the tasks the scenario watches.
+  EXPECT_EQ(infer_kind("celery-beat"), ServiceKind::k_celery_beat);
+  EXPECT_EQ(infer_kind("myorg/beat"), ServiceKind::k_celery_beat);
+  EXPECT_EQ(infer_kind("myorg/celery-beat:5.3"), ServiceKind::k_celery_beat);
+  EXPECT_EQ(infer_kind("team/beat-worker"), std::nullopt);  // claimed by neither: the scenario says
+  const Scenario s = load_ok(k_head + "  mq: {image: redis}
+  beat: {image: celery-beat, broker: mq, schedule: "
+                                      "[{name: tick, every: 2s, args: [1]}]}
+");
+  ASSERT_EQ(s.services.size(), 3u);  // with the ledger the beat's probe tasks are recorded in
+  const Service& beat = s.services.back();
+  EXPECT_EQ(beat.kind, ServiceKind::k_celery_beat);
+  EXPECT_EQ(beat.schedule.dump(), R"([{"args":[1],"every":2.0,"name":"tick","task":"probe.record"}])");
+}
+
+TEST(ScenarioServiceTest, a_beat_schedule_is_a_list_or_a_map_of_entries) {
+  const Scenario s = load_ok(k_head + "  mq: {image: redis}
+  beat:
+    kind: celery-beat
+    broker: mq
+"
+                                      "    schedule:
+      tick: {task: probe.add, every: 1500ms, args: [1, 2]}
+"
+                                      "      minutely: {crontab: \"*/1 * * * *\"}
+");
+  EXPECT_EQ(s.services.back().schedule.dump(),
+            R"([{"args":[1,2],"every":1.5,"name":"tick","task":"probe.add"},)"
+            R"({"args":[],"crontab":"*/1 * * * *","name":"minutely","task":"probe.record"}])");
+}
+
+TEST(ScenarioServiceTest, a_beat_needs_a_broker_and_a_schedule) {
+  EXPECT_EQ(load_errors(k_head + "  beat: {kind: celery-beat}
+"),
+            (std::vector<std::string>{
+                "test.yaml:3:3: celery-beat service 'beat' needs 'broker' (the name of a rabbitmq or redis service) "
+                "or 'broker_url'",
+                "test.yaml:3:3: celery-beat service 'beat' needs 'schedule' (the entries it sends)"}));
+}
+
+TEST(ScenarioServiceTest, bad_beat_schedule_entries_are_reported) {
+  const std::string beat = k_head + "  mq: {image: redis}
+  beat: {kind: celery-beat, broker: mq, schedule: ";
+  EXPECT_EQ(load_error(beat + "[{name: a}]}
+"),
+            "test.yaml:4:52: schedule entry 'a' needs 'every' (e.g. 2s) or 'crontab' (e.g. \"*/1 * * * *\")");
+  EXPECT_EQ(load_error(beat + "[{name: a, every: 1s, crontab: x}]}
+"),
+            "test.yaml:4:73: schedule entry 'a' has both 'every' and 'crontab' (one of them)");
+  EXPECT_EQ(load_error(beat + "[{name: a, crontab: \"* *\"}]}
+"),
+            "test.yaml:4:71: invalid crontab '* *' for schedule entry 'a' (expected 5 fields: minute hour "
+            "day-of-month month day-of-week)");
+  EXPECT_EQ(load_error(beat + "[{name: a, every: 1s}, {name: a, every: 2s}]}
+"),
+            "test.yaml:4:74: duplicate schedule entry 'a'");
+  EXPECT_EQ(load_error(beat + "[{name: a, every: 1s, args: 3}]}
+"),
+            "test.yaml:4:80: 'args' of schedule entry 'a' must be a list, got '3'");
+  EXPECT_EQ(load_error(beat + "[]}
+"),
+            "test.yaml:4:51: 'schedule' must be a non-empty list of entries or a map of entry name to entry, got a "
+            "list");
+  EXPECT_EQ(load_error(beat + "[{name: a, evry: 1s, every: 1s}]}
+"),
+            "test.yaml:4:63: unknown key 'evry' in schedule entry 'a' (did you mean 'every'?)");
+}
+
+TEST(ScenarioServiceTest, a_schedule_is_a_beats_key_only) {
+  EXPECT_EQ(load_error(k_head + "  mq: {image: redis, schedule: {a: {every: 1s}}}
+"),
+            "test.yaml:3:23: 'schedule' applies only to celery-beat services ('mq' is a redis service)");
 }
 
 TEST(ScenarioServiceTest, a_prefix_claim_beats_a_substring_claim) {
@@ -147,19 +210,19 @@ TEST(ScenarioServiceTest, kind_key_wins_over_the_image) {
 
 TEST(ScenarioServiceTest, kind_needed_when_the_image_does_not_imply_one) {
   EXPECT_EQ(load_error(k_head + "  web: {image: nginx}\n"),
-            "test.yaml:3:3: service 'web' needs 'kind' (one of: celery-worker, postgres, rabbitmq, redis) or an "
+            "test.yaml:3:3: service 'web' needs 'kind' (one of: celery-beat, celery-worker, postgres, rabbitmq, redis) or an "
             "image whose name implies it");
   EXPECT_EQ(load_error(k_head + "  web: {}\n"),
-            "test.yaml:3:3: service 'web' needs 'kind' (one of: celery-worker, postgres, rabbitmq, redis) or an "
+            "test.yaml:3:3: service 'web' needs 'kind' (one of: celery-beat, celery-worker, postgres, rabbitmq, redis) or an "
             "image whose name implies it");
 }
 
 TEST(ScenarioServiceTest, invalid_kind) {
   EXPECT_EQ(load_error(k_head + "  db: {kind: mysql}\n"),
-            "test.yaml:3:14: invalid value 'mysql' for 'kind' (expected one of: celery-worker, postgres, rabbitmq, "
+            "test.yaml:3:14: invalid value 'mysql' for 'kind' (expected one of: celery-beat, celery-worker, postgres, rabbitmq, "
             "redis)");
   EXPECT_EQ(load_error(k_head + "  db: {kind: [redis]}\n"),
-            "test.yaml:3:14: 'kind' must be a string (one of: celery-worker, postgres, rabbitmq, redis), got a list");
+            "test.yaml:3:14: 'kind' must be a string (one of: celery-beat, celery-worker, postgres, rabbitmq, redis), got a list");
 }
 
 TEST(ScenarioServiceTest, invalid_service_name) {

@@ -1,10 +1,10 @@
 // The local driver's celery-worker kind: one Celery worker process per replica (celery_worker_service.h), set up
-// from the data services' placeholders (created first).
+// from the data services' placeholders (created first); the replicas loop is shared with celery-beat
+// (celery_instances.h).
 #include <unistd.h>
 
 #include "harness/driver/client_routing.h"
-#include "harness/driver/local/celery_worker_service.h"
-#include "harness/driver/local/local_kinds.h"
+#include "harness/driver/local/celery_instances.h"
 
 namespace harness::driver::local {
 namespace {
@@ -78,10 +78,25 @@ util::Expected<scenario::Service> expanded_spec(const scenario::Service& spec, c
   return expanded;
 }
 
+util::Expected<Instances> create_workers(const scenario::Service& spec, const LocalCreation& context) {
+  return create_celery_instances(spec, context,
+                                 [](const scenario::Service& expanded, int replica, const WorkerSettings& settings,
+                                    const RunPaths& paths) -> util::Expected<std::unique_ptr<Service>> {
+                                   auto worker = CeleryWorkerService::create(expanded, replica, settings, paths);
+                                   if (!worker) return worker.error();
+                                   return std::unique_ptr<Service>(std::move(worker.value()));
+                                 });
+}
+
+const bool k_registered = local_service_kinds().add({.name = "celery-worker", .create = create_workers});
+
+}  // namespace
+
 // Each replica from its own table: with client routing (RunPaths::routing), its own proxies of the proxied
 // services, so a network fault `from: worker.1` reaches that replica alone.
-util::Expected<Instances> create_workers(const scenario::Service& spec, const LocalCreation& context) {
-  Instances workers;
+util::Expected<Instances> create_celery_instances(const scenario::Service& spec, const LocalCreation& context,
+                                                  const CeleryInstanceFactory& make) {
+  Instances instances;
   for (int replica = 1; replica <= spec.replicas; ++replica) {
     PlaceholderTable routed;
     if (context.paths.routing) {
@@ -94,14 +109,10 @@ util::Expected<Instances> create_workers(const scenario::Service& spec, const Lo
     if (!settings) return settings.error();
     auto expanded = expanded_spec(spec, table);
     if (!expanded) return expanded.error();
-    auto worker = CeleryWorkerService::create(*expanded, replica, *settings, context.paths);
-    if (!worker) return worker.error();
-    workers.push_back(std::move(worker.value()));
+    auto instance = make(*expanded, replica, *settings, context.paths);
+    if (!instance) return instance.error();
+    instances.push_back(std::move(instance.value()));
   }
-  return workers;
+  return instances;
 }
-
-const bool k_registered = local_service_kinds().add({.name = "celery-worker", .create = create_workers});
-
-}  // namespace
 }  // namespace harness::driver::local
