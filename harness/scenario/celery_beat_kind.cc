@@ -19,7 +19,7 @@ const bool k_registered = service_kinds().add({
     .summary = "celery beat schedulers, one per replica, sending the entries of `schedule:` (the fixture app)",
     // "team/beat-worker" is claimed by neither kind: the scenario says which it is.
     .image = {.prefixes = {"celery-beat"}, .contains = {"beat"}, .never = {"worker"}},
-    .keys = {"replicas", "broker", "broker_url", "python", "config", "environment", "schedule"},
+    .keys = {"replicas", "broker", "broker_url", "python", "config", "environment", "schedule", "scheduler"},
     .data = false,
     .instances = instances,
 });

@@ -73,6 +73,9 @@ struct Service {
   // celery-beat: `schedule:` entries, in file order, as the fixture app reads them (CELERY_CHAOS_BEAT_SCHEDULE):
   // [{"name", "task", "every": SECONDS | "crontab": "m h dom mon dow", "args": [...]}] (scenario/beat_schedule.h).
   nlohmann::json schedule = nlohmann::json::array();
+  // celery-beat: `scheduler: {database: SERVICE}`: django-celery-beat's DatabaseScheduler keeping the schedule in that
+  // postgres service's database (fixtures/celery/beat_django_settings.py); empty: the default file scheduler.
+  std::string scheduler_database;
   std::map<std::string, std::string> environment;    // extra environment (values expand placeholders)
   std::optional<HealthCheck> healthcheck;
   std::string restart = "no";      // no | on-failure | always | unless-stopped

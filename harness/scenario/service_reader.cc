@@ -219,6 +219,26 @@ void read_broker_and_backend(YamlReader& reader, const MapView& map, Service& se
   }
 }
 
+// A beat's `scheduler:`: `file` (the default), or `{database: SERVICE}` (django-celery-beat's DatabaseScheduler on a
+// postgres service, resolved with the other references).
+void read_beat_scheduler(YamlReader& reader, const MapEntry& entry, Service& service,
+                         std::vector<Reference>& references, std::size_t index) {
+  if (entry.value.IsScalar() && entry.value.Scalar() == "file") return;
+  if (!entry.value.IsMap()) {
+    reader.error(entry.location, "'scheduler' must be 'file' or {database: SERVICE} (a postgres service), got " +
+                                     describe(entry.value));
+    return;
+  }
+  MapView map(reader, entry.value);
+  map.report_unknown_keys(reader, {"database"}, "scheduler");
+  const MapEntry* database = map.require(reader, "database", "scheduler");
+  if (!database) return;
+  if (auto name = read_nonempty_string(reader, *database)) {
+    service.scheduler_database = *name;
+    references.push_back(Reference{index, "scheduler", *name, database->location});
+  }
+}
+
 // How a worker is started: its URLs, command, python, app, concurrency, Celery config and environment.
 void read_worker_setup(YamlReader& reader, const MapView& map, Service& service) {
   // A worker's command, URLs and environment are expanded when the workers are created (PlaceholderScope).
@@ -337,6 +357,8 @@ void read_service(YamlReader& reader, const MapEntry& entry, ReadService& out, s
   read_database(reader, map, service);
   if (const MapEntry* e = map.find("schedule"); e && out.kind && service.kind == ServiceKind::k_celery_beat)
     if (auto value = read_beat_schedule(reader, *e)) service.schedule = std::move(*value);
+  if (const MapEntry* e = map.find("scheduler"); e && out.kind && service.kind == ServiceKind::k_celery_beat)
+    read_beat_scheduler(reader, *e, service, references, index);
 
   const bool celery = service.kind == ServiceKind::k_celery_worker || service.kind == ServiceKind::k_celery_beat;
   if (out.kind && celery && !map.find("broker") && !map.find("broker_url")) {

@@ -7,6 +7,7 @@ namespace harness::driver::local {
 util::Expected<std::unique_ptr<CeleryBeatService>> CeleryBeatService::create(const scenario::Service& spec,
                                                                             int replica,
                                                                             const WorkerSettings& settings,
+                                                                            const BeatDatabase& database,
                                                                             const RunPaths& paths) {
   const std::string name = spec.name + "." + std::to_string(replica);
   std::unique_ptr<CeleryBeatService> beat(new CeleryBeatService(name, spec.name, paths.logs_dir / (name + ".log")));
@@ -25,11 +26,18 @@ util::Expected<std::unique_ptr<CeleryBeatService>> CeleryBeatService::create(con
       {"PATH", path_with_first(settings.bin_dir)},
   };
   if (!settings.ledger_url.empty()) beat->m_environment["CELERY_CHAOS_LEDGER_URL"] = settings.ledger_url;
-  if (!settings.await.empty()) beat->m_environment["CELERY_CHAOS_AWAIT"] = settings.await;
+  std::string await = settings.await;
+  if (!database.await.empty()) await += (await.empty() ? "" : " ") + database.await;
+  if (!await.empty()) beat->m_environment["CELERY_CHAOS_AWAIT"] = await;
+  if (!database.url.empty()) {
+    beat->m_environment["DJANGO_SETTINGS_MODULE"] = "beat_django_settings";
+    beat->m_environment["CELERY_CHAOS_BEAT_DATABASE_URL"] = database.url;
+  }
   for (const auto& [key, value] : spec.environment) beat->m_environment[key] = value;
   beat->m_environment["PYTHONPATH"] = python_path_with_probe(spec.environment, settings.fixtures_dir);
   // No --pidfile: Celery 5's beat writes none by default, so replicas sharing the fixtures folder do not collide.
-  beat->m_command = "celery -A " + std::string(k_fixture_app) + " beat --loglevel INFO -S " + k_beat_scheduler + " -s '" +
+  beat->m_command = "celery -A " + std::string(k_fixture_app) + " beat --loglevel INFO -S " +
+                    (database.url.empty() ? k_beat_scheduler : k_beat_database_scheduler) + " -s '" +
                     beat->m_schedule_file.string() + "'";
   return beat;
 }
