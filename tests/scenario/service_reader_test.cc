@@ -57,35 +57,26 @@ TEST(ScenarioServiceTest, a_celery_beat_image_is_a_beat_not_a_worker) {
   EXPECT_EQ(infer_kind("myorg/beat"), ServiceKind::k_celery_beat);
   EXPECT_EQ(infer_kind("myorg/celery-beat:5.3"), ServiceKind::k_celery_beat);
   EXPECT_EQ(infer_kind("team/beat-worker"), std::nullopt);  // claimed by neither: the scenario says
-  const Scenario s = load_ok(k_head + "  mq: {image: redis}
-  beat: {image: celery-beat, broker: mq, schedule: "
-                                      "[{name: tick, every: 2s, args: [1]}]}
-");
+  const Scenario s = load_ok(k_head + "  mq: {image: redis}\n  beat: {image: celery-beat, broker: mq, schedule: "
+                                      "[{name: tick, every: 2s, args: [1]}]}\n");
   ASSERT_EQ(s.services.size(), 3u);  // with the ledger the beat's probe tasks are recorded in
   const Service& beat = s.services.back();
   EXPECT_EQ(beat.kind, ServiceKind::k_celery_beat);
   EXPECT_EQ(beat.schedule.dump(), R"([{"args":[1],"every":2.0,"name":"tick","task":"probe.record"}])");
+  EXPECT_EQ(beat.scheduler_database, "");
 }
 
 TEST(ScenarioServiceTest, a_beat_schedule_is_a_list_or_a_map_of_entries) {
-  const Scenario s = load_ok(k_head + "  mq: {image: redis}
-  beat:
-    kind: celery-beat
-    broker: mq
-"
-                                      "    schedule:
-      tick: {task: probe.add, every: 1500ms, args: [1, 2]}
-"
-                                      "      minutely: {crontab: \"*/1 * * * *\"}
-");
+  const Scenario s = load_ok(k_head + "  mq: {image: redis}\n  beat:\n    kind: celery-beat\n    broker: mq\n"
+                                      "    schedule:\n      tick: {task: probe.add, every: 1500ms, args: [1, 2]}\n"
+                                      "      minutely: {crontab: \"*/1 * * * *\"}\n");
   EXPECT_EQ(s.services.back().schedule.dump(),
             R"([{"args":[1,2],"every":1.5,"name":"tick","task":"probe.add"},)"
             R"({"args":[],"crontab":"*/1 * * * *","name":"minutely","task":"probe.record"}])");
 }
 
 TEST(ScenarioServiceTest, a_beat_needs_a_broker_and_a_schedule) {
-  EXPECT_EQ(load_errors(k_head + "  beat: {kind: celery-beat}
-"),
+  EXPECT_EQ(load_errors(k_head + "  beat: {kind: celery-beat}\n"),
             (std::vector<std::string>{
                 "test.yaml:3:3: celery-beat service 'beat' needs 'broker' (the name of a rabbitmq or redis service) "
                 "or 'broker_url'",
@@ -93,36 +84,38 @@ TEST(ScenarioServiceTest, a_beat_needs_a_broker_and_a_schedule) {
 }
 
 TEST(ScenarioServiceTest, bad_beat_schedule_entries_are_reported) {
-  const std::string beat = k_head + "  mq: {image: redis}
-  beat: {kind: celery-beat, broker: mq, schedule: ";
-  EXPECT_EQ(load_error(beat + "[{name: a}]}
-"),
+  const std::string beat = k_head + "  mq: {image: redis}\n  beat: {kind: celery-beat, broker: mq, schedule: ";
+  EXPECT_EQ(load_error(beat + "[{name: a}]}\n"),
             "test.yaml:4:52: schedule entry 'a' needs 'every' (e.g. 2s) or 'crontab' (e.g. \"*/1 * * * *\")");
-  EXPECT_EQ(load_error(beat + "[{name: a, every: 1s, crontab: x}]}
-"),
+  EXPECT_EQ(load_error(beat + "[{name: a, every: 1s, crontab: x}]}\n"),
             "test.yaml:4:73: schedule entry 'a' has both 'every' and 'crontab' (one of them)");
-  EXPECT_EQ(load_error(beat + "[{name: a, crontab: \"* *\"}]}
-"),
+  EXPECT_EQ(load_error(beat + "[{name: a, crontab: \"* *\"}]}\n"),
             "test.yaml:4:71: invalid crontab '* *' for schedule entry 'a' (expected 5 fields: minute hour "
             "day-of-month month day-of-week)");
-  EXPECT_EQ(load_error(beat + "[{name: a, every: 1s}, {name: a, every: 2s}]}
-"),
+  EXPECT_EQ(load_error(beat + "[{name: a, every: 1s}, {name: a, every: 2s}]}\n"),
             "test.yaml:4:74: duplicate schedule entry 'a'");
-  EXPECT_EQ(load_error(beat + "[{name: a, every: 1s, args: 3}]}
-"),
+  EXPECT_EQ(load_error(beat + "[{name: a, every: 1s, args: 3}]}\n"),
             "test.yaml:4:80: 'args' of schedule entry 'a' must be a list, got '3'");
-  EXPECT_EQ(load_error(beat + "[]}
-"),
+  EXPECT_EQ(load_error(beat + "[]}\n"),
             "test.yaml:4:51: 'schedule' must be a non-empty list of entries or a map of entry name to entry, got a "
             "list");
-  EXPECT_EQ(load_error(beat + "[{name: a, evry: 1s, every: 1s}]}
-"),
+  EXPECT_EQ(load_error(beat + "[{name: a, evry: 1s, every: 1s}]}\n"),
             "test.yaml:4:63: unknown key 'evry' in schedule entry 'a' (did you mean 'every'?)");
 }
 
+TEST(ScenarioServiceTest, a_beats_database_scheduler_is_a_postgres_service) {
+  const std::string head = k_head + "  mq: {image: redis}\n  db: {image: postgres}\n  beat: {kind: celery-beat, "
+                                    "broker: mq, schedule: {a: {every: 1s}}, scheduler: ";
+  EXPECT_EQ(load_ok(head + "{database: db}}\n").services.back().scheduler_database, "db");
+  EXPECT_EQ(load_ok(head + "file}\n").services.back().scheduler_database, "");
+  EXPECT_EQ(load_error(head + "{database: mq}}\n"),
+            "test.yaml:5:92: scheduler 'mq' of service 'beat' is a redis service (expected postgres)");
+  EXPECT_EQ(load_error(head + "sql}\n"),
+            "test.yaml:5:81: 'scheduler' must be 'file' or {database: SERVICE} (a postgres service), got 'sql'");
+}
+
 TEST(ScenarioServiceTest, a_schedule_is_a_beats_key_only) {
-  EXPECT_EQ(load_error(k_head + "  mq: {image: redis, schedule: {a: {every: 1s}}}
-"),
+  EXPECT_EQ(load_error(k_head + "  mq: {image: redis, schedule: {a: {every: 1s}}}\n"),
             "test.yaml:3:23: 'schedule' applies only to celery-beat services ('mq' is a redis service)");
 }
 
