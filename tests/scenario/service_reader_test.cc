@@ -95,12 +95,12 @@ TEST(ScenarioServiceTest, bad_beat_schedule_entries_are_reported) {
   EXPECT_EQ(load_error(beat + "[{name: a, every: 1s}, {name: a, every: 2s}]}\n"),
             "test.yaml:4:74: duplicate schedule entry 'a'");
   EXPECT_EQ(load_error(beat + "[{name: a, every: 1s, args: 3}]}\n"),
-            "test.yaml:4:80: 'args' of schedule entry 'a' must be a list, got '3'");
+            "test.yaml:4:79: 'args' of schedule entry 'a' must be a list, got '3'");
   EXPECT_EQ(load_error(beat + "[]}\n"),
             "test.yaml:4:51: 'schedule' must be a non-empty list of entries or a map of entry name to entry, got a "
             "list");
   EXPECT_EQ(load_error(beat + "[{name: a, evry: 1s, every: 1s}]}\n"),
-            "test.yaml:4:63: unknown key 'evry' in schedule entry 'a' (did you mean 'every'?)");
+            "test.yaml:4:62: unknown key 'evry' in schedule entry 'a' (did you mean 'every'?)");
 }
 
 TEST(ScenarioServiceTest, a_beats_database_scheduler_is_a_postgres_service) {
@@ -109,14 +109,14 @@ TEST(ScenarioServiceTest, a_beats_database_scheduler_is_a_postgres_service) {
   EXPECT_EQ(load_ok(head + "{database: db}}\n").services.back().scheduler_database, "db");
   EXPECT_EQ(load_ok(head + "file}\n").services.back().scheduler_database, "");
   EXPECT_EQ(load_error(head + "{database: mq}}\n"),
-            "test.yaml:5:92: scheduler 'mq' of service 'beat' is a redis service (expected postgres)");
+            "test.yaml:5:91: scheduler 'mq' of service 'beat' is a redis service (expected postgres)");
   EXPECT_EQ(load_error(head + "sql}\n"),
-            "test.yaml:5:81: 'scheduler' must be 'file' or {database: SERVICE} (a postgres service), got 'sql'");
+            "test.yaml:5:80: 'scheduler' must be 'file' or {database: SERVICE} (a postgres service), got 'sql'");
 }
 
 TEST(ScenarioServiceTest, a_schedule_is_a_beats_key_only) {
   EXPECT_EQ(load_error(k_head + "  mq: {image: redis, schedule: {a: {every: 1s}}}\n"),
-            "test.yaml:3:23: 'schedule' applies only to celery-beat services ('mq' is a redis service)");
+            "test.yaml:3:22: 'schedule' applies only to celery-beat services ('mq' is a redis service)");
 }
 
 TEST(ScenarioServiceTest, a_prefix_claim_beats_a_substring_claim) {
