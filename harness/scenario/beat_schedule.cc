@@ -80,7 +80,8 @@ std::optional<nlohmann::json> read_beat_schedule(YamlReader& reader, const MapEn
     }
   };
   if (entry.value.IsMap()) {
-    for (const auto& named : MapView(reader, entry.value).entries()) {
+    const MapView entries_by_name(reader, entry.value);  // outlives the loop: entries() refers into it
+    for (const auto& named : entries_by_name.entries()) {
       if (!named.value.IsMap()) {
         reader.error(named.location, "schedule entry " + quote(named.key) + " must be a map (e.g. {every: 2s}), got " +
                                          describe(named.value));

@@ -145,7 +145,7 @@ TEST(ScenarioServiceTest, each_kinds_own_keys_come_from_its_registration) {
           << kind.name << " " << key << ": " << ::testing::PrintToString(errors);
     }
   }
-  EXPECT_EQ(kinds_with_key("replicas"), (std::vector<std::string_view>{"celery-worker", "redis"}));
+  EXPECT_EQ(kinds_with_key("replicas"), (std::vector<std::string_view>{"celery-beat", "celery-worker", "redis"}));
   EXPECT_EQ(kinds_with_key("database"), (std::vector<std::string_view>{"postgres"}));
   EXPECT_TRUE(kinds_with_key("image").empty());  // a common key
 }
@@ -239,8 +239,9 @@ TEST(ScenarioServiceTest, unknown_service_key) {
             "test.yaml:3:29: unknown key 'imgae' in service 'broker' (did you mean 'image'?)");
   EXPECT_EQ(load_error(k_head + "  broker: {image: rabbitmq, ports: [5672]}\n"),
             "test.yaml:3:29: unknown key 'ports' in service 'broker' (expected one of: image, kind, role, healthcheck, "
-            "restart, restart_on_unhealthy, backoff, backoff_scale, network, replicas, broker, backend, broker_url, "
-            "backend_url, command, app, python, concurrency, pool, config, environment, database, sentinels, down_after)");
+            "restart, restart_on_unhealthy, backoff, backoff_scale, network, replicas, broker, broker_url, python, "
+            "config, environment, schedule, scheduler, backend, backend_url, command, app, concurrency, pool, database, "
+            "sentinels, down_after)");
 }
 
 TEST(ScenarioServiceTest, network_proxied_routes_the_service_through_the_proxy) {
@@ -268,7 +269,7 @@ TEST(ScenarioServiceTest, concurrency_must_be_an_integer_at_least_one) {
 TEST(ScenarioServiceTest, worker_keys_only_on_workers) {
   EXPECT_EQ(load_errors(k_head + "  cache: {image: redis, replicas: 2, config: {a: 1}}\n"),
             (std::vector<std::string>{
-                "test.yaml:3:38: 'config' applies only to celery-worker services ('cache' is a redis service)",
+                "test.yaml:3:38: 'config' applies only to celery-beat and celery-worker services ('cache' is a redis service)",
             }));
 }
 
@@ -290,7 +291,7 @@ TEST(ScenarioServiceTest, keys_a_data_service_would_ignore_are_rejected) {
                                  "  cache: {image: redis, role: cache}\n"),
             (std::vector<std::string>{
                 "test.yaml:3:29: 'command' applies only to celery-worker services ('broker' is a rabbitmq service)",
-                "test.yaml:3:41: 'environment' applies only to celery-worker services ('broker' is a rabbitmq "
+                "test.yaml:3:41: 'environment' applies only to celery-beat and celery-worker services ('broker' is a rabbitmq "
                 "service)",
                 "test.yaml:4:31: invalid value 'cache' for 'role' (expected one of: ledger)",
             }));
@@ -539,7 +540,7 @@ TEST(ScenarioServiceTest, redis_replicas_and_sentinels) {
 TEST(ScenarioServiceTest, replicas_and_sentinels_only_where_they_mean_something) {
   EXPECT_EQ(load_errors(k_head + "  db: {image: postgres, replicas: 2, sentinels: 1, down_after: 1s}\n"),
             (std::vector<std::string>{
-                "test.yaml:3:25: 'replicas' applies only to celery-worker and redis services ('db' is a postgres "
+                "test.yaml:3:25: 'replicas' applies only to celery-beat, celery-worker and redis services ('db' is a postgres "
                 "service)",
                 "test.yaml:3:38: 'sentinels' applies only to redis services ('db' is a postgres service)",
                 "test.yaml:3:52: 'down_after' applies only to redis services ('db' is a postgres service)",
@@ -577,9 +578,10 @@ TEST(ServiceKindKeys, lists_exactly_the_keys_the_reader_accepts_on_each_kind) {
       {"config", "{a: 1}"},         {"environment", "{A: b}"},      {"healthcheck", "{test: [CMD, 'true']}"},
       {"restart", "always"},        {"restart_on_unhealthy", "false"}, {"backoff", "docker"},
       {"backoff_scale", "0.5"},     {"database", "db"},             {"sentinels", "1"},
-      {"down_after", "5s"},         {"network", "proxied"},         {"pool", "solo"}};
+      {"down_after", "5s"},         {"network", "proxied"},         {"pool", "solo"},
+      {"schedule", "{a: {every: 1s}}"}, {"scheduler", "file"}};
   const auto kinds = list_service_kinds();
-  ASSERT_EQ(kinds.size(), 4u);
+  ASSERT_EQ(kinds.size(), 5u);
   for (auto kind : kinds) {
     kind.keys.insert(kind.keys.end(), k_common_service_keys.begin(), k_common_service_keys.end());
     for (std::string_view key : kind.keys) EXPECT_TRUE(values.count(key)) << "no test value for " << key;
