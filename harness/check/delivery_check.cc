@@ -4,6 +4,7 @@
 #include <future>
 #include <optional>
 
+#include "harness/check/beat_ticks.h"
 #include "harness/check/check_kind.h"
 #include "harness/check/delivery_report.h"
 #include "harness/scenario/check_syntax.h"
@@ -95,6 +96,73 @@ std::string details_of(const DeliveryAnalysis& a) {
          ": baseline " + format("%.1f/s", r.baseline_per_s) + ", recovery " + recovery_outcome(r) + "\n";
   }
   return d;
+}
+// "tick@1795842927.000 x2 (beat.1, beat.2)": a duplicated tick, for messages.
+std::string duplicate_label(const TickDuplicate& d) {
+  std::string beats;
+  for (std::size_t i = 0; i < d.beats.size(); ++i) beats += (i ? ", " : "") + d.beats[i];
+  return tick_label(d.entry, d.tick) + " x" + std::to_string(d.executions) + (beats.empty() ? "" : " (" + beats + ")");
+}
+}  // namespace
+
+std::vector<std::string> tick_failures(const DeliveryParams& check, const TickAnalysis& a) {
+  std::vector<std::string> failures;
+  const auto bound_check = [&](const std::optional<scenario::CountBound>& set, std::size_t n, std::string what,
+                               auto list) {
+    const auto bound = set.value_or(k_none_allowed);
+    if (holds(bound, static_cast<std::int64_t>(n))) return;
+    what += " (expected " + expectation(bound) + ")";
+    if (n > 0) what += ": " + list();
+    failures.push_back(std::move(what));
+  };
+  bound_check(check.tick_duplicates, a.duplicates.size(),
+              "tick duplicates " + std::to_string(a.duplicates.size()) + " of " + count_of(a.ticks, "tick"),
+              [&] { return first_ids(a.duplicates, duplicate_label); });
+  bound_check(check.missed_ticks, a.missed.size(),
+              "missed ticks " + std::to_string(a.missed.size()) + " of " + count_of(a.ticks, "tick"), [&] {
+                return first_ids(a.missed, [](const auto& m) { return tick_label(m.first, m.second); });
+              });
+  return failures;
+}
+
+std::string tick_summary(const TickAnalysis& a) {
+  return count_of(a.ticks, "tick") + " (" + count_of(a.sends, "send") + ", " + count_of(a.executions, "execution") +
+         "), tick duplicates " + std::to_string(a.duplicates.size()) + ", missed ticks " +
+         std::to_string(a.missed.size());
+}
+
+namespace {
+// The tick judgement of `check` from the files, joined into `v` (a verdict on the loads, or a fresh one when the check
+// judges only ticks). An error when the files cannot be read or hold no tick.
+void judge_ticks_into(Verdict& v, const DeliveryParams& check, const std::filesystem::path& history_path,
+                      const std::filesystem::path& ledger_path) {
+  auto input = read_ticks(history_path, ledger_path);
+  if (!input) {
+    v.outcome = Outcome::k_error;
+    v.message = input.error().message();
+    return;
+  }
+  if (input->sends.empty() && input->executions.empty()) {
+    v.outcome = Outcome::k_error;
+    v.message = "no beat.sent event in " + history_path.string() +
+                " and no execution with a tick: no tick to judge (did a celery-beat service send?)";
+    return;
+  }
+  const TickAnalysis analysis = analyse_ticks(input->sends, input->executions);
+  v.details += "beat: " + tick_summary(analysis) + "\n";
+  const auto failures = tick_failures(check, analysis);
+  if (v.outcome == Outcome::k_error) return;
+  const bool fresh = check.judges_only_ticks();
+  if (failures.empty()) {
+    if (fresh) v.outcome = Outcome::k_passed;
+    v.message += (v.message.empty() ? "" : "; ") + tick_summary(analysis);
+    return;
+  }
+  const bool was_failed = v.outcome == Outcome::k_failed && !fresh;
+  v.outcome = Outcome::k_failed;
+  std::string joined;
+  for (std::size_t i = 0; i < failures.size(); ++i) joined += (i ? "; " : "") + failures[i];
+  v.message = was_failed ? v.message + "; " + joined : joined;
 }
 }  // namespace
 
@@ -219,6 +287,13 @@ Verdict judge_delivery(const DeliveryParams& check, const std::string& name, con
     v.message = std::move(message);
     return v;
   };
+  if (check.judges_only_ticks()) {
+    Verdict v;
+    v.name = name;
+    v.classname = classname;
+    judge_ticks_into(v, check, history_path, ledger_path);
+    return v;
+  }
   // The two files are independent: read (and sort) the ledger on a second thread, then join its ids into the
   // history's. Sorted here, both sides are only checked by analyse_delivery.
   DeliveryInput input;
@@ -253,6 +328,7 @@ Verdict judge_delivery(const DeliveryParams& check, const std::string& name, con
     v.message += " (" + written.message() + ")";
     v.details += written.message() + "\n";
   }
+  if (check.judges_ticks()) judge_ticks_into(v, check, history_path, ledger_path);
   return v;
 }
 
@@ -263,14 +339,15 @@ using namespace harness::scenario;
 const std::vector<std::string_view> k_delivery_keys{"load",        "accepted",    "lost",
                                                     "duplicated",  "phantom",     "latency_p50",
                                                     "latency_p95", "latency_p99", "latency_max",
-                                                    "recovery"};
+                                                    "recovery",    "tick_duplicates", "missed_ticks"};
 
 // `delivery: {load, accepted, lost, duplicated, phantom, latency_p50/p95/p99/max, recovery}`; `delivery: {}` is every
 // default (nothing lost, duplicated or phantom, over every load).
 std::optional<DeliveryParams> read_delivery(YamlReader& reader, const MapEntry& entry) {
   auto map = read_map(reader, entry,
                       "'delivery' must be a map of bounds (load, accepted, lost, duplicated, phantom, latency_p50, "
-                      "latency_p95, latency_p99, latency_max, recovery; {} for the defaults)",
+                      "latency_p95, latency_p99, latency_max, recovery, tick_duplicates, missed_ticks; {} for the "
+                      "defaults)",
                       k_delivery_keys, "delivery check");
   if (!map) return std::nullopt;
   DeliveryParams delivery;
@@ -278,7 +355,8 @@ std::optional<DeliveryParams> read_delivery(YamlReader& reader, const MapEntry& 
   if (const MapEntry* e = map->find("load")) assign_or_fail(read_nonempty_string(reader, *e), delivery.load, ok);
   const std::pair<std::string_view, std::optional<CountBound>*> counts[] = {
       {"accepted", &delivery.accepted}, {"lost", &delivery.lost}, {"duplicated", &delivery.duplicated},
-      {"phantom", &delivery.phantom}};
+      {"phantom", &delivery.phantom}, {"tick_duplicates", &delivery.tick_duplicates},
+      {"missed_ticks", &delivery.missed_ticks}};
   for (const auto& [key, field] : counts)
     if (const MapEntry* e = map->find(key)) assign_or_fail(read_count_bound(reader, *e), *field, ok);
   const std::pair<std::string_view, std::optional<Millis>*> durations[] = {
@@ -294,9 +372,12 @@ std::optional<DeliveryParams> read_delivery(YamlReader& reader, const MapEntry& 
 std::string delivery_name(const KindParams& params) {
   const auto& delivery = params_as<DeliveryParams>(params);
   std::string name = "delivery";
+  const CountBound none{};
+  if (delivery.judges_only_ticks())
+    return name + " tick_duplicates " + format_bound(delivery.tick_duplicates.value_or(none)) + ", missed_ticks " +
+           format_bound(delivery.missed_ticks.value_or(none));
   if (!delivery.load.empty()) name += " " + delivery.load;
   if (delivery.accepted) name += " accepted " + format_bound(*delivery.accepted) + ",";
-  const CountBound none{};
   name += " lost " + format_bound(delivery.lost.value_or(none)) + ", duplicated " +
           format_bound(delivery.duplicated.value_or(none)) + ", phantom " +
           format_bound(delivery.phantom.value_or(none));
@@ -306,6 +387,9 @@ std::string delivery_name(const KindParams& params) {
       {"recovery", &delivery.recovery}};
   for (const auto& [key, field] : durations)
     if (*field) name += std::string(", ") + key + " <= " + format_duration(**field);
+  if (delivery.judges_ticks())
+    name += ", tick_duplicates " + format_bound(delivery.tick_duplicates.value_or(none)) + ", missed_ticks " +
+            format_bound(delivery.missed_ticks.value_or(none));
   return name;
 }
 

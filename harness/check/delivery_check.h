@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 
+#include "harness/check/beat_ticks.h"
 #include "harness/check/delivery_analysis.h"
 #include "harness/check/verdict.h"
 #include "harness/scenario/kind_params.h"
@@ -37,6 +38,17 @@ struct DeliveryParams : scenario::KindParams {
   std::optional<std::chrono::milliseconds> latency_p99;
   std::optional<std::chrono::milliseconds> latency_max;
   std::optional<std::chrono::milliseconds> recovery;        // for every fault: from its end until throughput is back (README)
+  // celery-beat ticks (check/beat_ticks.h), judged when either is set: a schedule entry executed more than once for
+  // one tick, and a tick between the first and last observed with neither a send nor an execution. A check with
+  // only these keys judges a scenario without loads.
+  std::optional<scenario::CountBound> tick_duplicates;
+  std::optional<scenario::CountBound> missed_ticks;
+
+  bool judges_ticks() const { return tick_duplicates || missed_ticks; }
+  bool judges_only_ticks() const {
+    return judges_ticks() && load.empty() && !accepted && !lost && !duplicated && !phantom && !latency_p50 &&
+           !latency_p95 && !latency_p99 && !latency_max && !recovery;
+  }
 };
 
 // An unset lost/duplicated/phantom bound: "<= 0".
@@ -53,6 +65,13 @@ std::string expectation(const scenario::CountBound& bound);
 Verdict judge_delivery(const DeliveryParams& check, const std::string& name, const std::string& classname,
                        const std::filesystem::path& history_path, const std::filesystem::path& ledger_path,
                        const std::filesystem::path& report_path);
+
+// The failures of the tick bounds on `analysis` (beat_ticks.h), as the verdict's message lists them:
+// "tick duplicates 2 of 5 ticks (expected at most 0): tick@1795842927.000 x2 (beat.1, beat.2), ..." and
+// "missed ticks 1 of 5 ticks (expected at most 0): tick@1795842929.000"; empty when both hold.
+std::vector<std::string> tick_failures(const DeliveryParams& check, const TickAnalysis& analysis);
+// "5 ticks (10 sends, 10 executions), tick duplicates 5, missed ticks 0"
+std::string tick_summary(const TickAnalysis& analysis);
 
 // The verdict on an analysis (no files): what judge_delivery returns before writing the report, which the
 // message names ("all ids in delivery.json").

@@ -28,6 +28,7 @@ constexpr std::array k_names{
     Entry{EventType::k_load_begin, "load.begin"}, Entry{EventType::k_load_publish, "load.publish"},
     Entry{EventType::k_load_end, "load.end"},
     Entry{EventType::k_ledger_read, "ledger.read"}, Entry{EventType::k_ledger_error, "ledger.error"},
+    Entry{EventType::k_beat_sent, "beat.sent"},
     Entry{EventType::k_broker_sample, "broker.sample"}, Entry{EventType::k_queue_sample, "queue.sample"},
     Entry{EventType::k_net_connect, "net.connect"}, Entry{EventType::k_net_close, "net.close"},
     Entry{EventType::k_monitor_worker, "monitor.worker"}, Entry{EventType::k_monitor_status, "monitor.status"},

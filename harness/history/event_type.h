@@ -21,6 +21,7 @@ enum class EventType {
   k_fault_start, k_fault_end,                            // fault.*
   k_load_begin, k_load_publish, k_load_end,              // load.*
   k_ledger_read, k_ledger_error,                         // ledger.*
+  k_beat_sent,                                           // beat.sent: a celery-beat's send of a schedule entry
   k_broker_sample, k_queue_sample,                       // samples of the broker's state
   k_net_connect, k_net_close,                            // net.*: connections through the fault proxy
   k_monitor_worker, k_monitor_status, k_monitor_task,    // monitor.*: what a celery-monitor saw (Flower's view)

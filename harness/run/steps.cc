@@ -1,5 +1,7 @@
 #include "harness/run/steps.h"
 
+#include <algorithm>
+
 #include "harness/report/console_text.h"
 #include "harness/run/broker_sampler.h"
 #include "harness/run/monitor_follower.h"
@@ -57,10 +59,10 @@ StepsOutcome run_steps(stack::Stack& stack, RunContext& ctx, ActiveFaults& fault
 }
 
 // After the steps: loads still publishing are stopped (a scenario that wants them complete waits for `drained`),
-// and the ledger is read to its end into ledger.jsonl, while the services still run, for the delivery checks.
-void finish_loads(RunContext& ctx) {
-  if (ctx.loads.empty()) return;
-  ctx.loads.stop_all();
+// and the ledger is read to its end into ledger.jsonl, while the services still run, for the delivery checks; so
+// are the celery-beat services' sends, into beat-sent.jsonl and beat.sent events.
+void finish_loads(RunContext& ctx, const stack::Stack& stack) {
+  if (!ctx.loads.empty()) ctx.loads.stop_all();
   if (!ctx.ledger) return;
   if (auto st = ctx.ledger->poll(); !st) {
     ctx.history.record(history::EventType::k_ledger_error, {}, {{"detail", st.message()}});
@@ -68,6 +70,14 @@ void finish_loads(RunContext& ctx) {
     ctx.history.record(history::EventType::k_ledger_read, {},
                        {{"executions", ctx.ledger->executions()}, {"file", ctx.ledger->path().string()}});
   }
+  const bool beats = std::any_of(ctx.scenario.services.begin(), ctx.scenario.services.end(), [](const auto& s) {
+    return s.kind == scenario::ServiceKind::k_celery_beat;
+  });
+  if (!beats) return;
+  auto sends = Ledger::for_stack(ctx.scenario, stack, ctx.report_dir / "beat-sent.jsonl", Ledger::k_beat_sent_key);
+  if (!sends) return;
+  if (auto st = record_beat_sends(*sends, ctx.history); !st)
+    ctx.history.record(history::EventType::k_ledger_error, {}, {{"detail", st.message()}});
 }
 }  // namespace
 
@@ -79,7 +89,7 @@ StepsOutcome run_steps_phase(stack::Stack& stack, RunContext& ctx, ActiveFaults&
   const StepsOutcome steps = run_steps(stack, ctx, faults, verdicts);
   sampler.stop();
   monitors.stop();
-  finish_loads(ctx);
+  finish_loads(ctx, stack);
   return steps;
 }
 

@@ -83,9 +83,10 @@ bool check_target(YamlReader& reader, const std::vector<Service>& services, cons
   const std::size_t dot = name.rfind('.');
   const Service* service = dot == std::string::npos ? nullptr : find_service(services, name.substr(0, dot));
   if (service) {  // an instance; service names have no dots, so NAME.N is never a service itself
-    if (service->kind != ServiceKind::k_celery_worker) {
+    if (service->kind != ServiceKind::k_celery_worker && service->kind != ServiceKind::k_celery_beat) {
       reader.error(at, referrer + " refers to instance " + quote(name) + ", but " + quote(service->name) + " is a " +
-                           to_string(service->kind) + " service (only celery-worker services have numbered instances)");
+                           to_string(service->kind) +
+                           " service (only celery-worker and celery-beat services have numbered instances)");
       return false;
     }
     const std::string number = name.substr(dot + 1);

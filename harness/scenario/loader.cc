@@ -40,12 +40,13 @@ Diagnostic file_diagnostic(const std::string& file, std::string message) {
   return Diagnostic{SourceLocation{file, 0, 0}, std::move(message)};
 }
 
-// Loads need the execution ledger (a Redis of the harness's own): one is added, named "ledger" (or
-// "celery-chaos-ledger" when that name is taken), unless a service has `role: ledger`. A `wait: {drained}` or a
+// Loads and celery-beat services (which publish too) need the execution ledger (a Redis of the harness's own): one is
+// added, named "ledger" (or "celery-chaos-ledger" when that name is taken), unless a service has `role: ledger`. A `wait: {drained}` or a
 // `delivery` check without any load has nothing to judge: reported at that step or check.
 void add_ledger(YamlReader& reader, Scenario& scenario) {
   bool has_load = false;
   for (const auto& step : scenario.steps) has_load |= step.kind == "load";
+  for (const auto& service : scenario.services) has_load |= service.kind == ServiceKind::k_celery_beat;
   if (!has_load) {
     for (const auto& step : scenario.steps) {
       if (const auto* wait = params_if<WaitStep>(step); wait && wait->drained)
@@ -64,9 +65,10 @@ void add_ledger(YamlReader& reader, Scenario& scenario) {
   ledger.kind = ServiceKind::k_redis;
   ledger.image = "redis";
   ledger.role = "ledger";
-  // Before the workers, so the driver has its URL when it creates them.
-  auto first_worker = std::find_if(scenario.services.begin(), scenario.services.end(),
-                                   [](const Service& s) { return s.kind == ServiceKind::k_celery_worker; });
+  // Before the workers and beats, so the driver has its URL when it creates them.
+  auto first_worker = std::find_if(scenario.services.begin(), scenario.services.end(), [](const Service& s) {
+    return s.kind == ServiceKind::k_celery_worker || s.kind == ServiceKind::k_celery_beat;
+  });
   scenario.services.insert(first_worker, std::move(ledger));
 }
 

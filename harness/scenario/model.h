@@ -28,7 +28,7 @@ struct SourceLocation {
 };
 
 // The kinds of service; each registers its name, keys and instances from its own file (service_kind.h).
-enum class ServiceKind { k_rabbitmq, k_redis, k_postgres, k_celery_worker, k_celery_monitor };
+enum class ServiceKind { k_rabbitmq, k_redis, k_postgres, k_celery_worker, k_celery_monitor, k_celery_beat };
 
 // Docker Compose `healthcheck` keys verbatim (Kubernetes probe keys map onto the same fields).
 struct HealthCheck {
@@ -70,6 +70,12 @@ struct Service {
   int concurrency = 2;
   std::string pool;                // --pool of the default command (prefork, solo, threads, gevent, eventlet); empty: prefork
   nlohmann::json config = nlohmann::json::object();  // Celery settings, handed to the app as JSON
+  // celery-beat: `schedule:` entries, in file order, as the fixture app reads them (CELERY_CHAOS_BEAT_SCHEDULE):
+  // [{"name", "task", "every": SECONDS | "crontab": "m h dom mon dow", "args": [...]}] (scenario/beat_schedule.h).
+  nlohmann::json schedule = nlohmann::json::array();
+  // celery-beat: `scheduler: {database: SERVICE}`: django-celery-beat's DatabaseScheduler keeping the schedule in that
+  // postgres service's database (fixtures/celery/beat_django_settings.py); empty: the default file scheduler.
+  std::string scheduler_database;
   std::map<std::string, std::string> environment;    // extra environment (values expand placeholders)
   std::optional<HealthCheck> healthcheck;
   std::string restart = "no";      // no | on-failure | always | unless-stopped

@@ -16,7 +16,7 @@ const bool k_registered = service_kinds().add({
     .summary = "a PostgreSQL server; `database:` is created at start (a result backend)",
     .image = {.prefixes = {"postgres"}},
     .keys = {"database"},
-    .serves = {"backend"},
+    .serves = {"backend", "scheduler"},  // scheduler: a celery-beat's DatabaseScheduler
     .instances = instances,
 });
 

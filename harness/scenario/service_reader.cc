@@ -5,6 +5,7 @@
 #include <map>
 #include <regex>
 
+#include "harness/scenario/beat_schedule.h"
 #include "harness/scenario/healthcheck_reader.h"
 #include "harness/scenario/service_kind.h"
 
@@ -240,6 +241,26 @@ void read_watch(YamlReader& reader, const MapView& map, Service& service, std::v
   }
 }
 
+// A beat's `scheduler:`: `file` (the default), or `{database: SERVICE}` (django-celery-beat's DatabaseScheduler on a
+// postgres service, resolved with the other references).
+void read_beat_scheduler(YamlReader& reader, const MapEntry& entry, Service& service,
+                         std::vector<Reference>& references, std::size_t index) {
+  if (entry.value.IsScalar() && entry.value.Scalar() == "file") return;
+  if (!entry.value.IsMap()) {
+    reader.error(entry.location, "'scheduler' must be 'file' or {database: SERVICE} (a postgres service), got " +
+                                     describe(entry.value));
+    return;
+  }
+  MapView map(reader, entry.value);
+  map.report_unknown_keys(reader, {"database"}, "scheduler");
+  const MapEntry* database = map.require(reader, "database", "scheduler");
+  if (!database) return;
+  if (auto name = read_nonempty_string(reader, *database)) {
+    service.scheduler_database = *name;
+    references.push_back(Reference{index, "scheduler", *name, database->location});
+  }
+}
+
 // How a worker is started: its URLs, command, python, app, concurrency, Celery config and environment.
 void read_worker_setup(YamlReader& reader, const MapView& map, Service& service) {
   // A worker's command, URLs and environment are expanded when the workers are created (PlaceholderScope).
@@ -357,12 +378,20 @@ void read_service(YamlReader& reader, const MapEntry& entry, ReadService& out, s
   read_service_healthcheck(reader, map, service);
   read_restart_policy(reader, map, service);
   read_database(reader, map, service);
+  if (const MapEntry* e = map.find("schedule"); e && out.kind && service.kind == ServiceKind::k_celery_beat)
+    if (auto value = read_beat_schedule(reader, *e)) service.schedule = std::move(*value);
+  if (const MapEntry* e = map.find("scheduler"); e && out.kind && service.kind == ServiceKind::k_celery_beat)
+    read_beat_scheduler(reader, *e, service, references, index);
 
-  const bool celery_client = service.kind == ServiceKind::k_celery_worker || service.kind == ServiceKind::k_celery_monitor;
+  const bool celery_client = service.kind == ServiceKind::k_celery_worker ||
+                             service.kind == ServiceKind::k_celery_monitor ||
+                             service.kind == ServiceKind::k_celery_beat;
   if (out.kind && celery_client && !map.find("broker") && !map.find("broker_url")) {
     reader.error(service.location, std::string(out.kind->name) + " " + context + " needs 'broker' (the name of a " +
                                        or_list(kinds_serving("broker", kinds)) + " service) or 'broker_url'");
   }
+  if (out.kind && service.kind == ServiceKind::k_celery_beat && !map.find("schedule"))
+    reader.error(service.location, "celery-beat " + context + " needs 'schedule' (the entries it sends)");
 }
 
 // A monitor's `watch:` reference: a celery-worker service. False after reporting.

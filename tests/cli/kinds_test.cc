@@ -85,7 +85,7 @@ TEST(KindsCommand, lists_the_service_kinds_with_their_keys) {
   std::ostringstream out;
   print_service_kinds(out);
   const std::string text = out.str();
-  for (const char* kind : {"rabbitmq", "redis", "postgres", "celery-worker"})
+  for (const char* kind : {"rabbitmq", "redis", "postgres", "celery-worker", "celery-beat"})
     EXPECT_NE(text.find("\n  " + std::string(kind) + "\n"), std::string::npos) << kind;
   EXPECT_NE(text.find("sentinels"), std::string::npos);  // a redis key
   EXPECT_NE(text.find("concurrency"), std::string::npos);  // a worker key

@@ -376,8 +376,7 @@ checks:
                 "test.yaml:4:29: 'replicas' applies only to celery-worker and redis services ('broker' is a rabbitmq service)",
                 "test.yaml:5:42: service 'worker' refers to undefined broker 'brokr' (did you mean 'broker'?)",
                 "test.yaml:5:62: 'concurrency' must be an integer >= 1, got '0'",
-                "test.yaml:6:3: service 'mystery' needs 'kind' (one of: celery-monitor, celery-worker, postgres, rabbitmq, "
-                "redis) "
+                "test.yaml:6:3: service 'mystery' needs 'kind' (one of: celery-beat, celery-monitor, celery-worker, postgres, rabbitmq, redis) "
                 "or an image whose name implies it",
                 "test.yaml:8:5: unknown key 'wiat' in step (did you mean 'wait'?)",
                 "test.yaml:9:19: kill fault refers to undefined service 'wrker' (did you mean 'worker'?)",

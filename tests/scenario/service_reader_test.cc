@@ -51,17 +51,72 @@ TEST(ScenarioServiceTest, an_image_is_a_services_own_unless_it_is_only_a_kinds_w
   EXPECT_EQ(own("celery-worker@sha256:abcd"), "celery-worker@sha256:abcd");
 }
 
-TEST(ScenarioServiceTest, a_celery_beat_image_is_not_taken_for_a_worker) {
-  // A beat scheduler started as a worker would consume the tasks the scenario watches; until a beat kind exists,
-  // such an image implies no kind.
-  EXPECT_EQ(infer_kind("celery-beat"), std::nullopt);
-  EXPECT_EQ(infer_kind("myorg/beat"), std::nullopt);
-  EXPECT_EQ(infer_kind("myorg/celery-beat:5.3"), std::nullopt);
-  EXPECT_EQ(infer_kind("team/beat-worker"), std::nullopt);
-  EXPECT_EQ(load_error(k_head + "  beat: {image: celery-beat, broker_url: x}\n"),
-            "test.yaml:3:3: service 'beat' needs 'kind' (one of: celery-monitor, celery-worker, postgres, rabbitmq, redis) "
-            "or an "
-            "image whose name implies it");
+TEST(ScenarioServiceTest, a_celery_beat_image_is_a_beat_not_a_worker) {
+  // A beat scheduler started as a worker would consume the tasks the scenario watches.
+  EXPECT_EQ(infer_kind("celery-beat"), ServiceKind::k_celery_beat);
+  EXPECT_EQ(infer_kind("myorg/beat"), ServiceKind::k_celery_beat);
+  EXPECT_EQ(infer_kind("myorg/celery-beat:5.3"), ServiceKind::k_celery_beat);
+  EXPECT_EQ(infer_kind("team/beat-worker"), std::nullopt);  // claimed by neither: the scenario says
+  const Scenario s = load_ok(k_head + "  mq: {image: redis}\n  beat: {image: celery-beat, broker: mq, schedule: "
+                                      "[{name: tick, every: 2s, args: [1]}]}\n");
+  ASSERT_EQ(s.services.size(), 3u);  // with the ledger the beat's probe tasks are recorded in
+  const Service& beat = s.services.back();
+  EXPECT_EQ(beat.kind, ServiceKind::k_celery_beat);
+  EXPECT_EQ(beat.schedule.dump(), R"([{"args":[1],"every":2.0,"name":"tick","task":"probe.record"}])");
+  EXPECT_EQ(beat.scheduler_database, "");
+}
+
+TEST(ScenarioServiceTest, a_beat_schedule_is_a_list_or_a_map_of_entries) {
+  const Scenario s = load_ok(k_head + "  mq: {image: redis}\n  beat:\n    kind: celery-beat\n    broker: mq\n"
+                                      "    schedule:\n      tick: {task: probe.add, every: 1500ms, args: [1, 2]}\n"
+                                      "      minutely: {crontab: \"*/1 * * * *\"}\n");
+  EXPECT_EQ(s.services.back().schedule.dump(),
+            R"([{"args":[1,2],"every":1.5,"name":"tick","task":"probe.add"},)"
+            R"({"args":[],"crontab":"*/1 * * * *","name":"minutely","task":"probe.record"}])");
+}
+
+TEST(ScenarioServiceTest, a_beat_needs_a_broker_and_a_schedule) {
+  EXPECT_EQ(load_errors(k_head + "  beat: {kind: celery-beat}\n"),
+            (std::vector<std::string>{
+                "test.yaml:3:3: celery-beat service 'beat' needs 'broker' (the name of a rabbitmq or redis service) "
+                "or 'broker_url'",
+                "test.yaml:3:3: celery-beat service 'beat' needs 'schedule' (the entries it sends)"}));
+}
+
+TEST(ScenarioServiceTest, bad_beat_schedule_entries_are_reported) {
+  const std::string beat = k_head + "  mq: {image: redis}\n  beat: {kind: celery-beat, broker: mq, schedule: ";
+  EXPECT_EQ(load_error(beat + "[{name: a}]}\n"),
+            "test.yaml:4:52: schedule entry 'a' needs 'every' (e.g. 2s) or 'crontab' (e.g. \"*/1 * * * *\")");
+  EXPECT_EQ(load_error(beat + "[{name: a, every: 1s, crontab: x}]}\n"),
+            "test.yaml:4:73: schedule entry 'a' has both 'every' and 'crontab' (one of them)");
+  EXPECT_EQ(load_error(beat + "[{name: a, crontab: \"* *\"}]}\n"),
+            "test.yaml:4:71: invalid crontab '* *' for schedule entry 'a' (expected 5 fields: minute hour "
+            "day-of-month month day-of-week)");
+  EXPECT_EQ(load_error(beat + "[{name: a, every: 1s}, {name: a, every: 2s}]}\n"),
+            "test.yaml:4:74: duplicate schedule entry 'a'");
+  EXPECT_EQ(load_error(beat + "[{name: a, every: 1s, args: 3}]}\n"),
+            "test.yaml:4:79: 'args' of schedule entry 'a' must be a list, got '3'");
+  EXPECT_EQ(load_error(beat + "[]}\n"),
+            "test.yaml:4:51: 'schedule' must be a non-empty list of entries or a map of entry name to entry, got a "
+            "list");
+  EXPECT_EQ(load_error(beat + "[{name: a, evry: 1s, every: 1s}]}\n"),
+            "test.yaml:4:62: unknown key 'evry' in schedule entry 'a' (did you mean 'every'?)");
+}
+
+TEST(ScenarioServiceTest, a_beats_database_scheduler_is_a_postgres_service) {
+  const std::string head = k_head + "  mq: {image: redis}\n  db: {image: postgres}\n  beat: {kind: celery-beat, "
+                                    "broker: mq, schedule: {a: {every: 1s}}, scheduler: ";
+  EXPECT_EQ(load_ok(head + "{database: db}}\n").services.back().scheduler_database, "db");
+  EXPECT_EQ(load_ok(head + "file}\n").services.back().scheduler_database, "");
+  EXPECT_EQ(load_error(head + "{database: mq}}\n"),
+            "test.yaml:5:91: scheduler 'mq' of service 'beat' is a redis service (expected postgres)");
+  EXPECT_EQ(load_error(head + "sql}\n"),
+            "test.yaml:5:80: 'scheduler' must be 'file' or {database: SERVICE} (a postgres service), got 'sql'");
+}
+
+TEST(ScenarioServiceTest, a_schedule_is_a_beats_key_only) {
+  EXPECT_EQ(load_error(k_head + "  mq: {image: redis, schedule: {a: {every: 1s}}}\n"),
+            "test.yaml:3:22: 'schedule' applies only to celery-beat services ('mq' is a redis service)");
 }
 
 TEST(ScenarioServiceTest, a_prefix_claim_beats_a_substring_claim) {
@@ -90,7 +145,7 @@ TEST(ScenarioServiceTest, each_kinds_own_keys_come_from_its_registration) {
           << kind.name << " " << key << ": " << ::testing::PrintToString(errors);
     }
   }
-  EXPECT_EQ(kinds_with_key("replicas"), (std::vector<std::string_view>{"celery-worker", "redis"}));
+  EXPECT_EQ(kinds_with_key("replicas"), (std::vector<std::string_view>{"celery-beat", "celery-worker", "redis"}));
   EXPECT_EQ(kinds_with_key("database"), (std::vector<std::string_view>{"postgres"}));
   EXPECT_TRUE(kinds_with_key("image").empty());  // a common key
 }
@@ -148,20 +203,19 @@ TEST(ScenarioServiceTest, kind_key_wins_over_the_image) {
 
 TEST(ScenarioServiceTest, kind_needed_when_the_image_does_not_imply_one) {
   EXPECT_EQ(load_error(k_head + "  web: {image: nginx}\n"),
-            "test.yaml:3:3: service 'web' needs 'kind' (one of: celery-monitor, celery-worker, postgres, rabbitmq, "
-            "redis) or an image whose name implies it");
+            "test.yaml:3:3: service 'web' needs 'kind' (one of: celery-beat, celery-monitor, celery-worker, postgres, rabbitmq, redis) or an "
+            "image whose name implies it");
   EXPECT_EQ(load_error(k_head + "  web: {}\n"),
-            "test.yaml:3:3: service 'web' needs 'kind' (one of: celery-monitor, celery-worker, postgres, rabbitmq, "
-            "redis) or an image whose name implies it");
+            "test.yaml:3:3: service 'web' needs 'kind' (one of: celery-beat, celery-monitor, celery-worker, postgres, rabbitmq, redis) or an "
+            "image whose name implies it");
 }
 
 TEST(ScenarioServiceTest, invalid_kind) {
   EXPECT_EQ(load_error(k_head + "  db: {kind: mysql}\n"),
-            "test.yaml:3:14: invalid value 'mysql' for 'kind' (expected one of: celery-monitor, celery-worker, postgres, "
-            "rabbitmq, redis)");
+            "test.yaml:3:14: invalid value 'mysql' for 'kind' (expected one of: celery-beat, celery-monitor, celery-worker, postgres, rabbitmq, "
+            "redis)");
   EXPECT_EQ(load_error(k_head + "  db: {kind: [redis]}\n"),
-            "test.yaml:3:14: 'kind' must be a string (one of: celery-monitor, celery-worker, postgres, rabbitmq, "
-            "redis), got a list");
+            "test.yaml:3:14: 'kind' must be a string (one of: celery-beat, celery-monitor, celery-worker, postgres, rabbitmq, redis), got a list");
 }
 
 TEST(ScenarioServiceTest, invalid_service_name) {
@@ -185,9 +239,9 @@ TEST(ScenarioServiceTest, unknown_service_key) {
             "test.yaml:3:29: unknown key 'imgae' in service 'broker' (did you mean 'image'?)");
   EXPECT_EQ(load_error(k_head + "  broker: {image: rabbitmq, ports: [5672]}\n"),
             "test.yaml:3:29: unknown key 'ports' in service 'broker' (expected one of: image, kind, role, healthcheck, "
-            "restart, restart_on_unhealthy, backoff, backoff_scale, network, broker, broker_url, python, config, watch, "
-            "replicas, backend, backend_url, command, app, concurrency, pool, environment, database, sentinels, "
-            "down_after)");
+            "restart, restart_on_unhealthy, backoff, backoff_scale, network, replicas, broker, broker_url, python, "
+            "config, environment, schedule, scheduler, backend, backend_url, command, app, concurrency, pool, database, "
+            "sentinels, down_after)");
 }
 
 TEST(ScenarioServiceTest, network_proxied_routes_the_service_through_the_proxy) {
@@ -215,8 +269,7 @@ TEST(ScenarioServiceTest, concurrency_must_be_an_integer_at_least_one) {
 TEST(ScenarioServiceTest, worker_keys_only_on_workers) {
   EXPECT_EQ(load_errors(k_head + "  cache: {image: redis, replicas: 2, config: {a: 1}}\n"),
             (std::vector<std::string>{
-                "test.yaml:3:38: 'config' applies only to celery-monitor and celery-worker services ('cache' is a redis "
-                "service)",
+                "test.yaml:3:38: 'config' applies only to celery-beat and celery-worker services ('cache' is a redis service)",
             }));
 }
 
@@ -238,7 +291,7 @@ TEST(ScenarioServiceTest, keys_a_data_service_would_ignore_are_rejected) {
                                  "  cache: {image: redis, role: cache}\n"),
             (std::vector<std::string>{
                 "test.yaml:3:29: 'command' applies only to celery-worker services ('broker' is a rabbitmq service)",
-                "test.yaml:3:41: 'environment' applies only to celery-worker services ('broker' is a rabbitmq "
+                "test.yaml:3:41: 'environment' applies only to celery-beat and celery-worker services ('broker' is a rabbitmq "
                 "service)",
                 "test.yaml:4:31: invalid value 'cache' for 'role' (expected one of: ledger)",
             }));
@@ -487,7 +540,7 @@ TEST(ScenarioServiceTest, redis_replicas_and_sentinels) {
 TEST(ScenarioServiceTest, replicas_and_sentinels_only_where_they_mean_something) {
   EXPECT_EQ(load_errors(k_head + "  db: {image: postgres, replicas: 2, sentinels: 1, down_after: 1s}\n"),
             (std::vector<std::string>{
-                "test.yaml:3:25: 'replicas' applies only to celery-worker and redis services ('db' is a postgres "
+                "test.yaml:3:25: 'replicas' applies only to celery-beat, celery-worker and redis services ('db' is a postgres "
                 "service)",
                 "test.yaml:3:38: 'sentinels' applies only to redis services ('db' is a postgres service)",
                 "test.yaml:3:52: 'down_after' applies only to redis services ('db' is a postgres service)",
@@ -526,7 +579,7 @@ TEST(ServiceKindKeys, lists_exactly_the_keys_the_reader_accepts_on_each_kind) {
       {"restart", "always"},        {"restart_on_unhealthy", "false"}, {"backoff", "docker"},
       {"backoff_scale", "0.5"},     {"database", "db"},             {"sentinels", "1"},
       {"down_after", "5s"},         {"network", "proxied"},         {"pool", "solo"},
-      {"watch", "[mq]"}};
+      {"watch", "[mq]"}, {"schedule", "{a: {every: 1s}}"}, {"scheduler", "file"}};
   const auto kinds = list_service_kinds();
   ASSERT_EQ(kinds.size(), 5u);
   for (auto kind : kinds) {

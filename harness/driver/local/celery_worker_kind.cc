@@ -1,13 +1,13 @@
 // The local driver's celery-worker kind: one Celery worker process per replica (celery_worker_service.h), set up
-// from the data services' placeholders (created first).
+// from the data services' placeholders (created first); the replicas loop is shared with celery-beat
+// (celery_instances.h).
 #include <unistd.h>
 
 #include <algorithm>
 #include <regex>
 
 #include "harness/driver/client_routing.h"
-#include "harness/driver/local/celery_worker_service.h"
-#include "harness/driver/local/local_kinds.h"
+#include "harness/driver/local/celery_instances.h"
 
 namespace harness::driver::local {
 namespace {
@@ -98,11 +98,25 @@ scenario::Service with_task_events(scenario::Service spec, const scenario::Scena
   return spec;
 }
 
+util::Expected<Instances> create_workers(const scenario::Service& written, const LocalCreation& context) {
+  return create_celery_instances(with_task_events(written, context.scenario), context,
+                                 [](const scenario::Service& expanded, int replica, const WorkerSettings& settings,
+                                    const RunPaths& paths) -> util::Expected<std::unique_ptr<Service>> {
+                                   auto worker = CeleryWorkerService::create(expanded, replica, settings, paths);
+                                   if (!worker) return worker.error();
+                                   return std::unique_ptr<Service>(std::move(worker.value()));
+                                 });
+}
+
+const bool k_registered = local_service_kinds().add({.name = "celery-worker", .create = create_workers});
+
+}  // namespace
+
 // Each replica from its own table: with client routing (RunPaths::routing), its own proxies of the proxied
 // services, so a network fault `from: worker.1` reaches that replica alone.
-util::Expected<Instances> create_workers(const scenario::Service& written, const LocalCreation& context) {
-  const scenario::Service spec = with_task_events(written, context.scenario);
-  Instances workers;
+util::Expected<Instances> create_celery_instances(const scenario::Service& spec, const LocalCreation& context,
+                                                  const CeleryInstanceFactory& make) {
+  Instances instances;
   for (int replica = 1; replica <= spec.replicas; ++replica) {
     PlaceholderTable routed;
     if (context.paths.routing) {
@@ -115,14 +129,10 @@ util::Expected<Instances> create_workers(const scenario::Service& written, const
     if (!settings) return settings.error();
     auto expanded = expanded_spec(spec, table);
     if (!expanded) return expanded.error();
-    auto worker = CeleryWorkerService::create(*expanded, replica, *settings, context.paths);
-    if (!worker) return worker.error();
-    workers.push_back(std::move(worker.value()));
+    auto instance = make(*expanded, replica, *settings, context.paths);
+    if (!instance) return instance.error();
+    instances.push_back(std::move(instance.value()));
   }
-  return workers;
+  return instances;
 }
-
-const bool k_registered = local_service_kinds().add({.name = "celery-worker", .create = create_workers});
-
-}  // namespace
 }  // namespace harness::driver::local
