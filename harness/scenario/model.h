@@ -85,6 +85,11 @@ struct Service {
   // postgres
   std::string database = "celery";  // created at start (the role owns it)
 
+  // rabbitmq, redis, postgres: `config:`, the server's own settings (rabbitmq.conf keys, redis.conf directives,
+  // PostgreSQL parameters), each value as the server reads it (scenario/server_config.h). A celery-worker's
+  // `config:` is `config` above.
+  std::map<std::string, std::string> server_config;
+
   SourceLocation location;
 };
 
