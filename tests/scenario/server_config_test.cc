@@ -63,25 +63,25 @@ TEST(ServerConfigTest, postgres_booleans_are_on_and_off) {
 
 TEST(ServerConfigTest, keys_the_harness_sets_are_refused_with_why) {
   EXPECT_EQ(load_error(k_head + "  broker: {image: rabbitmq, config: {listeners.tcp.default: 5672}}\n"),
-            "test.yaml:3:39: config key 'listeners.tcp.default' of service 'broker' is set by the harness: the node "
+            "test.yaml:3:38: config key 'listeners.tcp.default' of service 'broker' is set by the harness: the node "
             "listens on 127.0.0.1 at a port the harness allocates ({{broker.port}})");
   EXPECT_EQ(load_error(k_head + "  broker: {image: rabbitmq, config: {default_pass: x}}\n"),
-            "test.yaml:3:39: config key 'default_pass' of service 'broker' is set by the harness: the harness "
+            "test.yaml:3:38: config key 'default_pass' of service 'broker' is set by the harness: the harness "
             "generates the credentials ({{broker.user}}, {{broker.password}})");
   EXPECT_EQ(load_error(k_head + "  broker: {image: rabbitmq, config: {log.file: true}}\n"),
-            "test.yaml:3:39: config key 'log.file' of service 'broker' is set by the harness: the node logs to its "
+            "test.yaml:3:38: config key 'log.file' of service 'broker' is set by the harness: the node logs to its "
             "console, which is logs/broker.log (only 'log.console.level' may be set)");
   EXPECT_EQ(load_error(k_head + "  cache: {image: redis, config: {PORT: 6379}}\n"),
-            "test.yaml:3:35: config key 'PORT' of service 'cache' is set by the harness: the server listens on "
+            "test.yaml:3:34: config key 'PORT' of service 'cache' is set by the harness: the server listens on "
             "127.0.0.1 at a port the harness allocates ({{cache.port}})");
   EXPECT_EQ(load_error(k_head + "  cache: {image: redis, config: {requirepass: x}}\n"),
-            "test.yaml:3:35: config key 'requirepass' of service 'cache' is set by the harness: the harness "
+            "test.yaml:3:34: config key 'requirepass' of service 'cache' is set by the harness: the harness "
             "generates the password ({{cache.password}})");
   EXPECT_EQ(load_error(k_head + "  db: {image: postgres, config: {listen_addresses: '*'}}\n"),
-            "test.yaml:3:35: config key 'listen_addresses' of service 'db' is set by the harness: the server "
+            "test.yaml:3:34: config key 'listen_addresses' of service 'db' is set by the harness: the server "
             "listens on 127.0.0.1 at a port the harness allocates ({{db.port}})");
   EXPECT_EQ(load_error(k_head + "  db: {image: postgres, config: {logging_collector: on}}\n"),
-            "test.yaml:3:35: config key 'logging_collector' of service 'db' is set by the harness: the server logs "
+            "test.yaml:3:34: config key 'logging_collector' of service 'db' is set by the harness: the server logs "
             "to stderr, which is logs/db.log");
 }
 
@@ -108,7 +108,7 @@ TEST(ServerConfigTest, config_must_be_a_map_of_the_servers_settings) {
   EXPECT_EQ(load_error(k_head + "  db: {image: postgres, config: x}\n"),
             "test.yaml:3:33: 'config' must be a map of PostgreSQL parameters, got 'x'");
   EXPECT_EQ(load_error(k_head + "  cache: {image: redis, config: {'max memory': 1}}\n"),
-            "test.yaml:3:35: invalid config key 'max memory' of service 'cache' (expected letters, digits, '_', '.' "
+            "test.yaml:3:34: invalid config key 'max memory' of service 'cache' (expected letters, digits, '_', '.' "
             "or '-')");
 }
 
