@@ -94,6 +94,10 @@ struct Service {
   // celery-monitor: the celery-worker services whose events it watches (their task events are switched on).
   // Default (no `watch:`): every celery-worker service on the monitor's `broker:`; the reader resolves it.
   std::vector<std::string> watch;
+  // rabbitmq, redis, postgres: `config:`, the server's own settings (rabbitmq.conf keys, redis.conf directives,
+  // PostgreSQL parameters), each value as the server reads it (scenario/server_config.h). A celery-worker's
+  // `config:` is `config` above.
+  std::map<std::string, std::string> server_config;
 
   SourceLocation location;
 };

@@ -15,6 +15,8 @@
 
 namespace harness::scenario {
 
+struct ServerConfigRules;  // server_config.h
+
 // How a kind claims an image name (its last path component, tag and digest stripped; see infer_kind).
 struct ImageHints {
   std::vector<std::string_view> prefixes{};  // the name starts with one: a strong claim
@@ -37,6 +39,9 @@ struct ServiceKindInfo {
   std::vector<std::string_view> keys{};
   // What a celery-worker's `broker:` and `backend:` may name: "broker", "backend".
   std::vector<std::string_view> serves{};
+  // How `config:` is read as the server's own settings (Service::server_config); nullptr: not so (a worker's
+  // `config:` is Celery settings).
+  const ServerConfigRules* server_config = nullptr;
   // Created before the Celery processes: its placeholders can be used in a worker's command, URLs and environment.
   bool data = true;
   // The instances of `service`, first one first (its keys are SERVICE.KEY's).

@@ -7,6 +7,7 @@
 
 #include "harness/scenario/beat_schedule.h"
 #include "harness/scenario/healthcheck_reader.h"
+#include "harness/scenario/server_config.h"
 #include "harness/scenario/service_kind.h"
 
 namespace harness::scenario {
@@ -262,7 +263,8 @@ void read_beat_scheduler(YamlReader& reader, const MapEntry& entry, Service& ser
 }
 
 // How a worker is started: its URLs, command, python, app, concurrency, Celery config and environment.
-void read_worker_setup(YamlReader& reader, const MapView& map, Service& service) {
+// `celery_config`: `config:` is Celery settings (not a kind whose server reads it: read_server_settings).
+void read_worker_setup(YamlReader& reader, const MapView& map, Service& service, bool celery_config) {
   // A worker's command, URLs and environment are expanded when the workers are created (PlaceholderScope).
   const auto optional_string = [&](std::string_view key, std::optional<std::string>& field) {
     if (const MapEntry* e = map.find(key)) {
@@ -290,7 +292,7 @@ void read_worker_setup(YamlReader& reader, const MapView& map, Service& service)
       reader.error(e->key_location, "'pool' is not used with 'command' on service " + quote(service.name) +
                                         " (write --pool NAME in the command)");
   }
-  if (const MapEntry* e = map.find("config")) {
+  if (const MapEntry* e = map.find("config"); e && celery_config) {
     if (!e->value.IsMap())
       reader.error(e->location, "'config' must be a map of Celery settings, got " + describe(e->value));
     else if (auto value = read_json(reader, e->value, "config"))
@@ -300,6 +302,15 @@ void read_worker_setup(YamlReader& reader, const MapView& map, Service& service)
     if (auto value = read_environment(reader, *e)) service.environment = std::move(*value);
     reader.note_placeholders(e->value, PlaceholderScope::k_worker_setup);
   }
+}
+
+// `config:` of a kind whose server reads it as its own settings (rabbitmq.conf keys, redis.conf directives,
+// PostgreSQL parameters); a worker's is read with its setup. `kind`: nullptr when unknown (then not read).
+void read_server_settings(YamlReader& reader, const MapView& map, Service& service, const ServiceKindInfo* kind) {
+  const MapEntry* e = map.find("config");
+  if (!e || !kind || !kind->server_config) return;
+  if (auto settings = read_server_config(reader, *e, *kind->server_config, service.name))
+    service.server_config = std::move(*settings);
 }
 
 // `healthcheck:`. Always sets one when the key is there, a failing stand-in if it is bad (see below).
@@ -374,7 +385,8 @@ void read_service(YamlReader& reader, const MapEntry& entry, ReadService& out, s
   read_role(reader, map, service, out.kind);
   read_broker_and_backend(reader, map, service, references, index);
   read_watch(reader, map, service, references, index);
-  read_worker_setup(reader, map, service);
+  read_worker_setup(reader, map, service, !(out.kind && out.kind->server_config));
+  read_server_settings(reader, map, service, out.kind);
   read_service_healthcheck(reader, map, service);
   read_restart_policy(reader, map, service);
   read_database(reader, map, service);

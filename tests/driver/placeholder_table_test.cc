@@ -16,12 +16,13 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Every kind, a redis with replicas and sentinels, a worker with two replicas, and the ledger a load adds.
+// Every kind, a redis with replicas and sentinels, a worker with two replicas, and the ledger a load adds; the
+// servers' settings (`config:`), each a placeholder.
 const char* const k_scenario = R"(name: every-kind
 services:
-  broker: {image: rabbitmq}
-  cache: {image: redis, replicas: 2, sentinels: 3}
-  db: {image: postgres}
+  broker: {image: rabbitmq, config: {heartbeat: 10}}
+  cache: {image: redis, replicas: 2, sentinels: 3, config: {maxmemory: 1mb}}
+  db: {image: postgres, config: {max_connections: 20}}
   worker: {image: celery-worker, broker: broker, backend: db, replicas: 2}
   other: {image: celery-worker, broker_url: "{{cache.url}}"}
 steps:

@@ -267,9 +267,9 @@ TEST(ScenarioServiceTest, concurrency_must_be_an_integer_at_least_one) {
 }
 
 TEST(ScenarioServiceTest, worker_keys_only_on_workers) {
-  EXPECT_EQ(load_errors(k_head + "  cache: {image: redis, replicas: 2, config: {a: 1}}\n"),
+  EXPECT_EQ(load_errors(k_head + "  cache: {image: redis, replicas: 2, environment: {a: 1}}\n"),
             (std::vector<std::string>{
-                "test.yaml:3:38: 'config' applies only to celery-beat and celery-worker services ('cache' is a redis service)",
+                "test.yaml:3:38: 'environment' applies only to celery-beat and celery-worker services ('cache' is a redis service)",
             }));
 }
 

@@ -7,6 +7,7 @@
 #include "harness/datastore/postgres_client.h"
 #include "harness/driver/local/binaries.h"
 #include "harness/process/ports.h"
+#include "harness/scenario/server_config.h"
 #include "harness/util/private_dir.h"
 
 namespace harness::driver::local {
@@ -89,6 +90,7 @@ util::Expected<std::unique_ptr<PostgresService>> PostgresService::create(const s
   service->m_password = random_token(20);
   service->m_superuser_password = random_token(20);
   service->m_database = spec.database;
+  service->m_settings = spec.server_config;
   service->m_cache_dir = paths.cache_dir;
   return service;
 }
@@ -123,11 +125,17 @@ util::Status PostgresService::start() {
   return spawn(as_postgres(std::move(options)));
 }
 
+// fsync, synchronous_commit and full_page_writes off (the data is discarded after the run) unless the scenario's
+// `config:` sets them; its parameters follow as `-c key=value`. A parameter the server does not know, or a value it
+// refuses, makes it exit at once with its own FATAL line (`unrecognized configuration parameter "x"`).
 std::vector<std::string> PostgresService::postgres_argv(const std::filesystem::path& data) const {
-  return {(m_bin / "postgres").string(), "-D", data.string(), "-p", std::to_string(m_port),
-          "-k", (m_dir / "socket").string(), "-c", "unix_socket_permissions=0700",
-          "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off",
-          "-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "logging_collector=off"};
+  std::vector<std::string> argv{(m_bin / "postgres").string(), "-D", data.string(), "-p", std::to_string(m_port),
+                                "-k", (m_dir / "socket").string(), "-c", "unix_socket_permissions=0700",
+                                "-c", "listen_addresses=127.0.0.1", "-c", "logging_collector=off"};
+  for (const char* key : {"fsync", "synchronous_commit", "full_page_writes"})
+    if (!scenario::has_setting(m_settings, key, true)) argv.insert(argv.end(), {"-c", std::string(key) + "=off"});
+  for (const auto& [key, value] : m_settings) argv.insert(argv.end(), {"-c", key + "=" + value});
+  return argv;
 }
 
 std::string PostgresService::admin_conninfo(const std::string& dbname) const {
@@ -185,7 +193,7 @@ std::map<std::string, std::string> PostgresService::exec_environment() const {
 std::map<std::string, std::string> PostgresService::placeholders() const {
   const auto port = std::to_string(m_port);
   const std::string auth = m_user + ":" + m_password + "@127.0.0.1:" + port + "/";
-  return {
+  std::map<std::string, std::string> table{
       {"host", "127.0.0.1"},
       {"port", port},
       {"user", m_user},
@@ -196,6 +204,8 @@ std::map<std::string, std::string> PostgresService::placeholders() const {
       {"socket_dir", (m_dir / "socket").string()},
       {"dir", m_dir.string()},
   };
+  for (const auto& [key, value] : m_settings) table["config." + key] = value;
+  return table;
 }
 
 }  // namespace harness::driver::local

@@ -48,6 +48,7 @@ private:
   std::string m_password;
   std::string m_superuser_password;  // of `postgres`: the harness's own connections
   std::string m_database;
+  std::map<std::string, std::string> m_settings;  // the scenario's `config:` (PostgreSQL parameters)
   std::uint16_t m_port = 0;
   bool m_bootstrapped = false;
 };

@@ -9,6 +9,7 @@
 #include <csignal>
 #include <fstream>
 #include <regex>
+#include <sstream>
 
 #include "harness/driver/local/binaries.h"
 #include "harness/process/ports.h"
@@ -42,7 +43,43 @@ util::Expected<std::unique_ptr<RabbitmqService>> RabbitmqService::create(const s
   service->m_node = "cc-" + spec.name + "-" + random_token(6) + "@localhost";
   service->m_user = "cc-" + random_token(8);
   service->m_password = random_token(20);
+  service->m_settings = spec.server_config;
   return service;
+}
+
+std::string rabbitmq_conf(std::uint16_t port, std::uint16_t management_port, const std::string& user,
+                          const std::string& password, const std::map<std::string, std::string>& settings) {
+  std::string conf = "listeners.tcp.default = 127.0.0.1:" + std::to_string(port) + "\n" +
+                     "management.tcp.ip = 127.0.0.1\n"
+                     "management.tcp.port = " + std::to_string(management_port) + "\n" +
+                     "default_user = " + user + "\n" +
+                     "default_pass = " + password + "\n" +
+                     "loopback_users = none\n"
+                     "log.console = true\n"
+                     "log.file = false\n";
+  // Defaults a scenario may replace. Queue depths and connection states in the management API a second old at
+  // most (RabbitMQ's default: 5 s): the harness samples them while faults are active (run/broker_sampler.h).
+  const std::pair<const char*, const char*> defaults[] = {{"collect_statistics_interval", "1000"},
+                                                          {"log.console.level", "info"}};
+  for (const auto& [key, value] : defaults)
+    if (!settings.count(key)) conf += std::string(key) + " = " + value + "\n";
+  for (const auto& [key, value] : settings) conf += key + " = " + value + "\n";
+  return conf;
+}
+
+std::string configuration_errors(const std::string& log) {
+  // "2026-11-28 05:11:34.889938+00:00 [error] <0.132.0>   - Conf file attempted to set unknown variable: x"
+  static const std::regex k_line(
+      R"(^\S+ \S+ \[error\] <[0-9.]+> +((- .*)|(You've tried to set .*)|(Error preparing configuration.*))$)");
+  std::string out;
+  std::istringstream in(log);
+  for (std::string line; std::getline(in, line);) {
+    std::smatch match;
+    if (!std::regex_match(line, match, k_line)) continue;
+    const std::string said = match[1].str() + "\n";
+    if (out.find(said) == std::string::npos) out += said;
+  }
+  return out;
 }
 
 // A private node, the same for server and CLI: HOME holds the node's cookie (a CLI with another HOME cannot talk to
@@ -95,19 +132,7 @@ util::Status RabbitmqService::start() {
   if (auto st = write_file(m_dir / "rabbitmq-env.conf", ""); !st) return st;
   if (auto st = write_file(m_dir / "advanced.config", "[].\n"); !st) return st;
   if (auto st = write_file(m_dir / "enabled_plugins", "[rabbitmq_management].\n"); !st) return st;
-  const std::string conf =
-      "listeners.tcp.default = 127.0.0.1:" + std::to_string(m_port) + "\n" +
-      "management.tcp.ip = 127.0.0.1\n"
-      "management.tcp.port = " + std::to_string(m_management_port) + "\n" +
-      "default_user = " + m_user + "\n" +
-      "default_pass = " + m_password + "\n" +
-      "loopback_users = none\n"
-      // Queue depths and connection states in the management API a second old at most (default 5 s): the
-      // harness samples them while faults are active (run/broker_sampler.h).
-      "collect_statistics_interval = 1000\n"
-      "log.console = true\n"
-      "log.console.level = info\n"
-      "log.file = false\n";
+  const std::string conf = rabbitmq_conf(m_port, m_management_port, m_user, m_password, m_settings);
   if (auto st = write_file(m_dir / "rabbitmq.conf", conf); !st) return st;  // 0600: it holds the admin password
 
   process::SpawnOptions options;
@@ -121,7 +146,12 @@ util::Status RabbitmqService::start() {
 // fails at once (exit 69) until the node has registered, and every rabbitmqctl call costs ~0.6-0.7 s (it boots an
 // Erlang VM): readiness is polled with an AMQP handshake instead, a few milliseconds each.
 ReadyPoll RabbitmqService::poll_ready() {
-  if (auto status = exit_status()) return {Readiness::k_failed, exited_detail(*status)};
+  if (auto status = exit_status()) {
+    const std::string refused = configuration_errors(read_log());
+    if (refused.empty()) return {Readiness::k_failed, exited_detail(*status)};
+    return {Readiness::k_failed, failure_detail("exited with " + status->describe() +
+                                                ": its configuration was refused:\n" + refused)};
+  }
   if (!amqp_handshake(m_port, k_handshake_timeout)) return {Readiness::k_not_yet, "AMQP port not answering yet"};
   static const std::regex k_version(R"(Starting RabbitMQ ([0-9][0-9A-Za-z.+~-]*))");
   std::smatch match;
@@ -172,7 +202,7 @@ void RabbitmqService::stop(std::chrono::milliseconds grace) {
 
 std::map<std::string, std::string> RabbitmqService::placeholders() const {
   const auto port = std::to_string(m_port);
-  return {
+  std::map<std::string, std::string> table{
       {"host", "127.0.0.1"},
       {"port", port},
       {"user", m_user},
@@ -184,6 +214,8 @@ std::map<std::string, std::string> RabbitmqService::placeholders() const {
       {"node", m_node},
       {"dir", m_dir.string()},
   };
+  for (const auto& [key, value] : m_settings) table["config." + key] = value;
+  return table;
 }
 
 bool amqp_handshake(std::uint16_t port, std::chrono::milliseconds timeout) {

@@ -50,7 +50,19 @@ private:
   std::uint16_t m_dist_port = 0;
   std::uint16_t m_epmd_port = 0;
   std::uint16_t m_management_port = 0;
+  std::map<std::string, std::string> m_settings;  // the scenario's `config:` (rabbitmq.conf keys)
 };
+
+// rabbitmq.conf: the harness's lines (addresses, credentials, a log on stdout, statistics every second), then the
+// scenario's `settings` (`key = value`), which replace the harness's defaults of the same keys.
+std::string rabbitmq_conf(std::uint16_t port, std::uint16_t management_port, const std::string& user,
+                          const std::string& password, const std::map<std::string, std::string>& settings);
+
+// What a node that would not boot said about its configuration: cuttlefish's lines ("Conf file attempted to set
+// unknown variable: x", "Error transforming datatype for: heartbeat", "You've tried to set x, ...") from the log,
+// each once, without their timestamps; empty when there are none. They come first in a log of ~50 lines of crash
+// reports, out of reach of its last lines.
+std::string configuration_errors(const std::string& log);
 
 // Sends the AMQP 0-9-1 protocol header to 127.0.0.1:port and waits up to `timeout` for the first frame of
 // Connection.Start. True when the broker answered as an AMQP broker.

@@ -3,6 +3,7 @@
 #include "harness/datastore/redis_client.h"
 #include "harness/driver/local/binaries.h"
 #include "harness/process/ports.h"
+#include "harness/scenario/server_config.h"
 
 namespace harness::driver::local {
 
@@ -21,6 +22,7 @@ util::Expected<std::unique_ptr<RedisService>> RedisService::create(const scenari
   service->m_port = *port;
   service->m_password = random_token(20);
   service->m_role = spec.role;
+  service->m_settings = spec.server_config;
   return service;
 }
 
@@ -36,6 +38,7 @@ util::Expected<std::unique_ptr<RedisService>> RedisService::create_replica(const
   service->m_password = master.m_password;
   service->m_role = spec.role;
   service->m_replica_of = master.m_port;
+  service->m_settings = spec.server_config;
   return service;
 }
 
@@ -56,27 +59,30 @@ util::Status write_redis_cli(const std::filesystem::path& bin_dir, const std::fi
 }
 
 // No persistence (save "", appendonly no): a scenario's data is discarded. repl-diskless-sync-delay 0: with the
-// default 5, a master waits 5 s before it syncs a new replica (linked in ~5 s instead of ~0.15 s).
+// default 5, a master waits 5 s before it syncs a new replica (linked in ~5 s instead of ~0.15 s). These defaults
+// and protected-mode give way to the scenario's `config:`, whose directives come last (redis.conf: `key value`; an
+// empty value as "", which `save ""` needs).
 std::string RedisService::config() const {
   // Everything in a 0600 file, not on the command line: argv is world-readable (ps, /proc/PID/cmdline) and would
   // show the password to every user of the machine.
   std::string c;
   c += "port " + std::to_string(m_port) + "\n";
   c += "bind 127.0.0.1\n";
-  c += "protected-mode yes\n";
   c += "dir \"" + m_dir.string() + "\"\n";
-  c += "save \"\"\n";
-  c += "appendonly no\n";
   c += "daemonize no\n";
   c += "logfile \"\"\n";
   c += "pidfile \"" + (m_dir / "redis.pid").string() + "\"\n";
   c += "requirepass " + m_password + "\n";
   c += "masterauth " + m_password + "\n";
-  c += "repl-diskless-sync-delay 0\n";
   // Redis rewrites its process title over argv and environ by default, erasing CELERY_CHAOS_OWNER from
   // /proc/PID/environ: the sweeper could not recognise a killed harness's redis-server.
   c += "set-proc-title no\n";
   if (m_replica_of != 0) c += "replicaof 127.0.0.1 " + std::to_string(m_replica_of) + "\n";
+  const std::pair<const char*, const char*> defaults[] = {
+      {"protected-mode", "yes"}, {"save", "\"\""}, {"appendonly", "no"}, {"repl-diskless-sync-delay", "0"}};
+  for (const auto& [key, value] : defaults)
+    if (!scenario::has_setting(m_settings, key, true)) c += std::string(key) + " " + value + "\n";
+  for (const auto& [key, value] : m_settings) c += key + " " + (value.empty() ? std::string("\"\"") : value) + "\n";
   return c;
 }
 
@@ -131,6 +137,7 @@ std::map<std::string, std::string> RedisService::placeholders() const {
       {"url", "redis://:" + m_password + "@127.0.0.1:" + port + "/0"},
       {"dir", m_dir.string()},
   };
+  for (const auto& [key, value] : m_settings) table["config." + key] = value;
   if (!m_sentinel_ports.empty()) {
     std::string ports;
     for (auto p : m_sentinel_ports) ports += (ports.empty() ? "" : " ") + std::to_string(p);

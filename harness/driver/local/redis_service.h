@@ -5,7 +5,8 @@
 // A scenario's redis service with `replicas: N` is N+1 instances: NAME (the initial master) and NAME.replica-K
 // (`replicaof 127.0.0.1 MASTERPORT`, the same password as requirepass and masterauth, so that any of them can
 // be master or replica after a failover). A replica is ready once INFO replication says master_link_status:up.
-// Its settings, the password included, are in a 0600 redis.conf in its folder, never on its command line.
+// Its settings, the password included, are in a 0600 redis.conf in its folder, never on its command line; the
+// scenario's `config:` directives come last in it (master and replicas alike).
 #include "harness/driver/driver.h"
 #include "harness/driver/local/local_service.h"
 
@@ -51,6 +52,7 @@ private:
   std::string m_role;
   std::uint16_t m_port = 0;
   std::uint16_t m_replica_of = 0;  // the initial master's port; 0 = starts as a master
+  std::map<std::string, std::string> m_settings;  // the scenario's `config:` (redis.conf directives)
   std::string m_master_name;
   std::vector<std::uint16_t> m_sentinel_ports;
 };
