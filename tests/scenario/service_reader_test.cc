@@ -184,7 +184,8 @@ TEST(ScenarioServiceTest, unknown_service_key) {
   EXPECT_EQ(load_error(k_head + "  broker: {image: rabbitmq, ports: [5672]}\n"),
             "test.yaml:3:29: unknown key 'ports' in service 'broker' (expected one of: image, kind, role, healthcheck, "
             "restart, restart_on_unhealthy, backoff, backoff_scale, network, replicas, broker, backend, broker_url, "
-            "backend_url, command, app, python, concurrency, pool, config, environment, database, sentinels, down_after)");
+            "backend_url, command, app, python, concurrency, pool, queues, config, environment, database, sentinels, "
+            "down_after)");
 }
 
 TEST(ScenarioServiceTest, network_proxied_routes_the_service_through_the_proxy) {
@@ -521,7 +522,8 @@ TEST(ServiceKindKeys, lists_exactly_the_keys_the_reader_accepts_on_each_kind) {
       {"config", "{a: 1}"},         {"environment", "{A: b}"},      {"healthcheck", "{test: [CMD, 'true']}"},
       {"restart", "always"},        {"restart_on_unhealthy", "false"}, {"backoff", "docker"},
       {"backoff_scale", "0.5"},     {"database", "db"},             {"sentinels", "1"},
-      {"down_after", "5s"},         {"network", "proxied"},         {"pool", "solo"}};
+      {"down_after", "5s"},         {"network", "proxied"},         {"pool", "solo"},
+      {"queues", "[celery]"}};
   const auto kinds = list_service_kinds();
   ASSERT_EQ(kinds.size(), 4u);
   for (auto kind : kinds) {
