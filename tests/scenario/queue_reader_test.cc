@@ -45,15 +45,15 @@ TEST(ScenarioQueuesTest, a_bad_declaration_says_what_is_wrong_where) {
                         "  - {name: c, exclusive: true}\n"
                         "  - c\n"),
             (std::vector<std::string>{
-                "test.yaml:5:30: invalid value 'quorm' for 'type' (expected one of: classic, quorum, stream)",
-                "test.yaml:6:40: queue 's' of type stream must be durable (RabbitMQ declares stream queues durable "
+                "test.yaml:5:26: invalid value 'quorm' for 'type' (expected one of: classic, quorum, stream)",
+                "test.yaml:6:38: queue 's' of type stream must be durable (RabbitMQ declares stream queues durable "
                 "only)",
                 "test.yaml:7:5: queue 'orders' is declared twice (first at line 5)",
                 "test.yaml:8:5: missing required key 'name' in queue 4",
-                "test.yaml:9:27: 'arguments' must be a map of queue arguments (e.g. {x-max-length: 100}), got a list",
-                "test.yaml:10:27: 'arguments' of queue 'b' holds x-queue-type: write 'type:' instead (classic, "
+                "test.yaml:9:26: 'arguments' must be a map of queue arguments (e.g. {x-max-length: 100}), got a list",
+                "test.yaml:10:26: 'arguments' of queue 'b' holds x-queue-type: write 'type:' instead (classic, "
                 "quorum or stream)",
-                "test.yaml:11:16: unknown key 'exclusive' in queue 7 (expected one of: name, type, durable, "
+                "test.yaml:11:15: unknown key 'exclusive' in queue 7 (expected one of: name, type, durable, "
                 "arguments)",
                 "test.yaml:12:5: entry 8 of 'queues' must be a map with name, type, durable and arguments, got 'c'",
             }));
@@ -89,7 +89,7 @@ TEST(ScenarioQueuesTest, a_worker_queue_that_is_not_declared_is_refused) {
                 "test.yaml:4:49: service 'other' consumes queue 'zzz', which 'queues:' does not declare (expected "
                 "one of: celery, orders)",
                 "test.yaml:5:49: 'queues' of service 'third' must name at least one queue",
-                "test.yaml:6:64: 'queues' is not used with 'command' on service 'cmd' (write -Q NAMES in the "
+                "test.yaml:6:63: 'queues' is not used with 'command' on service 'cmd' (write -Q NAMES in the "
                 "command)",
             }));
 }
