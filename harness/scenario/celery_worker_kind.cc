@@ -23,7 +23,7 @@ const bool k_registered = service_kinds().add({
     // starts RabbitMQ, Redis and PostgreSQL with its own command line and environment: `command:` and
     // `environment:` would do nothing there).
     .keys = {"replicas", "broker", "backend", "broker_url", "backend_url", "command", "app", "python", "concurrency",
-             "pool", "config", "environment"},
+             "pool", "queues", "config", "environment"},
     .data = false,
     .instances = instances,
 });

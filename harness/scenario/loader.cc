@@ -16,6 +16,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "harness/scenario/check_reader.h"
+#include "harness/scenario/queue_reader.h"
 #include "harness/scenario/service_reader.h"
 #include "harness/scenario/step_reader.h"
 #include "harness/scenario/yaml_reader.h"
@@ -25,7 +26,8 @@ namespace harness::scenario {
 namespace {
 
 const std::vector<std::string_view> k_scenario_keys{"name",   "description", "tags",  "timeout", "seed",
-                                                    "python", "services",    "steps", "checks",  "expect"};
+                                                    "python", "services",    "steps", "checks",  "expect",
+                                                    "queues"};
 
 // A scenario is a few kilobytes; the limit keeps `validate /dev/zero`-like mistakes from eating the memory.
 constexpr std::int64_t k_max_scenario_bytes = 8 * 1024 * 1024;
@@ -172,6 +174,8 @@ Scenario read_scenario(YamlReader& reader, const YAML::Node& root) {
     scenario.services = read_services(reader, *e);
     if (!scenario.services.empty()) services = &scenario.services;
   }
+  if (const MapEntry* e = map.find("queues")) scenario.queues = read_queues(reader, *e);
+  check_worker_queues(reader, scenario);
   if (const MapEntry* e = map.find("steps")) scenario.steps = read_steps(reader, *e, services, timeout);
   if (const MapEntry* e = map.find("checks")) scenario.checks = read_checks(reader, *e, services);
   add_ledger(reader, scenario);

@@ -69,6 +69,10 @@ struct Service {
   std::optional<std::string> python;       // interpreter; default: scenario-wide `python`, then /usr/bin/python3
   int concurrency = 2;
   std::string pool;                // --pool of the default command (prefork, solo, threads, gevent, eventlet); empty: prefork
+  // -Q of the default command: the queues it consumes, each one of the scenario's `queues:` or Celery's default
+  // `celery`. Empty: no -Q, so it consumes every queue of the app's task_queues (Celery's rule).
+  std::vector<std::string> queues;
+  SourceLocation queues_location;  // of the `queues:` value (the loader checks the names against `queues:`)
   nlohmann::json config = nlohmann::json::object();  // Celery settings, handed to the app as JSON
   // celery-beat: `schedule:` entries, in file order, as the fixture app reads them (CELERY_CHAOS_BEAT_SCHEDULE):
   // [{"name", "task", "every": SECONDS | "crontab": "m h dom mon dow", "args": [...]}] (scenario/beat_schedule.h).
@@ -198,6 +202,17 @@ struct Check {
   SourceLocation location;
 };
 
+// `queues:` (top level): a queue the scenario declares once. The fixture app (fixtures/celery/probe.py) builds a
+// kombu Queue of each into its task_queues, for workers and loads alike, so both declare it identically (RabbitMQ
+// refuses a second declaration with other arguments: PRECONDITION_FAILED inequivalent arg).
+struct QueueDeclaration {
+  std::string name;
+  std::string type = "classic";    // classic | quorum | stream: the x-queue-type argument (classic: none)
+  bool durable = true;             // kombu's default; quorum and stream queues must be durable
+  nlohmann::json arguments = nlohmann::json::object();  // queue arguments as they are (x-max-length, ...)
+  SourceLocation location;
+};
+
 enum class Expectation { k_pass, k_fail };
 
 struct Scenario {
@@ -209,6 +224,7 @@ struct Scenario {
   bool seed_given = false;
   std::optional<std::string> python;
   std::vector<Service> services;   // in file order
+  std::vector<QueueDeclaration> queues;  // `queues:`, in file order
   std::vector<Step> steps;
   std::vector<Check> checks;
   Expectation expect = Expectation::k_pass;

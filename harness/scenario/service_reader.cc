@@ -292,6 +292,18 @@ void read_worker_setup(YamlReader& reader, const MapView& map, Service& service,
       reader.error(e->key_location, "'pool' is not used with 'command' on service " + quote(service.name) +
                                         " (write --pool NAME in the command)");
   }
+  if (const MapEntry* e = map.find("queues")) {
+    // -Q of the default command; the loader checks each name against the scenario's `queues:`.
+    if (auto value = read_string_list(reader, *e, true)) {
+      if (value->empty())
+        reader.error(e->location, "'queues' of service " + quote(service.name) + " must name at least one queue");
+      service.queues = std::move(*value);
+      service.queues_location = e->location;
+    }
+    if (map.find("command"))
+      reader.error(e->key_location, "'queues' is not used with 'command' on service " + quote(service.name) +
+                                        " (write -Q NAMES in the command)");
+  }
   if (const MapEntry* e = map.find("config"); e && celery_config) {
     if (!e->value.IsMap())
       reader.error(e->location, "'config' must be a map of Celery settings, got " + describe(e->value));

@@ -257,7 +257,7 @@ TEST(ScenarioLoaderTest, unknown_top_level_key_suggests_the_closest) {
 TEST(ScenarioLoaderTest, unknown_top_level_key_without_a_close_one_lists_the_keys) {
   EXPECT_EQ(load_error("name: t\nservices: {broker: {image: rabbitmq}}\nfaults: []\n"),
             "test.yaml:3:1: unknown key 'faults' (expected one of: name, description, tags, timeout, seed, python, "
-            "services, steps, checks, expect)");
+            "services, steps, checks, expect, queues)");
 }
 
 TEST(ScenarioLoaderTest, extension_keys_hold_anchors) {

@@ -579,7 +579,7 @@ TEST(ServiceKindKeys, lists_exactly_the_keys_the_reader_accepts_on_each_kind) {
       {"restart", "always"},        {"restart_on_unhealthy", "false"}, {"backoff", "docker"},
       {"backoff_scale", "0.5"},     {"database", "db"},             {"sentinels", "1"},
       {"down_after", "5s"},         {"network", "proxied"},         {"pool", "solo"},
-      {"watch", "[mq]"}, {"schedule", "{a: {every: 1s}}"}, {"scheduler", "file"}};
+      {"watch", "[mq]"}, {"schedule", "{a: {every: 1s}}"}, {"scheduler", "file"}, {"queues", "[celery]"}};
   const auto kinds = list_service_kinds();
   ASSERT_EQ(kinds.size(), 5u);
   for (auto kind : kinds) {

@@ -21,6 +21,15 @@ util::Expected<std::string> url_for(const std::optional<std::string>& explicit_u
   return expand_placeholders("{{" + service + "." + key + "}}", table);
 }
 
+// The scenario's `queues:` as the fixture app reads them (CELERY_CHAOS_QUEUES), or "" when it declares none.
+std::string queues_json(const std::vector<scenario::QueueDeclaration>& queues) {
+  if (queues.empty()) return {};
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& q : queues)
+    list.push_back({{"name", q.name}, {"type", q.type}, {"durable", q.durable}, {"arguments", q.arguments}});
+  return list.dump();
+}
+
 // The worker's interpreter, URLs, the addresses its fixture app awaits, and its shims.
 // `data_table`: the table of this instance's addresses (the client's own proxies when routed).
 util::Expected<WorkerSettings> worker_settings(const scenario::Service& spec, const LocalCreation& context,
@@ -58,6 +67,7 @@ util::Expected<WorkerSettings> worker_settings(const scenario::Service& spec, co
     settings.await += (settings.await.empty() ? "" : " ") + std::string("127.0.0.1:") +
                       context.data_table.at(dependency + ".port");
   }
+  settings.queues = queues_json(context.scenario.queues);
   settings.fixtures_dir = fixtures_dir();
   settings.bin_dir = context.paths.work_dir / spec.name / "bin";
   if (auto st = write_worker_shims(settings.bin_dir, settings.python); !st) return st;

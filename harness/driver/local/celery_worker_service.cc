@@ -23,13 +23,21 @@ std::string with_probe_include(const std::string& command) {
   const auto end = static_cast<std::size_t>(match.position(4) + match.length(4));
   return command.substr(0, end) + "," + k_probe_module + command.substr(end);
 }
+
+
+// " -Q a,b" for a worker's `queues:`, or nothing.
+std::string queue_option(const std::vector<std::string>& queues) {
+  std::string option;
+  for (const auto& queue : queues) option += (option.empty() ? " -Q " : ",") + queue;
+  return option;
+}
 }  // namespace
 
 std::string worker_command(const scenario::Service& spec, const std::string& node) {
   if (!spec.command) {
     std::string command = "celery -A " + spec.app + " worker -n " + node + " --concurrency " +
                           std::to_string(spec.concurrency) + (spec.pool.empty() ? "" : " --pool " + spec.pool) +
-                          " --loglevel INFO --without-gossip --without-mingle";
+                          queue_option(spec.queues) + " --loglevel INFO --without-gossip --without-mingle";
     // The fixture app imports the probe module itself; another app gets it as any worker command does.
     return spec.app == k_fixture_app ? command : with_probe_include(command);
   }
@@ -94,6 +102,7 @@ util::Expected<std::unique_ptr<CeleryWorkerService>> CeleryWorkerService::create
   if (!settings.backend_url.empty()) w->m_environment["CELERY_RESULT_BACKEND"] = settings.backend_url;
   if (!settings.ledger_url.empty()) w->m_environment["CELERY_CHAOS_LEDGER_URL"] = settings.ledger_url;
   if (!settings.await.empty()) w->m_environment["CELERY_CHAOS_AWAIT"] = settings.await;
+  if (!settings.queues.empty()) w->m_environment["CELERY_CHAOS_QUEUES"] = settings.queues;
   for (const auto& [key, value] : spec.environment) w->m_environment[key] = value;
   // A PYTHONPATH of the scenario's (a team's app folder) comes first; the probe module stays importable.
   w->m_environment["PYTHONPATH"] = python_path_with_probe(spec.environment, settings.fixtures_dir);

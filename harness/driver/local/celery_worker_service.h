@@ -20,6 +20,9 @@ struct WorkerSettings {
   std::string backend_url;          // may be empty
   std::string ledger_url;           // may be empty
   std::string await;                // "127.0.0.1:P ..." the app waits for before connecting (CELERY_CHAOS_AWAIT)
+  // The scenario's `queues:` as a JSON list of {name, type, durable, arguments} (CELERY_CHAOS_QUEUES: the fixture
+  // app builds its task_queues from it, in the worker and in loads run in its environment); empty: none declared.
+  std::string queues;
   std::filesystem::path fixtures_dir;
   std::filesystem::path bin_dir;    // holds the celery, python3 and python shims (first on PATH)
 };

@@ -28,6 +28,14 @@ TEST(CeleryWorkerCommand, a_pool_is_passed_to_the_default_command) {
             "--without-mingle");
 }
 
+TEST(CeleryWorkerCommand, queues_are_the_default_commands_queue_option) {
+  auto spec = worker(std::nullopt);
+  spec.queues = {"orders", "celery"};
+  EXPECT_EQ(worker_command(spec, "worker-1@cc-r1"),
+            "celery -A probe worker -n worker-1@cc-r1 --concurrency 2 -Q orders,celery --loglevel INFO "
+            "--without-gossip --without-mingle");
+}
+
 TEST(CeleryWorkerCommand, another_apps_default_command_includes_the_probe_module) {
   EXPECT_EQ(worker_command(worker(std::nullopt, "teamapp"), "worker-1@cc-r1"),
             "celery -A teamapp worker -n worker-1@cc-r1 --concurrency 2 --loglevel INFO --without-gossip "
