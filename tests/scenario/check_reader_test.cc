@@ -400,7 +400,7 @@ TEST(ScenarioCheckTest, delivery_problems_are_all_reported) {
                 "test.yaml:10:39: invalid bound '1.5' for 'phantom' (expected a number or a comparison such as \"<=5\" "
                 "or \">0\")",
                 "test.yaml:11:15: 'delivery' must be a map of bounds (load, accepted, lost, duplicated, phantom, "
-                "latency_p50, latency_p95, latency_p99, latency_max, recovery; {} for the defaults), got 'true'",
+                "latency_p50, latency_p95, latency_p99, latency_max, recovery, tick_duplicates, missed_ticks; {} for the defaults), got 'true'",
             }));
 }
 
@@ -414,10 +414,10 @@ TEST(ScenarioCheckTest, generated_delivery_names_are_unique) {
 TEST(ScenarioCheckTest, check_needs_exactly_one_kind) {
   EXPECT_EQ(load_error(k_head + "  - {name: nothing}\n"),
             "test.yaml:6:5: check has no kind (expected one of: log, exec, health, restarts, exit, delivery, queue, "
-            "connections, reconnect)");
+            "connections, reconnect, monitor, stuck)");
   EXPECT_EQ(load_error(k_head + "  - {log: {service: broker, contains: a}, exec: b}\n"),
             "test.yaml:6:43: check has more than one kind: 'log', 'exec' (expected exactly one of: log, exec, "
-            "health, restarts, exit, delivery, queue, connections, reconnect)");
+            "health, restarts, exit, delivery, queue, connections, reconnect, monitor, stuck)");
   EXPECT_EQ(load_error(k_head + "  - {lgo: {service: broker, contains: a}}\n"),
             "test.yaml:6:6: unknown key 'lgo' in check (did you mean 'log'?)");
 }
@@ -425,7 +425,7 @@ TEST(ScenarioCheckTest, check_needs_exactly_one_kind) {
 TEST(ScenarioCheckTest, check_must_be_a_map) {
   EXPECT_EQ(load_error(k_head + "  - delivery\n"),
             "test.yaml:6:5: a check must be a map with one kind (log, exec, health, restarts, exit, delivery, queue, "
-            "connections or reconnect), got 'delivery'");
+            "connections, reconnect, monitor or stuck), got 'delivery'");
   EXPECT_EQ(load_error(k_head + "  log: {}\n"), "test.yaml:6:3: 'checks' must be a list of checks, got a map");
 }
 

@@ -141,7 +141,7 @@ TEST(ScenarioFaultTest, instance_must_exist) {
 TEST(ScenarioFaultTest, only_workers_have_numbered_instances) {
   EXPECT_EQ(load_error(k_head + "  - fault: {pause: broker.1}\n"),
             "test.yaml:9:20: pause fault refers to instance 'broker.1', but 'broker' is a rabbitmq service (only "
-            "celery-worker services have numbered instances)");
+            "celery-worker and celery-beat services have numbered instances)");
 }
 
 TEST(ScenarioFaultTest, the_ledger_is_never_faulted) {
@@ -311,7 +311,7 @@ TEST(ScenarioFaultTest, kill_target_and_replica_problems) {
             "two)");
   EXPECT_EQ(load_error(k_head + "  - fault: {kill: {service: broker, replica: 1}}\n"),
             "test.yaml:9:46: kill fault refers to instance 'broker.1', but 'broker' is a rabbitmq service (only "
-            "celery-worker services have numbered instances)");
+            "celery-worker and celery-beat services have numbered instances)");
   EXPECT_EQ(load_error(k_head + "  - fault: {pause: {service: worker, replica: 3}}\n"),
             "test.yaml:9:47: pause fault refers to instance 'worker.3', but service 'worker' has 2 replicas "
             "(expected worker.1 to worker.2)");

@@ -208,7 +208,7 @@ TEST(ScenarioLoaderTest, json_errors_have_locations) {
   EXPECT_EQ(load_errors(R"({"name": "j", "services": {"broker": {"image": "rabbitmq", "replicas": "two"}},
  "timeot": "1m"})"),
             (std::vector<std::string>{
-                "test.yaml:1:60: 'replicas' applies only to celery-worker and redis services ('broker' is a rabbitmq service)",
+                "test.yaml:1:60: 'replicas' applies only to celery-beat, celery-worker and redis services ('broker' is a rabbitmq service)",
                 "test.yaml:1:72: 'replicas' must be an integer >= 1, got 'two'",
                 "test.yaml:2:2: unknown key 'timeot' (did you mean 'timeout'?)",
             }));
@@ -373,7 +373,7 @@ checks:
                 "test.yaml:1:7: invalid scenario name 'bad name' (expected letters, digits, '.', '_' or '-', "
                 "starting with a letter or digit)",
                 "test.yaml:2:10: invalid duration 'soon' for 'timeout' (expected e.g. 500ms, 10s, 1m30s)",
-                "test.yaml:4:29: 'replicas' applies only to celery-worker and redis services ('broker' is a rabbitmq service)",
+                "test.yaml:4:29: 'replicas' applies only to celery-beat, celery-worker and redis services ('broker' is a rabbitmq service)",
                 "test.yaml:5:42: service 'worker' refers to undefined broker 'brokr' (did you mean 'broker'?)",
                 "test.yaml:5:62: 'concurrency' must be an integer >= 1, got '0'",
                 "test.yaml:6:3: service 'mystery' needs 'kind' (one of: celery-beat, celery-monitor, celery-worker, postgres, rabbitmq, redis) "

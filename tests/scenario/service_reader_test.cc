@@ -240,8 +240,8 @@ TEST(ScenarioServiceTest, unknown_service_key) {
   EXPECT_EQ(load_error(k_head + "  broker: {image: rabbitmq, ports: [5672]}\n"),
             "test.yaml:3:29: unknown key 'ports' in service 'broker' (expected one of: image, kind, role, healthcheck, "
             "restart, restart_on_unhealthy, backoff, backoff_scale, network, replicas, broker, broker_url, python, "
-            "config, environment, schedule, scheduler, backend, backend_url, command, app, concurrency, pool, database, "
-            "sentinels, down_after)");
+            "config, environment, schedule, scheduler, watch, backend, backend_url, command, app, concurrency, pool, queues, "
+            "database, sentinels, down_after)");
 }
 
 TEST(ScenarioServiceTest, network_proxied_routes_the_service_through_the_proxy) {
@@ -581,7 +581,7 @@ TEST(ServiceKindKeys, lists_exactly_the_keys_the_reader_accepts_on_each_kind) {
       {"down_after", "5s"},         {"network", "proxied"},         {"pool", "solo"},
       {"watch", "[mq]"}, {"schedule", "{a: {every: 1s}}"}, {"scheduler", "file"}, {"queues", "[celery]"}};
   const auto kinds = list_service_kinds();
-  ASSERT_EQ(kinds.size(), 5u);
+  ASSERT_EQ(kinds.size(), 6u);
   for (auto kind : kinds) {
     kind.keys.insert(kind.keys.end(), k_common_service_keys.begin(), k_common_service_keys.end());
     for (std::string_view key : kind.keys) EXPECT_TRUE(values.count(key)) << "no test value for " << key;
