@@ -11,25 +11,14 @@
 
 namespace {
 using testing::HasSubstr;
+using test::edited;
+using test::shipped;
 
 const std::string k_two = "beat-two-replicas-duplicate-ticks";
 const std::string k_recreate = "beat-rollout-recreate-missed-ticks";
 const std::string k_rolling = "beat-rollout-rolling-update-duplicates";
 const std::string k_unmigrated = "beat-database-scheduler-unmigrated";
 const std::string k_migrated = "beat-database-scheduler-migrated";
-
-test::fs::path shipped(const std::string& name) { return test::source_dir() / "scenarios" / (name + ".yaml"); }
-
-// The shipped scenario `name` with each (from, to) replaced once; every `from` must be there.
-std::string edited(const std::string& name, const std::vector<std::pair<std::string, std::string>>& edits) {
-  std::string text = test::read_file(shipped(name));
-  for (const auto& [from, to] : edits) {
-    const auto at = text.find(from);
-    EXPECT_NE(at, std::string::npos) << name << " no longer contains: " << from;
-    if (at != std::string::npos) text.replace(at, from.size(), to);
-  }
-  return text;
-}
 
 // The JSON lines of `path` whose "type" is `type` (every line when empty).
 std::vector<nlohmann::json> lines_of(const test::fs::path& path, const std::string& type = {}) {

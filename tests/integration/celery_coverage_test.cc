@@ -10,13 +10,13 @@
 
 namespace {
 using testing::HasSubstr;
+using test::edited;
+using test::shipped;
 
 const std::string k_outage = "redis-broker-outage-during-load";
 const std::string k_countdown = "redis-countdown-beyond-visibility-timeout";
 const std::string k_solo = "solo-pool-long-task-missed-heartbeats";
 const std::string k_green = "gevent-pool-cpu-bound-task-missed-heartbeats";
-
-test::fs::path shipped(const std::string& name) { return test::source_dir() / "scenarios" / (name + ".yaml"); }
 
 std::string suite_header(const std::string& name, int tests, int failures) {
   return "<testsuite name=\"" + name + "\" tests=\"" + std::to_string(tests) + "\" failures=\"" +
@@ -25,17 +25,6 @@ std::string suite_header(const std::string& name, int tests, int failures) {
 
 nlohmann::json delivery(const test::Run& run, const std::string& name, const std::string& file = "delivery.json") {
   return nlohmann::json::parse(test::read_file(run.dir / name / file), nullptr, false);
-}
-
-// The shipped scenario `name` with each (from, to) replaced in turn; every `from` must be there.
-std::string edited(const std::string& name, const std::vector<std::pair<std::string, std::string>>& edits) {
-  std::string text = test::read_file(shipped(name));
-  for (const auto& [from, to] : edits) {
-    const auto at = text.find(from);
-    EXPECT_NE(at, std::string::npos) << name << " no longer contains: " << from;
-    if (at != std::string::npos) text.replace(at, from.size(), to);
-  }
-  return text;
 }
 
 TEST(CeleryCoverage, the_shipped_scenarios_see_what_the_documentation_says) {

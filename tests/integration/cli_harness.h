@@ -14,6 +14,7 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "harness/process/child_process.h"
@@ -183,6 +184,20 @@ inline std::string replaced_in(const fs::path& path, const std::string& from, co
   while (pos != std::string::npos) {
     text.replace(pos, from.size(), to);
     pos = text.find(from, pos + to.size());
+  }
+  return text;
+}
+
+// A scenario shipped in scenarios/ (NAME.yaml).
+inline fs::path shipped(const std::string& name) { return source_dir() / "scenarios" / (name + ".yaml"); }
+
+// The shipped scenario `name` with each (from, to) replaced once, in turn; every `from` must be there.
+inline std::string edited(const std::string& name, const std::vector<std::pair<std::string, std::string>>& edits) {
+  std::string text = read_file(shipped(name));
+  for (const auto& [from, to] : edits) {
+    const auto at = text.find(from);
+    EXPECT_NE(at, std::string::npos) << name << " no longer contains: " << from;
+    if (at != std::string::npos) text.replace(at, from.size(), to);
   }
   return text;
 }
