@@ -48,15 +48,18 @@ TEST(Monitor, sees_the_hung_worker_offline_and_the_task_stuck_in_its_hung_pool_c
   for (const auto& run : runs) EXPECT_EQ(run.cli.exit_code, 0) << run.cli.output;
   EXPECT_THAT(verdicts(runs[0], k_offline), HasSubstr("hung.1 seen offline "));
   EXPECT_THAT(verdicts(runs[0], k_offline), HasSubstr("after the first fault (pause at "));
-  // Heartbeats every 2 s, then none; the status the monitor decided, with Celery's expiry of 2 x 2 s.
+  // Heartbeats every 2 s, then none; the status the monitor decided, with Celery's expiry of 2 x the last
+  // heartbeat's freq: 2 s, or 5 s when the last one was the worker's answer to the monitor's wake-up (the pause
+  // can come before the next regular one: it did once in CI).
   const auto heartbeats = events_of(runs[0], k_offline, "monitor.worker", "hung.1");
   ASSERT_FALSE(heartbeats.empty());
-  EXPECT_EQ(heartbeats.back()["data"]["freq"], 2.0);
+  const double freq = heartbeats.back()["data"]["freq"].get<double>();
+  EXPECT_TRUE(freq == 2.0 || freq == 5.0) << freq;
   const auto statuses = events_of(runs[0], k_offline, "monitor.status", "hung.1");
   ASSERT_EQ(statuses.size(), 2u) << runs[0].cli.output;
   EXPECT_EQ(statuses[1]["data"]["status"], "offline");
   const auto& offline = statuses[1]["data"];
-  EXPECT_DOUBLE_EQ(offline["expires"].get<double>() - offline["last_heartbeat"].get<double>(), 4.0);
+  EXPECT_DOUBLE_EQ(offline["expires"].get<double>() - offline["last_heartbeat"].get<double>(), 2 * freq);
   const std::string stuck = verdicts(runs[1], k_stuck);
   EXPECT_THAT(stuck, HasSubstr("1 task(s) started longer than 10s (expected at least 1); the longest: "));
   EXPECT_THAT(stuck, HasSubstr("(probe.sleep on worker.1) started at "));
@@ -76,7 +79,7 @@ TEST(Monitor, its_checks_fail_where_the_worker_or_the_task_does_not_hang) {
   const auto runs = test::run_in_parallel({{offline.string()}, {stuck.string()}}, dir.path() / "runs");
   for (const auto& run : runs) EXPECT_EQ(run.cli.exit_code, 1) << run.cli.output;
   EXPECT_THAT(runs[0].junit, HasSubstr(suite_header(k_offline, 3, 2)));
-  EXPECT_THAT(runs[0].junit, HasSubstr("expected 'hung' to be seen offline within 10s of the first fault (kill at "));
+  EXPECT_THAT(runs[0].junit, HasSubstr("expected 'hung' to be seen offline within 15s of the first fault (kill at "));
   EXPECT_THAT(runs[0].junit, HasSubstr("it was not (hung.1 online at "));
   EXPECT_THAT(runs[1].junit, HasSubstr(suite_header(k_stuck, 3, 1)));
   EXPECT_THAT(runs[1].junit, HasSubstr("0 task(s) started longer than 10s (expected at least 1); the longest: "));
