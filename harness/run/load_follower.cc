@@ -5,25 +5,15 @@
 namespace harness::run {
 
 LoadFollower::LoadFollower(std::string load, history::History& history, const std::filesystem::path& jsonl)
-    : m_load(std::move(load)), m_history(history), m_in(jsonl) {}
+    : m_load(std::move(load)), m_history(history), m_lines(jsonl) {}
 
 void LoadFollower::consume() {
-  char buffer[65536];
-  while (m_in.read(buffer, sizeof buffer) || m_in.gcount() > 0)
-    m_partial.append(buffer, static_cast<size_t>(m_in.gcount()));
-  m_in.clear();  // EOF for now; the client may write more
-  std::size_t start = 0;
-  for (std::size_t nl; (nl = m_partial.find('\n', start)) != std::string::npos; start = nl + 1) {
-    auto line = nlohmann::json::parse(m_partial.begin() + static_cast<long>(start),
-                                      m_partial.begin() + static_cast<long>(nl), nullptr, false);
-    if (!line.is_object()) continue;
-    if (line.value("done", false)) {
+  m_lines.read_new([this](nlohmann::json& line) {
+    if (line.value("done", false))
       m_summary = std::move(line);
-      continue;
-    }
-    publish(line);
-  }
-  m_partial.erase(0, start);
+    else
+      publish(line);
+  });
 }
 
 void LoadFollower::publish(const nlohmann::json& line) {

@@ -8,7 +8,6 @@
 // not a JSON object is skipped; a line still being written waits for its newline.
 #include <cstddef>
 #include <filesystem>
-#include <fstream>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -18,12 +17,13 @@
 
 #include "harness/history/history.h"
 #include "harness/process/exit_status.h"
+#include "harness/run/json_lines_tail.h"
 
 namespace harness::run {
 
 class LoadFollower {
 public:
-  // REQUIRES: the file at `jsonl` exists (it may be empty) and `history` outlives the follower.
+  // REQUIRES: `history` outlives the follower. The file at `jsonl` is read once it exists (json_lines_tail.h).
   LoadFollower(std::string load, history::History& history, const std::filesystem::path& jsonl);
 
   // Reads what the client appended since the last call. Called from one thread; the getters from any.
@@ -42,8 +42,7 @@ private:
 
   std::string m_load;
   history::History& m_history;
-  std::ifstream m_in;
-  std::string m_partial;  // the start of a line still being written
+  JsonLinesTail m_lines;
   nlohmann::json m_summary = nlohmann::json::object();
   mutable std::mutex m_mutex;
   std::size_t m_published = 0;

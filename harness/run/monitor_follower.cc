@@ -20,24 +20,11 @@ nlohmann::json data_of(const std::string& monitor, const nlohmann::json& line, c
 
 MonitorFollower::MonitorFollower(std::string monitor, history::History& history, std::filesystem::path jsonl,
                                  std::map<std::string, std::string> instances)
-    : m_monitor(std::move(monitor)), m_history(history), m_path(std::move(jsonl)), m_instances(std::move(instances)) {}
+    : m_monitor(std::move(monitor)), m_history(history), m_lines(std::move(jsonl)),
+      m_instances(std::move(instances)) {}
 
 void MonitorFollower::consume() {
-  if (!m_in.is_open()) {
-    m_in.open(m_path);
-    if (!m_in.is_open()) return;  // not created yet
-  }
-  char buffer[65536];
-  while (m_in.read(buffer, sizeof buffer) || m_in.gcount() > 0)
-    m_partial.append(buffer, static_cast<size_t>(m_in.gcount()));
-  m_in.clear();  // EOF for now; the monitor may write more
-  std::size_t start = 0;
-  for (std::size_t nl; (nl = m_partial.find('\n', start)) != std::string::npos; start = nl + 1) {
-    auto line = nlohmann::json::parse(m_partial.begin() + static_cast<long>(start),
-                                      m_partial.begin() + static_cast<long>(nl), nullptr, false);
-    if (line.is_object()) record(line);
-  }
-  m_partial.erase(0, start);
+  m_lines.read_new([this](const nlohmann::json& line) { record(line); });
 }
 
 void MonitorFollower::record(const nlohmann::json& line) {

@@ -18,7 +18,6 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <memory>
 #include <string>
@@ -28,6 +27,7 @@
 #include <nlohmann/json.hpp>
 
 #include "harness/history/history.h"
+#include "harness/run/json_lines_tail.h"
 #include "harness/stack/stack.h"
 
 namespace harness::run {
@@ -47,10 +47,8 @@ private:
 
   std::string m_monitor;
   history::History& m_history;
-  std::filesystem::path m_path;
+  JsonLinesTail m_lines;
   std::map<std::string, std::string> m_instances;
-  std::ifstream m_in;
-  std::string m_partial;  // the start of a line still being written
 };
 
 class MonitorFollowers {
