@@ -1,17 +1,11 @@
 // The local driver's celery-monitor kind: one monitor process (celery_monitor_service.h), set up from the data
 // services' placeholders (created first), a client of its broker as the workers are (routed through the fault
 // proxy when the broker is proxied).
-#include <unistd.h>
-
-#include "harness/driver/client_routing.h"
+#include "harness/driver/local/celery_instances.h"
 #include "harness/driver/local/celery_monitor_service.h"
-#include "harness/driver/local/celery_worker_service.h"
-#include "harness/driver/local/local_kinds.h"
 
 namespace harness::driver::local {
 namespace {
-
-constexpr const char* k_default_python = "/usr/bin/python3";
 
 // The node names of every instance of the workers `spec` watches.
 std::vector<std::string> watched_nodes(const scenario::Service& spec, const LocalCreation& context) {
@@ -25,20 +19,13 @@ std::vector<std::string> watched_nodes(const scenario::Service& spec, const Loca
 
 util::Expected<Instances> create_monitor(const scenario::Service& spec, const LocalCreation& context) {
   MonitorSettings settings;
-  settings.python = spec.python.value_or(context.scenario.python.value_or(k_default_python));
-  if (::access(settings.python.c_str(), X_OK) != 0) {
-    return util::Status::infrastructure("python interpreter " + settings.python + " of service '" + spec.name +
-                                        "' not found: install the Debian packages python3 and python3-celery "
-                                        "(scripts/install-deps does), or set `python:`");
-  }
+  auto python = celery_python(spec, context);
+  if (!python) return python.error();
+  settings.python = *python;
   PlaceholderTable routed;
-  if (context.paths.routing) {
-    auto table = context.paths.routing->client_table(context.data_table, spec.name);
-    if (!table) return table.error();
-    routed = std::move(*table);
-  }
-  const PlaceholderTable& table = context.paths.routing ? routed : context.data_table;
-  auto broker = expand_placeholders(spec.broker_url.value_or("{{" + spec.broker + ".url}}"), table);
+  auto table = client_table(context, spec.name, routed);
+  if (!table) return table.error();
+  auto broker = expand_placeholders(spec.broker_url.value_or("{{" + spec.broker + ".url}}"), **table);
   if (!broker) return broker.error();
   settings.broker_url = *broker;
   settings.fixtures_dir = fixtures_dir();

@@ -35,12 +35,9 @@ std::string queues_json(const std::vector<scenario::QueueDeclaration>& queues) {
 util::Expected<WorkerSettings> worker_settings(const scenario::Service& spec, const LocalCreation& context,
                                                const PlaceholderTable& data_table) {
   WorkerSettings settings;
-  settings.python = spec.python.value_or(context.scenario.python.value_or(k_default_python));
-  if (::access(settings.python.c_str(), X_OK) != 0) {
-    return util::Status::infrastructure("python interpreter " + settings.python + " of service '" + spec.name +
-                                        "' not found: install the Debian packages python3 and python3-celery "
-                                        "(scripts/install-deps does), or set `python:`");
-  }
+  auto python = celery_python(spec, context);
+  if (!python) return python.error();
+  settings.python = *python;
   auto broker = url_for(spec.broker_url, spec.broker, "url", data_table);
   if (!broker) return broker.error();
   settings.broker_url = *broker;
@@ -122,6 +119,25 @@ const bool k_registered = local_service_kinds().add({.name = "celery-worker", .c
 
 }  // namespace
 
+util::Expected<std::string> celery_python(const scenario::Service& spec, const LocalCreation& context) {
+  std::string python = spec.python.value_or(context.scenario.python.value_or(k_default_python));
+  if (::access(python.c_str(), X_OK) != 0) {
+    return util::Status::infrastructure("python interpreter " + python + " of service '" + spec.name +
+                                        "' not found: install the Debian packages python3 and python3-celery "
+                                        "(scripts/install-deps does), or set `python:`");
+  }
+  return python;
+}
+
+util::Expected<const PlaceholderTable*> client_table(const LocalCreation& context, const std::string& client,
+                                                     PlaceholderTable& routed) {
+  if (!context.paths.routing) return &context.data_table;
+  auto table = context.paths.routing->client_table(context.data_table, client);
+  if (!table) return table.error();
+  routed = std::move(*table);
+  return &routed;
+}
+
 // Each replica from its own table: with client routing (RunPaths::routing), its own proxies of the proxied
 // services, so a network fault `from: worker.1` reaches that replica alone.
 util::Expected<Instances> create_celery_instances(const scenario::Service& spec, const LocalCreation& context,
@@ -129,12 +145,9 @@ util::Expected<Instances> create_celery_instances(const scenario::Service& spec,
   Instances instances;
   for (int replica = 1; replica <= spec.replicas; ++replica) {
     PlaceholderTable routed;
-    if (context.paths.routing) {
-      auto table = context.paths.routing->client_table(context.data_table, spec.name + "." + std::to_string(replica));
-      if (!table) return table.error();
-      routed = std::move(*table);
-    }
-    const PlaceholderTable& table = context.paths.routing ? routed : context.data_table;
+    auto client = client_table(context, spec.name + "." + std::to_string(replica), routed);
+    if (!client) return client.error();
+    const PlaceholderTable& table = **client;
     auto settings = worker_settings(spec, context, table);
     if (!settings) return settings.error();
     auto expanded = expanded_spec(spec, table);
