@@ -16,25 +16,16 @@ util::Expected<std::unique_ptr<CeleryBeatService>> CeleryBeatService::create(con
   const auto folder = paths.work_dir / name;
   if (auto st = make_dir(folder); !st) return st;
   beat->m_schedule_file = folder / "celerybeat-schedule";
-  beat->m_environment = {
-      {"CELERY_BROKER_URL", settings.broker_url},
-      {"CELERY_CHAOS_CONFIG", spec.config.dump()},
-      {"CELERY_CHAOS_NODE", name},
-      {"CELERY_CHAOS_PYTHON", settings.python},
-      {k_beat_schedule_variable, spec.schedule.dump()},
-      {"PYTHONUNBUFFERED", "1"},
-      {"PATH", path_with_first(settings.bin_dir)},
-  };
-  if (!settings.ledger_url.empty()) beat->m_environment["CELERY_CHAOS_LEDGER_URL"] = settings.ledger_url;
-  std::string await = settings.await;
-  if (!database.await.empty()) await += (await.empty() ? "" : " ") + database.await;
-  if (!await.empty()) beat->m_environment["CELERY_CHAOS_AWAIT"] = await;
+  // A worker's environment, with the DatabaseScheduler's database awaited too.
+  WorkerSettings with_database = settings;
+  if (!database.await.empty())
+    with_database.await += (with_database.await.empty() ? "" : " ") + database.await;
+  std::map<std::string, std::string> own = {{k_beat_schedule_variable, spec.schedule.dump()}};
   if (!database.url.empty()) {
-    beat->m_environment["DJANGO_SETTINGS_MODULE"] = "beat_django_settings";
-    beat->m_environment["CELERY_CHAOS_BEAT_DATABASE_URL"] = database.url;
+    own["DJANGO_SETTINGS_MODULE"] = "beat_django_settings";
+    own["CELERY_CHAOS_BEAT_DATABASE_URL"] = database.url;
   }
-  for (const auto& [key, value] : spec.environment) beat->m_environment[key] = value;
-  beat->m_environment["PYTHONPATH"] = python_path_with_probe(spec.environment, settings.fixtures_dir);
+  beat->m_environment = celery_environment(spec, with_database, name, own);
   // No --pidfile: Celery 5's beat writes none by default, so replicas sharing the fixtures folder do not collide.
   beat->m_command = "celery -A " + std::string(k_fixture_app) + " beat --loglevel INFO -S " +
                     (database.url.empty() ? k_beat_scheduler : k_beat_database_scheduler) + " -s '" +

@@ -48,6 +48,28 @@ std::string worker_command(const scenario::Service& spec, const std::string& nod
   return with_probe_include(command);
 }
 
+std::map<std::string, std::string> celery_environment(const scenario::Service& spec, const WorkerSettings& settings,
+                                                      const std::string& node,
+                                                      const std::map<std::string, std::string>& own) {
+  std::map<std::string, std::string> environment = {
+      {"CELERY_BROKER_URL", settings.broker_url},
+      {"CELERY_CHAOS_CONFIG", spec.config.dump()},
+      {"CELERY_CHAOS_NODE", node},
+      {"CELERY_CHAOS_PYTHON", settings.python},
+      {"PYTHONUNBUFFERED", "1"},
+      {"PATH", path_with_first(settings.bin_dir)},
+  };
+  if (!settings.backend_url.empty()) environment["CELERY_RESULT_BACKEND"] = settings.backend_url;
+  if (!settings.ledger_url.empty()) environment["CELERY_CHAOS_LEDGER_URL"] = settings.ledger_url;
+  if (!settings.await.empty()) environment["CELERY_CHAOS_AWAIT"] = settings.await;
+  if (!settings.queues.empty()) environment["CELERY_CHAOS_QUEUES"] = settings.queues;
+  for (const auto& [key, value] : own) environment[key] = value;
+  for (const auto& [key, value] : spec.environment) environment[key] = value;
+  // A PYTHONPATH of the scenario's (a team's app folder) comes first; the probe module stays importable.
+  environment["PYTHONPATH"] = python_path_with_probe(spec.environment, settings.fixtures_dir);
+  return environment;
+}
+
 std::string worker_node(const std::string& service, int replica, const std::string& run_id) {
   return service + "-" + std::to_string(replica) + "@cc-" + run_id;
 }
@@ -91,21 +113,7 @@ util::Expected<std::unique_ptr<CeleryWorkerService>> CeleryWorkerService::create
   w->m_image = scenario::own_image(spec);
   w->m_node = worker_node(spec.name, replica, paths.run_id);
 
-  w->m_environment = {
-      {"CELERY_BROKER_URL", settings.broker_url},
-      {"CELERY_CHAOS_CONFIG", spec.config.dump()},
-      {"CELERY_CHAOS_NODE", w->m_node},
-      {"CELERY_CHAOS_PYTHON", settings.python},
-      {"PYTHONUNBUFFERED", "1"},
-      {"PATH", path_with_first(settings.bin_dir)},
-  };
-  if (!settings.backend_url.empty()) w->m_environment["CELERY_RESULT_BACKEND"] = settings.backend_url;
-  if (!settings.ledger_url.empty()) w->m_environment["CELERY_CHAOS_LEDGER_URL"] = settings.ledger_url;
-  if (!settings.await.empty()) w->m_environment["CELERY_CHAOS_AWAIT"] = settings.await;
-  if (!settings.queues.empty()) w->m_environment["CELERY_CHAOS_QUEUES"] = settings.queues;
-  for (const auto& [key, value] : spec.environment) w->m_environment[key] = value;
-  // A PYTHONPATH of the scenario's (a team's app folder) comes first; the probe module stays importable.
-  w->m_environment["PYTHONPATH"] = python_path_with_probe(spec.environment, settings.fixtures_dir);
+  w->m_environment = celery_environment(spec, settings, w->m_node, {});
   w->m_command = worker_command(spec, w->m_node);
   return w;
 }

@@ -66,6 +66,14 @@ util::Status write_worker_shims(const std::filesystem::path& bin_dir, const std:
 // The fixture Celery app's folder: $CELERY_CHAOS_FIXTURES, else <source>/fixtures/celery.
 std::filesystem::path fixtures_dir();
 
+// The environment of a Celery process of the fixture app (a worker, a beat): CELERY_BROKER_URL, the Celery settings
+// (CELERY_CHAOS_CONFIG), CELERY_CHAOS_NODE `node`, the interpreter, PATH with the shims first, the backend, ledger,
+// awaited ports and declared queues of `settings` where set; then the kind's `own` variables, then the scenario's
+// `environment:` over all of them, and PYTHONPATH with the probe module (python_path_with_probe).
+std::map<std::string, std::string> celery_environment(const scenario::Service& spec, const WorkerSettings& settings,
+                                                      const std::string& node,
+                                                      const std::map<std::string, std::string>& own);
+
 // The node name of replica `replica` of worker service `service` in run `run_id` (`-n`, placeholder `node`):
 // "worker-2@cc-RUN_ID".
 std::string worker_node(const std::string& service, int replica, const std::string& run_id);
