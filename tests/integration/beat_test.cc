@@ -3,7 +3,6 @@
 // asserts is broken (one beat: no duplicated tick; no rollout: no missed tick; no overlap: no duplicate).
 #include <gmock/gmock.h>
 
-#include <sstream>
 
 #include <nlohmann/json.hpp>
 
@@ -20,14 +19,11 @@ const std::string k_rolling = "beat-rollout-rolling-update-duplicates";
 const std::string k_unmigrated = "beat-database-scheduler-unmigrated";
 const std::string k_migrated = "beat-database-scheduler-migrated";
 
-// The JSON lines of `path` whose "type" is `type` (every line when empty).
-std::vector<nlohmann::json> lines_of(const test::fs::path& path, const std::string& type = {}) {
+// The History's events of `type` in `path`.
+std::vector<nlohmann::json> events_of(const test::fs::path& path, const std::string& type) {
   std::vector<nlohmann::json> out;
-  std::istringstream in(test::read_file(path));
-  for (std::string line; std::getline(in, line);) {
-    auto json = nlohmann::json::parse(line, nullptr, false);
-    if (json.is_object() && (type.empty() || json.value("type", "") == type)) out.push_back(std::move(json));
-  }
+  for (auto& event : test::json_lines(path))
+    if (event.is_object() && event.value("type", "") == type) out.push_back(std::move(event));
   return out;
 }
 
@@ -39,7 +35,7 @@ TEST(Beat, one_beat_sends_each_tick_once_and_every_send_is_recorded) {
                                                             {"tick_duplicates: \">=3\"", "tick_duplicates: 0"}}));
   const auto run = test::run_scenarios({one.string()}, dir.path() / "runs");
   ASSERT_EQ(run.cli.exit_code, 0) << run.cli.output;
-  const auto sends = lines_of(run.dir / "one-beat" / "history.jsonl", "beat.sent");
+  const auto sends = events_of(run.dir / "one-beat" / "history.jsonl", "beat.sent");
   ASSERT_GE(sends.size(), 10u);
   for (const auto& send : sends) {
     EXPECT_EQ(send["service"], "beat.1") << send.dump();
@@ -52,8 +48,8 @@ TEST(Beat, one_beat_sends_each_tick_once_and_every_send_is_recorded) {
     EXPECT_EQ(sends[i]["data"]["tick"].get<std::int64_t>() - sends[i - 1]["data"]["tick"].get<std::int64_t>(), 1000);
   // The executions carry their send's entry and tick.
   std::size_t ticked = 0;
-  for (const auto& execution : lines_of(run.dir / "one-beat" / "ledger.jsonl"))
-    if (execution.value("beat_entry", "") == "tick" && execution.contains("tick")) ++ticked;
+  for (const auto& execution : test::json_lines(run.dir / "one-beat" / "ledger.jsonl"))
+    if (execution.is_object() && execution.value("beat_entry", "") == "tick" && execution.contains("tick")) ++ticked;
   EXPECT_GE(ticked, 10u);
 }
 

@@ -188,6 +188,18 @@ inline std::string replaced_in(const fs::path& path, const std::string& from, co
   return text;
 }
 
+// Every JSON line of a file (a history, a load's raw lines, a ledger); blank and unparsable lines are left out.
+inline std::vector<nlohmann::json> json_lines(const fs::path& path) {
+  std::vector<nlohmann::json> out;
+  std::istringstream in(read_file(path));
+  for (std::string line; std::getline(in, line);) {
+    if (line.empty()) continue;
+    auto j = nlohmann::json::parse(line, nullptr, false);
+    if (!j.is_discarded()) out.push_back(std::move(j));
+  }
+  return out;
+}
+
 // A scenario shipped in scenarios/ (NAME.yaml).
 inline fs::path shipped(const std::string& name) { return source_dir() / "scenarios" / (name + ".yaml"); }
 

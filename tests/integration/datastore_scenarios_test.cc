@@ -18,6 +18,7 @@ using nlohmann::json;
 
 std::string scenario(const std::string& name) { return (test::source_dir() / "scenarios" / (name + ".yaml")).string(); }
 
+using test::json_lines;
 using test::Run;
 using test::run_in_parallel;
 using test::run_scenarios;
@@ -25,18 +26,6 @@ using test::run_scenarios;
 std::string suite_header(const std::string& name, int tests, int failures, int errors = 0) {
   return "<testsuite name=\"" + name + "\" tests=\"" + std::to_string(tests) + "\" failures=\"" +
          std::to_string(failures) + "\" errors=\"" + std::to_string(errors) + "\"";
-}
-
-// Every JSON line of a file (a history, a load's raw lines, a ledger).
-std::vector<json> json_lines(const std::filesystem::path& path) {
-  std::vector<json> out;
-  std::istringstream in(test::read_file(path));
-  for (std::string line; std::getline(in, line);) {
-    if (line.empty()) continue;
-    auto j = json::parse(line, nullptr, false);
-    if (!j.is_discarded()) out.push_back(std::move(j));
-  }
-  return out;
 }
 
 std::vector<json> events(const Run& run, const std::string& name, const std::string& type) {

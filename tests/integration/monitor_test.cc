@@ -3,7 +3,6 @@
 // their checks fail.
 #include <gmock/gmock.h>
 
-#include <sstream>
 
 #include <nlohmann/json.hpp>
 
@@ -26,11 +25,9 @@ std::string suite_header(const std::string& name, int tests, int failures) {
 std::vector<nlohmann::json> events_of(const test::Run& run, const std::string& scenario, const std::string& type,
                                       const std::string& service) {
   std::vector<nlohmann::json> out;
-  std::istringstream lines(test::read_file(run.dir / scenario / "history.jsonl"));
-  for (std::string line; std::getline(lines, line);) {
-    auto event = nlohmann::json::parse(line, nullptr, false);
-    if (event.value("type", "") == type && event.value("service", "") == service) out.push_back(event);
-  }
+  for (auto& event : test::json_lines(run.dir / scenario / "history.jsonl"))
+    if (event.is_object() && event.value("type", "") == type && event.value("service", "") == service)
+      out.push_back(std::move(event));
   return out;
 }
 
