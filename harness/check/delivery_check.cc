@@ -373,9 +373,9 @@ std::string delivery_name(const KindParams& params) {
   const auto& delivery = params_as<DeliveryParams>(params);
   std::string name = "delivery";
   const CountBound none{};
-  if (delivery.judges_only_ticks())
-    return name + " tick_duplicates " + format_bound(delivery.tick_duplicates.value_or(none)) + ", missed_ticks " +
-           format_bound(delivery.missed_ticks.value_or(none));
+  const std::string tick_bounds = "tick_duplicates " + format_bound(delivery.tick_duplicates.value_or(none)) +
+                                  ", missed_ticks " + format_bound(delivery.missed_ticks.value_or(none));
+  if (delivery.judges_only_ticks()) return name + " " + tick_bounds;
   if (!delivery.load.empty()) name += " " + delivery.load;
   if (delivery.accepted) name += " accepted " + format_bound(*delivery.accepted) + ",";
   name += " lost " + format_bound(delivery.lost.value_or(none)) + ", duplicated " +
@@ -387,9 +387,7 @@ std::string delivery_name(const KindParams& params) {
       {"recovery", &delivery.recovery}};
   for (const auto& [key, field] : durations)
     if (*field) name += std::string(", ") + key + " <= " + format_duration(**field);
-  if (delivery.judges_ticks())
-    name += ", tick_duplicates " + format_bound(delivery.tick_duplicates.value_or(none)) + ", missed_ticks " +
-            format_bound(delivery.missed_ticks.value_or(none));
+  if (delivery.judges_ticks()) name += ", " + tick_bounds;
   return name;
 }
 

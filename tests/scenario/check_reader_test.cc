@@ -329,6 +329,15 @@ TEST(ScenarioCheckTest, delivery_with_no_bounds_allows_nothing_lost_duplicated_o
   EXPECT_FALSE(delivery.recovery.has_value());
 }
 
+TEST(ScenarioCheckTest, delivery_names_carry_the_tick_bounds) {
+  const auto checks = load_delivery_checks("  - delivery: {tick_duplicates: '>=3'}\n"
+                                           "  - delivery: {load: load-1, missed_ticks: '==2'}\n");
+  ASSERT_EQ(checks.size(), 2u);
+  EXPECT_EQ(checks[0].name, "delivery tick_duplicates >= 3, missed_ticks <= 0");
+  EXPECT_EQ(checks[1].name,
+            "delivery load-1 lost <= 0, duplicated <= 0, phantom <= 0, tick_duplicates <= 0, missed_ticks == 2");
+}
+
 TEST(ScenarioCheckTest, delivery_bounds_of_every_operator) {
   const auto checks = load_delivery_checks(
       "  - delivery: {load: load-1, lost: 0, duplicated: '<=5', phantom: '==2'}\n"
