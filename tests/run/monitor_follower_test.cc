@@ -70,5 +70,17 @@ TEST_F(MonitorFollowerTest, waits_for_the_file_and_for_a_line_to_end_and_skips_o
   EXPECT_EQ(events[0].data["event"], "online");
 }
 
+// The follower runs on a thread of its own: a line of the right keys but other types must not throw there (it
+// would end the harness and leave its services running).
+TEST_F(MonitorFollowerTest, a_line_whose_fields_have_other_types_is_skipped) {
+  auto lines = follower();
+  append("{\"at\":1,\"event\":\"worker-heartbeat\",\"node\":null}\n{\"at\":1,\"status\":7,\"node\":\"x\"}\n"
+         "{\"at\":1,\"event\":[\"task-started\"]}\n{\"at\":2,\"event\":\"worker-online\",\"node\":\"worker-9@cc-r\"}\n");
+  EXPECT_NO_THROW(lines.consume());
+  const auto events = m_history.events();
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].data["event"], "online");
+}
+
 }  // namespace
 }  // namespace harness::run
