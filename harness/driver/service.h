@@ -40,6 +40,32 @@ struct SignalResult {
   std::vector<long long> processes;
 };
 
+// A health check the engine that runs an instance probes itself (the docker driver: the container's HEALTHCHECK,
+// Docker's own prober) instead of the harness's emulation (stack/Stack::probe_loop).
+struct EngineHealthCheck {
+  std::vector<std::string> argv;  // run inside the instance, in its exec environment (Docker's Test ["CMD", argv...])
+  std::chrono::milliseconds interval{30'000};
+  std::chrono::milliseconds timeout{30'000};
+  std::chrono::milliseconds start_period{0};
+  std::chrono::milliseconds start_interval{0};  // 0: the engine's default; Docker needs API 1.44 for it
+  int retries = 3;
+};
+
+// One probe as the engine recorded it (Docker's .State.Health.Log keeps the last five).
+struct EngineProbe {
+  std::string start;  // the engine's own timestamp (RFC 3339): identifies the probe
+  double duration_s = 0;
+  int exit_code = 0;  // Docker: -1 when the probe timed out or could not run
+  std::string output;
+};
+
+// The engine's view of an instance's health: "starting" | "healthy" | "unhealthy", and its recent probes.
+struct EngineHealth {
+  std::string status;
+  int failing_streak = 0;
+  std::vector<EngineProbe> probes;  // oldest first
+};
+
 class Service {
 public:
   virtual ~Service() = default;
@@ -76,6 +102,17 @@ public:
     (void)nice;
     return false;
   }
+
+  // Hands the health check to the engine that runs the instance, from its next start() on. Empty when the harness
+  // must probe (the local driver: no engine); else what the engine cannot honour of it, in words (empty when
+  // nothing: "start_interval needs Docker API 1.44 ..."). Before start().
+  virtual std::optional<std::string> use_engine_health_check(const EngineHealthCheck& check) {
+    (void)check;
+    return std::nullopt;
+  }
+  // What the engine reports of the running instance's health (empty when it has no engine health check, does not
+  // run, or the engine did not answer).
+  virtual std::optional<EngineHealth> engine_health() const { return std::nullopt; }
 
   // Values scenarios can use as {{NAME.KEY}}: host, port, url, user, password, ...
   virtual std::map<std::string, std::string> placeholders() const = 0;

@@ -7,6 +7,7 @@
 
 #include "harness/health/health_state.h"
 #include "harness/stack/probe.h"
+#include "harness/stack/stack_text.h"
 #include "harness/scenario/duration.h"
 #include "harness/util/log_tail.h"
 
@@ -24,23 +25,7 @@ constexpr auto k_record_grace = std::chrono::milliseconds{1000};
 
 double seconds(std::chrono::steady_clock::duration d) { return std::chrono::duration<double>(d).count(); }
 
-// The last non-empty line of a command's output.
-std::string last_line(const std::string& output) {
-  const auto end = output.find_last_not_of("\r\n");
-  if (end == std::string::npos) return {};
-  const auto newline = output.rfind('\n', end);
-  const std::size_t from = newline == std::string::npos ? 0 : newline + 1;
-  return output.substr(from, end + 1 - from);
-}
-
 constexpr const char* k_another_failed = "another service failed";
-
-// "12.3 s"
-std::string format_seconds(double s) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.1f s", s);
-  return text;
-}
 }  // namespace
 
 Stack::Stack(std::vector<std::unique_ptr<driver::Service>> services, history::History& history,
@@ -65,6 +50,11 @@ void Stack::set_policies(std::map<std::string, InstancePolicy> policies) {
     Instance& instance = m_instances[service.get()];
     instance.policy = it->second;
     instance.backoff = std::make_unique<health::Backoff>(instance.policy.backoff);
+    const auto& hc = instance.policy.healthcheck;
+    if (!hc || !engine_can_probe(*hc)) continue;
+    // A placeholder that does not expand stays the harness's probe, whose every result then says why.
+    if (auto check = engine_health_check(*hc, *service, m_placeholders))
+      instance.engine_health = service->use_engine_health_check(*check);
   }
 }
 
@@ -273,8 +263,10 @@ util::Status Stack::start_one(driver::Service* service) {
     Instance& instance = m_instances[service];
     instance.started_at = m_clock.now();
     instance.generation = 1;
-    if (instance.policy.healthcheck && !instance.policy.healthcheck->test.empty() &&
-        instance.policy.healthcheck->test.front() != "NONE") {
+    if (instance.engine_health) {
+      m_probers.emplace_back([this, service, limits = *instance.engine_health] { engine_health_loop(service, limits); });
+    } else if (instance.policy.healthcheck && !instance.policy.healthcheck->test.empty() &&
+               instance.policy.healthcheck->test.front() != "NONE") {
       m_probers.emplace_back([this, service, hc = *instance.policy.healthcheck] { probe_loop(service, hc); });
     }
   }

@@ -67,7 +67,9 @@ public:
   // does not start them again (unless they have exited meanwhile), it waits for their readiness. Before start_all().
   void adopt_running(std::set<const driver::Service*> services) { m_adopted = std::move(services); }
   // Restart policies and health checks, by instance name; set before start_all(). Without one an instance is
-  // never restarted and has no health state.
+  // never restarted and has no health state. A health check the service's engine can run itself (the docker
+  // driver: the container's HEALTHCHECK) is handed to it: its probes and states are the engine's, read back into
+  // the same health.probe and health.state events (with "engine": true); else the harness probes.
   void set_policies(std::map<std::string, InstancePolicy> policies);
   // The orchestrator replaces an instance (unhealthy with restart_on_unhealthy): stop it, then restart it after
   // its backoff delay. Recorded as service.killed and service.restarted {reason}.
@@ -138,6 +140,11 @@ private:
   void restart(driver::Service* service);
   void on_exit(driver::Service* service, const process::ExitStatus& status);
   void probe_loop(driver::Service* service, scenario::HealthCheck config);
+  // What the engine's own health check reports (engine_health.cc), instead of probe_loop: polled every 100 ms.
+  void engine_health_loop(driver::Service* service, std::string limits);
+  // Records the probes of `health` not in `seen` yet and a change of state; `status`: the state recorded last.
+  void record_engine_health(driver::Service* service, const driver::EngineHealth& health, std::string& status,
+                            std::set<std::string>& seen);
   void print(const std::string& line);
   // "service 'worker.1' WHAT (ready when CONDITION; last: LAST)" and, with `tail`, the last lines of its log.
   static std::string still_waiting(const driver::Service& service, const std::string& what, const std::string& last,
@@ -155,6 +162,8 @@ private:
     bool restarting = false;      // the monitor is starting it again (outside the lock); see m_restart_done
     int restarts = 0;
     int generation = 0;
+    // Set when the engine runs the health check itself (Service::use_engine_health_check): what it cannot honour.
+    std::optional<std::string> engine_health;
   };
   std::map<const driver::Service*, Instance> m_instances;
   std::vector<std::thread> m_probers;

@@ -4,6 +4,7 @@
 
 #include <csignal>
 
+#include "harness/driver/docker/engine_health.h"
 #include "harness/driver/docker/raw_stream.h"
 #include "harness/process/proc_stat.h"
 
@@ -87,6 +88,12 @@ bool ContainerRuntime::wait_exit(std::chrono::milliseconds timeout) const {
 
 nlohmann::json ContainerRuntime::identity() const {
   return {{"pid", m_main_pid}, {"container", m_id.substr(0, 12)}};
+}
+
+std::optional<EngineHealth> ContainerRuntime::engine_health() const {
+  auto inspected = m_engine.call("GET", "/containers/" + m_id + "/json", nullptr, std::chrono::seconds{5});
+  if (!inspected || inspected->status != 200 || !inspected->body.is_object()) return std::nullopt;
+  return engine_health_from_state(inspected->body.value("State", nlohmann::json::object()));
 }
 
 std::vector<pid_t> ContainerRuntime::processes() const {

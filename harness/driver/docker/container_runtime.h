@@ -42,6 +42,8 @@ public:
   // `docker exec`: POST /containers/ID/exec, then /exec/ID/start, whose reply is the multiplexed output until the
   // command ends; its exit code from GET /exec/ID/json. On timeout the command (its host pid) is SIGKILLed.
   process::CommandResult exec(const process::SpawnOptions& options, std::chrono::milliseconds timeout) const override;
+  // Docker's own health of the container (its HEALTHCHECK): GET /containers/ID/json's State.Health.
+  std::optional<EngineHealth> engine_health() const override;
   const std::string& id() const { return m_id; }
 
 private:

@@ -1,5 +1,7 @@
 #include "harness/driver/docker/container_spec.h"
 
+#include <cstdio>
+
 namespace harness::driver::docker {
 
 namespace {
@@ -65,8 +67,37 @@ nlohmann::json container_create_body(const local::Launch& launch, const Containe
         {"RestartPolicy", {{"Name", "no"}}},
         {"Init", false}}},
   };
+  if (launch.healthcheck) body["Healthcheck"] = container_healthcheck(*launch.healthcheck, settings.api_version);
   if (!launch.options.working_directory.empty() && !settings.own_image_environment) body["WorkingDir"] = std::filesystem::absolute(launch.options.working_directory).string();
   return body;
+}
+
+namespace {
+long long nanoseconds(std::chrono::milliseconds d) { return static_cast<long long>(d.count()) * 1'000'000; }
+bool has_start_interval(const std::string& api_version) {
+  int major = 0, minor = 0;
+  if (std::sscanf(api_version.c_str(), "%d.%d", &major, &minor) != 2) return false;
+  return major > 1 || (major == 1 && minor >= 44);
+}
+}  // namespace
+
+nlohmann::json container_healthcheck(const EngineHealthCheck& check, const std::string& api_version) {
+  nlohmann::json test = nlohmann::json::array({"CMD"});
+  for (const auto& arg : check.argv) test.push_back(arg);
+  nlohmann::json healthcheck = {{"Test", test},
+                                {"Interval", nanoseconds(check.interval)},
+                                {"Timeout", nanoseconds(check.timeout)},
+                                {"StartPeriod", nanoseconds(check.start_period)},
+                                {"Retries", check.retries}};
+  if (check.start_interval.count() > 0 && has_start_interval(api_version))
+    healthcheck["StartInterval"] = nanoseconds(check.start_interval);
+  return healthcheck;
+}
+
+std::string healthcheck_limits(const EngineHealthCheck& check, const std::string& api_version) {
+  if (check.start_interval.count() == 0 || has_start_interval(api_version)) return {};
+  return "start_interval needs Docker API 1.44 (Engine 25); this engine speaks " + api_version +
+         ", which probes every interval during the start period";
 }
 
 std::string container_name(const std::string& run_id, const std::string& instance, int start_number) {

@@ -34,7 +34,17 @@ struct ContainerSettings {
   // container keeps the image's PATH and working directory (its interpreter, its app's folder: the recipe's are the
   // stack's), and the image's PYTHONPATH after the recipe's (which holds the probe module).
   std::optional<std::map<std::string, std::string>> own_image_environment;
+  // The engine's API version ("1.41"): what a HEALTHCHECK may hold (StartInterval needs 1.44).
+  std::string api_version = "1.41";
 };
+
+// The container's HEALTHCHECK (the body's "Healthcheck") for a launch's health check: Test ["CMD", argv...],
+// durations in nanoseconds, StartInterval only where the API has it (1.44, Engine 25).
+nlohmann::json container_healthcheck(const EngineHealthCheck& check, const std::string& api_version);
+// Why a health check cannot be what the scenario says on an engine of `api_version`: "start_interval needs Docker
+// API 1.44 (Engine 25); this engine speaks 1.41, which probes every interval during the start period". Empty when
+// it can.
+std::string healthcheck_limits(const EngineHealthCheck& check, const std::string& api_version);
 
 // The command the container runs: `/bin/sh -c` that appends stdout and stderr to the launch's log file (or
 // /dev/null), switches to `run_as_user` with setpriv as ChildProcess does (after opening the log as root), and

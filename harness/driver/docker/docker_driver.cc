@@ -24,6 +24,9 @@ public:
       : RecipeDriver("docker",
                      [engine, options, own_images](const RunPaths& paths) {
                        return launcher(engine, options, *own_images, paths);
+                     },
+                     [api = engine.api_version()](const EngineHealthCheck& check) {
+                       return healthcheck_limits(check, api);
                      }),
         m_engine(std::move(engine)),
         m_own_images(std::move(own_images)) {}
@@ -57,6 +60,7 @@ private:
                                               "' was not read before the scenario started (internal error)");
         settings.own_image_environment = known->second;
       }
+      settings.api_version = engine.api_version();
       settings.binds = {paths.work_dir, paths.logs_dir};
       settings.readonly_binds = {local::fixtures_dir()};
       settings.run_id = process::OwnerMark::run_id();

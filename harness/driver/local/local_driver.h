@@ -14,7 +14,10 @@ using LauncherFactory = std::function<Launcher(const RunPaths& paths)>;
 
 class RecipeDriver : public Driver {
 public:
-  RecipeDriver(std::string name, LauncherFactory launchers) : m_name(std::move(name)), m_launchers(std::move(launchers)) {}
+  // `engine_health` set: the launchers' runtimes run health checks themselves (containers: Docker's HEALTHCHECK),
+  // with those limits.
+  RecipeDriver(std::string name, LauncherFactory launchers, EngineHealthLimits engine_health = nullptr)
+      : m_name(std::move(name)), m_launchers(std::move(launchers)), m_engine_health(engine_health) {}
   std::string name() const override { return m_name; }
   util::Expected<std::vector<std::unique_ptr<Service>>> create_services(const scenario::Scenario& scenario,
                                                                          const RunPaths& paths) override;
@@ -23,6 +26,7 @@ public:
 private:
   std::string m_name;
   LauncherFactory m_launchers;
+  EngineHealthLimits m_engine_health;
 };
 
 }  // namespace harness::driver::local

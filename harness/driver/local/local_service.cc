@@ -81,6 +81,18 @@ process::CommandResult LocalService::run_in(const process::SpawnOptions& options
   return current->exec(options, timeout);
 }
 
+std::optional<std::string> LocalService::use_engine_health_check(const EngineHealthCheck& check) {
+  if (!m_engine_health) return std::nullopt;
+  m_health_check = check;
+  return m_engine_health(check);
+}
+
+std::optional<EngineHealth> LocalService::engine_health() const {
+  const auto current = runtime();
+  if (!m_health_check || !current || !current->running()) return std::nullopt;
+  return current->engine_health();
+}
+
 std::string LocalService::version() const {
   std::lock_guard lock(m_version_mutex);
   return m_version;
@@ -97,7 +109,7 @@ util::Status LocalService::spawn(process::SpawnOptions options, std::string imag
   std::error_code ec;
   const auto size = std::filesystem::file_size(m_log_path, ec);
   m_log_offset = ec ? 0 : size;
-  auto launched = m_launcher(Launch{std::move(options), m_name, kind(), std::move(image)});
+  auto launched = m_launcher(Launch{std::move(options), m_name, kind(), std::move(image), m_health_check});
   if (!launched) return launched.error();
   std::shared_ptr<Runtime> previous;
   {

@@ -34,8 +34,14 @@ public:
   // The main process's host pid (the leader of the instance's process group, or a container's PID 1); empty
   // before the first start. Nothing outside the drivers sees a pid.
   std::optional<pid_t> main_pid() const;
-  // What runs the instance from its next start() on (the local driver's process_launcher() by default).
-  void set_launcher(Launcher launcher) { m_launcher = std::move(launcher); }
+  // What runs the instance from its next start() on (the local driver's process_launcher() by default);
+  // `engine_health` set: its runtimes run a health check themselves (use_engine_health_check takes one).
+  void set_launcher(Launcher launcher, EngineHealthLimits engine_health = nullptr) {
+    m_launcher = std::move(launcher);
+    m_engine_health = std::move(engine_health);
+  }
+  std::optional<std::string> use_engine_health_check(const EngineHealthCheck& check) override;
+  std::optional<EngineHealth> engine_health() const override;
   // The process that does the serving (SignalTarget::k_server): the main process, unless a launcher does not
   // exec it (RabbitMQ's beam.smp). Empty when it is not running.
   virtual std::optional<pid_t> server_pid() const { return main_pid(); }
@@ -66,6 +72,8 @@ private:
   mutable std::mutex m_runtime_mutex;
   std::shared_ptr<Runtime> m_runtime;
   Launcher m_launcher = process_launcher();
+  EngineHealthLimits m_engine_health;
+  std::optional<EngineHealthCheck> m_health_check;
   std::string m_name;
   std::string m_scenario_service;
   std::filesystem::path m_log_path;

@@ -51,6 +51,9 @@ public:
   virtual process::CommandResult exec(const process::SpawnOptions& options, std::chrono::milliseconds timeout) const {
     return process::run_command(options, timeout);
   }
+  // The engine's health of the instance when it was launched with a health check (Launch::healthcheck); empty for a
+  // process, which has no engine.
+  virtual std::optional<EngineHealth> engine_health() const { return std::nullopt; }
 };
 
 // What the instance runs: `options` as process::ChildProcess::spawn takes them (argv, environment, working
@@ -62,7 +65,12 @@ struct Launch {
   std::string instance;
   std::string kind;
   std::string image{};
+  // A health check for the engine to run (Service::use_engine_health_check): only a launcher that can is given one.
+  std::optional<EngineHealthCheck> healthcheck{};
 };
+
+// What an engine cannot honour of a health check, in words; empty when nothing (Service::use_engine_health_check).
+using EngineHealthLimits = std::function<std::string(const EngineHealthCheck& check)>;
 
 // Starts one instance; k_infrastructure when it cannot (binary missing, engine unreachable).
 using Launcher = std::function<util::Expected<std::shared_ptr<Runtime>>(const Launch& launch)>;

@@ -106,5 +106,46 @@ TEST(ContainerSpec, names_are_what_docker_accepts) {
   EXPECT_EQ(container_name("r", "a b/c@d", 1), "cc-r-a-b-c-d-1");
 }
 
+EngineHealthCheck probe_check() {
+  EngineHealthCheck check;
+  check.argv = {"/bin/sh", "-c", "celery -A probe inspect ping"};
+  check.interval = std::chrono::seconds{2};
+  check.timeout = std::chrono::seconds{10};
+  check.start_period = std::chrono::seconds{5};
+  check.start_interval = std::chrono::seconds{1};
+  check.retries = 2;
+  return check;
+}
+
+TEST(ContainerSpec, a_launch_with_a_health_check_is_a_container_healthcheck_in_nanoseconds) {
+  auto launch = worker_launch();
+  EXPECT_FALSE(container_create_body(launch, settings()).contains("Healthcheck"));
+  launch.healthcheck = probe_check();
+  const auto body = container_create_body(launch, settings());
+  EXPECT_EQ(body["Healthcheck"]["Test"],
+            nlohmann::json::array({"CMD", "/bin/sh", "-c", "celery -A probe inspect ping"}));
+  EXPECT_EQ(body["Healthcheck"]["Interval"], 2'000'000'000LL);
+  EXPECT_EQ(body["Healthcheck"]["Timeout"], 10'000'000'000LL);
+  EXPECT_EQ(body["Healthcheck"]["StartPeriod"], 5'000'000'000LL);
+  EXPECT_EQ(body["Healthcheck"]["Retries"], 2);
+  // API 1.41 (Engine 20.10) has no StartInterval: it is left out, and the limit is said.
+  EXPECT_FALSE(body["Healthcheck"].contains("StartInterval"));
+  EXPECT_EQ(healthcheck_limits(probe_check(), "1.41"),
+            "start_interval needs Docker API 1.44 (Engine 25); this engine speaks 1.41, which probes every interval "
+            "during the start period");
+}
+
+TEST(ContainerSpec, an_engine_of_api_1_44_gets_the_start_interval) {
+  auto launch = worker_launch();
+  launch.healthcheck = probe_check();
+  auto s = settings();
+  s.api_version = "1.44";
+  EXPECT_EQ(container_create_body(launch, s)["Healthcheck"]["StartInterval"], 1'000'000'000LL);
+  EXPECT_EQ(healthcheck_limits(probe_check(), "1.44"), "");
+  auto without = probe_check();
+  without.start_interval = std::chrono::milliseconds{0};
+  EXPECT_EQ(healthcheck_limits(without, "1.41"), "");
+}
+
 }  // namespace
 }  // namespace harness::driver::docker

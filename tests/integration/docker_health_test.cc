@@ -1,0 +1,114 @@
+// Docker's own health checks against the harness's emulation of them (issue 12, item 3): under --driver docker a
+// service's `healthcheck:` is its container's HEALTHCHECK, probed by Docker itself and read back into health.*
+// events; the same scenario under the local driver is probed by the harness's emulation of Docker's rules. The two
+// state sequences must match, each change within one probe interval of the other's.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "harness/driver/docker/engine.h"
+#include "tests/integration/cli_harness.h"
+
+namespace {
+
+// A worker whose health check fails while a file exists: created 4 s after the boot, removed 6 s later. Both
+// drivers see the file (the run folder is bind-mounted at the same path). The second check cannot pass: it shows
+// a check failing on what the engine reported.
+constexpr const char* k_scenario = R"(name: health-sequence
+timeout: 2m
+services:
+  broker: {image: redis}
+  worker:
+    image: celery-worker
+    broker: broker
+    healthcheck:
+      test: ["CMD-SHELL", "test ! -e {{run.dir}}/sick"]
+      interval: 1s
+      timeout: 5s
+      retries: 2
+steps:
+  - wait: {ready: all, timeout: 60s}
+  - wait: 4s
+  - exec: {command: "touch {{run.dir}}/sick"}
+  - wait: 6s
+  - exec: {command: "rm {{run.dir}}/sick"}
+  - wait: 4s
+checks:
+  - name: it turns unhealthy
+    health: {service: worker, state: unhealthy, within: 20s}
+  - name: it never turns unhealthy (fails)
+    health: {service: worker, never: unhealthy}
+)";
+
+struct Sequence {
+  std::vector<std::string> states;  // worker.1's health.state changes, in order
+  std::vector<double> delays;       // each change's time after its cause: the start, the touch, the removal
+  bool all_engine = true;           // every state event says the engine reported it
+  bool any_engine = false;
+  int probes = 0;
+};
+
+Sequence sequence_of(const test::fs::path& history) {
+  Sequence out;
+  double started = NAN;
+  std::vector<double> execs;
+  for (const auto& e : test::json_lines(history)) {
+    const std::string type = e.value("type", "");
+    const double t = e.value("t", 0.0);
+    if (type == "service.started" && e.value("service", "") == "worker.1" && std::isnan(started)) started = t;
+    if (type == "exec.result") execs.push_back(t);
+    if (type == "health.probe") ++out.probes;
+    if (type != "health.state" || e.value("service", "") != "worker.1") continue;
+    const auto& data = e["data"];
+    out.states.push_back(data.value("state", ""));
+    const bool engine = data.value("engine", false);
+    out.all_engine = out.all_engine && engine;
+    out.any_engine = out.any_engine || engine;
+    // starting at the start, healthy after it, unhealthy after the touch, healthy again after the removal
+    const std::size_t n = out.states.size();
+    const double cause = n <= 2 ? started : (n == 3 && !execs.empty() ? execs[0] : (execs.size() > 1 ? execs[1] : NAN));
+    out.delays.push_back(t - cause);
+  }
+  return out;
+}
+
+test::Run run_under(const std::string& driver, const test::fs::path& file, const test::fs::path& root) {
+  test::Run run;
+  run.cli = test::run_cli({"--driver", driver, "run", file.string(), "--report-dir", root.string()},
+                          std::chrono::seconds{300});
+  if (test::fs::exists(root / "latest")) {
+    run.dir = test::latest_run(root);
+    run.junit = test::read_file(run.dir / "junit.xml");
+  }
+  return run;
+}
+
+TEST(DockerHealth, dockers_own_health_states_match_the_emulations_within_one_probe_interval) {
+  auto engine = harness::driver::docker::Engine::connect();
+  ASSERT_TRUE(engine) << engine.error().message();
+  test::TempDir dir;
+  const auto file = dir.write("health-sequence.yaml", k_scenario);
+  const auto local = run_under("local", file, dir.path() / "local");
+  const auto docker = run_under("docker", file, dir.path() / "docker");
+  for (const auto* run : {&local, &docker}) {
+    // The second check fails on each: the states it judges are real, whoever probed.
+    EXPECT_EQ(run->cli.exit_code, 1) << run->cli.output;
+    EXPECT_NE(run->junit.find("tests=\"2\" failures=\"1\""), std::string::npos) << run->junit;
+  }
+  const auto emulated = sequence_of(local.dir / "health-sequence" / "history.jsonl");
+  const auto real = sequence_of(docker.dir / "health-sequence" / "history.jsonl");
+  const std::vector<std::string> expected{"starting", "healthy", "unhealthy", "healthy"};
+  EXPECT_EQ(emulated.states, expected);
+  EXPECT_EQ(real.states, expected);
+  EXPECT_FALSE(emulated.any_engine);  // the harness probed
+  EXPECT_TRUE(real.all_engine);       // Docker probed
+  EXPECT_GE(real.probes, 8);          // Docker's probe log read back, one probe a second
+  ASSERT_EQ(emulated.delays.size(), real.delays.size());
+  for (std::size_t i = 1; i < real.delays.size(); ++i) {
+    EXPECT_LE(std::abs(real.delays[i] - emulated.delays[i]), 1.0)
+        << "the change to " << real.states[i] << ": " << real.delays[i] << " s after its cause under Docker, "
+        << emulated.delays[i] << " s under the emulation";
+  }
+}
+
+}  // namespace
