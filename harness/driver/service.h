@@ -110,6 +110,20 @@ public:
     (void)check;
     return std::nullopt;
   }
+  // Hands the restart policy (no | on-failure | always | unless-stopped) to the engine that runs the instance, from
+  // its next start() on (the docker driver: the container's RestartPolicy, Docker's own delays). False when the
+  // harness must restart it (the local driver). Before start().
+  virtual bool use_engine_restart_policy(const std::string& policy) {
+    (void)policy;
+    return false;
+  }
+  // How many times the engine has restarted the current instance by its restart policy (0 without one). Between an
+  // exit and the engine's restart, exit_status() is set; once it runs again it is empty and this count is higher.
+  virtual int engine_restarts() const { return 0; }
+  // Stops the engine from restarting the instance by its policy (before a stop the harness does: a fault's, the
+  // orchestrator's replacement, the end of the run), as a manual `docker stop` does. Its next start() has the policy
+  // again.
+  virtual void hold_engine_restarts() {}
   // What the engine reports of the running instance's health (empty when it has no engine health check, does not
   // run, or the engine did not answer).
   virtual std::optional<EngineHealth> engine_health() const { return std::nullopt; }

@@ -23,6 +23,7 @@ std::map<std::string, stack::InstancePolicy> instance_policies(const scenario::S
     // `backoff_scale` compresses minutes into seconds (the loader keeps it in (0, 1]; the history records the
     // delays really used).
     if (spec->backoff_scale != 1.0) policy.backoff = health::scaled(policy.backoff, spec->backoff_scale);
+    policy.docker_backoff = spec->backoff == "docker" && spec->backoff_scale == 1.0;
     policies[service->name()] = policy;
   }
   return policies;

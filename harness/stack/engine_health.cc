@@ -3,6 +3,8 @@
 // 100 ms (GET /containers/ID/json, State.Health) into the events its own prober writes (health.probe,
 // health.state, with "engine": true), and stays the orchestrator: an unhealthy instance with restart_on_unhealthy
 // is replaced as under the emulation, since plain Docker never replaces an unhealthy container.
+#include <algorithm>
+
 #include "harness/stack/stack.h"
 #include "harness/stack/stack_text.h"
 
@@ -52,12 +54,16 @@ void Stack::engine_health_loop(driver::Service* service, std::string limits) {
   if (!limits.empty()) first["limits"] = limits;  // what the engine cannot do of the check as written
   m_history.record(history::EventType::k_health_state, service->name(), std::move(first));
   int seen_generation = generation(service);
-  std::set<std::string> seen;  // the probes recorded, by their start time (Docker keeps the last five)
+  // The probes recorded, by their start time: Docker keeps the last five, across its own restarts of a container.
+  std::set<std::string> seen;
+  // After a restart, until Docker has reset the container's state ("starting", moby daemon/health.go
+  // initHealthMonitor): what it reports before is the stopped monitor's.
+  bool awaiting_reset = false;
   while (!m_stopping && !m_monitor_done && !m_control.should_stop()) {
     std::this_thread::sleep_for(k_engine_health_interval);
     if (const int g = generation(service); g != seen_generation) {  // a new container: Docker's state starts over
       seen_generation = g;
-      seen.clear();
+      awaiting_reset = true;
       if (status != "starting") {
         m_history.record(history::EventType::k_health_state, service->name(),
                          {{"state", "starting"}, {"previous", std::exchange(status, "starting")}, {"engine", true}});
@@ -67,6 +73,12 @@ void Stack::engine_health_loop(driver::Service* service, std::string limits) {
     const auto health = service->engine_health();
     // Read from the container being replaced, or after the run began to stop: not this instance's any more.
     if (!health || m_stopping || generation(service) != seen_generation || service->exit_status()) continue;
+    if (awaiting_reset) {
+      const bool fresh = std::any_of(health->probes.begin(), health->probes.end(),
+                                     [&seen](const driver::EngineProbe& p) { return !seen.count(p.start); });
+      if (health->status != "starting" && !fresh) continue;
+      awaiting_reset = false;
+    }
     record_engine_health(service, *health, status, seen);
     if (status != "unhealthy") continue;
     bool replace = false;

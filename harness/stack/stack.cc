@@ -50,6 +50,8 @@ void Stack::set_policies(std::map<std::string, InstancePolicy> policies) {
     Instance& instance = m_instances[service.get()];
     instance.policy = it->second;
     instance.backoff = std::make_unique<health::Backoff>(instance.policy.backoff);
+    if (instance.policy.restart != "no" && instance.policy.docker_backoff)
+      instance.engine_restarts = service->use_engine_restart_policy(instance.policy.restart);
     const auto& hc = instance.policy.healthcheck;
     if (!hc || !engine_can_probe(*hc)) continue;
     // A placeholder that does not expand stays the harness's probe, whose every result then says why.
@@ -79,7 +81,8 @@ void Stack::replace_instance(driver::Service* service, const std::string& reason
     instance.restart_reason = reason;
   }
   m_history.record(history::EventType::k_service_killed, service->name(), {{"reason", reason}});
-  service->stop(k_stop_grace);  // Swarm/Kubernetes: SIGTERM, then SIGKILL after the grace period
+  service->stop(k_stop_grace);  // Swarm/Kubernetes: SIGTERM, then SIGKILL after the grace period (a manual stop:
+                                // an engine's restart policy leaves it to the orchestrator)
 }
 
 util::Status Stack::stop_instance(driver::Service* service, const std::string& reason,
@@ -91,10 +94,12 @@ util::Status Stack::stop_instance(driver::Service* service, const std::string& r
     Instance& instance = m_instances[service];
     instance.held = true;
     instance.restart_due.reset();  // an orchestrator restart due now would undo the fault
+    instance.engine_restart_due = false;
     // A restart already under way would bring the instance back after `how` stopped it: let it finish, then stop
     // the process it started.
     m_restart_done.wait(lock, [&instance] { return !instance.restarting; });
   }
+  service->hold_engine_restarts();  // the fault's stop is a manual one: the engine must not undo it
   if (how)
     how();
   else
@@ -137,6 +142,8 @@ util::Status Stack::start_instance(driver::Service* service, const std::string& 
     std::lock_guard lock(m_mutex);
     Instance& instance = m_instances[service];
     instance.held = false;
+    instance.engine_restarts_seen = 0;  // a new instance: its engine's count starts over
+    instance.engine_restart_due = false;
     instance.started_at = m_clock.now();
     ++instance.generation;
     m_exit_recorded.erase(service);
@@ -161,6 +168,14 @@ void Stack::on_exit(driver::Service* service, const process::ExitStatus& status)
     bool restart_it = !instance.held && (instance.replacing || restart == "always" || restart == "unless-stopped" ||
                                          (restart == "on-failure" && failed));
     reason = instance.replacing ? instance.restart_reason : "exited with " + status.describe();
+    instance.exited_at = now;
+    if (restart_it && instance.engine_restarts && !instance.replacing) {
+      // The engine restarts it after its own delay (Docker's: the same doubling as health::Backoff::docker()).
+      instance.engine_restart_due = true;
+      instance.restart_reason = reason;
+      restart_it = false;
+      reason.clear();
+    }
     if (restart_it) {
       if (!instance.backoff) instance.backoff = std::make_unique<health::Backoff>(instance.policy.backoff);
       const auto ran_for = std::chrono::duration_cast<std::chrono::milliseconds>(now - instance.started_at);
@@ -176,6 +191,12 @@ void Stack::on_exit(driver::Service* service, const process::ExitStatus& status)
   }
   nlohmann::json data = {{"code", status.code}, {"signal", status.signal}, {"describe", status.describe()}};
   if (!reason.empty()) data["restart_in_s"] = delay_s;
+  bool engine_restarts = false;
+  {
+    std::lock_guard lock(m_mutex);
+    engine_restarts = m_instances[service].engine_restart_due;
+  }
+  if (engine_restarts) data["restart_by"] = "engine";
   const history::Event exited = m_history.record(history::EventType::k_service_exited, service->name(), std::move(data));
   const std::string what = "exited (" + status.describe() + ") at " + format_seconds(exited.t);
   {
@@ -183,7 +204,8 @@ void Stack::on_exit(driver::Service* service, const process::ExitStatus& status)
     m_down[service] = what;
   }
   print("  service " + service->name() + " " + what +
-        (reason.empty() ? std::string{} : ", restarting in " + format_seconds(delay_s)) + "\n");
+        (reason.empty() ? std::string{} : ", restarting in " + format_seconds(delay_s)) +
+        (engine_restarts ? ", its engine restarts it" : "") + "\n");
 }
 
 void Stack::print(const std::string& line) {
@@ -203,7 +225,8 @@ bool Stack::restart_pending(const std::string& name) const {
   std::lock_guard lock(m_mutex);
   for (const auto* s : targets) {
     const auto it = m_instances.find(s);
-    if (it != m_instances.end() && (it->second.replacing || it->second.restarting || it->second.restart_due))
+    if (it != m_instances.end() && (it->second.replacing || it->second.restarting || it->second.restart_due ||
+                                    it->second.engine_restart_due))
       return true;
   }
   return false;
@@ -439,6 +462,10 @@ void Stack::monitor() {
                       m_clock.now() >= *instance.restart_due && !m_stopping;
         // Claimed under the same lock as the decision: stop_instance() and stop_all() wait for it to end.
         if (restart_now) instance.restarting = true;
+      }
+      if (!restart_now && note_engine_restart(service.get())) continue;
+      {
+        std::lock_guard lock(m_mutex);
         if (!restart_now && m_exit_recorded.count(service.get())) continue;
       }
       if (restart_now) {
@@ -458,6 +485,26 @@ void Stack::monitor() {
   }
 }
 
+bool Stack::note_engine_restart(driver::Service* service) {
+  std::lock_guard lock(m_mutex);
+  auto& instance = m_instances[service];
+  if (!instance.engine_restarts || instance.held || !m_exit_recorded.count(service) || m_stopping) return false;
+  const int count = service->engine_restarts();
+  if (count <= instance.engine_restarts_seen || !service->running()) return false;
+  instance.engine_restarts_seen = count;
+  instance.engine_restart_due = false;
+  const auto now = m_clock.now();
+  instance.started_at = now;
+  ++instance.generation;
+  ++instance.restarts;
+  m_exit_recorded.erase(service);
+  m_down.erase(service);
+  m_history.record(history::EventType::k_service_restarted, service->name(),
+                   {{"count", instance.restarts}, {"reason", instance.restart_reason},
+                    {"delay_s", seconds(now - instance.exited_at)}, {"by", "engine"}});
+  return true;
+}
+
 void Stack::restart(driver::Service* service) {
   // Docker: the container is started again, on the same data, after the policy's delay. start() runs outside the
   // lock (it may block: PostgreSQL checks its template), with the instance marked `restarting`.
@@ -466,6 +513,8 @@ void Stack::restart(driver::Service* service) {
     std::lock_guard lock(m_mutex);
     auto& instance = m_instances[service];
     instance.restart_due.reset();
+    instance.engine_restarts_seen = 0;  // a new instance: its engine's count starts over
+    instance.engine_restart_due = false;
     instance.started_at = m_clock.now();
     ++instance.generation;
     ++instance.restarts;

@@ -35,6 +35,8 @@ struct InstancePolicy {
   bool restart_on_unhealthy = false;               // Swarm/Kubernetes: an unhealthy container is replaced
   std::optional<scenario::HealthCheck> healthcheck;
   health::Backoff::Policy backoff = health::Backoff::docker();
+  // The delay is Docker's own (backoff: docker, unscaled): an engine may apply `restart` itself.
+  bool docker_backoff = true;
 };
 
 class Stack {
@@ -139,6 +141,9 @@ private:
   // Starts an instance the monitor claimed (Instance::restarting) and records the outcome; ends the claim.
   void restart(driver::Service* service);
   void on_exit(driver::Service* service, const process::ExitStatus& status);
+  // The engine ran an exited instance again by its restart policy: service.restarted, as restart() records its own.
+  // True when it did (the instance is watched again).
+  bool note_engine_restart(driver::Service* service);
   void probe_loop(driver::Service* service, scenario::HealthCheck config);
   // What the engine's own health check reports (engine_health.cc), instead of probe_loop: polled every 100 ms.
   void engine_health_loop(driver::Service* service, std::string limits);
@@ -162,6 +167,12 @@ private:
     bool restarting = false;      // the monitor is starting it again (outside the lock); see m_restart_done
     int restarts = 0;
     int generation = 0;
+    // The engine applies the restart policy itself (Service::use_engine_restart_policy): the Stack records its
+    // restarts (engine_restarts_seen: the engine's count recorded) instead of scheduling its own.
+    bool engine_restarts = false;
+    int engine_restarts_seen = 0;
+    bool engine_restart_due = false;  // exited, and the policy says the engine restarts it
+    std::chrono::steady_clock::time_point exited_at{};
     // Set when the engine runs the health check itself (Service::use_engine_health_check): what it cannot honour.
     std::optional<std::string> engine_health;
   };

@@ -24,6 +24,7 @@ struct FakeServiceOptions {
   bool running = false;          // running before start() (an instance the test never starts)
   std::map<std::string, std::string> placeholders = {};
   std::string version = {};
+  bool engine = false;  // an engine of its own takes health checks and restart policies (the docker driver's)
 };
 
 class FakeService final : public driver::Service {
@@ -74,6 +75,45 @@ public:
   std::filesystem::path log_path() const override { return "/dev/null"; }
   std::string version() const override { return m_options.version; }
 
+  // --- An engine of its own (Options::engine): the test plays it ---
+  std::optional<std::string> use_engine_health_check(const driver::EngineHealthCheck& check) override {
+    if (!m_options.engine) return std::nullopt;
+    std::lock_guard lock(m_mutex);
+    engine_check = check;
+    return std::string{};
+  }
+  bool use_engine_restart_policy(const std::string& policy) override {
+    if (!m_options.engine) return false;
+    std::lock_guard lock(m_mutex);
+    engine_policy = policy;
+    return true;
+  }
+  int engine_restarts() const override {
+    std::lock_guard lock(m_mutex);
+    return m_engine_restarts;
+  }
+  void hold_engine_restarts() override { engine_held = true; }
+  std::optional<driver::EngineHealth> engine_health() const override {
+    std::lock_guard lock(m_mutex);
+    if (!m_running) return std::nullopt;
+    return m_health;
+  }
+  // The engine restarts the exited instance by its policy (the same instance runs again).
+  void engine_restart() {
+    std::lock_guard lock(m_mutex);
+    m_exit.reset();
+    m_running = true;
+    ++m_engine_restarts;
+  }
+  // What the engine reports of its health from now on.
+  void set_engine_health(driver::EngineHealth health) {
+    std::lock_guard lock(m_mutex);
+    m_health = std::move(health);
+  }
+  std::optional<driver::EngineHealthCheck> engine_check;  // what the Stack handed the engine
+  std::string engine_policy;
+  std::atomic<bool> engine_held{false};
+
   // The instance exits by itself (a crash: exit code `code`, or killed by `signal`); the first exit counts.
   void exit_with(int code, int signal = 0) {
     std::lock_guard lock(m_mutex);
@@ -92,6 +132,8 @@ private:
   mutable std::mutex m_mutex;
   bool m_running;
   std::optional<process::ExitStatus> m_exit;
+  int m_engine_restarts = 0;
+  std::optional<driver::EngineHealth> m_health;
 };
 
 }  // namespace harness::driver::testing

@@ -38,6 +38,8 @@ util::Expected<std::shared_ptr<ContainerRuntime>> ContainerRuntime::start(const 
   }
   std::shared_ptr<ContainerRuntime> runtime(new ContainerRuntime(engine, created->body.value("Id", "")));
   runtime->m_image = create_body.value("Image", "");
+  const auto& policy = create_body["HostConfig"]["RestartPolicy"];
+  runtime->m_restarts_by_policy = policy.is_object() && policy.value("Name", "no") != "no";
   if (auto started = engine.expect_ok("POST", "/containers/" + runtime->m_id + "/start"); !started) {
     return started.error();  // the destructor removes the created container
   }
@@ -55,19 +57,61 @@ std::string ContainerRuntime::exit_hint(const process::ExitStatus& status) const
          "scripts/images)";
 }
 
-// Blocks in POST /wait until the container is not running; the code it returns is the main process's.
+// Blocks in POST /wait until the container is not running; the code it returns is the main process's. With a
+// restart policy Docker may run it again: the exit is cleared then, and the wait starts over.
 void ContainerRuntime::watch_exit() {
-  auto reply = m_engine.call("POST", "/containers/" + m_id + "/wait?condition=not-running", nullptr, k_wait_forever);
-  int code = -1;
-  if (reply && reply->body.is_object()) code = reply->body.value("StatusCode", -1);
-  if (code < 0) {  // the wait failed (the container is gone): what the engine last knew
-    auto inspected = m_engine.call("GET", "/containers/" + m_id + "/json");
-    if (inspected && inspected->body.is_object()) code = inspected->body["State"].value("ExitCode", 137);
-    if (code < 0) code = 137;
+  while (true) {
+    auto reply = m_engine.call("POST", "/containers/" + m_id + "/wait?condition=not-running", nullptr, k_wait_forever);
+    int code = -1;
+    if (reply && reply->body.is_object()) code = reply->body.value("StatusCode", -1);
+    if (code < 0) {  // the wait failed (the container is gone): what the engine last knew
+      auto inspected = m_engine.call("GET", "/containers/" + m_id + "/json");
+      if (inspected && inspected->body.is_object()) code = inspected->body["State"].value("ExitCode", 137);
+      if (code < 0) code = 137;
+    }
+    {
+      std::lock_guard lock(m_mutex);
+      m_exit = exit_status_from_code(code);
+      m_exited.notify_all();
+    }
+    if (!m_restarts_by_policy || !await_engine_restart()) return;
   }
+}
+
+bool ContainerRuntime::await_engine_restart() {
+  constexpr auto k_poll = std::chrono::milliseconds{20};
+  while (!m_held) {
+    auto inspected = m_engine.call("GET", "/containers/" + m_id + "/json", nullptr, std::chrono::seconds{5});
+    if (!inspected || inspected->status != 200 || !inspected->body.is_object()) return false;  // removed
+    const auto& state = inspected->body["State"];
+    const bool restarting = state.value("Restarting", false);
+    const bool running = state.value("Running", false);
+    const pid_t pid = state.value("Pid", 0);
+    if (running && !restarting && pid > 0) {
+      std::lock_guard lock(m_mutex);
+      m_main_pid = pid;
+      m_exit.reset();
+      ++m_engine_restarts;
+      return true;
+    }
+    if (!running && !restarting) return false;  // Docker will not restart it (the policy, a manual stop)
+    std::this_thread::sleep_for(k_poll);
+  }
+  return false;
+}
+
+int ContainerRuntime::engine_restarts() const {
   std::lock_guard lock(m_mutex);
-  m_exit = exit_status_from_code(code);
-  m_exited.notify_all();
+  return m_engine_restarts;
+}
+
+void ContainerRuntime::hold_engine_restarts() {
+  if (!m_restarts_by_policy || m_held.exchange(true)) return;
+  (void)m_engine.call("POST", "/containers/" + m_id + "/update", {{"RestartPolicy", {{"Name", "no"}}}});
+  // A restart already decided (the container between an exit and its new start) is cancelled by a stop.
+  auto inspected = m_engine.call("GET", "/containers/" + m_id + "/json");
+  if (inspected && inspected->body.is_object() && inspected->body["State"].value("Restarting", false))
+    (void)m_engine.call("POST", "/containers/" + m_id + "/stop?t=0");
 }
 
 ContainerRuntime::~ContainerRuntime() {
@@ -87,13 +131,20 @@ bool ContainerRuntime::wait_exit(std::chrono::milliseconds timeout) const {
 }
 
 nlohmann::json ContainerRuntime::identity() const {
-  return {{"pid", m_main_pid}, {"container", m_id.substr(0, 12)}};
+  return {{"pid", m_main_pid.load()}, {"container", m_id.substr(0, 12)}};
 }
 
 std::optional<EngineHealth> ContainerRuntime::engine_health() const {
   auto inspected = m_engine.call("GET", "/containers/" + m_id + "/json", nullptr, std::chrono::seconds{5});
   if (!inspected || inspected->status != 200 || !inspected->body.is_object()) return std::nullopt;
-  return engine_health_from_state(inspected->body.value("State", nlohmann::json::object()));
+  const auto state = inspected->body.value("State", nlohmann::json::object());
+  // Docker stops a container's health monitor while it is not running or paused, and sets its status to
+  // "unhealthy" then "for compatibility reasons" (moby container/health.go, CloseMonitorChannel), with no probe and
+  // no health_status event: not a verdict of its prober, which an orchestrator would act on. Not reported.
+  if (!state.is_object() || !state.value("Running", false) || state.value("Restarting", false) ||
+      state.value("Paused", false))
+    return std::nullopt;
+  return engine_health_from_state(state);
 }
 
 std::vector<pid_t> ContainerRuntime::processes() const {
@@ -116,12 +167,12 @@ SignalResult ContainerRuntime::signal(SignalTarget target, int sig) {
   if (target == SignalTarget::k_group && (sig == SIGSTOP || sig == SIGCONT)) {
     const char* action = sig == SIGSTOP ? "/pause" : "/unpause";
     result.delivered = m_engine.expect_ok("POST", "/containers/" + m_id + action).has_value();
-    if (result.delivered) result.processes.push_back(m_main_pid);
+    if (result.delivered) result.processes.push_back(m_main_pid.load());
     return result;
   }
   std::vector<pid_t> targets;
   if (target == SignalTarget::k_group) targets = processes();
-  if ((target == SignalTarget::k_main || target == SignalTarget::k_server) && main_alive()) targets = {m_main_pid};
+  if ((target == SignalTarget::k_main || target == SignalTarget::k_server) && main_alive()) targets = {m_main_pid.load()};
   if (target == SignalTarget::k_children) targets = process::children_of(m_main_pid);
   for (const pid_t pid : targets)
     if (process::send_signal(pid, sig)) result.processes.push_back(pid);
@@ -137,6 +188,7 @@ bool ContainerRuntime::set_priority(int nice) const {
 }
 
 void ContainerRuntime::stop(std::chrono::milliseconds grace) {
+  hold_engine_restarts();  // a stop by the harness is a manual stop: Docker does not restart it
   if (!running()) return;
   // A paused container cannot be signalled into exiting: thaw it first (a paused local process group gets SIGCONT).
   (void)m_engine.call("POST", "/containers/" + m_id + "/unpause");
@@ -151,7 +203,10 @@ void ContainerRuntime::stop(std::chrono::milliseconds grace) {
 
 // The container's PID 1 still has its host pid: a pid freed by an exit and reused by a host process is not PID 1 in
 // a namespace of its own.
-bool ContainerRuntime::main_alive() const { return m_main_pid > 0 && process::innermost_pid(m_main_pid) == 1; }
+bool ContainerRuntime::main_alive() const {
+  const pid_t pid = m_main_pid.load();
+  return pid > 0 && process::innermost_pid(pid) == 1;
+}
 
 std::optional<pid_t> ContainerRuntime::host_pid(pid_t own_pid) const {
   for (const pid_t pid : processes())

@@ -10,6 +10,7 @@
 //   `docker pause`/`unpause` (the cgroup freezer) instead, which no process can observe or resist.
 // - PID 1 of a namespace ignores signals it has no handler for, even from the host (SIGKILL and SIGSTOP excepted):
 //   stop() therefore SIGTERMs every process and SIGKILLs PID 1 after the grace.
+#include <atomic>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
@@ -31,7 +32,7 @@ public:
 
   std::optional<process::ExitStatus> exit_status() const override;
   nlohmann::json identity() const override;
-  pid_t main_pid() const override { return m_main_pid; }
+  pid_t main_pid() const override { return m_main_pid.load(); }
   // For exit code 127 (a shell's "not found"): " in image IMAGE, which lacks the program its log names (a stack
   // image is built with scripts/images)".
   std::string exit_hint(const process::ExitStatus& status) const override;
@@ -44,18 +45,29 @@ public:
   process::CommandResult exec(const process::SpawnOptions& options, std::chrono::milliseconds timeout) const override;
   // Docker's own health of the container (its HEALTHCHECK): GET /containers/ID/json's State.Health.
   std::optional<EngineHealth> engine_health() const override;
+  // Docker's restarts of this container by its RestartPolicy, as the watcher saw them (exit, then running again
+  // with a new PID 1).
+  int engine_restarts() const override;
+  // POST /containers/ID/update RestartPolicy "no", and a restart Docker has pending is cancelled (POST /stop).
+  void hold_engine_restarts() override;
   const std::string& id() const { return m_id; }
 
 private:
   ContainerRuntime(Engine engine, std::string id) : m_engine(std::move(engine)), m_id(std::move(id)) {}
   void watch_exit();
+  // After an exit: true once Docker runs the container again (its new PID 1 taken, the exit cleared); false when
+  // it will not (no policy, stopped by hand, held) or the container is gone.
+  bool await_engine_restart();
   std::vector<pid_t> processes() const;  // host pids of every process in the container
   bool wait_exit(std::chrono::milliseconds timeout) const;
   bool main_alive() const;
 
   Engine m_engine;
   std::string m_id;
-  pid_t m_main_pid = 0;
+  std::atomic<pid_t> m_main_pid{0};
+  bool m_restarts_by_policy = false;  // created with a RestartPolicy other than "no"
+  std::atomic<bool> m_held{false};
+  int m_engine_restarts = 0;  // under m_mutex
   std::string m_image;
   mutable std::mutex m_mutex;
   mutable std::condition_variable m_exited;

@@ -64,7 +64,8 @@ nlohmann::json container_create_body(const local::Launch& launch, const Containe
       {"HostConfig",
        {{"NetworkMode", "host"},  // only loopback: every service binds 127.0.0.1 on ports the harness allocated
         {"Binds", binds},
-        {"RestartPolicy", {{"Name", "no"}}},
+        // Docker's own restarts (its doubling delay from 100 ms) when the launch has a policy; 0 retries: no limit.
+        {"RestartPolicy", {{"Name", launch.restart_policy.empty() ? "no" : launch.restart_policy}}},
         {"Init", false}}},
   };
   if (launch.healthcheck) body["Healthcheck"] = container_healthcheck(*launch.healthcheck, settings.api_version);

@@ -93,6 +93,22 @@ std::optional<EngineHealth> LocalService::engine_health() const {
   return current->engine_health();
 }
 
+// An engine is there when the launcher's runtimes have one (set_launcher's engine_health).
+bool LocalService::use_engine_restart_policy(const std::string& policy) {
+  if (!m_engine_health) return false;
+  m_restart_policy = policy;
+  return true;
+}
+
+int LocalService::engine_restarts() const {
+  const auto current = runtime();
+  return current ? current->engine_restarts() : 0;
+}
+
+void LocalService::hold_engine_restarts() {
+  if (const auto current = runtime()) current->hold_engine_restarts();
+}
+
 std::string LocalService::version() const {
   std::lock_guard lock(m_version_mutex);
   return m_version;
@@ -109,7 +125,8 @@ util::Status LocalService::spawn(process::SpawnOptions options, std::string imag
   std::error_code ec;
   const auto size = std::filesystem::file_size(m_log_path, ec);
   m_log_offset = ec ? 0 : size;
-  auto launched = m_launcher(Launch{std::move(options), m_name, kind(), std::move(image), m_health_check});
+  auto launched =
+      m_launcher(Launch{std::move(options), m_name, kind(), std::move(image), m_health_check, m_restart_policy});
   if (!launched) return launched.error();
   std::shared_ptr<Runtime> previous;
   {

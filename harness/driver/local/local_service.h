@@ -42,6 +42,9 @@ public:
   }
   std::optional<std::string> use_engine_health_check(const EngineHealthCheck& check) override;
   std::optional<EngineHealth> engine_health() const override;
+  bool use_engine_restart_policy(const std::string& policy) override;
+  int engine_restarts() const override;
+  void hold_engine_restarts() override;
   // The process that does the serving (SignalTarget::k_server): the main process, unless a launcher does not
   // exec it (RabbitMQ's beam.smp). Empty when it is not running.
   virtual std::optional<pid_t> server_pid() const { return main_pid(); }
@@ -74,6 +77,7 @@ private:
   Launcher m_launcher = process_launcher();
   EngineHealthLimits m_engine_health;
   std::optional<EngineHealthCheck> m_health_check;
+  std::string m_restart_policy;  // the engine's (use_engine_restart_policy)
   std::string m_name;
   std::string m_scenario_service;
   std::filesystem::path m_log_path;

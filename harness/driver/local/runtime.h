@@ -54,6 +54,9 @@ public:
   // The engine's health of the instance when it was launched with a health check (Launch::healthcheck); empty for a
   // process, which has no engine.
   virtual std::optional<EngineHealth> engine_health() const { return std::nullopt; }
+  // Restarts by the engine's own restart policy (Launch::restart_policy; Service::engine_restarts) and holding them.
+  virtual int engine_restarts() const { return 0; }
+  virtual void hold_engine_restarts() {}
 };
 
 // What the instance runs: `options` as process::ChildProcess::spawn takes them (argv, environment, working
@@ -67,6 +70,8 @@ struct Launch {
   std::string image{};
   // A health check for the engine to run (Service::use_engine_health_check): only a launcher that can is given one.
   std::optional<EngineHealthCheck> healthcheck{};
+  // A restart policy for the engine to apply (Service::use_engine_restart_policy); empty: none ("no").
+  std::string restart_policy{};
 };
 
 // What an engine cannot honour of a health check, in words; empty when nothing (Service::use_engine_health_check).

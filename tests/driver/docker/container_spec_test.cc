@@ -147,5 +147,11 @@ TEST(ContainerSpec, an_engine_of_api_1_44_gets_the_start_interval) {
   EXPECT_EQ(healthcheck_limits(without, "1.41"), "");
 }
 
+TEST(ContainerSpec, a_launch_with_a_restart_policy_is_the_containers_own) {
+  auto launch = worker_launch();
+  launch.restart_policy = "unless-stopped";
+  EXPECT_EQ(container_create_body(launch, settings())["HostConfig"]["RestartPolicy"]["Name"], "unless-stopped");
+}
+
 }  // namespace
 }  // namespace harness::driver::docker
