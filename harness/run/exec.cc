@@ -9,20 +9,34 @@ namespace {
 constexpr size_t k_output_tail = 4096;
 }
 
+namespace {
+// The instance `service`'s command runs in: the running one, or the replacement the orchestrator is bringing (as a
+// `docker exec` asked again would), waited for no longer than `deadline`. Null when none runs.
+const driver::Service* instance_for(const std::string& service, const stack::Stack& stack,
+                                    const process::Deadline& deadline) {
+  const driver::Service* instance = stack.running_instance(service);
+  while (instance == nullptr && stack.restart_pending(service) && !deadline.expired()) {
+    if (!deadline.sleep_for(std::chrono::milliseconds{100})) break;  // Ctrl-C: no wait for the replacement
+    instance = stack.running_instance(service);
+  }
+  return instance;
+}
+
+// A command the stop of its instance took with it: killed by a signal, or refused by the engine (126: the
+// container was stopping).
+bool died_with_its_instance(const process::CommandResult& result) {
+  return result.status && (result.status->signal != 0 || result.status->code == 126);
+}
+}  // namespace
+
 util::Expected<history::Event> run_exec(const std::string& id, const std::string& command, const std::string& service,
                                std::chrono::milliseconds timeout, const stack::Stack& stack, history::History& history) {
   process::SpawnOptions options;
   const driver::Service* instance = nullptr;
+  const process::Deadline deadline(timeout);
   if (!service.empty()) {
     if (stack.instances(service).empty()) return util::Status::invalid("exec in unknown service '" + service + "'");
-    instance = stack.running_instance(service);
-    // Between an instance and its replacement (the orchestrator's restart): the command runs in the new one, as a
-    // `docker exec` asked again would, waiting for it no longer than the command's own timeout.
-    const process::Deadline deadline(timeout);
-    while (instance == nullptr && stack.restart_pending(service) && !deadline.expired()) {
-      if (!deadline.sleep_for(std::chrono::milliseconds{100})) break;  // Ctrl-C: no wait for the replacement
-      instance = stack.running_instance(service);
-    }
+    instance = instance_for(service, stack, deadline);
     if (instance == nullptr) {
       // Nothing to run it in (`docker exec` into a stopped container fails at once too): not a wait of its timeout.
       return history.record(history::EventType::k_exec_result, service,
@@ -35,7 +49,23 @@ util::Expected<history::Event> run_exec(const std::string& id, const std::string
       command, instance ? stack.placeholders_for(instance->name()) : stack.placeholders());
   if (!expanded) return expanded.error();
   options.argv = process::shell(*expanded);
-  const auto result = instance ? instance->exec(options, timeout) : process::run_command(options, timeout);
+  const int generation = instance ? stack.generation(instance) : 0;
+  auto result = instance ? instance->exec(options, timeout) : process::run_command(options, timeout);
+  bool rerun = false;
+  if (instance && died_with_its_instance(result) &&
+      (stack.generation(instance) != generation || stack.restart_pending(service))) {
+    // The orchestrator replaced the instance while the command ran, and a container's stop kills what runs in it:
+    // once more in the replacement, within what is left of the timeout.
+    const auto* replacement = instance_for(service, stack, deadline);
+    while (replacement && stack.generation(replacement) == generation && !deadline.expired()) {
+      if (!deadline.sleep_for(std::chrono::milliseconds{100})) break;
+      replacement = instance_for(service, stack, deadline);
+    }
+    if (replacement && stack.generation(replacement) != generation && deadline.remaining().count() > 0) {
+      result = replacement->exec(options, deadline.remaining());
+      rerun = true;
+    }
+  }
   std::string output = result.output;
   if (output.size() > k_output_tail) output = "…" + output.substr(output.size() - k_output_tail);
   nlohmann::json data = {
@@ -51,6 +81,7 @@ util::Expected<history::Event> run_exec(const std::string& id, const std::string
     data["signal"] = result.status->signal;
   }
   if (result.spawn_failed) data["spawn_failed"] = true;
+  if (rerun) data["rerun"] = "its instance was replaced while it ran";
   return history.record(history::EventType::k_exec_result, service, std::move(data));
 }
 

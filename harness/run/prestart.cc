@@ -69,8 +69,11 @@ std::unique_ptr<Prestart> Prestart::begin(const scenario::Scenario& scenario, co
   process::OwnerMark::ScopedRunId mark(paths.run_id, paths.environment);
   for (const auto& service : prestart->m_services) {
     if (!worth_starting_early(*service)) continue;
-    // A health check is handed to the engine at start (the docker driver's HEALTHCHECK), once the run has set it.
-    if (const auto* spec = scenario.find_service(service->scenario_service()); spec && spec->healthcheck) continue;
+    // A health check and a restart policy are handed to the engine at start (the docker driver's HEALTHCHECK and
+    // RestartPolicy), once the run has set them: such a broker boots with its scenario.
+    if (const auto* spec = scenario.find_service(service->scenario_service());
+        spec && (spec->healthcheck || spec->restart != "no"))
+      continue;
     if (!service->start()) return nullptr;
     Early early{service.get(), std::chrono::steady_clock::now(), false};
     // The launcher's process group: the launcher script, and beam.smp with every thread it has so far (Linux

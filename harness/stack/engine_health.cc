@@ -59,6 +59,12 @@ void Stack::engine_health_loop(driver::Service* service, std::string limits) {
   // After a restart, until Docker has reset the container's state ("starting", moby daemon/health.go
   // initHealthMonitor): what it reports before is the stopped monitor's.
   bool awaiting_reset = false;
+  int retries = 3;  // Docker's default
+  {
+    std::lock_guard lock(m_mutex);
+    const auto& hc = m_instances[service].policy.healthcheck;
+    if (hc && hc->retries > 0) retries = hc->retries;
+  }
   while (!m_stopping && !m_monitor_done && !m_control.should_stop()) {
     std::this_thread::sleep_for(k_engine_health_interval);
     if (const int g = generation(service); g != seen_generation) {  // a new container: Docker's state starts over
@@ -70,7 +76,7 @@ void Stack::engine_health_loop(driver::Service* service, std::string limits) {
       }
     }
     if (service->exit_status() || restarting(service)) continue;
-    const auto health = service->engine_health();
+    auto health = service->engine_health();
     // Read from the container being replaced, or after the run began to stop: not this instance's any more.
     if (!health || m_stopping || generation(service) != seen_generation || service->exit_status()) continue;
     if (awaiting_reset) {
@@ -79,6 +85,10 @@ void Stack::engine_health_loop(driver::Service* service, std::string limits) {
       if (health->status != "starting" && !fresh) continue;
       awaiting_reset = false;
     }
+    // Docker's prober makes a container unhealthy only after `retries` failures in a row (moby daemon/health.go,
+    // handleProbeResult); "unhealthy" with a shorter streak is what a stopped monitor left (a pause: it stays so
+    // until the next probe after the unpause). Not a verdict: the state recorded stands.
+    if (health->status == "unhealthy" && health->failing_streak < retries) health->status = status;
     record_engine_health(service, *health, status, seen);
     if (status != "unhealthy") continue;
     bool replace = false;

@@ -215,8 +215,14 @@ void Stack::print(const std::string& line) {
 }
 
 driver::Service* Stack::running_instance(const std::string& name) const {
-  for (auto* s : instances(name))
-    if (s->running()) return s;
+  for (auto* s : instances(name)) {
+    if (!s->running()) continue;
+    // One the orchestrator is replacing is on its way out (SIGTERMed: a `docker exec` into it fails, exit 126): a
+    // command waits for its replacement instead (restart_pending).
+    std::lock_guard lock(m_mutex);
+    const auto it = m_instances.find(s);
+    if (it == m_instances.end() || !it->second.replacing) return s;
+  }
   return nullptr;
 }
 

@@ -92,7 +92,7 @@ public:
   util::Status start_instance(driver::Service* service, const std::string& reason, std::chrono::milliseconds timeout);
 
   // The first running instance of a scenario service, or the instance named so, for a command run in it
-  // (nullptr when none runs: they exited, or a fault stopped them).
+  // (nullptr when none runs: they exited, or a fault stopped them; one being replaced does not count).
   driver::Service* running_instance(const std::string& name) const;
   // Why `name` has no running instance: "service 'worker' has no running instance (worker.1 exited (exit code 0)
   // at 12.3 s)"; "... (worker.1 stopped by the harness (postgres-down) at 8.0 s)" when a fault stopped it.

@@ -138,6 +138,21 @@ TEST(StackEngineTest, an_instance_the_engine_reports_unhealthy_is_replaced_by_th
   EXPECT_TRUE(process_test::eventually([&] { return f.count("service.restarted") == 1; }));
 }
 
+// Docker sets a container whose health monitor stopped (paused, or between a stop and a start) "unhealthy" with no
+// probe: not its prober's verdict (fewer failures in a row than `retries`), so neither recorded nor acted on.
+TEST(StackEngineTest, an_unhealthy_status_without_retries_failures_in_a_row_is_not_a_verdict) {
+  auto policy = restarting("no");
+  policy.healthcheck = file_check();  // retries 2
+  policy.restart_on_unhealthy = true;
+  EngineFixture f(policy);
+  ASSERT_TRUE(f.stack->start_all(10s));
+  f.service->set_engine_health({"healthy", 0, {{"2026-11-28T09:00:01Z", 0.05, 0, ""}}});
+  ASSERT_TRUE(process_test::eventually([&] { return f.count("health.state") == 2; }));
+  f.service->set_engine_health({"unhealthy", 1, {{"2026-11-28T09:00:01Z", 0.05, 0, ""}}});
+  EXPECT_FALSE(process_test::eventually([&] { return f.count("health.state") > 2; }, 400ms));
+  EXPECT_EQ(f.count("service.killed"), 0u);
+}
+
 TEST(StackEngineTest, a_kubernetes_probe_stays_the_stacks_own) {
   auto policy = restarting("no");
   policy.healthcheck = file_check();

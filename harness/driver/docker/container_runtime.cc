@@ -164,20 +164,23 @@ std::vector<pid_t> ContainerRuntime::processes() const {
 SignalResult ContainerRuntime::signal(SignalTarget target, int sig) {
   SignalResult result;
   if (!running() || m_main_pid <= 0) return result;
-  if (target == SignalTarget::k_group && (sig == SIGSTOP || sig == SIGCONT)) {
-    const char* action = sig == SIGSTOP ? "/pause" : "/unpause";
-    result.delivered = m_engine.expect_ok("POST", "/containers/" + m_id + action).has_value();
-    if (result.delivered) result.processes.push_back(m_main_pid.load());
-    return result;
-  }
   std::vector<pid_t> targets;
-  if (target == SignalTarget::k_group) targets = processes();
+  if (target == SignalTarget::k_group) targets = main_tree();
   if ((target == SignalTarget::k_main || target == SignalTarget::k_server) && main_alive()) targets = {m_main_pid.load()};
   if (target == SignalTarget::k_children) targets = process::children_of(m_main_pid);
   for (const pid_t pid : targets)
     if (process::send_signal(pid, sig)) result.processes.push_back(pid);
   result.delivered = target == SignalTarget::k_children || !result.processes.empty();
   return result;
+}
+
+std::vector<pid_t> ContainerRuntime::main_tree() const {
+  std::vector<pid_t> tree;
+  if (!main_alive()) return tree;
+  tree.push_back(m_main_pid.load());
+  for (std::size_t i = 0; i < tree.size(); ++i)
+    for (const pid_t child : process::children_of(tree[i])) tree.push_back(child);
+  return tree;
 }
 
 bool ContainerRuntime::set_priority(int nice) const {
@@ -190,8 +193,8 @@ bool ContainerRuntime::set_priority(int nice) const {
 void ContainerRuntime::stop(std::chrono::milliseconds grace) {
   hold_engine_restarts();  // a stop by the harness is a manual stop: Docker does not restart it
   if (!running()) return;
-  // A paused container cannot be signalled into exiting: thaw it first (a paused local process group gets SIGCONT).
-  (void)m_engine.call("POST", "/containers/" + m_id + "/unpause");
+  // A stopped (SIGSTOPped) process acts on SIGTERM only once it runs again, as a local process group gets SIGCONT.
+  for (const pid_t pid : processes()) process::send_signal(pid, SIGCONT);
   if (grace.count() > 0) {
     for (const pid_t pid : processes()) process::send_signal(pid, SIGTERM);
     if (wait_exit(grace)) return;

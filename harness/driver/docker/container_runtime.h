@@ -6,8 +6,11 @@
 // Signals go to host pids, as root: a container's processes are host processes in their own PID namespace.
 // - k_main is the container's PID 1 (the recipe's main process: the wrapper execs it); SIGKILL to it takes the
 //   whole namespace down, and Docker sees a crash (not a `docker kill`, which it treats as a manual stop).
-// - k_group is every process of the container (GET /containers/ID/top); SIGSTOP/SIGCONT to the group are
-//   `docker pause`/`unpause` (the cgroup freezer) instead, which no process can observe or resist.
+// - k_group is the main process and its descendants, as a local process group: not what runs beside them through
+//   the exec API (a health probe in flight, an exec step), which a pause must not freeze. SIGSTOP/SIGCONT included: a paused
+//   instance is a hung one, as under the local driver, not `docker pause` (the cgroup freezer), under which Docker
+//   stops probing the container's health altogether (moby daemon/health.go: no monitor while paused), so a hung
+//   worker would never turn unhealthy.
 // - PID 1 of a namespace ignores signals it has no handler for, even from the host (SIGKILL and SIGSTOP excepted):
 //   stop() therefore SIGTERMs every process and SIGKILLs PID 1 after the grace.
 #include <atomic>
@@ -59,6 +62,7 @@ private:
   // it will not (no policy, stopped by hand, held) or the container is gone.
   bool await_engine_restart();
   std::vector<pid_t> processes() const;  // host pids of every process in the container
+  std::vector<pid_t> main_tree() const;  // host pids of PID 1 and its descendants
   bool wait_exit(std::chrono::milliseconds timeout) const;
   bool main_alive() const;
 
