@@ -7,19 +7,25 @@ namespace harness::run {
 
 namespace {
 constexpr size_t k_output_tail = 4096;
-}
 
-namespace {
 // The instance `service`'s command runs in: the running one, or the replacement the orchestrator is bringing (as a
-// `docker exec` asked again would), waited for no longer than `deadline`. Null when none runs.
+// `docker exec` asked again would), waited for no longer than `deadline`. Null when none runs. `replaced`: the
+// instance at the generation a command already ran in, which does not count (its replacement is waited for).
+struct Ran {
+  const driver::Service* instance = nullptr;
+  int generation = 0;
+};
 const driver::Service* instance_for(const std::string& service, const stack::Stack& stack,
-                                    const process::Deadline& deadline) {
+                                    const process::Deadline& deadline, Ran replaced = {}) {
+  const auto usable = [&](const driver::Service* s) {
+    return s != nullptr && !(s == replaced.instance && stack.generation(s) == replaced.generation);
+  };
   const driver::Service* instance = stack.running_instance(service);
-  while (instance == nullptr && stack.restart_pending(service) && !deadline.expired()) {
+  while (!usable(instance) && (instance != nullptr || stack.restart_pending(service)) && !deadline.expired()) {
     if (!deadline.sleep_for(std::chrono::milliseconds{100})) break;  // Ctrl-C: no wait for the replacement
     instance = stack.running_instance(service);
   }
-  return instance;
+  return usable(instance) ? instance : nullptr;
 }
 
 // A command the stop of its instance took with it: killed by a signal, or refused by the engine (126: the
@@ -56,12 +62,8 @@ util::Expected<history::Event> run_exec(const std::string& id, const std::string
       (stack.generation(instance) != generation || stack.restart_pending(service))) {
     // The orchestrator replaced the instance while the command ran, and a container's stop kills what runs in it:
     // once more in the replacement, within what is left of the timeout.
-    const auto* replacement = instance_for(service, stack, deadline);
-    while (replacement && stack.generation(replacement) == generation && !deadline.expired()) {
-      if (!deadline.sleep_for(std::chrono::milliseconds{100})) break;
-      replacement = instance_for(service, stack, deadline);
-    }
-    if (replacement && stack.generation(replacement) != generation && deadline.remaining().count() > 0) {
+    const auto* replacement = instance_for(service, stack, deadline, Ran{instance, generation});
+    if (replacement && deadline.remaining().count() > 0) {
       result = replacement->exec(options, deadline.remaining());
       rerun = true;
     }

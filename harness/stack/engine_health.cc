@@ -91,13 +91,8 @@ void Stack::engine_health_loop(driver::Service* service, std::string limits) {
     if (health->status == "unhealthy" && health->failing_streak < retries) health->status = status;
     record_engine_health(service, *health, status, seen);
     if (status != "unhealthy") continue;
-    bool replace = false;
-    {
-      std::lock_guard lock(m_mutex);
-      replace = m_instances[service].policy.restart_on_unhealthy;
-    }
-    if (replace) replace_instance(service, "unhealthy after " + std::to_string(health->failing_streak) +
-                                               " failed probes of Docker's health check");
+    replace_if_policy_says(service, "unhealthy after " + std::to_string(health->failing_streak) +
+                                        " failed probes of Docker's health check");
   }
 }
 

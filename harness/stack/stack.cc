@@ -159,6 +159,7 @@ void Stack::on_exit(driver::Service* service, const process::ExitStatus& status)
   const auto now = m_clock.now();
   std::string reason;
   double delay_s = 0;
+  bool engine_restarts = false;  // the engine restarts it
   {
     std::lock_guard lock(m_mutex);
     Instance& instance = m_instances[service];
@@ -171,7 +172,7 @@ void Stack::on_exit(driver::Service* service, const process::ExitStatus& status)
     instance.exited_at = now;
     if (restart_it && instance.engine_restarts && !instance.replacing) {
       // The engine restarts it after its own delay (Docker's: the same doubling as health::Backoff::docker()).
-      instance.engine_restart_due = true;
+      instance.engine_restart_due = engine_restarts = true;
       instance.restart_reason = reason;
       restart_it = false;
       reason.clear();
@@ -191,11 +192,6 @@ void Stack::on_exit(driver::Service* service, const process::ExitStatus& status)
   }
   nlohmann::json data = {{"code", status.code}, {"signal", status.signal}, {"describe", status.describe()}};
   if (!reason.empty()) data["restart_in_s"] = delay_s;
-  bool engine_restarts = false;
-  {
-    std::lock_guard lock(m_mutex);
-    engine_restarts = m_instances[service].engine_restart_due;
-  }
   if (engine_restarts) data["restart_by"] = "engine";
   const history::Event exited = m_history.record(history::EventType::k_service_exited, service->name(), std::move(data));
   const std::string what = "exited (" + status.describe() + ") at " + format_seconds(exited.t);
@@ -538,6 +534,15 @@ void Stack::restart(driver::Service* service) {
   m_restart_done.notify_all();
 }
 
+void Stack::replace_if_policy_says(driver::Service* service, const std::string& reason) {
+  bool replace = false;
+  {
+    std::lock_guard lock(m_mutex);
+    replace = m_instances[service].policy.restart_on_unhealthy;
+  }
+  if (replace) replace_instance(service, reason);
+}
+
 void Stack::probe_loop(driver::Service* service, scenario::HealthCheck config) {
   auto started = m_clock.now();
   health::HealthTracker tracker(
@@ -593,12 +598,7 @@ void Stack::probe_loop(driver::Service* service, scenario::HealthCheck config) {
       }
     }
     if (state == health::HealthState::k_unhealthy) {
-      bool replace = false;
-      {
-        std::lock_guard lock(m_mutex);
-        replace = m_instances[service].policy.restart_on_unhealthy;
-      }
-      if (replace) replace_instance(service, "unhealthy after " + std::to_string(tracker.failing_streak()) + " failed probes");
+      replace_if_policy_says(service, "unhealthy after " + std::to_string(tracker.failing_streak()) + " failed probes");
     }
   }
 }

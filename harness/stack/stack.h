@@ -145,6 +145,8 @@ private:
   // True when it did (the instance is watched again).
   bool note_engine_restart(driver::Service* service);
   void probe_loop(driver::Service* service, scenario::HealthCheck config);
+  // An unhealthy instance: replace_instance(service, reason) when its policy has restart_on_unhealthy.
+  void replace_if_policy_says(driver::Service* service, const std::string& reason);
   // What the engine's own health check reports (engine_health.cc), instead of probe_loop: polled every 100 ms.
   void engine_health_loop(driver::Service* service, std::string limits);
   // Records the probes of `health` not in `seen` yet and a change of state; `status`: the state recorded last.
