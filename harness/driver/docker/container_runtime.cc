@@ -43,10 +43,7 @@ util::Expected<std::shared_ptr<ContainerRuntime>> ContainerRuntime::start(const 
   if (auto started = engine.expect_ok("POST", "/containers/" + runtime->m_id + "/start"); !started) {
     return started.error();  // the destructor removes the created container
   }
-  auto inspected = engine.expect_ok("GET", "/containers/" + runtime->m_id + "/json");
-  if (inspected && inspected->body.is_object()) {
-    runtime->m_main_pid = inspected->body["State"].value("Pid", 0);
-  }
+  runtime->m_main_pid = runtime->state().value("Pid", 0);
   runtime->m_watcher = std::thread([raw = runtime.get()] { raw->watch_exit(); });
   return runtime;
 }
@@ -64,11 +61,9 @@ void ContainerRuntime::watch_exit() {
     auto reply = m_engine.call("POST", "/containers/" + m_id + "/wait?condition=not-running", nullptr, k_wait_forever);
     int code = -1;
     if (reply && reply->body.is_object()) code = reply->body.value("StatusCode", -1);
-    if (code < 0) {  // the wait failed (the container is gone): what the engine last knew
-      auto inspected = m_engine.call("GET", "/containers/" + m_id + "/json");
-      if (inspected && inspected->body.is_object()) code = inspected->body["State"].value("ExitCode", 137);
-      if (code < 0) code = 137;
-    }
+    // The wait failed (the container is gone): what the engine last knew.
+    if (code < 0) code = state().value("ExitCode", 137);
+    if (code < 0) code = 137;
     {
       std::lock_guard lock(m_mutex);
       m_exit = exit_status_from_code(code);
@@ -81,9 +76,8 @@ void ContainerRuntime::watch_exit() {
 bool ContainerRuntime::await_engine_restart() {
   constexpr auto k_poll = std::chrono::milliseconds{20};
   while (!m_held) {
-    auto inspected = m_engine.call("GET", "/containers/" + m_id + "/json", nullptr, std::chrono::seconds{5});
-    if (!inspected || inspected->status != 200 || !inspected->body.is_object()) return false;  // removed
-    const auto& state = inspected->body["State"];
+    const auto state = this->state();
+    if (state.empty()) return false;  // removed
     const bool restarting = state.value("Restarting", false);
     const bool running = state.value("Running", false);
     const pid_t pid = state.value("Pid", 0);
@@ -109,9 +103,7 @@ void ContainerRuntime::hold_engine_restarts() {
   if (!m_restarts_by_policy || m_held.exchange(true)) return;
   (void)m_engine.call("POST", "/containers/" + m_id + "/update", {{"RestartPolicy", {{"Name", "no"}}}});
   // A restart already decided (the container between an exit and its new start) is cancelled by a stop.
-  auto inspected = m_engine.call("GET", "/containers/" + m_id + "/json");
-  if (inspected && inspected->body.is_object() && inspected->body["State"].value("Restarting", false))
-    (void)m_engine.call("POST", "/containers/" + m_id + "/stop?t=0");
+  if (state().value("Restarting", false)) (void)m_engine.call("POST", "/containers/" + m_id + "/stop?t=0");
 }
 
 ContainerRuntime::~ContainerRuntime() {
@@ -134,14 +126,19 @@ nlohmann::json ContainerRuntime::identity() const {
   return {{"pid", m_main_pid.load()}, {"container", m_id.substr(0, 12)}};
 }
 
-std::optional<EngineHealth> ContainerRuntime::engine_health() const {
+nlohmann::json ContainerRuntime::state() const {
   auto inspected = m_engine.call("GET", "/containers/" + m_id + "/json", nullptr, std::chrono::seconds{5});
-  if (!inspected || inspected->status != 200 || !inspected->body.is_object()) return std::nullopt;
-  const auto state = inspected->body.value("State", nlohmann::json::object());
+  if (!inspected || inspected->status != 200 || !inspected->body.is_object()) return nlohmann::json::object();
+  const auto it = inspected->body.find("State");
+  return it != inspected->body.end() && it->is_object() ? *it : nlohmann::json::object();
+}
+
+std::optional<EngineHealth> ContainerRuntime::engine_health() const {
+  const auto state = this->state();
   // Docker stops a container's health monitor while it is not running or paused, and sets its status to
   // "unhealthy" then "for compatibility reasons" (moby container/health.go, CloseMonitorChannel), with no probe and
   // no health_status event: not a verdict of its prober, which an orchestrator would act on. Not reported.
-  if (!state.is_object() || !state.value("Running", false) || state.value("Restarting", false) ||
+  if (!state.value("Running", false) || state.value("Restarting", false) ||
       state.value("Paused", false))
     return std::nullopt;
   return engine_health_from_state(state);

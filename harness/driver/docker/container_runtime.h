@@ -61,6 +61,8 @@ private:
   // After an exit: true once Docker runs the container again (its new PID 1 taken, the exit cleared); false when
   // it will not (no policy, stopped by hand, held) or the container is gone.
   bool await_engine_restart();
+  // GET /containers/ID/json's State: an empty object when the engine does not answer or the container is gone.
+  nlohmann::json state() const;
   std::vector<pid_t> processes() const;  // host pids of every process in the container
   std::vector<pid_t> main_tree() const;  // host pids of PID 1 and its descendants
   bool wait_exit(std::chrono::milliseconds timeout) const;

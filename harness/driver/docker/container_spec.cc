@@ -1,6 +1,6 @@
 #include "harness/driver/docker/container_spec.h"
 
-#include <cstdio>
+#include "harness/driver/docker/engine.h"
 
 namespace harness::driver::docker {
 
@@ -75,11 +75,7 @@ nlohmann::json container_create_body(const local::Launch& launch, const Containe
 
 namespace {
 long long nanoseconds(std::chrono::milliseconds d) { return static_cast<long long>(d.count()) * 1'000'000; }
-bool has_start_interval(const std::string& api_version) {
-  int major = 0, minor = 0;
-  if (std::sscanf(api_version.c_str(), "%d.%d", &major, &minor) != 2) return false;
-  return major > 1 || (major == 1 && minor >= 44);
-}
+bool has_start_interval(const std::string& api_version) { return compare_api_versions(api_version, "1.44") >= 0; }
 }  // namespace
 
 nlohmann::json container_healthcheck(const EngineHealthCheck& check, const std::string& api_version) {
