@@ -19,8 +19,10 @@ std::unique_ptr<CeleryMonitorService> CeleryMonitorService::create(const scenari
                                                                    const RunPaths& paths) {
   std::unique_ptr<CeleryMonitorService> m(new CeleryMonitorService(spec.name, paths.logs_dir / (spec.name + ".log")));
   m->m_settings = settings;
-  // Beside its log: the logs folder is the report's, and the docker driver mounts it at the same path.
-  m->m_events = paths.logs_dir / (spec.name + ".events.jsonl");
+  // Beside its log: the logs folder is the report's, and the docker driver mounts it at the same path. Absolute:
+  // monitor.py runs in the fixtures folder, and a report folder given relative (`--report-dir reports`, as
+  // scripts/bootstrap does) would name a file there.
+  m->m_events = std::filesystem::absolute(paths.logs_dir / (spec.name + ".events.jsonl"));
   m->m_environment = {
       {"CELERY_BROKER_URL", settings.broker_url},
       {"CELERY_CHAOS_CONFIG", spec.config.dump()},
