@@ -54,7 +54,9 @@ int cli_main(int argc, char** argv) {
   GlobalOptions options;
   std::vector<std::string> scenarios;
   app.add_option("--report-dir", options.report_dir, "Where reports go (default: reports/)")->capture_default_str();
-  app.add_flag("--keep", options.keep, "Keep the services' data dirs after the run, for debugging");
+  app.add_flag("--keep", options.keep,
+               "Keep the services' data dirs after the run, for debugging (under the docker driver also the run's "
+               "containers, stopped and labelled celery-chaos.keep)");
   app.add_flag("-v,--verbose", options.verbose, "Print every event of the run as it happens");
   app.add_option("--repeat", options.repeat,
                  "Run each scenario N times, with fresh services each time; a check that passes in some repeats and "
@@ -75,6 +77,12 @@ int cli_main(int argc, char** argv) {
   app.add_option("--image", options.image,
                  "The image the docker driver runs every service in (default celery-chaos/services:bookworm, built "
                  "by scripts/images)");
+  app.add_option("--pull", options.pull,
+                 "Which images absent from the engine the docker driver pulls: loopback (the default: only from a "
+                 "registry on this machine, 127.0.0.1:PORT/... or localhost:PORT/...), any (from the registry the "
+                 "image names, Docker Hub by default), never")
+      ->check(CLI::IsMember({"loopback", "any", "never"}))
+      ->capture_default_str();
   const Subcommand* chosen = nullptr;
   for (const auto& sub : k_subcommands) {
     auto* cmd = app.add_subcommand(sub.name, sub.description);

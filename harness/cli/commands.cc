@@ -257,6 +257,8 @@ util::Expected<std::shared_ptr<driver::Driver>> make_driver(const GlobalOptions&
   if (options.driver == "docker") {
     driver::DockerOptions docker;
     if (!options.image.empty()) docker.image = options.image;
+    docker.pull = options.pull;
+    docker.keep = options.keep;
     auto made = driver::make_docker_driver(docker);
     if (!made) return made.error();
     return std::shared_ptr<driver::Driver>(std::move(made.value()));

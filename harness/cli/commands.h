@@ -23,6 +23,7 @@ struct GlobalOptions {
   Selection selection;                // --tag, --filter, --shard, --durations (cli/selection.h)
   std::string driver = "local";       // --driver local|docker: where the services run
   std::string image;                  // --image: the docker driver's image (default: driver::DockerOptions's)
+  std::string pull = "loopback";      // --pull loopback|any|never: which absent images the docker driver pulls
 };
 
 int run_command(const std::vector<std::string>& scenarios, const GlobalOptions& options);

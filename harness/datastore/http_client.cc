@@ -48,6 +48,14 @@ util::Expected<HttpResponse> exchange(const typename Protocol::endpoint& endpoin
   beast::flat_buffer buffer;
   http::response_parser<http::string_body> parser;
   parser.body_limit(k_body_limit);
+  std::function<std::uint64_t(std::uint64_t, beast::string_view, beast::error_code&)> on_chunk;
+  if (request.on_body_chunk) {
+    on_chunk = [&request](std::uint64_t, beast::string_view data, beast::error_code&) {
+      request.on_body_chunk(std::string_view(data.data(), data.size()));
+      return static_cast<std::uint64_t>(data.size());  // consumed: not kept in the body
+    };
+    parser.on_chunk_body(on_chunk);
+  }
   Failure failure;
   stream.expires_after(request.timeout);
   stream.async_connect(endpoint, [&](beast::error_code ec) {
@@ -110,6 +118,7 @@ util::Expected<HttpResponse> http_request(const HttpRequest& request) {
   message.set(http::field::host, over_unix ? std::string("localhost") : peer);
   message.set(http::field::connection, "close");
   message.set(http::field::accept, "application/json");
+  for (const auto& [name, value] : request.headers) message.set(name, value);
   if (!request.user.empty())
     message.set(http::field::authorization, "Basic " + base64_encode(request.user + ":" + request.password));
   if (!request.body.empty() || verb == http::verb::put || verb == http::verb::post) {

@@ -10,7 +10,10 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
+#include <map>
 #include <string>
+#include <string_view>
 
 #include "harness/util/status.h"
 
@@ -30,6 +33,10 @@ struct HttpRequest {
   std::string user;                       // basic auth when non-empty
   std::string password;
   std::chrono::milliseconds timeout{5000};  // for the whole exchange
+  std::map<std::string, std::string> headers;  // more request headers (the Docker API's X-Registry-Auth)
+  // When set, a chunked reply's body is handed to it as it arrives (a stream such as the Docker API's pull
+  // progress) and not kept in HttpResponse::body; a reply with a Content-Length (an error) is kept as usual.
+  std::function<void(std::string_view)> on_body_chunk;
 };
 
 // A transport failure is a k_infrastructure Status naming the request ("GET http://127.0.0.1:15672/api/x" or

@@ -49,9 +49,16 @@ std::unique_ptr<Driver> make_local_driver();
 struct DockerOptions {
   // The image every service kind runs in (scripts/images builds it from Debian's packages).
   std::string image = "celery-chaos/services:bookworm";
+  // Which absent images are pulled (driver/docker/image_pull.h): "loopback" (the default: only from a registry on
+  // this machine), "any" or "never".
+  std::string pull = "loopback";
+  // --keep: every container of the run is stopped, not removed, and labelled celery-chaos.keep, which no later
+  // run's sweep removes (docker rm -f $(docker ps -aq --filter label=celery-chaos.keep) does).
+  bool keep = false;
 };
 // The docker driver (driver/docker): connects to the engine (DOCKER_HOST or /var/run/docker.sock), checks that the
-// image is present, and removes what dead harnesses left there. k_infrastructure when it cannot.
+// image is present (pulled where the pull policy allows), and removes what dead harnesses left there.
+// k_infrastructure when it cannot; k_invalid_input for an unknown pull policy.
 util::Expected<std::unique_ptr<Driver>> make_docker_driver(const DockerOptions& options);
 
 }  // namespace harness::driver

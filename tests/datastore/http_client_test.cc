@@ -90,6 +90,43 @@ TEST(HttpClientTest, chunked_reply_is_decoded) {
   EXPECT_EQ(response->body, R"([{"a":1},{"b":2}])");
 }
 
+TEST(HttpClientTest, chunked_reply_streams_to_on_body_chunk_and_is_not_kept) {
+  HttpTestServer server([](const auto&) -> std::optional<std::string> {
+    return "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+           "8\r\n{\"a\":1}\n\r\n"
+           "8\r\n{\"b\":2}\n\r\n"
+           "0\r\n\r\n";
+  });
+  HttpRequest request;
+  request.method = "POST";
+  request.port = server.port();
+  request.target = "/images/create";
+  request.headers = {{"X-Registry-Auth", "e30="}};
+  std::string streamed;
+  request.on_body_chunk = [&streamed](std::string_view chunk) { streamed.append(chunk); };
+  auto response = http_request(request);
+  ASSERT_TRUE(response) << response.error().message();
+  EXPECT_EQ(response->status, 200);
+  EXPECT_EQ(streamed, "{\"a\":1}\n{\"b\":2}\n");
+  EXPECT_EQ(response->body, "");
+  ASSERT_EQ(server.requests().size(), 1u);
+  EXPECT_EQ(server.requests()[0]["X-Registry-Auth"], "e30=");
+}
+
+TEST(HttpClientTest, a_content_length_reply_is_kept_even_with_on_body_chunk) {
+  HttpTestServer server([](const auto&) { return HttpTestServer::reply(404, R"({"message":"no such image"})"); });
+  HttpRequest request;
+  request.port = server.port();
+  request.target = "/x";
+  std::string streamed;
+  request.on_body_chunk = [&streamed](std::string_view chunk) { streamed.append(chunk); };
+  auto response = http_request(request);
+  ASSERT_TRUE(response) << response.error().message();
+  EXPECT_EQ(response->status, 404);
+  EXPECT_EQ(response->body, R"({"message":"no such image"})");
+  EXPECT_EQ(streamed, "");
+}
+
 TEST(HttpClientTest, error_status_is_a_response_not_an_error) {
   HttpTestServer server([](const auto&) { return HttpTestServer::reply(503, R"({"status":"failed"})"); });
   HttpRequest request;

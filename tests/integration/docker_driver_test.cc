@@ -210,4 +210,40 @@ checks:
   EXPECT_TRUE(harness_containers().empty());
 }
 
+// --keep under the docker driver: the run's containers stay, stopped (nothing of the run runs on), labelled
+// celery-chaos.keep, and the next run's sweep of a dead harness's containers leaves them; the run folder they
+// bind-mount stays too.
+TEST(DockerDriver, keep_leaves_the_runs_containers_stopped_and_no_later_sweep_removes_them) {
+  REQUIRE_ENGINE();
+  auto engine = harness::driver::docker::Engine::connect();
+  test::TempDir dir;
+  const auto work = dir.path() / "work";
+  const auto kept = [&engine] {
+    auto reply = engine->call("GET", "/containers/json?all=1&filters=" +
+                                         harness::datastore::url_encode(
+                                             nlohmann::json{{"label", {harness::driver::docker::k_label_keep}}}.dump()));
+    return reply && reply->body.is_array() ? reply->body : nlohmann::json::array();
+  };
+  harness::process::SpawnOptions options;
+  options.argv = {CELERY_CHAOS_BINARY, "--driver", "docker", "--keep", "run",
+                  (test::source_dir() / "scenarios" / "smoke.yaml").string(), "--report-dir",
+                  (dir.path() / "reports").string()};
+  options.environment = {{"CELERY_CHAOS_WORK_DIR", work.string()}};
+  const auto result = harness::process::run_command(options, std::chrono::seconds{300});
+  ASSERT_TRUE(result.status);
+  EXPECT_EQ(result.status->code, 0) << result.output;
+  const auto containers = kept();
+  EXPECT_GE(containers.size(), 2u);  // smoke's broker and worker at least
+  for (const auto& c : containers) EXPECT_NE(c.value("State", ""), "running") << c.dump();
+  EXPECT_EQ(harness_containers().size(), containers.size());  // every container of the run, and only them
+
+  // The harness that made them is dead now: a run that sweeps dead harnesses' containers leaves these.
+  const auto next = run_docker({"smoke.yaml"}, dir.path() / "reports2");
+  EXPECT_EQ(next.cli.exit_code, 0) << next.cli.output;
+  EXPECT_EQ(kept().size(), containers.size());
+  for (const auto& c : containers)
+    (void)engine->call("DELETE", "/containers/" + c.value("Id", "") + "?force=1&v=1");
+  EXPECT_TRUE(harness_containers().empty());
+}
+
 }  // namespace

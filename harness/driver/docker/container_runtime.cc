@@ -40,6 +40,7 @@ util::Expected<std::shared_ptr<ContainerRuntime>> ContainerRuntime::start(const 
   runtime->m_image = create_body.value("Image", "");
   const auto& policy = create_body["HostConfig"]["RestartPolicy"];
   runtime->m_restarts_by_policy = policy.is_object() && policy.value("Name", "no") != "no";
+  runtime->m_keep = create_body["Labels"].contains(k_label_keep);
   if (auto started = engine.expect_ok("POST", "/containers/" + runtime->m_id + "/start"); !started) {
     return started.error();  // the destructor removes the created container
   }
@@ -107,8 +108,14 @@ void ContainerRuntime::hold_engine_restarts() {
 }
 
 ContainerRuntime::~ContainerRuntime() {
-  // force: a running container is SIGKILLed first; v: its anonymous volumes go with it. That also ends the wait.
-  (void)m_engine.call("DELETE", "/containers/" + m_id + "?force=1&v=1");
+  if (m_keep) {
+    // --keep: stopped (nothing of it runs), its restarts held, and left for docker inspect, logs and start.
+    hold_engine_restarts();
+    (void)m_engine.call("POST", "/containers/" + m_id + "/stop?t=0");
+  } else {
+    // force: a running container is SIGKILLed first; v: its anonymous volumes go with it. That also ends the wait.
+    (void)m_engine.call("DELETE", "/containers/" + m_id + "?force=1&v=1");
+  }
   if (m_watcher.joinable()) m_watcher.join();
 }
 

@@ -1,7 +1,7 @@
 #pragma once
 // One instance as a container (driver/local/runtime.h's seam): created and started through the Engine API, its
 // exit seen by a thread blocked in POST /containers/ID/wait, removed (with its anonymous volumes) when the runtime
-// is released.
+// is released, or only stopped when it was made to be kept (--keep).
 //
 // Signals go to host pids, as root: a container's processes are host processes in their own PID namespace.
 // - k_main is the container's PID 1 (the recipe's main process: the wrapper execs it); SIGKILL to it takes the
@@ -72,6 +72,7 @@ private:
   std::string m_id;
   std::atomic<pid_t> m_main_pid{0};
   bool m_restarts_by_policy = false;  // created with a RestartPolicy other than "no"
+  bool m_keep = false;                // created with k_label_keep: stopped, not removed, at the end
   std::atomic<bool> m_held{false};
   int m_engine_restarts = 0;  // under m_mutex
   std::string m_image;

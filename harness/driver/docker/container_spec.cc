@@ -68,8 +68,10 @@ nlohmann::json container_create_body(const local::Launch& launch, const Containe
         {"RestartPolicy", {{"Name", launch.restart_policy.empty() ? "no" : launch.restart_policy}}},
         {"Init", false}}},
   };
+  if (settings.keep) body["Labels"][k_label_keep] = "1";
   if (launch.healthcheck) body["Healthcheck"] = container_healthcheck(*launch.healthcheck, settings.api_version);
-  if (!launch.options.working_directory.empty() && !settings.own_image_environment) body["WorkingDir"] = std::filesystem::absolute(launch.options.working_directory).string();
+  if (!launch.options.working_directory.empty() && !settings.own_image_environment)
+    body["WorkingDir"] = std::filesystem::absolute(launch.options.working_directory).string();
   return body;
 }
 

@@ -21,6 +21,8 @@ inline constexpr const char* k_label_run = "celery-chaos.run";
 inline constexpr const char* k_label_owner = "celery-chaos.owner";
 inline constexpr const char* k_label_instance = "celery-chaos.instance";
 inline constexpr const char* k_label_kind = "celery-chaos.kind";
+// A container of a run made with --keep: stopped, not removed, at the end, and never swept.
+inline constexpr const char* k_label_keep = "celery-chaos.keep";
 
 struct ContainerSettings {
   std::string image;
@@ -36,6 +38,7 @@ struct ContainerSettings {
   std::optional<std::map<std::string, std::string>> own_image_environment;
   // The engine's API version ("1.41"): what a HEALTHCHECK may hold (StartInterval needs 1.44).
   std::string api_version = "1.41";
+  bool keep = false;  // labelled k_label_keep
 };
 
 // The container's HEALTHCHECK (the body's "Healthcheck") for a launch's health check: Test ["CMD", argv...],

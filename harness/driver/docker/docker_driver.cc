@@ -3,6 +3,8 @@
 // its own (a team's, driver/docker/own_image.h) in that image.
 #include <unistd.h>
 
+#include <iostream>
+
 #include "harness/driver/docker/container_runtime.h"
 #include "harness/driver/docker/container_spec.h"
 #include "harness/driver/docker/docker_sweep.h"
@@ -20,7 +22,8 @@ namespace {
 
 class DockerDriver final : public local::RecipeDriver {
 public:
-  DockerDriver(Engine engine, DockerOptions options, std::shared_ptr<OwnImageEnvironments> own_images)
+  DockerDriver(Engine engine, DockerOptions options, PullPolicy pull,
+               std::shared_ptr<OwnImageEnvironments> own_images)
       : RecipeDriver("docker",
                      [engine, options, own_images](const RunPaths& paths) {
                        return launcher(engine, options, *own_images, paths);
@@ -29,11 +32,13 @@ public:
                        return healthcheck_limits(check, api);
                      }),
         m_engine(std::move(engine)),
+        m_pull(pull),
+        m_keep(options.keep),
         m_own_images(std::move(own_images)) {}
 
   util::Expected<std::vector<std::unique_ptr<Service>>> create_services(const scenario::Scenario& scenario,
                                                                          const RunPaths& paths) override {
-    auto own_images = read_own_images(m_engine, scenario);  // once, before anything starts
+    auto own_images = read_own_images(m_engine, scenario, m_pull, std::cerr);  // once, before anything starts
     if (!own_images) return own_images.error();
     *m_own_images = std::move(*own_images);  // the launcher made next copies them
     return RecipeDriver::create_services(scenario, paths);
@@ -41,7 +46,11 @@ public:
 
   std::vector<std::int64_t> kill_leftovers(const std::string& run_id) override {
     auto killed = RecipeDriver::kill_leftovers(run_id);
-    remove_containers(m_engine, {{k_label_run, run_id}});
+    if (m_keep) {
+      stop_containers(m_engine, {{k_label_run, run_id}});  // kept, as each runtime left it: nothing runs
+    } else {
+      remove_containers(m_engine, {{k_label_run, run_id}});
+    }
     return killed;
   }
 
@@ -67,6 +76,7 @@ private:
       settings.owner = process::OwnerMark::owner();
       settings.run_environment = process::OwnerMark::run_environment();
       settings.marks = process::OwnerMark::marks();
+      settings.keep = options.keep;
       static std::atomic<int> k_starts{0};
       const std::string name = container_name(paths.run_id, launch.instance, ++k_starts);
       auto started = ContainerRuntime::start(engine, name, container_create_body(launch, settings));
@@ -76,6 +86,8 @@ private:
   }
 
   Engine m_engine;
+  PullPolicy m_pull;
+  bool m_keep;
   std::shared_ptr<OwnImageEnvironments> m_own_images;
 };
 
@@ -83,18 +95,17 @@ private:
 }  // namespace docker
 
 util::Expected<std::unique_ptr<Driver>> make_docker_driver(const DockerOptions& options) {
+  const auto pull = docker::parse_pull_policy(options.pull);
+  if (!pull) return util::Status::invalid("--pull " + options.pull + ": one of loopback, any, never");
   auto engine = docker::Engine::connect();
   if (!engine) return engine.error();
-  auto image = docker::inspect_image(*engine, options.image);
+  auto image = docker::present_or_pulled(*engine, options.image, *pull, std::cerr,
+                                         "the docker driver's image " + options.image,
+                                         "build it with scripts/images (or docker pull it)");
   if (!image) return image.error();
-  if (!*image) {
-    return util::Status::infrastructure("the docker driver's image " + options.image +
-                                        " is not present in the engine at unix://" + engine->socket().string() +
-                                        ": build it with scripts/images");
-  }
   docker::remove_orphans(*engine);
   return std::unique_ptr<Driver>(std::make_unique<docker::DockerDriver>(
-      std::move(*engine), options, std::make_shared<docker::OwnImageEnvironments>()));
+      std::move(*engine), options, *pull, std::make_shared<docker::OwnImageEnvironments>()));
 }
 
 }  // namespace harness::driver

@@ -33,6 +33,13 @@ bool remove(const Engine& engine, const std::string& id) {
   return reply && (reply->status / 100 == 2 || reply->status == 404);
 }
 
+// Docker does not restart a container a stop ended; the policy goes first anyway, as ContainerRuntime does.
+bool stop(const Engine& engine, const std::string& id) {
+  (void)engine.call("POST", "/containers/" + id + "/update", {{"RestartPolicy", {{"Name", "no"}}}});
+  auto reply = engine.call("POST", "/containers/" + id + "/stop?t=0");
+  return reply && (reply->status / 100 == 2 || reply->status == 304);
+}
+
 }  // namespace
 
 std::string label_filter(const std::map<std::string, std::string>& labels) {
@@ -48,12 +55,19 @@ std::vector<std::string> remove_containers(const Engine& engine, const std::map<
   return removed;
 }
 
+std::vector<std::string> stop_containers(const Engine& engine, const std::map<std::string, std::string>& labels) {
+  std::vector<std::string> stopped;
+  for (const auto& c : list_containers(engine, labels))
+    if (stop(engine, c.id)) stopped.push_back(c.id);
+  return stopped;
+}
+
 std::vector<std::string> remove_orphans(const Engine& engine) {
   std::vector<std::string> removed;
   const auto here = process::this_place();
   for (const auto& c : list_containers(engine, {{k_label_owner, ""}})) {
     const auto owner = c.labels.find(k_label_owner);
-    if (owner == c.labels.end()) continue;
+    if (owner == c.labels.end() || c.labels.contains(k_label_keep)) continue;
     const auto verdict = process::judge_owner(owner->second, here, process::read_proc_stat);
     if (verdict.state == process::OwnerState::k_dead && remove(engine, c.id)) removed.push_back(c.id);
   }

@@ -12,7 +12,12 @@ namespace harness::driver::docker {
 // Removes (force, with anonymous volumes) every container carrying all `labels`; returns their ids.
 std::vector<std::string> remove_containers(const Engine& engine, const std::map<std::string, std::string>& labels);
 
-// Removes every container of the harness whose celery-chaos.owner mark names a dead harness; returns their ids.
+// Stops (SIGKILL, restart policy set to "no" first) every running container carrying all `labels`, and leaves
+// them; returns their ids. What --keep does at a run's end.
+std::vector<std::string> stop_containers(const Engine& engine, const std::map<std::string, std::string>& labels);
+
+// Removes every container of the harness whose celery-chaos.owner mark names a dead harness, except those kept on
+// purpose (celery-chaos.keep, --keep); returns their ids.
 std::vector<std::string> remove_orphans(const Engine& engine);
 
 // The `filters` query value for containers carrying all `labels` ({"label":["k=v",...]}, URL-encoded).

@@ -80,14 +80,8 @@ util::Expected<Engine> Engine::connect(const std::filesystem::path& socket) {
   return engine;
 }
 
-util::Expected<EngineReply> Engine::call(const std::string& method, const std::string& target,
-                                         const nlohmann::json& body, std::chrono::milliseconds timeout) const {
-  datastore::HttpRequest request;
-  request.method = method;
-  request.unix_socket = m_socket;
-  request.target = "/v" + m_api_version + target;
-  if (!body.is_null()) request.body = body.dump();
-  request.timeout = timeout;
+namespace {
+util::Expected<EngineReply> send(datastore::HttpRequest& request) {
   auto reply = datastore::http_request(request);
   if (!reply) return reply.error();
   EngineReply out;
@@ -96,6 +90,32 @@ util::Expected<EngineReply> Engine::call(const std::string& method, const std::s
   if (!out.text.empty()) out.body = nlohmann::json::parse(out.text, nullptr, false);
   if (out.body.is_discarded()) out.body = nullptr;
   return out;
+}
+}  // namespace
+
+util::Expected<EngineReply> Engine::call(const std::string& method, const std::string& target,
+                                         const nlohmann::json& body, std::chrono::milliseconds timeout) const {
+  datastore::HttpRequest request;
+  request.method = method;
+  request.unix_socket = m_socket;
+  request.target = "/v" + m_api_version + target;
+  if (!body.is_null()) request.body = body.dump();
+  request.timeout = timeout;
+  return send(request);
+}
+
+util::Expected<EngineReply> Engine::stream(const std::string& method, const std::string& target,
+                                           const std::function<void(std::string_view)>& on_chunk,
+                                           std::chrono::milliseconds timeout,
+                                           const std::map<std::string, std::string>& headers) const {
+  datastore::HttpRequest request;
+  request.method = method;
+  request.unix_socket = m_socket;
+  request.target = "/v" + m_api_version + target;
+  request.timeout = timeout;
+  request.headers = headers;
+  request.on_body_chunk = on_chunk;
+  return send(request);
 }
 
 util::Expected<EngineReply> Engine::expect_ok(const std::string& method, const std::string& target,

@@ -8,7 +8,10 @@
 // every call is then made as /v<version>/....
 #include <chrono>
 #include <filesystem>
+#include <functional>
+#include <map>
 #include <string>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -46,6 +49,14 @@ public:
   util::Expected<EngineReply> expect_ok(const std::string& method, const std::string& target,
                                         const nlohmann::json& body = nullptr,
                                         std::chrono::milliseconds timeout = std::chrono::seconds{30}) const;
+
+  // A call whose reply is a stream (POST /images/create's pull progress): `on_chunk` gets the body as it arrives
+  // and the reply's body holds only what was not streamed (an error with a Content-Length). `headers` are sent
+  // as they are.
+  util::Expected<EngineReply> stream(const std::string& method, const std::string& target,
+                                     const std::function<void(std::string_view)>& on_chunk,
+                                     std::chrono::milliseconds timeout,
+                                     const std::map<std::string, std::string>& headers = {}) const;
 
   const std::filesystem::path& socket() const { return m_socket; }
   const std::string& api_version() const { return m_api_version; }     // "1.41"

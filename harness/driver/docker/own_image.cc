@@ -17,17 +17,15 @@ util::Expected<std::optional<nlohmann::json>> inspect_image(const Engine& engine
 
 util::Expected<std::map<std::string, std::string>> own_image_environment(const Engine& engine,
                                                                          const std::string& image,
-                                                                         const std::string& service) {
-  auto inspected = inspect_image(engine, image);
+                                                                         const std::string& service,
+                                                                         PullPolicy policy, std::ostream& progress) {
+  auto inspected = present_or_pulled(engine, image, policy, progress,
+                                     "image " + image + " of service '" + service + "'",
+                                     "build it (docker build -t " + image + " DIR) or pull it (docker pull " + image +
+                                         ") first");
   if (!inspected) return inspected.error();
-  if (!*inspected) {
-    return util::Status::infrastructure("image " + image + " of service '" + service +
-                                        "' is not present in the engine at unix://" + engine.socket().string() +
-                                        ": build it (docker build -t " + image + " DIR) or pull it (docker pull " +
-                                        image + ") first; the docker driver pulls no image");
-  }
   std::map<std::string, std::string> environment;
-  const nlohmann::json& body = **inspected;
+  const nlohmann::json& body = *inspected;
   const bool has_env = body.is_object() && body.contains("Config") && body["Config"].is_object() &&
                        body["Config"].contains("Env") && body["Config"]["Env"].is_array();
   if (has_env) {
@@ -41,13 +39,14 @@ util::Expected<std::map<std::string, std::string>> own_image_environment(const E
   return environment;
 }
 
-util::Expected<OwnImageEnvironments> read_own_images(const Engine& engine, const scenario::Scenario& scenario) {
+util::Expected<OwnImageEnvironments> read_own_images(const Engine& engine, const scenario::Scenario& scenario,
+                                                     PullPolicy policy, std::ostream& progress) {
   OwnImageEnvironments images;
   for (const auto& service : scenario.services) {
     if (service.kind != scenario::ServiceKind::k_celery_worker) continue;
     const std::string image = scenario::own_image(service);
     if (image.empty() || images.contains(image)) continue;
-    auto environment = own_image_environment(engine, image, service.name);
+    auto environment = own_image_environment(engine, image, service.name, policy, progress);
     if (!environment) return environment.error();
     images.emplace(image, std::move(*environment));
   }
