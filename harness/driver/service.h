@@ -66,6 +66,14 @@ struct EngineHealth {
   std::vector<EngineProbe> probes;  // oldest first
 };
 
+// What the engine that runs an instance reported of it, in its own words (Docker's /events): "die" with
+// {"exitCode": "137"}, "kill" with {"signal": "9"}, "oom", "start", "health_status: unhealthy".
+struct EngineEvent {
+  std::string action;
+  std::map<std::string, std::string> attributes;  // exitCode, signal (not the labels, image or name)
+  double time_s = 0;                               // when, by the engine (seconds since the epoch)
+};
+
 class Service {
 public:
   virtual ~Service() = default;
@@ -127,6 +135,8 @@ public:
   // What the engine reports of the running instance's health (empty when it has no engine health check, does not
   // run, or the engine did not answer).
   virtual std::optional<EngineHealth> engine_health() const { return std::nullopt; }
+  // What the engine reported of the instance since the last call, oldest first (empty without an engine).
+  virtual std::vector<EngineEvent> take_engine_events() { return {}; }
 
   // Values scenarios can use as {{NAME.KEY}}: host, port, url, user, password, ...
   virtual std::map<std::string, std::string> placeholders() const = 0;

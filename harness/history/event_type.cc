@@ -24,6 +24,7 @@ constexpr std::array k_names{
     Entry{EventType::k_service_restarted, "service.restarted"},
     Entry{EventType::k_health_probe, "health.probe"}, Entry{EventType::k_health_probe_discarded, "health.probe_discarded"},
     Entry{EventType::k_health_state, "health.state"},
+    Entry{EventType::k_engine_event, "engine.event"},
     Entry{EventType::k_fault_start, "fault.start"}, Entry{EventType::k_fault_end, "fault.end"},
     Entry{EventType::k_load_begin, "load.begin"}, Entry{EventType::k_load_publish, "load.publish"},
     Entry{EventType::k_load_end, "load.end"},

@@ -18,6 +18,7 @@ enum class EventType {
   k_service_prestarted, k_service_starting, k_service_started, k_service_ready, k_service_failed,
   k_service_exited, k_service_stopped, k_service_killed, k_service_restarted,  // service.*
   k_health_probe, k_health_probe_discarded, k_health_state,                     // health.*
+  k_engine_event,                                        // engine.event: what the engine (Docker) said of an instance
   k_fault_start, k_fault_end,                            // fault.*
   k_load_begin, k_load_publish, k_load_end,              // load.*
   k_ledger_read, k_ledger_error,                         // ledger.*

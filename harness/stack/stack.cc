@@ -451,6 +451,14 @@ void Stack::stop_all() {
   for (auto& s : stops) s.wait();
 }
 
+void Stack::record_engine_events(driver::Service* service) {
+  for (auto& event : service->take_engine_events()) {
+    nlohmann::json data = {{"action", event.action}, {"engine_time_s", event.time_s}};
+    if (!event.attributes.empty()) data["attributes"] = event.attributes;
+    m_history.record(history::EventType::k_engine_event, service->name(), std::move(data));
+  }
+}
+
 void Stack::monitor() {
   while (!m_monitor_done) {
     for (const auto& service : m_services) {
@@ -458,6 +466,10 @@ void Stack::monitor() {
       {
         std::lock_guard lock(m_mutex);
         if (!m_started.count(service.get())) continue;
+      }
+      record_engine_events(service.get());
+      {
+        std::lock_guard lock(m_mutex);
         auto& instance = m_instances[service.get()];
         if (instance.held) continue;  // stop_instance()/start_instance() own it until it is back
         restart_now = m_exit_recorded.count(service.get()) && instance.restart_due &&

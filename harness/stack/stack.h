@@ -138,6 +138,8 @@ private:
                         const std::function<void(const std::string&)>& note);
   util::Status start_one(driver::Service* service);
   void monitor();
+  // Records what the engine reported of `service` since the last call (engine.event): Docker's own words.
+  void record_engine_events(driver::Service* service);
   // Starts an instance the monitor claimed (Instance::restarting) and records the outcome; ends the claim.
   void restart(driver::Service* service);
   void on_exit(driver::Service* service, const process::ExitStatus& status);

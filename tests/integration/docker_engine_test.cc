@@ -84,6 +84,21 @@ test::Run run_under(const std::string& driver, const test::fs::path& file, const
   return run;
 }
 
+// Docker's own words in the History (engine.event, from the container's /events stream) for `instance`: how many
+// have `action`, and (when given) the attribute `key` equal to `value`.
+int engine_events(const test::fs::path& history, const std::string& instance, const std::string& action,
+                  const std::string& key = {}, const std::string& value = {}) {
+  int count = 0;
+  for (const auto& e : test::json_lines(history)) {
+    if (e.value("type", "") != "engine.event" || e.value("service", "") != instance) continue;
+    if (e["data"].value("action", "") != action) continue;
+    if (!key.empty() && (!e["data"].contains("attributes") || e["data"]["attributes"].value(key, "") != value))
+      continue;
+    ++count;
+  }
+  return count;
+}
+
 TEST(DockerEngine, dockers_own_health_states_match_the_emulations_within_one_probe_interval) {
   auto engine = harness::driver::docker::Engine::connect();
   ASSERT_TRUE(engine) << engine.error().message();
@@ -104,6 +119,11 @@ TEST(DockerEngine, dockers_own_health_states_match_the_emulations_within_one_pro
   EXPECT_FALSE(emulated.any_engine);  // the harness probed
   EXPECT_TRUE(real.all_engine);       // Docker probed
   EXPECT_GE(real.probes, 8);          // Docker's probe log read back, one probe a second
+  // Docker's own events say the same: its health_status changes, from /events.
+  const auto docker_history = docker.dir / "health-sequence" / "history.jsonl";
+  EXPECT_GE(engine_events(docker_history, "worker.1", "health_status: unhealthy"), 1);
+  EXPECT_GE(engine_events(docker_history, "worker.1", "health_status: healthy"), 2);
+  EXPECT_EQ(engine_events(local.dir / "health-sequence" / "history.jsonl", "worker.1", "health_status: healthy"), 0);
   ASSERT_EQ(emulated.delays.size(), real.delays.size());
   for (std::size_t i = 1; i < real.delays.size(); ++i) {
     EXPECT_LE(std::abs(real.delays[i] - emulated.delays[i]), 1.0)
@@ -139,6 +159,10 @@ TEST(DockerEngine, dockers_own_restarts_double_their_delay_as_the_emulation_does
   const auto real = restart_delays(docker.dir / "incident-003-restart-loop" / "history.jsonl", docker_engine);
   EXPECT_FALSE(emulated.empty() || local_engine);  // the harness restarted
   EXPECT_TRUE(docker_engine);                      // Docker restarted
+  // Docker's /events: a die with the worker's exit code 2 before each restart, and a start for each run.
+  const auto docker_history = docker.dir / "incident-003-restart-loop" / "history.jsonl";
+  EXPECT_GE(engine_events(docker_history, "worker.1", "die", "exitCode", "2"), static_cast<int>(real.size()));
+  EXPECT_GE(engine_events(docker_history, "worker.1", "start"), static_cast<int>(real.size()) + 1);
   ASSERT_GE(real.size(), 4u);
   ASSERT_GE(emulated.size(), 4u);
   // Docker's delay is measured from the exit the harness saw to the new main process: its policy's delay plus

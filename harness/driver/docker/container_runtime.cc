@@ -13,6 +13,11 @@ namespace {
 // POST /wait blocks for as long as the container runs; the runtime's destructor ends it by removing the container.
 constexpr auto k_wait_forever = std::chrono::hours{24 * 365};
 constexpr auto k_kill_wait = std::chrono::seconds{10};
+constexpr std::size_t k_kept_events = 1000;  // not taken by anyone: the oldest go
+
+double epoch_seconds() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
 }  // namespace
 
 process::ExitStatus exit_status_from_code(int code) {
@@ -37,6 +42,14 @@ util::Expected<std::shared_ptr<ContainerRuntime>> ContainerRuntime::start(const 
     return created.error();
   }
   std::shared_ptr<ContainerRuntime> runtime(new ContainerRuntime(engine, created->body.value("Id", "")));
+  // Followed from before its start (a second of margin: Docker replays from `since`); without it, the run goes on
+  // with what the runtime sees itself, and the History lacks the engine's words only.
+  auto events = EventStream::follow(engine, runtime->m_id, epoch_seconds() - 1, [raw = runtime.get()](EngineEvent e) {
+    std::lock_guard lock(raw->m_mutex);
+    if (raw->m_engine_events.size() >= k_kept_events) raw->m_engine_events.erase(raw->m_engine_events.begin());
+    raw->m_engine_events.push_back(std::move(e));
+  });
+  if (events) runtime->m_events = std::move(*events);
   runtime->m_image = create_body.value("Image", "");
   const auto& policy = create_body["HostConfig"]["RestartPolicy"];
   runtime->m_restarts_by_policy = policy.is_object() && policy.value("Name", "no") != "no";
@@ -95,6 +108,11 @@ bool ContainerRuntime::await_engine_restart() {
   return false;
 }
 
+std::vector<EngineEvent> ContainerRuntime::take_engine_events() {
+  std::lock_guard lock(m_mutex);
+  return std::exchange(m_engine_events, {});
+}
+
 int ContainerRuntime::engine_restarts() const {
   std::lock_guard lock(m_mutex);
   return m_engine_restarts;
@@ -108,6 +126,7 @@ void ContainerRuntime::hold_engine_restarts() {
 }
 
 ContainerRuntime::~ContainerRuntime() {
+  if (m_events) m_events->stop();  // before anything of this object goes: its callback uses it
   if (m_keep) {
     // --keep: stopped (nothing of it runs), its restarts held, and left for docker inspect, logs and start.
     hold_engine_restarts();

@@ -21,6 +21,7 @@
 
 #include "harness/driver/docker/container_spec.h"
 #include "harness/driver/docker/engine.h"
+#include "harness/driver/docker/event_stream.h"
 #include "harness/driver/local/runtime.h"
 
 namespace harness::driver::docker {
@@ -53,6 +54,8 @@ public:
   int engine_restarts() const override;
   // POST /containers/ID/update RestartPolicy "no", and a restart Docker has pending is cancelled (POST /stop).
   void hold_engine_restarts() override;
+  // What Docker's /events said of the container since the last call (event_stream.h), oldest first.
+  std::vector<EngineEvent> take_engine_events() override;
   const std::string& id() const { return m_id; }
 
 private:
@@ -79,6 +82,8 @@ private:
   mutable std::mutex m_mutex;
   mutable std::condition_variable m_exited;
   std::optional<process::ExitStatus> m_exit;
+  std::vector<EngineEvent> m_engine_events;  // under m_mutex, not taken yet (at most k_kept_events)
+  std::unique_ptr<EventStream> m_events;
   std::thread m_watcher;
 };
 

@@ -109,6 +109,11 @@ void LocalService::hold_engine_restarts() {
   if (const auto current = runtime()) current->hold_engine_restarts();
 }
 
+std::vector<EngineEvent> LocalService::take_engine_events() {
+  const auto current = runtime();
+  return current ? current->take_engine_events() : std::vector<EngineEvent>{};
+}
+
 std::string LocalService::version() const {
   std::lock_guard lock(m_version_mutex);
   return m_version;

@@ -45,6 +45,7 @@ public:
   bool use_engine_restart_policy(const std::string& policy) override;
   int engine_restarts() const override;
   void hold_engine_restarts() override;
+  std::vector<EngineEvent> take_engine_events() override;
   // The process that does the serving (SignalTarget::k_server): the main process, unless a launcher does not
   // exec it (RabbitMQ's beam.smp). Empty when it is not running.
   virtual std::optional<pid_t> server_pid() const { return main_pid(); }

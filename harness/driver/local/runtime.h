@@ -57,6 +57,8 @@ public:
   // Restarts by the engine's own restart policy (Launch::restart_policy; Service::engine_restarts) and holding them.
   virtual int engine_restarts() const { return 0; }
   virtual void hold_engine_restarts() {}
+  // What the engine reported of the instance since the last call (Service::take_engine_events).
+  virtual std::vector<EngineEvent> take_engine_events() { return {}; }
 };
 
 // What the instance runs: `options` as process::ChildProcess::spawn takes them (argv, environment, working
