@@ -166,6 +166,14 @@ public:
   // Sends `sig` to `target` of this instance (pause: SIGSTOP/SIGCONT to the group; kill; the stop of a fault
   // that stops the server itself). Not delivered when the instance does not run.
   virtual SignalResult signal(SignalTarget target, int sig) = 0;
+  // Freezes (true) or thaws (false) every process of the running instance in its cgroup, as `docker pause` does:
+  // unlike a SIGSTOP, the engine sees it paused (Docker stops probing its health and refuses execs in it).
+  // k_invalid_input where there is no engine to ask (the local driver).
+  virtual util::Status freeze(bool frozen) {
+    (void)frozen;
+    return util::Status::invalid("freeze needs a container engine (--driver docker): under the local driver use "
+                                 "pause, a SIGSTOP of the instance's processes");
+  }
   // Runs the service's own control tool against this instance, bounded by `timeout`: RabbitMQ's rabbitmqctl
   // ARGS with the node's private environment (HOME and cookie, epmd port). k_invalid_input when it has none.
   virtual util::Expected<process::CommandResult> control(const std::vector<std::string>& args,

@@ -93,6 +93,13 @@ public:
     return m_engine_restarts;
   }
   void hold_engine_restarts() override { engine_held = true; }
+  util::Status freeze(bool frozen) override {
+    if (!m_options.engine) return driver::Service::freeze(frozen);  // no engine: the driver seam's refusal
+    std::lock_guard lock(m_mutex);
+    freezes.push_back(frozen);
+    return {};
+  }
+  std::vector<bool> freezes;  // what freeze() was asked, in order (with an engine)
   std::optional<driver::EngineHealth> engine_health() const override {
     std::lock_guard lock(m_mutex);
     if (!m_running) return std::nullopt;

@@ -71,6 +71,38 @@ TEST(FaultInjectorTest, pause_stops_every_instance_and_continues_them_on_clear) 
   EXPECT_EQ(f.faults()[1].data["instances"], (nlohmann::json{"worker.1", "worker.2"}));
 }
 
+TEST(FaultInjectorTest, freeze_asks_the_engine_to_pause_and_unpause_every_instance) {
+  util::RealClock clock;
+  history::History history{clock, "/dev/null"};
+  stack::RunControl control{clock, std::chrono::seconds{60}};
+  std::vector<std::unique_ptr<driver::Service>> services;
+  const FakeService::Options with_engine{.scenario_service = "worker", .running = true, .engine = true};
+  services.push_back(std::make_unique<FakeService>("worker.1", with_engine));
+  services.push_back(std::make_unique<FakeService>("worker.2", with_engine));
+  auto* first = static_cast<FakeService*>(services[0].get());
+  stack::Stack stack(std::move(services), history, control, clock);
+  auto clear = apply_fault(step("freeze", "worker"), stack, history);
+  ASSERT_TRUE(clear) << clear.error().message();
+  EXPECT_EQ(first->freezes, (std::vector<bool>{true}));
+  EXPECT_TRUE(first->sent.empty());  // no signal: the engine's freezer
+  (**clear)();
+  EXPECT_EQ(first->freezes, (std::vector<bool>{true, false}));
+  const auto faults = history.events_of_type("fault.");
+  ASSERT_EQ(faults.size(), 2u);
+  EXPECT_EQ(faults[0].data["instances"], (nlohmann::json{"worker.1", "worker.2"}));
+  EXPECT_EQ(faults[1].data["instances"], (nlohmann::json{"worker.1", "worker.2"}));
+}
+
+TEST(FaultInjectorTest, freeze_without_an_engine_is_an_error_naming_pause) {
+  InjectorFixture f;  // services of the local driver's kind: no engine
+  auto clear = apply_fault(step("freeze", "worker"), *f.stack, f.history);
+  ASSERT_FALSE(clear);
+  EXPECT_EQ(clear.error().kind(), util::ErrorKind::k_invalid_input);
+  EXPECT_EQ(clear.error().message(), "freeze of worker.1: freeze needs a container engine (--driver docker): under "
+                                     "the local driver use pause, a SIGSTOP of the instance's processes");
+  EXPECT_TRUE(f.faults().empty());
+}
+
 TEST(FaultInjectorTest, kill_records_start_and_end_and_reaches_only_running_instances) {
   InjectorFixture f;
   f.second->exit_with(0);

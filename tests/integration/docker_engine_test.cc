@@ -173,4 +173,57 @@ TEST(DockerEngine, dockers_own_restarts_double_their_delay_as_the_emulation_does
   }
 }
 
+// freeze (docker pause, the cgroup freezer) against pause (SIGSTOP): two workers with the same self-ping health
+// check, one hung each way. Docker probes the paused one, which turns unhealthy; it stops probing the frozen one
+// (moby: no health monitor while paused), which never does. Under the local driver freeze is an error naming pause.
+constexpr const char* k_freeze_scenario = R"(name: freeze-vs-pause
+timeout: 2m
+services:
+  broker: {image: redis}
+  hung:
+    image: celery-worker
+    broker: broker
+    healthcheck: &selfping
+      test: ["CMD-SHELL", "celery -A probe inspect ping -d $CELERY_CHAOS_NODE --timeout 1"]
+      interval: 1s
+      timeout: 10s
+      retries: 2
+      start_period: 60s
+  frozen:
+    image: celery-worker
+    broker: broker
+    healthcheck: *selfping
+steps:
+  - wait: {ready: all, timeout: 90s}
+  - wait: {healthy: [hung, frozen], timeout: 30s}
+  - fault: {pause: hung}
+  - fault: {freeze: frozen}
+  - wait: 8s
+checks:
+  - name: the SIGSTOPped worker turns unhealthy
+    health: {service: hung, state: unhealthy, within: 8s, after: fault}
+  - name: the frozen worker never does (Docker does not probe a paused container)
+    health: {service: frozen, never: unhealthy}
+)";
+
+TEST(DockerEngine, a_frozen_container_is_not_probed_while_a_paused_process_turns_unhealthy) {
+  auto engine = harness::driver::docker::Engine::connect();
+  ASSERT_TRUE(engine) << engine.error().message();
+  test::TempDir dir;
+  const auto file = dir.write("freeze-vs-pause.yaml", k_freeze_scenario);
+  const auto docker = run_under("docker", file, dir.path() / "docker");
+  EXPECT_EQ(docker.cli.exit_code, 0) << docker.cli.output;
+  const auto history = docker.dir / "freeze-vs-pause" / "history.jsonl";
+  EXPECT_EQ(engine_events(history, "frozen.1", "pause"), 1);  // Docker's own word for the freezer
+  EXPECT_EQ(engine_events(history, "frozen.1", "unpause"), 1);
+  EXPECT_EQ(engine_events(history, "hung.1", "pause"), 0);  // a SIGSTOP is nothing to Docker
+
+  const auto local = run_under("local", file, dir.path() / "local");
+  EXPECT_NE(local.cli.exit_code, 0) << local.cli.output;
+  EXPECT_NE(local.cli.output.find("freeze needs a container engine (--driver docker): under the local driver use "
+                                  "pause"),
+            std::string::npos)
+      << local.cli.output;
+}
+
 }  // namespace

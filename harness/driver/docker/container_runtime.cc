@@ -108,6 +108,12 @@ bool ContainerRuntime::await_engine_restart() {
   return false;
 }
 
+util::Status ContainerRuntime::freeze(bool frozen) {
+  auto reply = m_engine.expect_ok("POST", "/containers/" + m_id + (frozen ? "/pause" : "/unpause"));
+  if (!reply) return reply.error();
+  return {};
+}
+
 std::vector<EngineEvent> ContainerRuntime::take_engine_events() {
   std::lock_guard lock(m_mutex);
   return std::exchange(m_engine_events, {});

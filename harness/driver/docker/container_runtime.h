@@ -41,6 +41,8 @@ public:
   // image is built with scripts/images)".
   std::string exit_hint(const process::ExitStatus& status) const override;
   SignalResult signal(SignalTarget target, int sig) override;
+  // POST /containers/ID/pause or /unpause: the cgroup freezer, as `docker pause`.
+  util::Status freeze(bool frozen) override;
   bool set_priority(int nice) const override;
   void stop(std::chrono::milliseconds grace) override;
   std::optional<pid_t> host_pid(pid_t own_pid) const override;

@@ -57,6 +57,12 @@ bool LocalService::set_priority(int nice) const {
   return current && current->running() && current->set_priority(nice);
 }
 
+util::Status LocalService::freeze(bool frozen) {
+  const auto current = runtime();
+  if (!current || !current->running()) return util::Status::infrastructure(name() + " does not run: nothing to freeze");
+  return current->freeze(frozen);
+}
+
 SignalResult LocalService::signal(SignalTarget target, int sig) {
   const auto current = runtime();
   if (!current || !current->running()) return {};

@@ -31,6 +31,7 @@ public:
   nlohmann::json identity() const override;           // {"pid": main pid}
   bool set_priority(int nice) const override;              // setpriority(PRIO_PGRP) of the main process's group
   SignalResult signal(SignalTarget target, int sig) override;
+  util::Status freeze(bool frozen) override;
   // The main process's host pid (the leader of the instance's process group, or a container's PID 1); empty
   // before the first start. Nothing outside the drivers sees a pid.
   std::optional<pid_t> main_pid() const;

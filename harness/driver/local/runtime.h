@@ -35,6 +35,12 @@ public:
   virtual pid_t main_pid() const = 0;
   // k_group, k_main, k_children; k_server is the service's to resolve (LocalService::server_pid).
   virtual SignalResult signal(SignalTarget target, int sig) = 0;
+  // Service::freeze: the engine's pause of the instance; a process has no engine to ask.
+  virtual util::Status freeze(bool frozen) {
+    (void)frozen;
+    return util::Status::invalid("freeze needs a container engine (--driver docker): under the local driver use "
+                                 "pause, a SIGSTOP of the instance's processes");
+  }
   virtual bool set_priority(int nice) const = 0;
   // SIGTERM to every process of the instance, up to `grace` for the main one to exit, then SIGKILL; returns once
   // the instance's processes are gone (bounded).
