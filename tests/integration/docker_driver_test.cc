@@ -3,9 +3,13 @@
 // container, process or port is left after a run, whichever way it ends.
 #include <gtest/gtest.h>
 
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
 #include "harness/datastore/http_client.h"
 #include "harness/driver/docker/container_spec.h"
 #include "harness/driver/docker/engine.h"
+#include "harness/driver/docker/host_network.h"
 #include "harness/process/ports.h"
 #include "tests/integration/cli_harness.h"
 
@@ -243,6 +247,28 @@ TEST(DockerDriver, keep_leaves_the_runs_containers_stopped_and_no_later_sweep_re
   EXPECT_EQ(kept().size(), containers.size());
   for (const auto& c : containers)
     (void)engine->call("DELETE", "/containers/" + c.value("Id", "") + "?force=1&v=1");
+  EXPECT_TRUE(harness_containers().empty());
+}
+
+// The host-network proof the driver runs on Docker Desktop (host_network.h), here on a Linux engine: a container
+// on the host network reaches a port the harness listens on, and fails to reach one where nothing listens (what a
+// VM's separate loopback looks like from the container).
+TEST(DockerDriver, a_container_on_the_host_network_reaches_the_harnesss_loopback) {
+  REQUIRE_ENGINE();
+  auto engine = harness::driver::docker::Engine::connect();
+  const std::string image = "celery-chaos/services:bookworm";
+  EXPECT_TRUE(harness::driver::docker::check_host_network(*engine, image, "test"));
+  std::uint16_t closed = 0;
+  {
+    boost::asio::io_context io;
+    boost::asio::ip::tcp::acceptor acceptor(
+        io, boost::asio::ip::tcp::endpoint(boost::asio::ip::address_v4::loopback(), 0));
+    closed = acceptor.local_endpoint().port();
+  }
+  const auto refused = harness::driver::docker::connect_from_container(*engine, image, closed);
+  ASSERT_TRUE(refused) << refused.error().message();
+  EXPECT_FALSE(refused->succeeded());
+  EXPECT_NE(refused->output.find("ConnectionRefusedError"), std::string::npos) << refused->output;
   EXPECT_TRUE(harness_containers().empty());
 }
 

@@ -9,6 +9,7 @@
 #include "harness/driver/docker/container_spec.h"
 #include "harness/driver/docker/docker_sweep.h"
 #include "harness/driver/docker/engine.h"
+#include "harness/driver/docker/host_network.h"
 #include "harness/driver/docker/own_image.h"
 #include "harness/driver/driver.h"
 #include "harness/driver/local/celery_worker_service.h"
@@ -103,6 +104,7 @@ util::Expected<std::unique_ptr<Driver>> make_docker_driver(const DockerOptions& 
                                          "the docker driver's image " + options.image,
                                          "build it with scripts/images (or docker pull it)");
   if (!image) return image.error();
+  if (auto st = docker::require_host_network(*engine, options.image); !st) return st;
   docker::remove_orphans(*engine);
   return std::unique_ptr<Driver>(std::make_unique<docker::DockerDriver>(
       std::move(*engine), options, *pull, std::make_shared<docker::OwnImageEnvironments>()));

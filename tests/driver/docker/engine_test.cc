@@ -6,6 +6,7 @@
 
 #include "harness/driver/docker/container_runtime.h"
 #include "harness/driver/docker/docker_sweep.h"
+#include "harness/driver/docker/host_network.h"
 
 namespace harness::driver::docker {
 namespace {
@@ -54,6 +55,14 @@ TEST(Engine, no_engine_at_the_socket_names_it_and_how_to_start_one) {
   const auto& message = engine.error().message();
   EXPECT_NE(message.find("no Docker engine answers at unix:///nonexistent/docker.sock"), std::string::npos) << message;
   EXPECT_NE(message.find("scripts/dockerd start"), std::string::npos) << message;
+}
+
+TEST(HostNetwork, only_docker_desktop_runs_its_engine_in_a_vm) {
+  EXPECT_TRUE(engine_in_a_vm(nlohmann::json{{"OperatingSystem", "Docker Desktop"}}));
+  EXPECT_TRUE(engine_in_a_vm(nlohmann::json{{"OperatingSystem", "Docker Desktop 4.30.0 (149282)"}}));
+  EXPECT_FALSE(engine_in_a_vm(nlohmann::json{{"OperatingSystem", "Debian GNU/Linux 12 (bookworm)"}}));
+  EXPECT_FALSE(engine_in_a_vm(nlohmann::json::object()));
+  EXPECT_FALSE(engine_in_a_vm(nullptr));
 }
 
 TEST(ContainerRuntime, reads_128_plus_n_as_death_by_signal_n) {
