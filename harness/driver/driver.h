@@ -1,20 +1,35 @@
 #pragma once
 // Where services run. A Driver turns a scenario's services into Service instances; one implementation per
 // backend (driver/local: processes from the machine's packages). Scenarios, steps and checks never know which.
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "harness/driver/service.h"
+#include "harness/process/child_process.h"
 #include "harness/scenario/model.h"
 #include "harness/util/status.h"
 
 namespace harness::driver {
 
 class ClientRouting;
+
+// Where the stack's programs are when they are not this machine's: an image stack's PostgreSQL may be another
+// major version (trixie's 17 against the machine's 15), in another folder, and only in the image.
+struct StackPrograms {
+  std::filesystem::path postgres_bin_dir;  // "/usr/lib/postgresql/17/bin" (empty: look on this machine)
+  // Runs a one-off command (initdb of the PostgreSQL template) where the services run, with `mounts` (folders of
+  // this machine) seen at the same paths; `options.run_as_user` is honoured.
+  std::function<process::CommandResult(const process::SpawnOptions& options,
+                                       const std::vector<std::filesystem::path>& mounts,
+                                       std::chrono::milliseconds timeout)>
+      run;
+};
 
 struct RunPaths {
   std::filesystem::path work_dir;   // private data of the services (data dirs, configs, sockets)
@@ -27,6 +42,8 @@ struct RunPaths {
   // Set when the scenario routes clients through the fault proxy (client_routing.h): the driver takes each
   // client instance's URLs from routing->client_table(). Null: every client goes direct.
   ClientRouting* routing = nullptr;
+  // Set by a driver whose services do not run this machine's programs (the docker driver); null: the machine's.
+  const StackPrograms* programs = nullptr;
 };
 
 class Driver {

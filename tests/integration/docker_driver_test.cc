@@ -272,4 +272,21 @@ TEST(DockerDriver, a_container_on_the_host_network_reaches_the_harnesss_loopback
   EXPECT_TRUE(harness_containers().empty());
 }
 
+// The trixie stack (issue 13): Celery 5.5, kombu 5.5, RabbitMQ 4.0, Redis 8, PostgreSQL 17, all from the image
+// (its PostgreSQL found in the image and its template made by the image's initdb). scripts/test builds the image.
+TEST(DockerDriver, smoke_passes_on_the_trixie_stack_with_its_own_versions) {
+  REQUIRE_ENGINE();
+  test::TempDir dir;
+  const auto result = run_cli({"--driver", "docker", "--image", "celery-chaos/services:trixie", "run",
+                               (test::source_dir() / "scenarios" / "smoke.yaml").string(), "--report-dir",
+                               (dir.path() / "reports").string()},
+                              std::chrono::seconds{300});
+  EXPECT_EQ(result.exit_code, 0) << result.output;
+  const std::string junit = test::read_file(test::latest_run(dir.path() / "reports") / "junit.xml");
+  EXPECT_NE(junit.find("<property name=\"version.celery\" value=\"5.5."), std::string::npos) << junit;
+  EXPECT_NE(junit.find("<property name=\"version.rabbitmq\" value=\"4."), std::string::npos) << junit;
+  EXPECT_NE(junit.find("<property name=\"version.postgres\" value=\"17."), std::string::npos) << junit;
+  EXPECT_TRUE(harness_containers().empty());
+}
+
 }  // namespace

@@ -265,6 +265,7 @@ process::CommandResult ContainerRuntime::exec(const process::SpawnOptions& optio
   nlohmann::json body = {{"AttachStdout", true}, {"AttachStderr", true}, {"Cmd", options.argv}, {"Env", env}};
   if (!options.working_directory.empty())
     body["WorkingDir"] = std::filesystem::absolute(options.working_directory).string();
+  if (options.run_as_user) body["User"] = *options.run_as_user;  // as ChildProcess's switch of user
   auto created = m_engine.expect_ok("POST", "/containers/" + m_id + "/exec", body);
   if (!created) return exec_failed(created.error().message());
   const std::string exec_id = created->body.value("Id", "");

@@ -10,6 +10,7 @@
 #include "harness/driver/docker/docker_sweep.h"
 #include "harness/driver/docker/engine.h"
 #include "harness/driver/docker/host_network.h"
+#include "harness/driver/docker/image_command.h"
 #include "harness/driver/docker/own_image.h"
 #include "harness/driver/driver.h"
 #include "harness/driver/local/celery_worker_service.h"
@@ -33,6 +34,7 @@ public:
                        return healthcheck_limits(check, api);
                      }),
         m_engine(std::move(engine)),
+        m_image(options.image),
         m_pull(pull),
         m_keep(options.keep),
         m_own_images(std::move(own_images)) {}
@@ -42,7 +44,10 @@ public:
     auto own_images = read_own_images(m_engine, scenario, m_pull, std::cerr);  // once, before anything starts
     if (!own_images) return own_images.error();
     *m_own_images = std::move(*own_images);  // the launcher made next copies them
-    return RecipeDriver::create_services(scenario, paths);
+    if (auto st = find_programs(scenario); !st) return st;
+    RunPaths in_image = paths;
+    in_image.programs = &m_programs;
+    return RecipeDriver::create_services(scenario, in_image);
   }
 
   std::vector<std::int64_t> kill_leftovers(const std::string& run_id) override {
@@ -56,6 +61,35 @@ public:
   }
 
 private:
+  // The image's PostgreSQL (its major version is the image's: 15 in bookworm, 17 in trixie), asked of the image
+  // once, when a scenario first has a postgres service; one-off commands (initdb) run in the image.
+  util::Status find_programs(const scenario::Scenario& scenario) {
+    if (!m_programs.postgres_bin_dir.empty()) return {};
+    bool has_postgres = false;
+    for (const auto& service : scenario.services) has_postgres |= service.kind == scenario::ServiceKind::k_postgres;
+    if (!has_postgres) return {};
+    auto found = run_in_image(m_engine, m_image,
+                              {"sh", "-c", "ls -d /usr/lib/postgresql/*/bin/postgres | sort -V | tail -n 1"},
+                              std::chrono::seconds{30});
+    if (!found) return found.error();
+    std::string path = found->output;
+    while (!path.empty() && (path.back() == '\n' || path.back() == ' ')) path.pop_back();
+    if (!found->succeeded() || path.empty())
+      return util::Status::infrastructure("image " + m_image + " has no PostgreSQL (/usr/lib/postgresql/*/bin/"
+                                          "postgres): build it with scripts/images");
+    m_programs.postgres_bin_dir = std::filesystem::path(path).parent_path();
+    m_programs.run = [engine = m_engine, image = m_image](const process::SpawnOptions& options,
+                                                          const std::vector<std::filesystem::path>& mounts,
+                                                          std::chrono::milliseconds timeout) {
+      auto result = run_in_image(engine, image, options, mounts, timeout);
+      if (result) return std::move(*result);
+      process::CommandResult failed;
+      failed.output = result.error().message();
+      return failed;
+    };
+    return {};
+  }
+
   static local::Launcher launcher(const Engine& engine, const DockerOptions& options,
                                   const OwnImageEnvironments& own_images, const RunPaths& paths) {
     return [engine, options, own_images, paths](
@@ -87,6 +121,8 @@ private:
   }
 
   Engine m_engine;
+  std::string m_image;  // the stack's
+  StackPrograms m_programs;
   PullPolicy m_pull;
   bool m_keep;
   std::shared_ptr<OwnImageEnvironments> m_own_images;

@@ -10,7 +10,8 @@
 namespace harness::driver::docker {
 
 util::Expected<process::CommandResult> run_in_image(const Engine& engine, const std::string& image,
-                                                    const std::vector<std::string>& argv,
+                                                    const process::SpawnOptions& options,
+                                                    const std::vector<std::filesystem::path>& mounts,
                                                     std::chrono::milliseconds timeout) {
   local::Launch launch;
   launch.options.argv = {"sleep", "3600"};  // PID 1 while the command runs; the removal ends it
@@ -18,6 +19,7 @@ util::Expected<process::CommandResult> run_in_image(const Engine& engine, const 
   launch.kind = "command";
   ContainerSettings settings;
   settings.image = image;
+  settings.binds = mounts;
   settings.run_id = "command-" + std::to_string(::getpid());
   settings.owner = process::OwnerMark::owner();
   settings.marks = process::OwnerMark::marks();
@@ -25,9 +27,15 @@ util::Expected<process::CommandResult> run_in_image(const Engine& engine, const 
   auto container = ContainerRuntime::start(engine, container_name(settings.run_id, launch.instance, ++k_started),
                                            container_create_body(launch, settings));
   if (!container) return container.error();
+  return (*container)->exec(options, timeout);  // the container is removed with its runtime
+}
+
+util::Expected<process::CommandResult> run_in_image(const Engine& engine, const std::string& image,
+                                                    const std::vector<std::string>& argv,
+                                                    std::chrono::milliseconds timeout) {
   process::SpawnOptions options;
   options.argv = argv;
-  return (*container)->exec(options, timeout);  // the container is removed with its runtime
+  return run_in_image(engine, image, options, {}, timeout);
 }
 
 }  // namespace harness::driver::docker

@@ -3,6 +3,7 @@
 // container (labelled as every container of the harness, so a sweep removes it if the harness dies) sleeps, the
 // command runs in it through the exec API, and it is removed when the command is done.
 #include <chrono>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,12 @@ namespace harness::driver::docker {
 // Its output and exit code; k_infrastructure when the container cannot start (no such image: how to build it).
 util::Expected<process::CommandResult> run_in_image(const Engine& engine, const std::string& image,
                                                     const std::vector<std::string>& argv,
+                                                    std::chrono::milliseconds timeout);
+// The same with `options` (argv, environment, working directory, run_as_user: the exec's User) and `mounts`,
+// folders of this machine bind-mounted read-write at the same paths.
+util::Expected<process::CommandResult> run_in_image(const Engine& engine, const std::string& image,
+                                                    const process::SpawnOptions& options,
+                                                    const std::vector<std::filesystem::path>& mounts,
                                                     std::chrono::milliseconds timeout);
 
 }  // namespace harness::driver::docker

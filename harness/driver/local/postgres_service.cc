@@ -54,7 +54,8 @@ process::SpawnOptions as_postgres(process::SpawnOptions options) {
 }  // namespace
 
 // initdb takes ~0.8 s and copying a stopped template data dir ~0.08 s: initdb runs once per machine, into the cache.
-util::Expected<fs::path> postgres_template(const fs::path& bin_dir, const fs::path& cache_dir) {
+util::Expected<fs::path> postgres_template(const fs::path& bin_dir, const StackPrograms* programs,
+                                           const fs::path& cache_dir) {
   const fs::path target = cache_dir / ("pg-template-" + bin_dir.parent_path().filename().string());
   std::error_code ec;
   if (fs::exists(target / "PG_VERSION", ec)) return target;
@@ -65,7 +66,9 @@ util::Expected<fs::path> postgres_template(const fs::path& bin_dir, const fs::pa
   process::SpawnOptions options;
   options.argv = {(bin_dir / "initdb").string(), "-D", (scratch / "data").string(), "-A", "trust", "-U", "postgres",
                   "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"};
-  auto result = process::run_command(as_postgres(options), std::chrono::seconds{60});
+  const auto result = programs && programs->run
+                          ? programs->run(as_postgres(options), {cache_dir}, std::chrono::seconds{60})
+                          : process::run_command(as_postgres(options), std::chrono::seconds{60});
   if (!result.succeeded()) {
     fs::remove_all(scratch, ec);
     return util::Status::infrastructure("initdb failed (" +
@@ -80,10 +83,13 @@ util::Expected<fs::path> postgres_template(const fs::path& bin_dir, const fs::pa
 
 util::Expected<std::unique_ptr<PostgresService>> PostgresService::create(const scenario::Service& spec,
                                                                         const RunPaths& paths) {
-  auto bin = postgres_bin_dir();
+  auto bin = paths.programs && !paths.programs->postgres_bin_dir.empty()
+                 ? util::Expected<fs::path>(paths.programs->postgres_bin_dir)
+                 : postgres_bin_dir();
   if (!bin) return bin.error();
   std::unique_ptr<PostgresService> service(
       new PostgresService(spec.name, paths.logs_dir / (spec.name + ".log"), paths.work_dir / spec.name, *bin));
+  service->m_programs = paths.programs;
   auto port = process::allocate_port();
   if (!port) return port.error();
   service->m_port = *port;
@@ -98,7 +104,7 @@ util::Expected<std::unique_ptr<PostgresService>> PostgresService::create(const s
 // A restart after a kill -9 fails with `lock file "postmaster.pid" already exists` until the dead postmaster has
 // been reaped: it is this process's child, reaped by the Reaper as soon as it dies.
 util::Status PostgresService::start() {
-  auto templ = postgres_template(m_bin, m_cache_dir);
+  auto templ = postgres_template(m_bin, m_programs, m_cache_dir);
   if (!templ) return templ.error();
   if (auto st = make_dir(m_dir); !st) return st;
   std::error_code ec;

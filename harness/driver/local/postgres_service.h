@@ -44,6 +44,7 @@ private:
   std::filesystem::path m_dir;
   std::filesystem::path m_cache_dir;
   std::filesystem::path m_bin;
+  const StackPrograms* m_programs = nullptr;  // RunPaths::programs
   std::string m_user = "celery";
   std::string m_password;
   std::string m_superuser_password;  // of `postgres`: the harness's own connections
@@ -53,8 +54,10 @@ private:
   bool m_bootstrapped = false;
 };
 
-// The cached, stopped template data dir for this machine's PostgreSQL, created on first use (concurrency-safe).
+// The cached, stopped template data dir for the PostgreSQL in `bin_dir` (one per major version), created on first
+// use (concurrency-safe): initdb runs on this machine, or where `programs` runs commands (an image stack's own).
 util::Expected<std::filesystem::path> postgres_template(const std::filesystem::path& bin_dir,
+                                                        const StackPrograms* programs,
                                                         const std::filesystem::path& cache_dir);
 
 }  // namespace harness::driver::local
