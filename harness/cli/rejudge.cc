@@ -51,6 +51,15 @@ std::vector<report::ServiceLog> log_tails(const fs::path& logs_dir) {
 }
 
 // The run number at the end of a run id ("20261127-192616-df8f-3" -> 3); 0 when there is none.
+// The stack's versions as the run recorded them (its stack.* properties); an error when it recorded none.
+util::Expected<driver::Versions> recorded_versions(const report::ScenarioReport& old) {
+  driver::Versions versions;
+  for (const auto& [name, value] : old.properties)
+    if (name.rfind("stack.", 0) == 0) versions.emplace_back(name.substr(6), value);
+  if (versions.empty()) return util::Status::infrastructure("the run recorded none");
+  return versions;
+}
+
 long run_number(const std::string& run_id) {
   const auto dash = run_id.rfind('-');
   if (dash == std::string::npos) return 0;
@@ -73,9 +82,12 @@ report::ScenarioReport rejudge(const report::ScenarioReport& old, const scenario
   check::JudgeContext context{.scenario = scenario.name, .history = history, .run_dir = folder,
                               .logs_dir = folder / "logs"};
   run::PhaseState state;
+  const auto versions = recorded_versions(old);
   for (const auto& check : scenario.checks) {
     const check::CheckKind* kind = check::registry().find(check.kind);
-    if (kind == nullptr || kind->live) {
+    if (auto unmet = run::unmet_when(check.when, versions); !unmet.empty()) {
+      state.verdicts.push_back(Verdict{check.name, old.name + ".check", Outcome::k_skipped, unmet, {}, {}});
+    } else if (kind == nullptr || kind->live) {
       state.verdicts.push_back(kept_verdict(old, check, check.kind));
     } else {
       state.verdicts.push_back(check::judge(check, context));

@@ -25,16 +25,6 @@ util::Expected<std::vector<std::string>> stack_images(const driver::docker::Engi
   return tags;
 }
 
-util::Expected<driver::Versions> image_versions(const driver::docker::Engine& engine, const std::string& image) {
-  auto script = driver::versions_script_text();
-  if (!script) return script.error();
-  auto result = driver::docker::run_in_image(engine, image, {"/bin/sh", "-c", *script}, std::chrono::seconds{60});
-  if (!result) return result.error();
-  if (!result->succeeded())
-    return util::Status::infrastructure("the versions script failed in " + image + ": " + result->output);
-  return driver::parse_versions(result->output);
-}
-
 // One stack's two lines; false when its versions could not be read (said in its second line).
 bool print_stack(std::ostream& out, const std::string& name, const std::string& how,
                  const util::Expected<driver::Versions>& versions) {
@@ -63,7 +53,7 @@ int stacks_command(std::ostream& out) {
   }
   for (const auto& image : *images) {
     const std::string release = image.substr(k_stack_images.size());
-    ok = print_stack(out, release, "--driver docker --image " + image, image_versions(*engine, image)) && ok;
+    ok = print_stack(out, release, "--driver docker --image " + image, driver::docker::image_versions(*engine, image)) && ok;
   }
   if (images->empty()) out << "(no image stack in the engine: scripts/images RELEASE builds one)\n";
   return ok ? 0 : 3;

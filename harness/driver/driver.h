@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "harness/driver/service.h"
+#include "harness/driver/stack_versions.h"
 #include "harness/process/child_process.h"
 #include "harness/scenario/model.h"
 #include "harness/util/status.h"
@@ -59,6 +60,11 @@ public:
   // a service's own stop: RabbitMQ's epmd and erl_child_setup). Returns what it killed, for the run's History
   // (the local driver: process ids).
   virtual std::vector<std::int64_t> kill_leftovers(const std::string& run_id) = 0;
+  // The versions its services run (fixtures/stack-versions.sh where they run: this machine, or the stack's image),
+  // read once and kept. What a check's `when:` is judged against.
+  virtual util::Expected<Versions> stack_versions() {
+    return util::Status::infrastructure("driver " + name() + " cannot tell its stack's versions");
+  }
 };
 
 std::unique_ptr<Driver> make_local_driver();

@@ -4,6 +4,7 @@
 #include "harness/process/cancellation.h"
 #include "harness/run/exec.h"
 #include "harness/scenario/duration.h"
+#include "harness/scenario/version_spec.h"
 
 namespace harness::run {
 
@@ -58,6 +59,24 @@ void skip_unjudged(const scenario::Scenario& scenario, const std::string& reason
 }
 }  // namespace
 
+std::string unmet_when(const std::map<std::string, std::string>& when,
+                       const util::Expected<driver::Versions>& versions) {
+  if (when.empty()) return {};
+  std::string said;
+  for (const auto& [component, spec] : when) said += (said.empty() ? "" : ", ") + component + ": \"" + spec + "\"";
+  said = " (when: {" + said + "})";
+  if (!versions) return "not judged: the stack's versions could not be read (" + versions.error().message() + ")" + said;
+  for (const auto& [component, spec] : when) {
+    std::string version;
+    for (const auto& [name, value] : *versions)
+      if (name == component) version = value;
+    if (version.empty()) return "not judged: the stack has no " + component + said;
+    if (!scenario::version_matches(version, spec))
+      return "not on this stack: " + component + " " + version + " is not " + spec + said;
+  }
+  return {};
+}
+
 std::string judge_checks(stack::Stack& stack, RunContext& ctx, std::vector<Verdict>& verdicts) {
   // Every check kind judges through the registry (check/check_kind.h); a live kind gets the stack, a command
   // run in a service, and a sleep that ends when the run must stop.
@@ -71,7 +90,17 @@ std::string judge_checks(stack::Stack& stack, RunContext& ctx, std::vector<Verdi
     return run_exec(id, command, service, timeout, stack, ctx.history);
   };
   judging.sleep_for = [&](std::chrono::milliseconds duration) { return ctx.control.sleep_for(duration); };
+  std::optional<util::Expected<driver::Versions>> versions;  // read when a check first has `when:`
   for (const auto& check : ctx.scenario.checks) {
+    if (!check.when.empty()) {
+      if (!versions) versions = ctx.options.driver->stack_versions();
+      if (auto unmet = unmet_when(check.when, *versions); !unmet.empty()) {
+        ctx.history.record(history::EventType::k_check_verdict, {},
+                           {{"name", check.name}, {"outcome", "skipped"}, {"message", unmet}});
+        verdicts.push_back(Verdict{check.name, ctx.scenario.name + ".check", Outcome::k_skipped, unmet, {}, {}});
+        continue;
+      }
+    }
     Verdict v = check::judge(check, judging);
     if (ctx.control.should_stop()) return "while judging check '" + check.name + "'";
     ctx.history.record(history::EventType::k_check_verdict, {},

@@ -215,6 +215,10 @@ ScenarioOutcome run_scenario(const scenario::Scenario& scenario, const std::stri
           << "\n";
   report.properties.emplace_back("driver", options.driver->name());
   report.properties.emplace_back("version.celery-chaos", k_version);
+  // What the stack holds (read once per run by the driver): what `when:` is judged against, and `report` re-judges.
+  if (const auto versions = options.driver->stack_versions())
+    for (const auto& [component, version] : *versions)
+      if (!version.empty()) report.properties.emplace_back("stack." + component, version);
   PhaseState state;
   run_services(*options.driver, paths, prestart.get(), ctx, clock, state, report);
   release_run(*options.driver, paths, options.keep, history);

@@ -5,6 +5,7 @@
 
 #include "harness/scenario/check_syntax.h"
 #include "harness/scenario/service_reader.h"
+#include "harness/scenario/version_spec.h"
 
 namespace harness::scenario {
 
@@ -12,7 +13,38 @@ namespace {
 constexpr std::string_view k_bound_examples = "a number or a comparison such as \"<=5\" or \">0\"";
 
 // The `checks:` item's keys: one kind of the table, and `name`.
-KindKeys check_keys() { return KindKeys{"check", "kind", listed_check_kinds(), {"name"}, {}}; }
+KindKeys check_keys() { return KindKeys{"check", "kind", listed_check_kinds(), {"name", "when"}, {}}; }
+
+// `when: {COMPONENT: SPEC, ...}`: the components fixtures/stack-versions.sh reads, each spec checked now.
+bool read_when(YamlReader& reader, const MapEntry& entry, std::map<std::string, std::string>& when) {
+  if (!entry.value.IsMap()) {
+    reader.error(entry.location, "'when' must be a map of versions such as {kombu: \"<5.4\"}, got " +
+                                     describe(entry.value));
+    return false;
+  }
+  bool ok = true;
+  MapView map(reader, entry.value);
+  map.report_unknown_keys(reader, version_components(), "when");
+  for (const auto& e : map.entries()) {
+    const auto& known = version_components();
+    if (std::find(known.begin(), known.end(), e.key) == known.end()) {
+      ok = false;
+      continue;
+    }
+    auto spec = read_nonempty_string(reader, e);
+    if (!spec) {
+      ok = false;
+      continue;
+    }
+    if (const auto error = version_spec_error(*spec); !error.empty()) {
+      reader.error(e.location, "invalid version spec for " + quote(e.key) + ": " + error);
+      ok = false;
+      continue;
+    }
+    when[e.key] = *spec;
+  }
+  return ok;
+}
 
 }  // namespace
 
@@ -116,6 +148,7 @@ std::vector<Check> read_checks(YamlReader& reader, const MapEntry& entry, const 
       else
         named = false;
     }
+    if (const MapEntry* e = map.find("when")) named = read_when(reader, *e, check.when) && named;
     const MapEntry* kind = find_kind_entry(reader, map, check_keys());
     if (!kind) continue;
     check.kind = kind->key;

@@ -200,6 +200,9 @@ struct Check {
   std::string kind;                // "log", "queue", ...
   std::shared_ptr<const KindParams> params;
   SourceLocation location;
+  // `when: {kombu: "<5.4"}`: judged only on a stack whose versions match every spec (scenario/version_spec.h);
+  // skipped, with the reason, elsewhere.
+  std::map<std::string, std::string> when;
 };
 
 // `queues:` (top level): a queue the scenario declares once. The fixture app (fixtures/celery/probe.py) builds a

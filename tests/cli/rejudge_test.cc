@@ -56,6 +56,19 @@ TEST_F(Rejudge, a_pure_check_is_judged_again_over_the_history) {
   EXPECT_EQ(fresh.verdicts[0].message, "expected at most 0 restart(s) of 'worker'; 1 restart(s)");
 }
 
+TEST_F(Rejudge, a_check_with_when_is_judged_against_the_versions_the_run_recorded) {
+  m_scenario.checks[0].when = {{"kombu", ">=5.4"}};
+  m_old.properties = {{"stack.kombu", "5.2.4"}, {"stack.celery", "5.2.6"}};
+  ScenarioReport fresh = rejudge(m_old, m_scenario, m_folder);
+  EXPECT_EQ(fresh.verdicts[0].outcome, Outcome::k_skipped);
+  EXPECT_EQ(fresh.verdicts[0].message, "not on this stack: kombu 5.2.4 is not >=5.4 (when: {kombu: \">=5.4\"})");
+  m_scenario.checks[0].when = {{"kombu", "<5.4"}};  // it holds: judged again, and it fails
+  EXPECT_EQ(rejudge(m_old, m_scenario, m_folder).verdicts[0].outcome, Outcome::k_failed);
+  m_old.properties.clear();  // a run from before stack.* properties: not judged, said why
+  EXPECT_EQ(rejudge(m_old, m_scenario, m_folder).verdicts[0].message,
+            "not judged: the stack's versions could not be read (the run recorded none) (when: {kombu: \"<5.4\"})");
+}
+
 TEST_F(Rejudge, a_live_check_keeps_the_verdict_of_the_run) {
   const ScenarioReport fresh = rejudge(m_old, m_scenario, m_folder);
   EXPECT_EQ(fresh.verdicts[1].outcome, Outcome::k_passed);

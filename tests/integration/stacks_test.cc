@@ -47,4 +47,50 @@ TEST(Stacks, without_an_engine_lists_the_host_and_says_why_not_the_images) {
                                        (dir.path() / "none.sock").string()));
 }
 
+// Version-aware expectations: the same scenario file on bookworm (kombu 5.2) and trixie (kombu 5.5). Each check is
+// judged on the stack its `when:` names and skipped, with the reason, on the other; a judged one can fail (the
+// third check, judged on both, fails on bookworm: its kombu is not 5.5).
+constexpr const char* k_when_scenario = R"(name: kombu-by-stack
+timeout: 2m
+services:
+  broker: {image: redis}
+  worker: {image: celery-worker, broker: broker}
+steps:
+  - wait: {ready: all, timeout: 90s}
+checks:
+  - name: kombu 5.2 where the stack says before 5.4
+    when: {kombu: "<5.4"}
+    exec: {service: worker, command: "python3 -c 'import kombu; print(kombu.__version__)'", output_contains: "5.2."}
+  - name: kombu 5.5 where the stack says 5.4 or later
+    when: {kombu: ">=5.4", celery: ">=5.5"}
+    exec: {service: worker, command: "python3 -c 'import kombu; print(kombu.__version__)'", output_contains: "5.5."}
+  - name: kombu 5.5 everywhere
+    exec: {service: worker, command: "python3 -c 'import kombu; print(kombu.__version__)'", output_contains: "5.5."}
+)";
+
+TEST(Stacks, a_check_with_when_is_judged_on_its_stack_and_skipped_with_the_reason_on_the_other) {
+  auto engine = harness::driver::docker::Engine::connect();
+  ASSERT_TRUE(engine) << engine.error().message();
+  test::TempDir dir;
+  const auto file = dir.write("kombu-by-stack.yaml", k_when_scenario);
+  const auto run = [&](const std::string& release) {
+    const auto root = dir.path() / release;
+    const auto result = test::run_cli({"--driver", "docker", "--image", "celery-chaos/services:" + release, "run",
+                                       file.string(), "--report-dir", root.string()},
+                                      std::chrono::seconds{300});
+    return std::make_pair(result, test::read_file(test::latest_run(root) / "junit.xml"));
+  };
+  const auto [bookworm, bookworm_junit] = run("bookworm");
+  EXPECT_EQ(bookworm.exit_code, 1) << bookworm.output;  // the third check fails there
+  EXPECT_THAT(bookworm_junit, HasSubstr("tests=\"3\" failures=\"1\" errors=\"0\" skipped=\"1\""));
+  EXPECT_THAT(bookworm_junit, HasSubstr("not on this stack: celery 5.2.6 is not >=5.5 (when: {celery: "
+                                        "&quot;>=5.5&quot;, kombu: &quot;>=5.4&quot;})"));
+  const auto [trixie, trixie_junit] = run("trixie");
+  EXPECT_EQ(trixie.exit_code, 0) << trixie.output;
+  EXPECT_THAT(trixie_junit, HasSubstr("tests=\"3\" failures=\"0\" errors=\"0\" skipped=\"1\""));
+  EXPECT_THAT(trixie_junit, HasSubstr("not on this stack: kombu 5.5.3 is not &lt;5.4 (when: {kombu: "
+                                      "&quot;&lt;5.4&quot;})"))
+      << trixie_junit;
+}
+
 }  // namespace

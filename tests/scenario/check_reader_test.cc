@@ -37,6 +37,25 @@ TEST(ScenarioCheckTest, log_contains) {
   EXPECT_FALSE(log.regex);
 }
 
+TEST(ScenarioCheckTest, when_names_versions_a_check_is_judged_on) {
+  const auto checks = load_checks("  - name: broken before kombu 5.4\n"
+                                  "    when: {kombu: \"<5.4\", rabbitmq: \">=3.10,<4\"}\n"
+                                  "    log: {service: broker, contains: x}\n");
+  ASSERT_EQ(checks.size(), 1u);
+  EXPECT_EQ(checks[0].when, (std::map<std::string, std::string>{{"kombu", "<5.4"}, {"rabbitmq", ">=3.10,<4"}}));
+  EXPECT_TRUE(load_checks("  - log: {service: broker, contains: x}\n")[0].when.empty());
+}
+
+TEST(ScenarioCheckTest, when_refuses_unknown_components_and_bad_specs) {
+  EXPECT_EQ(load_error(k_head + "  - when: {komb: \"<5.4\"}\n    log: {service: broker, contains: x}\n"),
+            "test.yaml:6:12: unknown key 'komb' in when (did you mean 'kombu'?)");
+  EXPECT_EQ(load_error(k_head + "  - when: {kombu: \"5.4\"}\n    log: {service: broker, contains: x}\n"),
+            "test.yaml:6:19: invalid version spec for 'kombu': '5.4' is not a comparison such as <5.4, >=3.13,<4 "
+            "or ==5.5.*");
+  EXPECT_EQ(load_error(k_head + "  - when: kombu\n    log: {service: broker, contains: x}\n"),
+            "test.yaml:6:11: 'when' must be a map of versions such as {kombu: \"<5.4\"}, got 'kombu'");
+}
+
 TEST(ScenarioCheckTest, log_not_contains_with_regex) {
   const auto checks = load_checks("  - log: {service: worker, not_contains: 'Traceback \\(most', regex: true}\n");
   ASSERT_EQ(checks.size(), 1u);

@@ -50,6 +50,11 @@ public:
     return RecipeDriver::create_services(scenario, in_image);
   }
 
+  // The stack image's (its own image a worker may run is not the stack's), read on the first call.
+  util::Expected<Versions> stack_versions() override {
+    return versions_once([this] { return image_versions(m_engine, m_image); });
+  }
+
   std::vector<std::int64_t> kill_leftovers(const std::string& run_id) override {
     auto killed = RecipeDriver::kill_leftovers(run_id);
     if (m_keep) {

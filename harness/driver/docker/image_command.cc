@@ -38,4 +38,14 @@ util::Expected<process::CommandResult> run_in_image(const Engine& engine, const 
   return run_in_image(engine, image, options, {}, timeout);
 }
 
+util::Expected<Versions> image_versions(const Engine& engine, const std::string& image) {
+  auto script = versions_script_text();
+  if (!script) return script.error();
+  auto result = run_in_image(engine, image, {"/bin/sh", "-c", *script}, std::chrono::seconds{60});
+  if (!result) return result.error();
+  if (!result->succeeded())
+    return util::Status::infrastructure("the versions script failed in " + image + ": " + result->output);
+  return parse_versions(result->output);
+}
+
 }  // namespace harness::driver::docker

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "harness/driver/docker/engine.h"
+#include "harness/driver/stack_versions.h"
 #include "harness/process/child_process.h"
 #include "harness/util/status.h"
 
@@ -23,5 +24,8 @@ util::Expected<process::CommandResult> run_in_image(const Engine& engine, const 
                                                     const process::SpawnOptions& options,
                                                     const std::vector<std::filesystem::path>& mounts,
                                                     std::chrono::milliseconds timeout);
+
+// What the image holds (fixtures/stack-versions.sh run in it); k_infrastructure when the script fails there.
+util::Expected<Versions> image_versions(const Engine& engine, const std::string& image);
 
 }  // namespace harness::driver::docker

@@ -49,6 +49,14 @@ util::Expected<std::vector<std::unique_ptr<Service>>> RecipeDriver::create_servi
   return services;
 }
 
+util::Expected<Versions> RecipeDriver::versions_once(const std::function<util::Expected<Versions>()>& read) {
+  std::lock_guard lock(m_versions_mutex);
+  if (!m_versions) m_versions = read();
+  return *m_versions;
+}
+
+util::Expected<Versions> RecipeDriver::stack_versions() { return versions_once(host_versions); }
+
 std::vector<std::int64_t> RecipeDriver::kill_leftovers(const std::string& run_id) {
   const auto swept = process::kill_run(run_id);  // every process marked with the run id (process/sweeper.h)
   return {swept.killed.begin(), swept.killed.end()};

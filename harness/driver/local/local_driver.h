@@ -3,6 +3,8 @@
 // (make_local_driver) or, given another launcher, as containers (driver/docker). Each kind's instances come from its
 // factory (local_kinds.h), found by the kind's name; data services are created first.
 #include <functional>
+#include <mutex>
+#include <optional>
 
 #include "harness/driver/driver.h"
 #include "harness/driver/local/runtime.h"
@@ -22,8 +24,16 @@ public:
   util::Expected<std::vector<std::unique_ptr<Service>>> create_services(const scenario::Scenario& scenario,
                                                                          const RunPaths& paths) override;
   std::vector<std::int64_t> kill_leftovers(const std::string& run_id) override;
+  // This machine's (host_versions()), read on the first call.
+  util::Expected<Versions> stack_versions() override;
+
+protected:
+  // Keeps what `read` gives on the first call (thread-safe).
+  util::Expected<Versions> versions_once(const std::function<util::Expected<Versions>()>& read);
 
 private:
+  std::mutex m_versions_mutex;
+  std::optional<util::Expected<Versions>> m_versions;
   std::string m_name;
   LauncherFactory m_launchers;
   EngineHealthLimits m_engine_health;
