@@ -15,14 +15,8 @@ namespace {
 const std::vector<std::string_view> k_keys{"service", "replica"};
 
 std::optional<scenario::FaultStep> read_freeze(scenario::YamlReader& reader, const scenario::MapEntry& entry,
-                                               const std::vector<scenario::Service>* services) {
-  scenario::FaultStep fault;
-  std::optional<scenario::MapView> map;
-  bool ok = scenario::read_instance_target(reader, entry, services, k_keys, "'service'", fault, map);
-  if (map)
-    if (const auto* e = map->find("replica")) ok = scenario::read_replica(reader, *e, services, ok, "freeze fault", fault);
-  if (!ok) return std::nullopt;
-  return fault;
+                                              const std::vector<scenario::Service>* services) {
+  return scenario::read_instance_fault(reader, entry, services, k_keys, "freeze fault");
 }
 
 // Thaws what was frozen; the names of those thawed.

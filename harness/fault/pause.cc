@@ -24,13 +24,7 @@ nlohmann::json signal_group(const std::vector<driver::Service*>& instances, int 
 
 std::optional<scenario::FaultStep> read_pause(scenario::YamlReader& reader, const scenario::MapEntry& entry,
                                               const std::vector<scenario::Service>* services) {
-  scenario::FaultStep fault;
-  std::optional<scenario::MapView> map;
-  bool ok = scenario::read_instance_target(reader, entry, services, k_keys, "'service'", fault, map);
-  if (map)
-    if (const auto* e = map->find("replica")) ok = scenario::read_replica(reader, *e, services, ok, "pause fault", fault);
-  if (!ok) return std::nullopt;
-  return fault;
+  return scenario::read_instance_fault(reader, entry, services, k_keys, "pause fault");
 }
 
 util::Expected<std::shared_ptr<Clearer>> apply_pause(const scenario::FaultStep& fault, stack::Stack& stack,

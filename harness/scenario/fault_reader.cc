@@ -257,4 +257,16 @@ const bool k_registered = step_syntaxes().add({.name = "fault",
 
 }  // namespace
 
+std::optional<FaultStep> read_instance_fault(YamlReader& reader, const MapEntry& entry,
+                                             const std::vector<Service>* services,
+                                             const std::vector<std::string_view>& keys, const std::string& context) {
+  FaultStep fault;
+  std::optional<MapView> map;
+  bool ok = read_instance_target(reader, entry, services, keys, "'service'", fault, map);
+  if (map)
+    if (const auto* e = map->find("replica")) ok = read_replica(reader, *e, services, ok, context, fault);
+  if (!ok) return std::nullopt;
+  return fault;
+}
+
 }  // namespace harness::scenario

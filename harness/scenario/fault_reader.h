@@ -33,6 +33,12 @@ std::optional<int> read_signal(YamlReader& reader, const MapEntry& entry);
 bool read_replica(YamlReader& reader, const MapEntry& entry, const std::vector<Service>* services, bool ok,
                   const std::string& context, FaultStep& fault);
 
+// `KIND: NAME` or `KIND: {service: NAME, replica: N|random}` (pause, freeze): the target and replica read as
+// read_instance_target and read_replica do; `context` names it ("pause fault"). nullopt after reporting.
+std::optional<FaultStep> read_instance_fault(YamlReader& reader, const MapEntry& entry,
+                                             const std::vector<Service>* services,
+                                             const std::vector<std::string_view>& keys, const std::string& context);
+
 // A pause or kill target: a service name or one instance of a celery-worker service, NAME.N with N in
 // 1..replicas ("worker.2", as the drivers name them); not the ledger. False after reporting.
 bool check_target(YamlReader& reader, const std::vector<Service>& services, const std::string& name,
