@@ -195,7 +195,11 @@ services:
     healthcheck: *selfping
 steps:
   - wait: {ready: all, timeout: 90s}
-  - wait: {healthy: [hung, frozen], timeout: 30s}
+  # both healthy by Docker's own state first: a probe failing in the start period does not count
+  - exec:
+      timeout: 90s
+      command: |
+        WAIT_HEALTHY
   - fault: {pause: hung}
   - fault: {freeze: frozen}
   - wait: 8s
@@ -210,7 +214,17 @@ TEST(DockerEngine, a_frozen_container_is_not_probed_while_a_paused_process_turns
   auto engine = harness::driver::docker::Engine::connect();
   ASSERT_TRUE(engine) << engine.error().message();
   test::TempDir dir;
-  const auto file = dir.write("freeze-vs-pause.yaml", k_freeze_scenario);
+  // Under docker the step polls Docker's own health of both containers (its client asking the harness's engine).
+  const std::string docker_ps = "DOCKER_HOST=unix://" + engine->socket().string() + " /usr/bin/docker ps -q --filter "
+                                "health=healthy --filter label=celery-chaos.instance=";
+  const std::string poll = "for i in $(seq 240); do [ -n \"$(" + docker_ps + "hung.1)\" ] && [ -n \"$(" + docker_ps +
+                           "frozen.1)\" ] && exit 0; sleep 0.25; done; exit 1";
+  const auto with_wait = [](const std::string& command) {
+    std::string text = k_freeze_scenario;
+    text.replace(text.find("WAIT_HEALTHY"), std::string_view("WAIT_HEALTHY").size(), command);
+    return text;
+  };
+  const auto file = dir.write("freeze-vs-pause.yaml", with_wait(poll));
   const auto docker = run_under("docker", file, dir.path() / "docker");
   EXPECT_EQ(docker.cli.exit_code, 0) << docker.cli.output;
   const auto history = docker.dir / "freeze-vs-pause" / "history.jsonl";
@@ -218,7 +232,7 @@ TEST(DockerEngine, a_frozen_container_is_not_probed_while_a_paused_process_turns
   EXPECT_EQ(engine_events(history, "frozen.1", "unpause"), 1);
   EXPECT_EQ(engine_events(history, "hung.1", "pause"), 0);  // a SIGSTOP is nothing to Docker
 
-  const auto local = run_under("local", file, dir.path() / "local");
+  const auto local = run_under("local", dir.write("freeze-local.yaml", with_wait("true")), dir.path() / "local");
   EXPECT_NE(local.cli.exit_code, 0) << local.cli.output;
   EXPECT_NE(local.cli.output.find("freeze needs a container engine (--driver docker): under the local driver use "
                                   "pause"),
