@@ -74,6 +74,12 @@ struct EngineEvent {
   double time_s = 0;                               // when, by the engine (seconds since the epoch)
 };
 
+// What freeze() is where no engine runs the instance (the local driver's processes).
+inline util::Status no_engine_to_freeze() {
+  return util::Status::invalid("freeze needs a container engine (--driver docker): under the local driver use "
+                               "pause, a SIGSTOP of the instance's processes");
+}
+
 class Service {
 public:
   virtual ~Service() = default;
@@ -171,8 +177,7 @@ public:
   // k_invalid_input where there is no engine to ask (the local driver).
   virtual util::Status freeze(bool frozen) {
     (void)frozen;
-    return util::Status::invalid("freeze needs a container engine (--driver docker): under the local driver use "
-                                 "pause, a SIGSTOP of the instance's processes");
+    return no_engine_to_freeze();
   }
   // Runs the service's own control tool against this instance, bounded by `timeout`: RabbitMQ's rabbitmqctl
   // ARGS with the node's private environment (HOME and cookie, epmd port). k_invalid_input when it has none.

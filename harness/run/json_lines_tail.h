@@ -11,6 +11,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "harness/util/line_buffer.h"
+
 namespace harness::run {
 
 class JsonLinesTail {
@@ -23,7 +25,7 @@ public:
 private:
   std::filesystem::path m_path;
   std::ifstream m_in;
-  std::string m_partial;  // the start of a line still being written
+  util::LineBuffer m_lines;  // holds the start of a line still being written
 };
 
 }  // namespace harness::run

@@ -8,6 +8,7 @@
 #include <cstdio>
 
 #include "harness/datastore/http_client.h"
+#include "harness/util/line_buffer.h"
 
 namespace harness::driver::docker {
 namespace {
@@ -56,18 +57,13 @@ struct EventStream::State {
   http::request<http::empty_body> request;
   http::response_parser<http::string_body> parser;
   std::function<std::size_t(std::uint64_t, beast::string_view, beast::error_code&)> on_chunk;
-  std::string pending;  // a line not complete yet
+  util::LineBuffer lines;  // holds a line not complete yet
   OnEvent on_event;
 
   void take(std::string_view data) {
-    pending.append(data);
-    std::size_t start = 0;
-    for (auto newline = pending.find('\n'); newline != std::string::npos; newline = pending.find('\n', start)) {
-      if (auto event = parse_engine_event(std::string_view(pending).substr(start, newline - start)))
-        on_event(std::move(*event));
-      start = newline + 1;
-    }
-    pending.erase(0, start);
+    lines.append(data, [this](std::string_view line) {
+      if (auto event = parse_engine_event(line)) on_event(std::move(*event));
+    });
   }
 };
 

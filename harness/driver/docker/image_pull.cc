@@ -72,18 +72,11 @@ bool pull_allowed(PullPolicy policy, const ImageReference& reference) {
 }
 
 void PullProgress::feed(std::string_view chunk) {
-  m_pending.append(chunk);
-  std::size_t start = 0;
-  for (auto newline = m_pending.find('\n'); newline != std::string::npos; newline = m_pending.find('\n', start)) {
-    message(std::string_view(m_pending).substr(start, newline - start));
-    start = newline + 1;
-  }
-  m_pending.erase(0, start);
+  m_lines.append(chunk, [this](std::string_view line) { message(line); });
 }
 
 void PullProgress::finish() {
-  if (!m_pending.empty()) message(m_pending);
-  m_pending.clear();
+  if (const std::string rest = m_lines.take_rest(); !rest.empty()) message(rest);
 }
 
 void PullProgress::message(std::string_view line) {

@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "harness/driver/docker/engine.h"
+#include "harness/util/line_buffer.h"
 
 namespace harness::driver::docker {
 
@@ -51,7 +52,7 @@ private:
 
   std::string m_image;
   std::ostream& m_out;
-  std::string m_pending;
+  util::LineBuffer m_lines;
   std::map<std::string, std::string> m_layers;  // layer id -> its last status
   std::string m_error;
 };

@@ -38,8 +38,7 @@ public:
   // Service::freeze: the engine's pause of the instance; a process has no engine to ask.
   virtual util::Status freeze(bool frozen) {
     (void)frozen;
-    return util::Status::invalid("freeze needs a container engine (--driver docker): under the local driver use "
-                                 "pause, a SIGSTOP of the instance's processes");
+    return no_engine_to_freeze();
   }
   virtual bool set_priority(int nice) const = 0;
   // SIGTERM to every process of the instance, up to `grace` for the main one to exit, then SIGKILL; returns once
