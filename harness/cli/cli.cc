@@ -83,6 +83,13 @@ int cli_main(int argc, char** argv) {
                  "image names, Docker Hub by default), never")
       ->check(CLI::IsMember({"loopback", "any", "never"}))
       ->capture_default_str();
+  app.add_option("--stack", options.stacks,
+                 "Run every scenario on this stack; repeat it for a matrix run (each scenario on each stack, one "
+                 "testsuite per scenario and stack, verdicts.md comparing them): host (the local driver), an image "
+                 "stack's release (bookworm, trixie: `stacks` lists them) or a stack file (NAME.yaml naming a team's "
+                 "images; README, \"Stacks\")")
+      ->take_all()
+      ->allow_extra_args(false);
   const Subcommand* chosen = nullptr;
   for (const auto& sub : k_subcommands) {
     auto* cmd = app.add_subcommand(sub.name, sub.description);

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "harness/cli/cli.h"
+#include "harness/cli/stack_choice.h"
 #include "harness/process/cancellation.h"
 #include "harness/process/sweeper.h"
 #include "harness/report/console_report.h"
@@ -20,6 +21,7 @@
 #include "harness/report/repeats.h"
 #include "harness/report/report_file.h"
 #include "harness/report/summary.h"
+#include "harness/report/upgrade_report.h"
 #include "harness/run/runner.h"
 #include "harness/scenario/duration.h"
 #include "harness/scenario/loader.h"
@@ -90,6 +92,10 @@ void write_run_reports(const std::vector<report::ScenarioReport>& reports, const
   if (auto st = report::write_summary(reports, run_dir / "summary.json", interrupted); !st) {
     std::cerr << st.message() << "\n";
   }
+  if (report::is_matrix(reports)) {
+    const auto table = report::render_verdicts_markdown(report::upgrade_table(reports));
+    if (auto st = report::write_report_file(run_dir / "verdicts.md", table); !st) std::cerr << st.message() << "\n";
+  }
   const std::string title = "celery-chaos run " + run_dir.filename().string();
   if (auto st = report::write_html_report(reports, folders, title, run_dir / "report.html", timelines); !st) {
     std::cerr << st.message() << "\n";
@@ -130,35 +136,52 @@ void sweep_leftovers(const fs::path& runs_dir, bool verbose) {
   }
 }
 
-// The runs of a suite: each scenario `repeat` times in a row (--repeat), each run with its report folder (the
-// scenario's name made unique under the run's folder; with repeats, "repeat-K" inside it), run id
-// ("<run_id>-<1-based run index>") and console position ("[3/27]", "[3/27, repeat 2/3]").
+// The runs of a suite: on each stack in turn, each scenario `repeat` times in a row (--repeat), each run with its
+// report folder (the scenario's name made unique under the run's folder, inside <stack>/ when the run names its
+// stacks; with repeats, "repeat-K" inside it), run id ("<run_id>-<1-based run index>") and console position
+// ("[3/27]", "[3/27, repeat 2/3]").
 struct SuiteRuns {
   std::vector<scenario::Scenario> runs;
-  std::vector<size_t> scenario_of;  // each run's index in the selected scenarios
+  std::vector<size_t> scenario_of;  // each run's scenario and stack: stack index * scenarios + scenario index
+  std::vector<size_t> stack_of;     // each run's index in the run's stacks
   std::vector<fs::path> folders;
   std::vector<std::string> run_ids;
   std::vector<std::string> positions;
 };
 
-SuiteRuns plan_runs(const std::vector<scenario::Scenario>& scenarios, int repeat, const std::string& run_id,
-                    const fs::path& run_dir) {
-  SuiteRuns plan;
+// The scenarios' folder names, unique: "name", "name-2", ...
+std::vector<std::string> folder_names(const std::vector<scenario::Scenario>& scenarios) {
+  std::vector<std::string> names;
   std::set<std::string> used;
-  for (size_t i = 0; i < scenarios.size(); ++i) {
-    const auto& name = scenarios[i].name;
-    std::string folder = name;
-    for (int n = 2; used.count(folder); ++n) folder = name + "-" + std::to_string(n);
+  for (const auto& s : scenarios) {
+    std::string folder = s.name;
+    for (int n = 2; used.count(folder); ++n) folder = s.name + "-" + std::to_string(n);
     used.insert(folder);
-    const std::string position = "[" + std::to_string(i + 1) + "/" + std::to_string(scenarios.size());
-    for (int r = 1; r <= repeat; ++r) {
-      plan.runs.push_back(scenarios[i]);
-      plan.scenario_of.push_back(i);
-      plan.folders.push_back(repeat == 1 ? run_dir / folder : run_dir / folder / ("repeat-" + std::to_string(r)));
-      plan.run_ids.push_back(run_id + "-" + std::to_string(plan.runs.size()));
-      plan.positions.push_back(repeat == 1 ? position + "]"
-                                           : position + ", repeat " + std::to_string(r) + "/" +
-                                                 std::to_string(repeat) + "]");
+    names.push_back(folder);
+  }
+  return names;
+}
+
+SuiteRuns plan_runs(const std::vector<scenario::Scenario>& scenarios, int repeat, const std::string& run_id,
+                    const fs::path& run_dir, const std::vector<StackChoice>& stacks) {
+  SuiteRuns plan;
+  const auto folders = folder_names(scenarios);
+  const size_t total = scenarios.size() * stacks.size();
+  for (size_t k = 0; k < stacks.size(); ++k) {
+    const fs::path base = stacks[k].name.empty() ? run_dir : run_dir / stacks[k].name;
+    for (size_t i = 0; i < scenarios.size(); ++i) {
+      const size_t index = k * scenarios.size() + i;
+      const std::string position = "[" + std::to_string(index + 1) + "/" + std::to_string(total);
+      for (int r = 1; r <= repeat; ++r) {
+        plan.runs.push_back(scenarios[i]);
+        plan.scenario_of.push_back(index);
+        plan.stack_of.push_back(k);
+        plan.folders.push_back(repeat == 1 ? base / folders[i] : base / folders[i] / ("repeat-" + std::to_string(r)));
+        plan.run_ids.push_back(run_id + "-" + std::to_string(plan.runs.size()));
+        plan.positions.push_back(repeat == 1 ? position + "]"
+                                             : position + ", repeat " + std::to_string(r) + "/" +
+                                                   std::to_string(repeat) + "]");
+      }
     }
   }
   return plan;
@@ -252,13 +275,14 @@ int list_command(const std::vector<std::string>& args, const GlobalOptions& opti
   return k_exit_passed;
 }
 
-// The one place a run's driver is chosen.
-util::Expected<std::shared_ptr<driver::Driver>> make_driver(const GlobalOptions& options) {
-  if (options.driver == "docker") {
+// The one place a run's driver is chosen: the stack's (cli/stack_choice.h).
+util::Expected<std::shared_ptr<driver::Driver>> make_driver(const StackChoice& stack, bool keep) {
+  if (stack.driver == "docker") {
     driver::DockerOptions docker;
-    if (!options.image.empty()) docker.image = options.image;
-    docker.pull = options.pull;
-    docker.keep = options.keep;
+    if (!stack.image.empty()) docker.image = stack.image;
+    docker.worker_image = stack.worker_image;
+    docker.pull = stack.pull;
+    docker.keep = keep;
     auto made = driver::make_docker_driver(docker);
     if (!made) return made.error();
     return std::shared_ptr<driver::Driver>(std::move(made.value()));
@@ -266,36 +290,67 @@ util::Expected<std::shared_ptr<driver::Driver>> make_driver(const GlobalOptions&
   return std::shared_ptr<driver::Driver>(driver::make_local_driver());
 }
 
-int run_command(const std::vector<std::string>& args, const GlobalOptions& options) {
-  process::install_signal_handlers();
-  auto scenarios = load_selected(args, options.selection);
-  if (!scenarios) return k_exit_usage;
-
-  // Before anything starts: a work base another user planted (a link, or a folder of theirs) is refused.
-  const fs::path work_base = run::default_work_base();
-  if (auto st = run::prepare_work_base(work_base); !st) {
-    std::cerr << "celery-chaos: " << st.message() << "\n  (the work folder; CELERY_CHAOS_WORK_DIR chooses another)\n";
-    return k_exit_infrastructure;
+// Every stack's driver, made before anything of the run starts (an image absent and not pulled is known first).
+util::Expected<std::vector<std::shared_ptr<driver::Driver>>> make_drivers(const std::vector<StackChoice>& stacks,
+                                                                         bool keep) {
+  std::vector<std::shared_ptr<driver::Driver>> drivers;
+  for (const auto& stack : stacks) {
+    auto driver = make_driver(stack, keep);
+    if (!driver) {
+      if (stack.name.empty()) return driver.error();
+      return util::Status::error(driver.error().kind(), "stack " + stack.name + ": " + driver.error().message());
+    }
+    drivers.push_back(std::move(*driver));
   }
+  return drivers;
+}
 
-  auto driver = make_driver(options);
-  if (!driver) {
-    std::cerr << "celery-chaos: " << driver.error().message() << "\n";
-    return k_exit_infrastructure;
-  }
-  const auto run_started = std::chrono::steady_clock::now();
-  sweep_leftovers(work_base / "runs", options.verbose);
-  const std::string run_id = new_run_id();
-  const fs::path run_dir = options.report_dir / run_id;
-  std::error_code ec;
-  fs::create_directories(run_dir, ec);
-  if (ec) {
-    std::cerr << "celery-chaos: cannot create " << run_dir << ": " << ec.message() << "\n";
-    return k_exit_usage;
-  }
-  std::cout << "celery-chaos run " << run_id << " -> " << run_dir.string() << "\n";
-  point_latest(options.report_dir, run_id);  // now: the reports are written as the run goes
+namespace {
+// What a suite's runs came to.
+struct SuiteOutcome {
+  std::vector<report::ScenarioReport> reports;  // one per run that started; per_scenario() joins the repeats
+  size_t started = 0;
+  bool failed = false, errored = false, cancelled = false;
+};
 
+// Runs the plan's runs in order, each on its stack's driver, writing the run's reports after each one.
+SuiteOutcome run_suite(const SuiteRuns& plan, const std::vector<StackChoice>& stacks,
+                       const std::vector<std::shared_ptr<driver::Driver>>& drivers, run::RunOptions& run_options,
+                       const GlobalOptions& options, const fs::path& run_dir) {
+  const auto& runs = plan.runs;
+  SuiteOutcome suite;
+  report::TimelineCache timelines;
+  // Pipelining: once run i is ready, run i+1's broker boots (run/prestart.h), on run i+1's driver.
+  std::unique_ptr<run::Prestart> next;
+  for (; suite.started < runs.size() && !process::cancelled(); ++suite.started) {
+    const size_t i = suite.started;
+    std::unique_ptr<run::Prestart> mine = std::move(next);
+    run_options.on_ready = [&, i] {
+      if (!options.prestart || i + 1 >= runs.size() || process::cancelled()) return;
+      next = run::Prestart::begin(runs[i + 1], run::run_paths(run_options, plan.run_ids[i + 1], plan.folders[i + 1]),
+                                  *drivers[plan.stack_of[i + 1]]);
+    };
+    run_options.driver = drivers[plan.stack_of[i]];
+    run_options.stack = stacks[plan.stack_of[i]].name;
+    run_options.position = plan.positions[i];
+    auto outcome = run::run_scenario(runs[i], plan.run_ids[i], plan.folders[i], run_options, std::move(mine));
+    print_scenario_end(runs[i], run_options.position, outcome.report, options.quiet);
+    suite.reports.push_back(std::move(outcome.report));
+    suite.failed |= outcome.result == run::ScenarioResult::k_failed;
+    suite.errored |= outcome.result == run::ScenarioResult::k_error;
+    suite.cancelled |= outcome.result == run::ScenarioResult::k_cancelled;
+    const auto joined = per_scenario(suite.reports, plan.scenario_of);
+    if (options.repeat > 1 && (i + 1 == runs.size() || plan.scenario_of[i + 1] != plan.scenario_of[i])) {
+      report::print_flaky(std::cout, joined.back());  // its last repeat
+    }
+    // After every run: a harness killed later (a CI job's own time limit) still leaves these results.
+    write_run_reports(joined, last_folders(plan, suite.reports.size()), run_dir, {}, timelines);
+  }
+  next.reset();  // a broker booted for a scenario that will not run (interrupted)
+  return suite;
+}
+
+run::RunOptions suite_run_options(const GlobalOptions& options, const fs::path& work_base) {
   run::RunOptions run_options;
   run_options.work_base = work_base;
   run_options.keep = options.keep;
@@ -304,54 +359,71 @@ int run_command(const std::vector<std::string>& args, const GlobalOptions& optio
   // A live progress line only where a person watches: a terminal that understands erasing a line.
   const char* term = std::getenv("TERM");
   run_options.live = ::isatty(STDOUT_FILENO) && term != nullptr && std::string_view(term) != "dumb";
-  run_options.driver = std::move(driver.value());
   run_options.seed = options.seed;
+  return run_options;
+}
 
-  const SuiteRuns plan = plan_runs(*scenarios, options.repeat, run_id, run_dir);
-  const auto& runs = plan.runs;
-
-  std::vector<report::ScenarioReport> reports;  // one per run; per_scenario() joins the repeats
-  report::TimelineCache timelines;
-  bool failed = false, errored = false, cancelled = false;
-  // Pipelining: once run i is ready, run i+1's broker boots (run/prestart.h).
-  std::unique_ptr<run::Prestart> next;
-  size_t started = 0;
-  for (; started < runs.size() && !process::cancelled(); ++started) {
-    const size_t i = started;
-    std::unique_ptr<run::Prestart> mine = std::move(next);
-    run_options.on_ready = [&, i] {
-      if (!options.prestart || i + 1 >= runs.size() || process::cancelled()) return;
-      next = run::Prestart::begin(runs[i + 1], run::run_paths(run_options, plan.run_ids[i + 1], plan.folders[i + 1]),
-                                  *run_options.driver);
-    };
-    run_options.position = plan.positions[i];
-    auto outcome = run::run_scenario(runs[i], plan.run_ids[i], plan.folders[i], run_options, std::move(mine));
-    print_scenario_end(runs[i], run_options.position, outcome.report, options.quiet);
-    reports.push_back(std::move(outcome.report));
-    failed |= outcome.result == run::ScenarioResult::k_failed;
-    errored |= outcome.result == run::ScenarioResult::k_error;
-    cancelled |= outcome.result == run::ScenarioResult::k_cancelled;
-    const auto joined = per_scenario(reports, plan.scenario_of);
-    if (options.repeat > 1 && (i + 1 == runs.size() || plan.scenario_of[i + 1] != plan.scenario_of[i])) {
-      report::print_flaky(std::cout, joined.back());  // its last repeat
-    }
-    // After every run: a harness killed later (a CI job's own time limit) still leaves these results.
-    write_run_reports(joined, last_folders(plan, reports.size()), run_dir, {}, timelines);
+// The run's folder, created, with reports/latest pointing at it; empty (said on stderr) when it cannot be made.
+fs::path make_run_dir(const fs::path& report_dir, const std::string& run_id) {
+  const fs::path run_dir = report_dir / run_id;
+  std::error_code ec;
+  fs::create_directories(run_dir, ec);
+  if (ec) {
+    std::cerr << "celery-chaos: cannot create " << run_dir << ": " << ec.message() << "\n";
+    return {};
   }
-  next.reset();  // a broker booted for a scenario that will not run (interrupted)
-  cancelled |= process::cancelled();
-  const std::string interrupted = cancelled ? report_not_run(runs, plan.run_ids, started, reports) : std::string{};
-  const auto joined = per_scenario(reports, plan.scenario_of);
-  write_run_reports(joined, last_folders(plan, reports.size()), run_dir, interrupted, timelines);
+  std::cout << "celery-chaos run " << run_id << " -> " << run_dir.string() << "\n";
+  point_latest(report_dir, run_id);  // now: the reports are written as the run goes
+  return run_dir;
+}
+}  // namespace
+
+int run_command(const std::vector<std::string>& args, const GlobalOptions& options) {
+  process::install_signal_handlers();
+  auto scenarios = load_selected(args, options.selection);
+  if (!scenarios) return k_exit_usage;
+  const auto stacks = run_stacks(options.stacks, options.driver, options.image, options.pull);
+  if (!stacks) {
+    std::cerr << "celery-chaos: " << stacks.error().message() << "\n";
+    return k_exit_usage;
+  }
+  // Before anything starts: a work base another user planted (a link, or a folder of theirs) is refused.
+  const fs::path work_base = run::default_work_base();
+  if (auto st = run::prepare_work_base(work_base); !st) {
+    std::cerr << "celery-chaos: " << st.message() << "\n  (the work folder; CELERY_CHAOS_WORK_DIR chooses another)\n";
+    return k_exit_infrastructure;
+  }
+  auto drivers = make_drivers(*stacks, options.keep);
+  if (!drivers) {
+    std::cerr << "celery-chaos: " << drivers.error().message() << "\n";
+    return drivers.error().kind() == util::ErrorKind::k_invalid_input ? k_exit_usage : k_exit_infrastructure;
+  }
+  const auto run_started = std::chrono::steady_clock::now();
+  sweep_leftovers(work_base / "runs", options.verbose);
+  const std::string run_id = new_run_id();
+  const fs::path run_dir = make_run_dir(options.report_dir, run_id);
+  if (run_dir.empty()) return k_exit_usage;
+
+  run::RunOptions run_options = suite_run_options(options, work_base);
+  const SuiteRuns plan = plan_runs(*scenarios, options.repeat, run_id, run_dir, *stacks);
+  SuiteOutcome suite = run_suite(plan, *stacks, *drivers, run_options, options, run_dir);
+  suite.cancelled |= process::cancelled();
+  const std::string interrupted =
+      suite.cancelled ? report_not_run(plan.runs, plan.run_ids, suite.started, suite.reports) : std::string{};
+  for (size_t i = suite.started; i < suite.reports.size(); ++i) suite.reports[i].stack = stacks->at(plan.stack_of[i]).name;
+  const auto joined = per_scenario(suite.reports, plan.scenario_of);
+  report::TimelineCache timelines;
+  write_run_reports(joined, last_folders(plan, suite.reports.size()), run_dir, interrupted, timelines);
   std::cout << report::totals_line(joined, std::chrono::steady_clock::now() - run_started) << "\n";
   std::cout << "JUnit: " << (run_dir / "junit.xml").string() << "\n";
   std::cout << "HTML: " << (run_dir / "report.html").string() << "\n";
-  if (cancelled) {
-    std::cout << "celery-chaos: " << process::cancel_reason() << "; " << runs.size() - started
+  if (stacks->size() > 1) std::cout << "Verdicts by stack: " << (run_dir / "verdicts.md").string() << "\n";
+  if (suite.cancelled) {
+    std::cout << "celery-chaos: " << process::cancel_reason() << "; " << plan.runs.size() - suite.started
               << (options.repeat > 1 ? " run(s)" : " scenario(s)") << " not run\n";
     return k_exit_interrupted;
   }
-  return errored ? k_exit_infrastructure : failed ? k_exit_failed : k_exit_passed;
+  return suite.errored ? k_exit_infrastructure : suite.failed ? k_exit_failed : k_exit_passed;
 }
 
 }  // namespace harness::cli

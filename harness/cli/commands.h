@@ -24,6 +24,7 @@ struct GlobalOptions {
   std::string driver = "local";       // --driver local|docker: where the services run
   std::string image;                  // --image: the docker driver's image (default: driver::DockerOptions's)
   std::string pull = "loopback";      // --pull loopback|any|never: which absent images the docker driver pulls
+  std::vector<std::string> stacks;    // --stack NAME|FILE, repeatable: a matrix run (cli/stack_choice.h)
 };
 
 int run_command(const std::vector<std::string>& scenarios, const GlobalOptions& options);

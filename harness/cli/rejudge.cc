@@ -104,7 +104,7 @@ std::vector<fs::path> scenario_run_folders(const fs::path& run_dir) {
   std::error_code ec;
   for (auto it = fs::recursive_directory_iterator(run_dir, ec); !ec && it != fs::recursive_directory_iterator();
        it.increment(ec)) {
-    if (it.depth() >= 1) it.disable_recursion_pending();  // <scenario>/ and <scenario>/repeat-K/
+    if (it.depth() >= 2) it.disable_recursion_pending();  // [<stack>/]<scenario>/[repeat-K/]
     if (!it->is_directory() || !fs::exists(it->path() / "summary.json") ||
         !fs::exists(it->path() / "history.jsonl")) {
       continue;

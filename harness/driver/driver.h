@@ -72,6 +72,9 @@ std::unique_ptr<Driver> make_local_driver();
 struct DockerOptions {
   // The image every service kind runs in (scripts/images builds it from Debian's packages).
   std::string image = "celery-chaos/services:bookworm";
+  // A stack file's `worker_image:` (a team's worker image): what every celery-worker that names no image of its
+  // own runs, as if it said `image:` (driver/docker/own_image.h). Empty: the stack's image.
+  std::string worker_image;
   // Which absent images are pulled (driver/docker/image_pull.h): "loopback" (the default: only from a registry on
   // this machine), "any" or "never".
   std::string pull = "loopback";

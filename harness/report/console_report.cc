@@ -71,7 +71,7 @@ ScenarioClass classify(const ScenarioReport& scenario) {
 std::string quiet_line(std::string_view position, const ScenarioReport& scenario) {
   static constexpr const char* k_labels[] = {"passed", "FAILED", "ERROR", "SKIPPED"};
   std::string line = position.empty() ? std::string{} : std::string(position) + " ";
-  line += terminal_text(scenario.name) + ": " + k_labels[static_cast<int>(classify(scenario))];
+  line += terminal_text(title_of(scenario)) + ": " + k_labels[static_cast<int>(classify(scenario))];
   if (scenario.not_run.empty()) line += " in " + util::human_duration(scenario.duration);
   return line;
 }

@@ -6,6 +6,7 @@
 #include "harness/report/html_text.h"
 #include "harness/report/html_timeline.h"
 #include "harness/report/report_file.h"
+#include "harness/report/upgrade_report.h"
 #include "harness/util/time_format.h"
 
 namespace harness::report {
@@ -45,7 +46,7 @@ void index_table(std::ostringstream& out, const std::vector<HtmlScenario>& scena
     const ScenarioReport& r = *scenarios[i].report;
     const Counts c = count(r);
     const std::string result = result_of(r);
-    out << "<tr><td><a href=\"#" << anchor(i) << "\">" << escape_html(r.name) << "</a></td><td class=\""
+    out << "<tr><td><a href=\"#" << anchor(i) << "\">" << escape_html(title_of(r)) << "</a></td><td class=\""
         << (result == "not run" ? "skipped" : result) << "\">" << result << "</td><td>" << c.tests - c.failures -
         c.errors - c.skipped << " passed, " << c.failures << " failed, " << c.errors << " error, " << c.skipped
         << " skipped</td><td>" << util::human_duration(r.duration) << "</td></tr>";
@@ -95,7 +96,7 @@ void logs_and_probes(std::ostringstream& out, const HtmlScenario& s) {
 void scenario_section(std::ostringstream& out, const HtmlScenario& s, std::size_t index) {
   const ScenarioReport& r = *s.report;
   out << "<section class=\"scenario\" id=\"" << anchor(index) << "\" data-name=\"" << escape_html(r.name)
-      << "\"><h2>" << escape_html(r.name) << " <span class=\"" << result_of(r) << "\">" << result_of(r)
+      << "\"><h2>" << escape_html(title_of(r)) << " <span class=\"" << result_of(r) << "\">" << result_of(r)
       << "</span></h2><p>" << escape_html(r.file) << (r.repeats > 1 ? ", " + std::to_string(r.repeats) + " repeats (the last shown)" : "")
       << ", seed " << r.seed << ", " << util::human_duration(r.duration) << "</p>";
   if (!r.description.empty()) out << "<p>" << escape_html(r.description) << "</p>";
@@ -106,6 +107,33 @@ void scenario_section(std::ostringstream& out, const HtmlScenario& s, std::size_
   logs_and_probes(out, s);
   out << "</section>";
 }
+// A matrix run's differences between stacks (upgrade_report.h): the checks whose verdicts differ, side by side.
+void upgrade_section(std::ostringstream& out, const std::vector<HtmlScenario>& scenarios) {
+  std::vector<ScenarioReport> reports;
+  for (const auto& s : scenarios) reports.push_back(*s.report);
+  if (!is_matrix(reports)) return;
+  const UpgradeTable table = upgrade_table(reports);
+  out << "<h2>What differs between stacks</h2><table class=\"index\"><tr><th>scenario</th><th>check</th>";
+  for (const auto& stack : table.stacks) out << "<th>" << escape_html(stack) << "</th>";
+  out << "</tr>";
+  int shown = 0;
+  for (const auto& row : table.rows) {
+    if (!row.differs) continue;
+    ++shown;
+    out << "<tr><td>" << escape_html(row.scenario) << "</td><td>" << escape_html(row.check) << "</td>";
+    for (const auto& v : row.by_stack) {
+      if (!v) {
+        out << "<td>-</td>";
+        continue;
+      }
+      const std::string outcome = check::to_string(v->outcome);
+      out << "<td class=\"" << outcome << "\">" << outcome << ": " << escape_html(v->message) << "</td>";
+    }
+    out << "</tr>";
+  }
+  if (shown == 0) out << "<tr><td colspan=\"" << table.stacks.size() + 2 << "\">none: every check has the same verdict on every stack</td></tr>";
+  out << "</table>";
+}
 }  // namespace
 
 std::string html_report(const std::vector<HtmlScenario>& scenarios, const std::string& title) {
@@ -114,6 +142,7 @@ std::string html_report(const std::vector<HtmlScenario>& scenarios, const std::s
       << "</title><style>" << k_style << "</style><script>" << k_script << "</script></head><body><h1>"
       << escape_html(title) << "</h1>";
   index_table(out, scenarios);
+  upgrade_section(out, scenarios);
   out << "<p>Timelines: " << legend_svg() << "</p>";
   for (std::size_t i = 0; i < scenarios.size(); ++i) scenario_section(out, scenarios[i], i);
   out << "</body></html>\n";

@@ -88,7 +88,7 @@ void add_testcase(pugi::xml_node suite, const ScenarioReport& scenario, const ch
 
 void add_testsuite(pugi::xml_node root, const ScenarioReport& scenario, int id) {
   auto suite = root.append_child("testsuite");
-  set_attribute(suite, "name", scenario.name);
+  set_attribute(suite, "name", title_of(scenario));
   set_counts(suite, count(scenario));
   set_attribute(suite, "time", util::decimal_seconds(scenario.duration));
   set_attribute(suite, "timestamp", util::iso8601_utc(scenario.started));

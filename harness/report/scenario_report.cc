@@ -34,7 +34,12 @@ bool passed(const ScenarioReport& scenario) {
 }
 
 std::string classname_of(const ScenarioReport& scenario, const check::Verdict& verdict) {
-  return verdict.classname.empty() ? scenario.name + ".check" : verdict.classname;
+  const std::string name = verdict.classname.empty() ? scenario.name + ".check" : verdict.classname;
+  return scenario.stack.empty() ? name : scenario.stack + "." + name;
+}
+
+std::string title_of(const ScenarioReport& scenario) {
+  return scenario.stack.empty() ? scenario.name : scenario.name + " [" + scenario.stack + "]";
 }
 
 }  // namespace harness::report

@@ -28,6 +28,9 @@ struct RepeatStats {
 
 struct ScenarioReport {
   std::string name, file, description, run_id, hostname;
+  // The stack it ran on when the run named its stacks (`run --stack`, a matrix run: "bookworm", "trixie", a stack
+  // file's name); empty otherwise. It names the JUnit testsuite ("smoke [trixie]") and starts each classname.
+  std::string stack;
   std::string expectation = "pass";  // or "fail"
   std::chrono::system_clock::time_point started{};
   std::chrono::milliseconds duration{0};
@@ -62,7 +65,10 @@ struct Counts {
 Counts count(const ScenarioReport& scenario);
 // It ran, with no failure and no error (skipped checks do not fail a scenario that ran).
 bool passed(const ScenarioReport& scenario);
-// The verdict's classname, or "<scenario>.check" when it has none: CI systems group by classname.
+// The verdict's classname, or "<scenario>.check" when it has none: CI systems group by classname. With a stack,
+// "<stack>." first ("trixie.smoke.delivery"), so a matrix run's stacks are apart.
 std::string classname_of(const ScenarioReport& scenario, const check::Verdict& verdict);
+// What names the scenario's run in reports: "smoke", or "smoke [trixie]" with a stack.
+std::string title_of(const ScenarioReport& scenario);
 
 }  // namespace harness::report

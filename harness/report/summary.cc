@@ -1,6 +1,7 @@
 #include "harness/report/summary.h"
 
 #include "harness/report/report_file.h"
+#include "harness/report/upgrade_report.h"
 #include "harness/util/time_format.h"
 
 namespace harness::report {
@@ -41,6 +42,7 @@ nlohmann::json scenario_json(const ScenarioReport& s) {
                           {"counts", counts_json(count(s))},
                           {"properties", std::move(properties)},
                           {"verdicts", std::move(verdicts)}};
+  if (!s.stack.empty()) entry["stack"] = s.stack;  // a matrix run's (run --stack)
   if (s.repeats > 1) entry["repeats"] = s.repeats;
   if (!s.error.empty()) entry["error"] = s.error;
   if (!s.not_run.empty()) entry["not_run"] = s.not_run;
@@ -67,6 +69,7 @@ nlohmann::json summary_json(const std::vector<ScenarioReport>& scenarios, const 
       {"counts", std::move(counts)},
       {"scenarios", std::move(entries)}};
   if (!interrupted.empty()) summary["interrupted"] = interrupted;
+  if (is_matrix(scenarios)) summary["upgrade"] = upgrade_json(upgrade_table(scenarios));  // run --stack A --stack B
   return summary;
 }
 

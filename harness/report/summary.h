@@ -6,9 +6,10 @@
 //    "scenarios": [{"name", "file", "run_id", "passed", "expect", "started", "duration_s", "seed",
 //                   "counts": {"tests", "failures", "errors", "skipped", "xfailed"},   junit.xml's numbers, and
 //                                              the expected failures (`expect: fail`), which JUnit counts as passes
-//                   "properties": {...}, "verdicts": [{"name", "classname", "outcome", "message"}],
+//                   "stack", "properties": {...}, "verdicts": [{"name", "classname", "outcome", "message"}],
 //                   "error", "not_run"}]}      "error" only when the scenario had one; "not_run" (why) only for a
 //                                              scenario that never started
+//    "upgrade": {...}}                         a matrix run's only (run --stack A --stack B): upgrade_report.h
 // outcome is check::to_string: "passed", "failed", "error", "skipped", "xfailed". The file is ASCII: other
 // characters are \u escapes, and bytes that are not valid UTF-8 are U+FFFD.
 #include <filesystem>

@@ -14,7 +14,14 @@ std::string string_at(const nlohmann::json& entry, const char* key) {
   return it != entry.end() && it->is_string() ? it->get<std::string>() : std::string{};
 }
 
+// The classname as the judge gave it: a matrix run's reports start it with "<stack>." (classname_of).
+std::string own_classname(std::string classname, const std::string& stack) {
+  if (!stack.empty() && classname.rfind(stack + ".", 0) == 0) classname.erase(0, stack.size() + 1);
+  return classname;
+}
+
 util::Expected<std::vector<check::Verdict>> verdicts_from(const nlohmann::json& entry) {
+  const std::string stack = string_at(entry, "stack");
   std::vector<check::Verdict> verdicts;
   auto it = entry.find("verdicts");
   if (it == entry.end() || !it->is_array()) return verdicts;
@@ -26,7 +33,7 @@ util::Expected<std::vector<check::Verdict>> verdicts_from(const nlohmann::json& 
       return util::Status::invalid("verdict " + std::to_string(i + 1) + " has an unknown outcome '" +
                                          string_at(v, "outcome") + "'");
     }
-    verdicts.push_back(check::Verdict{string_at(v, "name"), string_at(v, "classname"), *outcome,
+    verdicts.push_back(check::Verdict{string_at(v, "name"), own_classname(string_at(v, "classname"), stack), *outcome,
                                       string_at(v, "message"), {}, {}});
   }
   return verdicts;
@@ -48,6 +55,7 @@ util::Expected<ScenarioReport> scenario_from_summary(const nlohmann::json& entry
   ScenarioReport r;
   r.name = string_at(entry, "name");
   r.file = string_at(entry, "file");
+  r.stack = string_at(entry, "stack");
   r.run_id = string_at(entry, "run_id");
   if (const auto expect = string_at(entry, "expect"); !expect.empty()) r.expectation = expect;
   if (const auto started = check::parse_utc_time(string_at(entry, "started"))) {

@@ -213,6 +213,8 @@ ScenarioOutcome run_scenario(const scenario::Scenario& scenario, const std::stri
   console << report::terminal_text((options.position.empty() ? "" : options.position + " ") + scenario.name + " (" +
                                     scenario.file + ")")
           << "\n";
+  report.stack = options.stack;
+  if (!options.stack.empty()) report.properties.emplace_back("stack", options.stack);
   report.properties.emplace_back("driver", options.driver->name());
   report.properties.emplace_back("version.celery-chaos", k_version);
   // What the stack holds (read once per run by the driver): what `when:` is judged against, and `report` re-judges.

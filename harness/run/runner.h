@@ -37,6 +37,9 @@ struct RunOptions {
   // redraws one progress line every second (a terminal) instead of a line per step (a CI log).
   std::string position;
   bool live = false;
+  // The stack's name when the run names its stacks (`run --stack`, cli/stack_choice.h): the report's `stack`,
+  // property and JUnit name ("smoke [trixie]"). Empty: the run named none.
+  std::string stack;
 };
 
 enum class ScenarioResult { k_passed, k_failed, k_error, k_cancelled };

@@ -17,10 +17,22 @@
 #include "harness/driver/local/local_driver.h"
 #include "harness/process/child_process.h"
 #include "harness/process/sweeper.h"
+#include "harness/scenario/service_kind.h"
 
 namespace harness::driver {
 namespace docker {
 namespace {
+
+// The scenario with `worker_image` as the image of every celery-worker that names none of its own (a stack file's
+// worker_image:); unchanged when it is empty.
+scenario::Scenario with_worker_image(scenario::Scenario scenario, const std::string& worker_image) {
+  if (worker_image.empty()) return scenario;
+  for (auto& service : scenario.services) {
+    if (service.kind == scenario::ServiceKind::k_celery_worker && scenario::own_image(service).empty())
+      service.image = worker_image;
+  }
+  return scenario;
+}
 
 class DockerDriver final : public local::RecipeDriver {
 public:
@@ -37,10 +49,12 @@ public:
         m_image(options.image),
         m_pull(pull),
         m_keep(options.keep),
+        m_worker_image(options.worker_image),
         m_own_images(std::move(own_images)) {}
 
-  util::Expected<std::vector<std::unique_ptr<Service>>> create_services(const scenario::Scenario& scenario,
+  util::Expected<std::vector<std::unique_ptr<Service>>> create_services(const scenario::Scenario& given,
                                                                          const RunPaths& paths) override {
+    const scenario::Scenario scenario = with_worker_image(given, m_worker_image);
     auto own_images = read_own_images(m_engine, scenario, m_pull, std::cerr);  // once, before anything starts
     if (!own_images) return own_images.error();
     *m_own_images = std::move(*own_images);  // the launcher made next copies them
@@ -130,6 +144,7 @@ private:
   StackPrograms m_programs;
   PullPolicy m_pull;
   bool m_keep;
+  std::string m_worker_image;  // a stack file's worker_image
   std::shared_ptr<OwnImageEnvironments> m_own_images;
 };
 
@@ -145,6 +160,13 @@ util::Expected<std::unique_ptr<Driver>> make_docker_driver(const DockerOptions& 
                                          "the docker driver's image " + options.image,
                                          "build it with scripts/images (or docker pull it)");
   if (!image) return image.error();
+  if (!options.worker_image.empty()) {
+    auto worker_image = docker::present_or_pulled(*engine, options.worker_image, *pull, std::cerr,
+                                                  "the stack's worker image " + options.worker_image,
+                                                  "build it (docker build -t " + options.worker_image +
+                                                      " DIR) or push it to the registry it names");
+    if (!worker_image) return worker_image.error();
+  }
   if (auto st = docker::require_host_network(*engine, options.image); !st) return st;
   docker::remove_orphans(*engine);
   return std::unique_ptr<Driver>(std::make_unique<docker::DockerDriver>(
