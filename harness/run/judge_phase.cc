@@ -117,7 +117,7 @@ ScenarioResult conclude(const scenario::Scenario& scenario, PhaseState& state) {
     state.verdicts.back().details = state.stop_evidence;
     state.skip_reason = "not judged: " + state.verdicts.back().message;
     stopped = process::cancelled() ? ScenarioResult::k_cancelled : ScenarioResult::k_failed;
-  } else if (state.error.empty()) {
+  } else if (state.error.empty() && !state.off_stack) {
     apply_expectation(scenario, state.verdicts);
   }
   if (!state.skip_reason.empty()) skip_unjudged(scenario, state.skip_reason, state.verdicts);

@@ -38,6 +38,7 @@ struct PhaseState {
   std::string skip_reason;    // why the checks without a verdict were not judged
   std::string stopped_at;     // where a stop (Ctrl-C/SIGTERM, or the scenario's timeout) found the scenario
   std::string stop_evidence;  // what the boot was still waiting for when a stop found it there
+  bool off_stack = false;     // the scenario's `when:` excludes the stack: nothing ran, every check is skipped
 };
 
 }  // namespace harness::run

@@ -118,6 +118,18 @@ void run_services(driver::Driver& driver, const driver::RunPaths& paths, Prestar
 }
 
 // The end of a run: the result, the verdicts on the console, run.end, the scenario's summary.json.
+// The scenario's `when:` excludes the stack: each check is skipped with why (one "scenario" testcase when it has
+// none), and the console says so.
+void skip_off_stack(RunContext& ctx, const std::string& why, PhaseState& state) {
+  ctx.out << "  " << why << "\n";
+  state.off_stack = true;
+  state.skip_reason = why;
+  if (ctx.scenario.checks.empty()) {
+    state.verdicts.push_back(check::Verdict{"scenario", ctx.scenario.name + ".scenario", check::Outcome::k_skipped,
+                                            why, {}, {}});
+  }
+}
+
 void finish_run(RunContext& ctx, PhaseState& state, ScenarioOutcome& outcome) {
   auto& report = outcome.report;
   outcome.result = conclude(ctx.scenario, state);
@@ -222,7 +234,11 @@ ScenarioOutcome run_scenario(const scenario::Scenario& scenario, const std::stri
     for (const auto& [component, version] : *versions)
       if (!version.empty()) report.properties.emplace_back("stack." + component, version);
   PhaseState state;
-  run_services(*options.driver, paths, prestart.get(), ctx, clock, state, report);
+  if (const auto off = unmet_when(scenario.when, options.driver->stack_versions()); !off.empty()) {
+    skip_off_stack(ctx, off, state);  // nothing starts (a prestarted broker is stopped with `prestart`)
+  } else {
+    run_services(*options.driver, paths, prestart.get(), ctx, clock, state, report);
+  }
   release_run(*options.driver, paths, options.keep, history);
   finish_run(ctx, state, outcome);
   history.set_observer({});  // `progress` goes first

@@ -15,6 +15,9 @@ constexpr std::string_view k_bound_examples = "a number or a comparison such as 
 // The `checks:` item's keys: one kind of the table, and `name`.
 KindKeys check_keys() { return KindKeys{"check", "kind", listed_check_kinds(), {"name", "when"}, {}}; }
 
+
+}  // namespace
+
 // `when: {COMPONENT: SPEC, ...}`: the components fixtures/stack-versions.sh reads, each spec checked now.
 bool read_when(YamlReader& reader, const MapEntry& entry, std::map<std::string, std::string>& when) {
   if (!entry.value.IsMap()) {
@@ -45,8 +48,6 @@ bool read_when(YamlReader& reader, const MapEntry& entry, std::map<std::string, 
   }
   return ok;
 }
-
-}  // namespace
 
 util::Registry<CheckSyntax>& check_syntaxes() {
   static util::Registry<CheckSyntax> table;

@@ -1,6 +1,8 @@
 #pragma once
 // Reads `checks:` (each item's kind from check_syntaxes(), which the check kinds in check/ fill), generating a
 // name for each check without `name:`; names are unique within a scenario because they become JUnit testcase names.
+#include <map>
+#include <string>
 #include <vector>
 
 #include "harness/scenario/model.h"
@@ -10,6 +12,10 @@ namespace harness::scenario {
 
 // `services`: as read_steps (nullptr = unknown, references not checked).
 std::vector<Check> read_checks(YamlReader& reader, const MapEntry& entry, const std::vector<Service>* services);
+
+// `when: {COMPONENT: SPEC, ...}` (a check's, or the scenario's): the components fixtures/stack-versions.sh reads,
+// each spec checked now (version_spec.h). False after reporting a problem.
+bool read_when(YamlReader& reader, const MapEntry& entry, std::map<std::string, std::string>& when);
 
 // The name a check gets without `name:`: "log broker contains 'x'", "log broker not_contains 'x'",
 // "exec 'cmd'", "exec 'cmd' in worker", "health worker unhealthy within 25s", "health worker never unhealthy",

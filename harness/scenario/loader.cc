@@ -26,7 +26,7 @@ namespace harness::scenario {
 namespace {
 
 const std::vector<std::string_view> k_scenario_keys{"name",   "description", "tags",  "timeout", "seed",
-                                                    "python", "services",    "steps", "checks",  "expect",
+                                                    "python", "services",    "steps", "checks",  "expect", "when",
                                                     "queues"};
 
 // A scenario is a few kilobytes; the limit keeps `validate /dev/zero`-like mistakes from eating the memory.
@@ -167,6 +167,7 @@ Scenario read_scenario(YamlReader& reader, const YAML::Node& root) {
     if (auto value = read_choice(reader, *e, {"pass", "fail"}))
       scenario.expect = *value == "pass" ? Expectation::k_pass : Expectation::k_fail;
   }
+  if (const MapEntry* e = map.find("when")) read_when(reader, *e, scenario.when);
 
   // Services before steps and checks (whatever the order in the file): those refer to services by name.
   const std::vector<Service>* services = nullptr;

@@ -231,6 +231,9 @@ struct Scenario {
   std::vector<Step> steps;
   std::vector<Check> checks;
   Expectation expect = Expectation::k_pass;
+  // `when: {celery: ">=5.5"}`: the stacks the scenario is about (scenario/version_spec.h). On another stack it is
+  // not run: nothing starts, every check is <skipped> with why (a story one release has and another has not).
+  std::map<std::string, std::string> when;
   std::string file;                // the path it was loaded from
 
   const Service* find_service(const std::string& name) const {

@@ -112,6 +112,32 @@ TEST(DockerUserImage, a_teams_own_worker_image_passes_the_pod_kill_delivery_chec
   EXPECT_FALSE(image_present(*engine, k_team_image));  // removed: nothing of the test stays in the engine
 }
 
+// A team's stack file (README, "Stacks"): its worker_image runs every celery-worker that names no image of its own;
+// the reports carry the stack's name.
+TEST(DockerUserImage, a_stack_files_worker_image_runs_every_worker_that_names_no_image) {
+  auto engine = harness::driver::docker::Engine::connect();
+  ASSERT_TRUE(engine) << engine.error().message();
+  test::TempDir dir;
+  {
+    const TeamImage image(*engine);
+    ASSERT_TRUE(image.build().succeeded()) << image.build().output;
+    const auto stack = dir.write("team-stack.yaml", std::string("name: team-1\nimage: celery-chaos/services:bookworm\n"
+                                                                "worker_image: ") +
+                                                        k_team_image + "\npull: never\n");
+    const auto file = dir.write("team.yaml", team_delivery_scenario("    command: celery -A teamapp worker "
+                                                                    "--concurrency 2 --loglevel INFO "
+                                                                    "--without-gossip --without-mingle\n"));
+    const auto run = run_scenario({"--stack", stack.string()}, file, dir.path() / "reports");
+    EXPECT_EQ(run.cli.exit_code, 0) << run.cli.output;
+    EXPECT_NE(run.junit.find("<testsuite name=\"team-app-delivery [team-1]\""), std::string::npos) << run.junit;
+    EXPECT_EQ(run.junit.find("<failure"), std::string::npos) << run.junit;
+    // teamapp is importable only in the team's image: the worker ran there although it named no image.
+    const std::string log = test::read_file(run.dir / "team-1" / "team-app-delivery" / "logs" / "worker.1.log");
+    EXPECT_NE(log.find("teamapp.charge_invoice"), std::string::npos) << log;
+  }
+  EXPECT_FALSE(image_present(*engine, k_team_image));
+}
+
 harness::process::CommandResult docker_cli(const harness::driver::docker::Engine& engine,
                                            std::vector<std::string> args) {
   harness::process::SpawnOptions options;

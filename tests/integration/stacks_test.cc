@@ -93,4 +93,36 @@ TEST(Stacks, a_check_with_when_is_judged_on_its_stack_and_skipped_with_the_reaso
       << trixie_junit;
 }
 
+// A matrix run: smoke and the quorum-queue scenario on bookworm and trixie, one testsuite per scenario and stack
+// with its versions; verdicts.md marks the quorum-queue checks (Celery 5.5 runs a worker on a quorum queue, 5.2
+// is refused global QoS: each check's `when:` judges it on its stack only) and not smoke's.
+TEST(Stacks, a_matrix_run_gives_a_testsuite_per_scenario_and_stack_and_verdicts_md_marks_what_differs) {
+  auto engine = harness::driver::docker::Engine::connect();
+  ASSERT_TRUE(engine) << engine.error().message();
+  test::TempDir dir;
+  const auto result =
+      test::run_cli({"--stack", "bookworm", "--stack", "trixie", "-q", "run", test::shipped("smoke").string(),
+                     test::shipped("quorum-queue-celery-5.2-global-qos").string(), "--report-dir",
+                     dir.path().string()},
+                    std::chrono::seconds{600});
+  EXPECT_EQ(result.exit_code, 0) << result.output;
+  const auto run = test::latest_run(dir.path());
+  const std::string junit = test::read_file(run / "junit.xml");
+  for (const std::string stack : {"bookworm", "trixie"}) {
+    EXPECT_THAT(junit, HasSubstr("<testsuite name=\"smoke [" + stack + "]\""));
+    EXPECT_THAT(junit, HasSubstr("<testsuite name=\"quorum-queue-celery-5.2-global-qos [" + stack + "]\""));
+    EXPECT_THAT(junit, HasSubstr("classname=\"" + stack + ".smoke."));
+    EXPECT_TRUE(std::filesystem::exists(run / stack / "smoke" / "history.jsonl")) << stack;
+  }
+  EXPECT_THAT(junit, HasSubstr("<property name=\"stack.celery\" value=\"5.2.6\""));
+  EXPECT_THAT(junit, HasSubstr("<property name=\"stack.celery\" value=\"5.5.2\""));
+  const std::string md = test::read_file(run / "verdicts.md");
+  EXPECT_THAT(md, HasSubstr("| celery (changed) | 5.2.6 | 5.5.2 |"));
+  EXPECT_THAT(md, HasSubstr("| ≠ quorum-queue-celery-5.2-global-qos |"));
+  EXPECT_THAT(md, Not(HasSubstr("| ≠ smoke |")));
+  const auto summary = nlohmann::json::parse(test::read_file(run / "summary.json"));
+  EXPECT_EQ(summary["upgrade"]["stacks"], nlohmann::json::array({"bookworm", "trixie"}));
+  EXPECT_GT(summary["upgrade"]["differences"].get<int>(), 0);
+}
+
 }  // namespace

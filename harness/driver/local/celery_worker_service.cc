@@ -143,15 +143,18 @@ ReadyPoll CeleryWorkerService::poll_ready() {
     if (std::regex_search(log, match, k_version)) set_version(match[1]);
   }
   process::SpawnOptions ping;
-  // The ping runs where the harness runs: a team's app inside its own image is not importable here, the fixture
-  // app is (configured from the same CELERY_BROKER_URL; a ping needs nothing else).
+  // The ping runs where the worker runs (in its container under the docker driver), with the stack's own Celery
+  // and kombu: a client of another release may not be answered (kombu 5.2's over a Sentinel-managed Redis is not
+  // by kombu 5.5's worker). A team's own image may have no python3 where the stack's has it: its worker is pinged
+  // from where the harness runs, with the fixture app (configured from the same CELERY_BROKER_URL; a ping needs
+  // nothing else).
   const std::string app = m_image.empty() ? m_app : std::string(k_fixture_app);
   ping.argv = {m_settings.python, "-m", "celery", "-A", app, "inspect", "ping", "-d", m_node, "--timeout", "2"};
   ping.environment = m_environment;
   if (!m_settings.direct_broker_url.empty()) ping.environment["CELERY_BROKER_URL"] = m_settings.direct_broker_url;
   ping.unset_environment = {"PYTHONHOME"};
   ping.working_directory = m_settings.fixtures_dir;
-  const auto result = process::run_command(ping, k_ping_timeout);
+  const auto result = m_image.empty() ? exec(ping, k_ping_timeout) : process::run_command(ping, k_ping_timeout);
   if (!result.succeeded()) return {Readiness::k_not_yet, "inspect ping -d " + m_node + " not answered yet"};
   return {Readiness::k_ready, {}};
 }
