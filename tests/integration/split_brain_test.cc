@@ -85,4 +85,28 @@ TEST(SplitBrain, without_min_replicas_to_write_the_refusal_check_fails) {
                         "most 0)"));
 }
 
+// A proxied group's sentinels name the initial master by its peers proxy's port: redis-failover still finds the
+// instance behind it (and kill mode kills it), and a replica is promoted.
+TEST(SplitBrain, a_proxied_groups_failover_finds_the_master_behind_its_peers_proxy) {
+  REQUIRE_SERVICES();
+  test::TempDir dir;
+  const auto file = dir.write("proxied-group-failover.yaml", R"(name: proxied-group-failover
+timeout: 2m
+services:
+  cache: {image: redis, replicas: 1, sentinels: 3, network: proxied}
+steps:
+  - wait: {ready: all, timeout: 60s}
+  - fault: {redis-failover: {service: cache, mode: kill}}
+checks:
+  - exec: {command: "redis-cli -p {{cache.replica-1.port}} -a {{cache.password}} --no-auth-warning role", output_contains: master}
+)");
+  const auto run = test::run_scenarios({file.string()}, dir.path() / "reports");
+  ASSERT_EQ(run.cli.exit_code, 0) << run.cli.output;
+  std::vector<nlohmann::json> old_masters;
+  for (const auto& e : history_of(run, "proxied-group-failover"))
+    if (harness::history::is(e, harness::history::EventType::k_fault_start))
+      old_masters.push_back(e.data.at("old_master").at("instance"));
+  EXPECT_EQ(old_masters, (std::vector<nlohmann::json>{"cache"}));
+}
+
 }  // namespace
