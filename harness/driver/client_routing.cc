@@ -3,6 +3,8 @@
 #include <cctype>
 #include <cstdint>
 
+#include "harness/scenario/network.h"
+
 namespace harness::driver {
 
 namespace {
@@ -51,6 +53,16 @@ util::Expected<PlaceholderTable> ClientRouting::client_table(const PlaceholderTa
   PlaceholderTable table = data_table;
   for (const auto& [key, value] : known->second) table[key] = value;
   return table;
+}
+
+util::Expected<std::optional<std::uint16_t>> ClientRouting::peer_port(const std::string& service,
+                                                                      std::uint16_t master_port) {
+  if (!m_services.contains(service)) return std::optional<std::uint16_t>{};
+  if (auto known = m_peer_ports.find(service); known != m_peer_ports.end()) return std::optional{known->second};
+  auto proxy = m_network.add_proxy({.name = service, .client = service + std::string(scenario::k_peers_suffix), .upstream_port = master_port});
+  if (!proxy) return proxy.error();
+  m_peer_ports[service] = proxy->port;
+  return std::optional{proxy->port};
 }
 
 }  // namespace harness::driver

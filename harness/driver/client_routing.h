@@ -8,7 +8,9 @@
 //
 // Driver-neutral: the driver asks for a client's table while creating its instances (RunPaths::routing), and every
 // driver on host networking reaches 127.0.0.1 the same way.
+#include <cstdint>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -31,6 +33,13 @@ public:
   // error when a proxy cannot listen.
   util::Expected<PlaceholderTable> client_table(const PlaceholderTable& data_table, const std::string& client);
 
+  // The address the group of redis service `service` (its replicas and sentinels) reaches its master through when
+  // the service is proxied: one proxy {name: service, client: "SERVICE.peers"} to `master_port`, shared by the
+  // group, created on the first call. One address, because a sentinel re-points (+fix-slave-config) a replica
+  // whose master address differs from its own; and the sentinels hand it to their clients as the master's, so a
+  // sentinel-aware client reaches the master through it too. nullopt when `service` is not proxied.
+  util::Expected<std::optional<std::uint16_t>> peer_port(const std::string& service, std::uint16_t master_port);
+
   // What client_table() changed, by client: steps run in a client's environment expand with these over the
   // Stack's table.
   const std::map<std::string, PlaceholderTable>& overrides() const { return m_overrides; }
@@ -39,6 +48,7 @@ private:
   net::Network& m_network;
   std::set<std::string> m_services;
   std::map<std::string, PlaceholderTable> m_overrides;
+  std::map<std::string, std::uint16_t> m_peer_ports;
 };
 
 }  // namespace harness::driver

@@ -2,8 +2,10 @@
 // on every fault proxy between those clients (celery-worker services or instances: "worker", "worker.1") and those
 // services: the clients are cut off from the services, and only from them; their connections stay open, data
 // stops (no RST), held bytes go on when the partition heals. Either list may come first. Connections between two
-// services (a Redis master and its Sentinels) do not go through the fault proxy, so a partition cuts clients from
-// services only: the loader says so. fault.start {kind, between, and, cut: ["worker.1 -> broker", ...], clients:
+// services do not go through the fault proxy, except a proxied Redis group's: its replicas and sentinels reach its
+// master through the peers proxy (client `NAME.peers`, driver/client_routing.h), which a partition may cut like a
+// client: `{between: [cache], and: [cache.peers]}` isolates the master from its sentinels and replicas, and from the
+// sentinel-aware clients they sent there (a split brain). Other service pairs: the loader says no. fault.start {kind, between, and, cut: ["worker.1 -> broker", ...], clients:
 // the instances cut, connections}; fault.end {kind, report: {"worker.1 -> broker": the toxic's report, ...}}.
 #include <algorithm>
 #include <atomic>
@@ -12,6 +14,7 @@
 
 #include "harness/fault/fault_kind.h"
 #include "harness/scenario/fault_reader.h"
+#include "harness/scenario/network.h"
 #include "harness/stack/stack.h"
 
 namespace harness::fault {
@@ -25,6 +28,7 @@ struct PartitionParams : scenario::KindParams {
 std::string service_of(const std::string& name) { return name.substr(0, name.find('.')); }
 
 bool is_client(const std::vector<scenario::Service>& services, const std::string& name) {
+  if (scenario::is_peers_name(services, name)) return true;
   return std::any_of(services.begin(), services.end(), [&](const scenario::Service& service) {
     return service.name == service_of(name) && service.kind == scenario::ServiceKind::k_celery_worker;
   });
@@ -41,7 +45,9 @@ std::optional<std::vector<std::string>> read_side(scenario::YamlReader& reader, 
   }
   bool ok = true;
   for (const auto& name : *names)
-    if (services && !scenario::check_target(reader, *services, name, entry.location, "partition fault")) ok = false;
+    if (services && !scenario::is_peers_name(*services, name) &&
+        !scenario::check_target(reader, *services, name, entry.location, "partition fault"))
+      ok = false;
   if (!ok) return std::nullopt;
   return names;
 }
@@ -64,9 +70,9 @@ bool assign_sides(scenario::YamlReader& reader, const scenario::MapEntry& entry,
     params.services = std::move(between);
   } else {
     reader.error(entry.location,
-                 "a partition cuts clients (celery-worker services or instances) from services: one of 'between' and "
-                 "'and' must hold only celery-worker services or instances, the other none (connections between "
-                 "two services do not go through the fault proxy)");
+                 "a partition cuts clients (celery-worker services or instances, or NAME.peers: the replicas and "
+                 "sentinels of redis service NAME) from services: one of 'between' and 'and' must hold only those, "
+                 "the other none (connections between other services do not go through the fault proxy)");
     return false;
   }
   return true;
@@ -147,8 +153,9 @@ util::Expected<std::shared_ptr<Clearer>> apply(const scenario::FaultStep& fault,
 const bool k_registered = register_fault(
     {.name = "partition",
      .keys = {"between", "and"},
-     .summary = "clients (celery-worker services or instances) cut off from services: a blackhole both ways on the "
-                "proxies between them; connections stay open, held bytes go on when it heals",
+     .summary = "clients (celery-worker services or instances, or NAME.peers: a Redis group's replicas and "
+                "sentinels) cut off from services: a blackhole both ways on the proxies between them; connections "
+                "stay open, held bytes go on when it heals",
      .read = read,
      .network = true,
      .proxied_targets = [](const scenario::FaultStep& fault) {

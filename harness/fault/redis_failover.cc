@@ -14,7 +14,9 @@
 #include "harness/fault/fault_kind.h"
 #include "harness/fault/observe.h"
 #include "harness/fault/redis_access.h"
+#include "harness/net/network.h"
 #include "harness/scenario/fault_reader.h"
+#include "harness/scenario/network.h"
 
 namespace harness::fault {
 
@@ -68,7 +70,13 @@ std::uint16_t master_port_of(const RedisAddress& sentinel, const std::string& ma
   }
 }
 
+// The instance on `port`; the sentinels of a proxied group name the initial master by its peers proxy's port
+// (driver/client_routing.h), which stands for the Redis the proxy reaches.
 std::string instance_on_port(const stack::Stack& stack, const SentinelGroup& group, std::uint16_t port) {
+  if (const net::Network* network = stack.network())
+    for (const auto& proxy : network->proxies())
+      if (proxy.port == port && proxy.client == proxy.name + std::string(scenario::k_peers_suffix))
+        port = proxy.upstream_port;
   for (auto* s : group.redis)
     if (stack.placeholders().at(s->name() + ".port") == std::to_string(port)) return s->name();
   return {};

@@ -1,12 +1,26 @@
 #include "harness/net/network.h"
 
+#include <pthread.h>
+
+#include <csignal>
+
 #include <boost/asio/post.hpp>
 
 namespace harness::net {
 
 Network::Network(std::function<void(const ConnectionEvent&)> on_event)
     : m_work(boost::asio::make_work_guard(m_io)), m_on_event(std::move(on_event)) {
-  m_thread = std::thread([this] { m_io.run(); });
+  m_thread = std::thread([this] {
+    // splice(2) has no MSG_NOSIGNAL: a splice to a socket whose peer is gone (its RST received in CLOSE_WAIT) raises
+    // SIGPIPE at this thread, which would end the harness. Blocked here, it stays pending and the splice fails with
+    // EPIPE, which ends that connection (asio's own sends pass MSG_NOSIGNAL). The services the harness starts get
+    // their signal mask reset (process/child_process.cc), and this thread starts none.
+    sigset_t pipe;
+    sigemptyset(&pipe);
+    sigaddset(&pipe, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &pipe, nullptr);
+    m_io.run();
+  });
 }
 
 Network::~Network() {

@@ -1,9 +1,19 @@
 #include "harness/scenario/network.h"
 
+#include <algorithm>
+
 #include "harness/scenario/fault_syntax.h"
 #include "harness/scenario/kind_params.h"
 
 namespace harness::scenario {
+
+bool is_peers_name(const std::vector<Service>& services, const std::string& name) {
+  if (!name.ends_with(k_peers_suffix)) return false;
+  const std::string service = name.substr(0, name.size() - k_peers_suffix.size());
+  return std::any_of(services.begin(), services.end(), [&](const Service& s) {
+    return s.name == service && s.kind == ServiceKind::k_redis && s.sentinels > 0;
+  });
+}
 
 std::set<std::string> proxied_services(const Scenario& scenario) {
   std::set<std::string> proxied;

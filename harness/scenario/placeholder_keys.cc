@@ -9,7 +9,7 @@ namespace harness::scenario {
 
 namespace {
 
-const std::vector<std::string> k_run_keys{"run.dir", "run.id"};
+const std::vector<std::string> k_run_keys{"run.dir", "run.id", "run.fixtures"};
 
 std::string trim(std::string_view s) {
   const auto begin = s.find_first_not_of(" \t");

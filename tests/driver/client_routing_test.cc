@@ -57,5 +57,28 @@ TEST(ClientRoutingTest, a_proxied_service_without_a_port_is_an_error) {
   EXPECT_EQ(table.error().message(), "service 'db' has no port to proxy");
 }
 
+// A proxied Redis group's replicas and sentinels share one proxy to the master, client "cache.peers"; a service that
+// is not proxied has none.
+TEST(ClientRoutingTest, a_proxied_redis_group_reaches_its_master_through_one_peers_proxy) {
+  net::Network network;
+  ClientRouting routing(network, {"cache"});
+  auto port = routing.peer_port("cache", 6379);
+  ASSERT_TRUE(port) << port.error().message();
+  ASSERT_TRUE(*port);
+  auto again = routing.peer_port("cache", 6379);
+  ASSERT_TRUE(again && *again);
+  EXPECT_EQ(**again, **port);
+  const auto proxies = network.proxies();
+  ASSERT_EQ(proxies.size(), 1u);
+  EXPECT_EQ(proxies[0].name, "cache");
+  EXPECT_EQ(proxies[0].client, "cache.peers");
+  EXPECT_EQ(proxies[0].upstream_port, 6379);
+  EXPECT_EQ(proxies[0].port, **port);
+  auto direct = routing.peer_port("broker", 5672);
+  ASSERT_TRUE(direct);
+  EXPECT_FALSE(*direct);
+  EXPECT_TRUE(routing.overrides().empty());  // no client's table changes
+}
+
 }  // namespace
 }  // namespace harness::driver

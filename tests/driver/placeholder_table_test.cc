@@ -57,6 +57,7 @@ TEST(PlaceholderTableTest, local_driver_offers_exactly_the_keys_the_loader_check
   // What the runner adds to the services' table (runner.cc, and local_driver.cc for the workers' settings).
   table["run.dir"] = "";
   table["run.id"] = "";
+  table["run.fixtures"] = "";
   std::vector<std::string> real;
   for (const auto& [key, value] : table) real.push_back(key);
   EXPECT_EQ(real, scenario::placeholder_keys(*loaded.scenario, scenario::PlaceholderScope::k_run));
@@ -68,6 +69,7 @@ TEST(PlaceholderTableTest, local_driver_offers_exactly_the_keys_the_loader_check
   PlaceholderTable data_table = placeholder_table(data_services);
   data_table["run.dir"] = "";
   data_table["run.id"] = "";
+  data_table["run.fixtures"] = "";
   std::vector<std::string> data_keys;
   for (const auto& [key, value] : data_table) data_keys.push_back(key);
   EXPECT_EQ(data_keys, scenario::placeholder_keys(*loaded.scenario, scenario::PlaceholderScope::k_worker_setup));

@@ -32,17 +32,30 @@ TEST(PartitionFault, reports_sides_it_cannot_cut_and_missing_keys) {
                                  "  - fault: {partition: {between: [worker]}}\n"
                                  "  - fault: {partition: {between: [], and: [broker]}}\n"),
             (std::vector<std::string>{
-                "test.yaml:8:24: a partition cuts clients (celery-worker services or instances) from services: one "
-                "of 'between' and 'and' must hold only celery-worker services or instances, the other none "
-                "(connections between two services do not go through the fault proxy)",
-                "test.yaml:9:24: a partition cuts clients (celery-worker services or instances) from services: one "
-                "of 'between' and 'and' must hold only celery-worker services or instances, the other none "
-                "(connections between two services do not go through the fault proxy)",
+                "test.yaml:8:24: a partition cuts clients (celery-worker services or instances, or NAME.peers: the "
+                "replicas and sentinels of redis service NAME) from services: one of 'between' and 'and' must hold "
+                "only those, the other none (connections between other services do not go through the fault proxy)",
+                "test.yaml:9:24: a partition cuts clients (celery-worker services or instances, or NAME.peers: the "
+                "replicas and sentinels of redis service NAME) from services: one of 'between' and 'and' must hold "
+                "only those, the other none (connections between other services do not go through the fault proxy)",
                 "test.yaml:10:34: partition fault refers to instance 'worker.3', but service 'worker' has 2 replicas "
                 "(expected worker.1 to worker.2)",
                 "test.yaml:11:24: missing required key 'and' in partition fault",
                 "test.yaml:12:34: 'between' of a partition must name at least one service or instance",
             }));
+}
+
+TEST(PartitionFault, cuts_a_redis_groups_peers_from_its_master_a_split_brain) {
+  const std::string head =
+      "name: t\nservices:\n  cache: {image: redis, replicas: 1, sentinels: 3}\n  plain: {image: redis}\nsteps:\n";
+  const auto s = load_ok(head + "  - fault: {partition: {between: [cache], and: [cache.peers]}}\n");
+  EXPECT_EQ(scenario::proxied_services(s), (std::set<std::string>{"cache"}));
+  EXPECT_TRUE(scenario::is_peers_name(s.services, "cache.peers"));
+  EXPECT_FALSE(scenario::is_peers_name(s.services, "plain.peers"));  // no sentinels: no group proxy
+  EXPECT_FALSE(scenario::is_peers_name(s.services, "cache"));
+  const auto errors = load_errors(head + "  - fault: {partition: {between: [plain], and: [plain.peers]}}\n");
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_NE(errors[0].find("partition fault refers to instance 'plain.peers'"), std::string::npos) << errors[0];
 }
 
 }  // namespace

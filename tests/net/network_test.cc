@@ -152,4 +152,38 @@ TEST(Network, shutdown_closes_open_connections_as_the_proxy) {
   EXPECT_EQ(client->ending(), "eof");
 }
 
+// A way with no toxic moves bytes with splice(2), which has no MSG_NOSIGNAL. A client that closed while the proxy
+// held its FIN (a blackhole upstream) leaves the proxy's socket in CLOSE_WAIT: the first bytes to it are answered
+// with an RST, which there sets EPIPE, and the next splice raises SIGPIPE. The proxy's thread blocks SIGPIPE, so
+// that is an EPIPE ending the connection, not the end of the harness (as a Redis replica that left its old master
+// during a partition did: scenario redis-split-brain).
+TEST(Network, a_splice_to_a_client_gone_behind_a_held_fin_ends_the_connection_without_sigpipe) {
+  const int listener = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+  ASSERT_EQ(::listen(listener, 4), 0);
+  socklen_t length = sizeof address;
+  ::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length);
+  EventLog log;
+  harness::net::Network network(log.sink());
+  auto info = network.add_proxy({.name = "svc", .client = "", .upstream_port = ntohs(address.sin_port)});
+  ASSERT_TRUE(info);
+  ASSERT_TRUE(network.add_toxic({}, "hole", "blackhole", Direction::k_upstream));
+  std::optional<TestClient> client(std::in_place, info->port);
+  const int service = ::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC);
+  ASSERT_GE(service, 0);
+  client.reset();  // its FIN is held: the proxy does not read the client while the blackhole is present
+  for (int i = 0; i < 500 && log.closes().empty(); ++i) {
+    ASSERT_EQ(::send(service, "x", 1, MSG_NOSIGNAL), 1);
+    std::this_thread::sleep_for(10ms);
+  }
+  const auto closes = log.closes();
+  ASSERT_EQ(closes.size(), 1u);
+  EXPECT_EQ(closes[0].closed_by, "client");
+  ::close(service);
+  ::close(listener);
+}
+
 }  // namespace

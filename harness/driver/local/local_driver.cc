@@ -2,6 +2,7 @@
 // know which driver runs them.
 #include "harness/driver/local/local_driver.h"
 
+#include "harness/driver/local/celery_worker_service.h"
 #include "harness/driver/local/local_kinds.h"
 #include "harness/driver/local/local_service.h"
 #include "harness/driver/placeholders.h"
@@ -42,6 +43,7 @@ util::Expected<std::vector<std::unique_ptr<Service>>> RecipeDriver::create_servi
   PlaceholderTable data_table = placeholder_table(services);
   data_table["run.dir"] = paths.work_dir.string();
   data_table["run.id"] = paths.run_id;
+  data_table["run.fixtures"] = fixtures_dir().string();
   if (auto st = create_kinds(scenario, paths, data_table, false, services); !st) return st;
   const Launcher launcher = m_launchers(paths);
   for (auto& service : services)

@@ -28,7 +28,8 @@ util::Expected<std::unique_ptr<RedisService>> RedisService::create(const scenari
 
 util::Expected<std::unique_ptr<RedisService>> RedisService::create_replica(const scenario::Service& spec,
                                                                           const RunPaths& paths, int index,
-                                                                          const RedisService& master) {
+                                                                          const RedisService& master,
+                                                                          std::uint16_t master_port) {
   const std::string name = spec.name + ".replica-" + std::to_string(index);
   std::unique_ptr<RedisService> service(new RedisService(name, spec.name, paths.logs_dir / (name + ".log"),
                                                          paths.work_dir / name, master.m_server));
@@ -37,7 +38,7 @@ util::Expected<std::unique_ptr<RedisService>> RedisService::create_replica(const
   service->m_port = *port;
   service->m_password = master.m_password;
   service->m_role = spec.role;
-  service->m_replica_of = master.m_port;
+  service->m_replica_of = master_port;
   service->m_settings = spec.server_config;
   return service;
 }

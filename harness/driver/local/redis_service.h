@@ -15,10 +15,13 @@ namespace harness::driver::local {
 class RedisService final : public LocalService {
 public:
   static util::Expected<std::unique_ptr<RedisService>> create(const scenario::Service& spec, const RunPaths& paths);
-  // Replica `index` (1-based) of `master`: instance "NAME.replica-INDEX", its own port and dir, the same password.
+  // Replica `index` (1-based) of `master`: instance "NAME.replica-INDEX", its own port and dir, the same password,
+  // replicating from 127.0.0.1:`master_port` (the master's own port, or the group's proxy to it:
+  // ClientRouting::peer_port).
   static util::Expected<std::unique_ptr<RedisService>> create_replica(const scenario::Service& spec,
                                                                       const RunPaths& paths, int index,
-                                                                      const RedisService& master);
+                                                                      const RedisService& master,
+                                                                      std::uint16_t master_port);
 
   std::string kind() const override { return "redis"; }
   util::Status start() override;
@@ -51,7 +54,7 @@ private:
   std::string m_password;
   std::string m_role;
   std::uint16_t m_port = 0;
-  std::uint16_t m_replica_of = 0;  // the initial master's port; 0 = starts as a master
+  std::uint16_t m_replica_of = 0;  // the initial master's port (or its peers proxy's); 0 = starts as a master
   std::map<std::string, std::string> m_settings;  // the scenario's `config:` (redis.conf directives)
   std::string m_master_name;
   std::vector<std::uint16_t> m_sentinel_ports;

@@ -3,6 +3,7 @@
 #include <random>
 
 #include "harness/datastore/redis_client.h"
+#include "harness/driver/client_routing.h"
 #include "harness/driver/local/binaries.h"
 #include "harness/process/ports.h"
 
@@ -152,12 +153,17 @@ util::Expected<std::vector<std::unique_ptr<Service>>> create_redis_instances(con
   SentinelTopology topology;
   topology.master_name = spec.name;
   topology.master_port = m.port();
+  if (paths.routing != nullptr && spec.sentinels > 0) {  // the group through its peers proxy (client_routing.h)
+    auto peer = paths.routing->peer_port(spec.name, m.port());
+    if (!peer) return peer.error();
+    if (*peer) topology.master_port = **peer;
+  }
   topology.password = m.password();
   topology.quorum = spec.sentinels / 2 + 1;
   topology.down_after = spec.down_after;
   std::vector<std::unique_ptr<Service>> replicas;
   for (int i = 1; i <= spec.redis_replicas; ++i) {
-    auto replica = RedisService::create_replica(spec, paths, i, m);
+    auto replica = RedisService::create_replica(spec, paths, i, m, topology.master_port);
     if (!replica) return replica.error();
     topology.replica_ports.push_back((*replica)->port());
     replicas.push_back(std::move(replica.value()));

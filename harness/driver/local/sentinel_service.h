@@ -11,6 +11,10 @@
 // failover has its quorum as soon as the sentinels are ready. The sentinels have no password of their own (kombu
 // and Celery connect to sentinels without one unless sentinel_kwargs says otherwise).
 //
+// When the service is proxied (client_routing.h), the sentinels and the replicas reach the master through its
+// peers proxy (ClientRouting::peer_port): MASTERPORT is that proxy's, so a partition can cut the master off from
+// its group (a split brain); the sentinels then hand that address to the clients that ask them for the master.
+//
 // Ready = `SENTINEL get-master-addr-by-name NAME` answers 127.0.0.1:MASTERPORT, the master's flags are just
 // "master", and the sentinel could fail over at once: SENTINEL REPLICAS lists every replica with INFO received
 // from it (a replica only written down in the config has none, and SENTINEL FAILOVER answers NOGOODSLAVE until
@@ -29,7 +33,7 @@ namespace harness::driver::local {
 
 struct SentinelTopology {
   std::string master_name;
-  std::uint16_t master_port = 0;
+  std::uint16_t master_port = 0;  // the master's own port, or its peers proxy's when the service is proxied
   std::string password;
   std::vector<std::uint16_t> replica_ports;
   std::vector<std::uint16_t> sentinel_ports;  // all of the group, this one's included
