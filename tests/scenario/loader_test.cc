@@ -254,10 +254,19 @@ TEST(ScenarioLoaderTest, unknown_top_level_key_suggests_the_closest) {
             "test.yaml:3:1: unknown key 'desc' (did you mean 'description'?)");
 }
 
+TEST(ScenarioLoaderTest, a_scenarios_when_names_the_stacks_it_is_about_and_a_bad_spec_is_located) {
+  const Scenario s = load_ok("name: t\nwhen: {celery: \">=5.5\"}\nservices: {broker: {image: rabbitmq}}\n");
+  EXPECT_EQ(s.when, (std::map<std::string, std::string>{{"celery", ">=5.5"}}));
+  EXPECT_TRUE(load_ok("name: t\nservices: {broker: {image: rabbitmq}}\n").when.empty());
+  EXPECT_EQ(load_error("name: t\nwhen: {celery: \"<<5\"}\nservices: {broker: {image: rabbitmq}}\n").rfind(
+                "test.yaml:2:16: invalid version spec for 'celery'", 0),
+            0u);
+}
+
 TEST(ScenarioLoaderTest, unknown_top_level_key_without_a_close_one_lists_the_keys) {
   EXPECT_EQ(load_error("name: t\nservices: {broker: {image: rabbitmq}}\nfaults: []\n"),
             "test.yaml:3:1: unknown key 'faults' (expected one of: name, description, tags, timeout, seed, python, "
-            "services, steps, checks, expect, queues)");
+            "services, steps, checks, expect, when, queues)");
 }
 
 TEST(ScenarioLoaderTest, extension_keys_hold_anchors) {
