@@ -5,6 +5,7 @@
 #include <atomic>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -39,7 +40,13 @@ public:
     return {};
   }
 
+  util::Expected<driver::Versions> stack_versions() override {
+    if (versions) return *versions;
+    return util::Status::infrastructure("the fake driver has no versions");
+  }
+
   bool ready = true;              // the services it creates become ready at once, or never
+  std::optional<driver::Versions> versions;  // what stack_versions() tells (none: an error)
   std::string create_error;       // non-empty: create_services fails with it
   std::vector<FakeService*> created;  // valid while the run owns them
   std::vector<std::shared_ptr<std::atomic<int>>> starts;  // each created service's start() count

@@ -149,6 +149,31 @@ TEST_F(RunnerFixture, the_scenarios_seed_is_used_without_the_option) {
   EXPECT_EQ(run().report.seed, 7u);
 }
 
+TEST_F(RunnerFixture, a_scenario_whose_when_excludes_the_stack_starts_nothing_and_skips_every_check_with_why) {
+  driver->versions = driver::Versions{{"celery", "5.2.6"}, {"kombu", "5.2.4"}};
+  scenario.when = {{"celery", ">=5.5"}};
+  scenario.expect = scenario::Expectation::k_fail;  // not an expected failure: nothing was judged
+  scenario::Check check;
+  check.name = "the worker exits at start";
+  check.kind = "log";
+  scenario.checks = {check};
+  options.stack = "bookworm";
+  const auto outcome = run();
+  EXPECT_EQ(outcome.result, ScenarioResult::k_passed) << outcome.report.error;
+  EXPECT_TRUE(driver->created.empty());
+  ASSERT_EQ(outcome.report.verdicts.size(), 1u);
+  EXPECT_EQ(outcome.report.verdicts[0].outcome, check::Outcome::k_skipped);
+  EXPECT_EQ(outcome.report.verdicts[0].message,
+            "not on this stack: celery 5.2.6 is not >=5.5 (when: {celery: \">=5.5\"})");
+  EXPECT_EQ(outcome.report.stack, "bookworm");
+  // On a stack it is about, it runs.
+  driver->versions = driver::Versions{{"celery", "5.5.2"}};
+  scenario.checks.clear();
+  scenario.expect = scenario::Expectation::k_pass;
+  EXPECT_EQ(run_scenario(scenario, "run-2", dir / "report-2", options).result, ScenarioResult::k_passed);
+  EXPECT_EQ(driver->created.size(), 1u);
+}
+
 TEST_F(RunnerFixture, a_run_without_a_driver_is_an_error) {
   options.driver = nullptr;
   const auto outcome = run();
