@@ -5,6 +5,7 @@
 
 #include <fstream>
 
+#include "harness/report/summary.h"
 #include "harness/scenario/loader.h"
 
 namespace {
@@ -87,6 +88,27 @@ TEST_F(Rejudge, a_run_that_never_reached_its_checks_is_kept_with_its_logs_read_a
   ASSERT_EQ(fresh.logs.size(), 1u);
   EXPECT_EQ(fresh.logs[0].service, "worker.1");
   EXPECT_EQ(fresh.logs[0].tail, "a line\n");
+}
+
+// A matrix run's folders are <stack>/<scenario>/ (and <stack>/<scenario>/repeat-K/): found in the order they ran.
+TEST(RejudgeFolders, a_matrix_runs_scenario_folders_are_found_under_each_stack_in_run_order) {
+  const fs::path run = fs::temp_directory_path() / ("rejudge-folders-" + std::to_string(::getpid()));
+  const auto scenario_run = [&](const fs::path& folder, int number) {
+    fs::create_directories(run / folder);
+    std::ofstream(run / folder / "history.jsonl") << "";
+    harness::report::ScenarioReport r;
+    r.name = folder.filename().string();
+    r.run_id = "20261128-170314-6ffc-" + std::to_string(number);
+    ASSERT_TRUE(harness::report::write_summary({r}, run / folder / "summary.json"));
+  };
+  scenario_run("trixie/smoke", 3);
+  scenario_run("bookworm/smoke", 1);
+  scenario_run("bookworm/quorum", 2);
+  scenario_run("trixie/quorum/repeat-1", 4);
+  EXPECT_EQ(harness::cli::scenario_run_folders(run),
+            (std::vector<fs::path>{run / "bookworm/smoke", run / "bookworm/quorum", run / "trixie/smoke",
+                                   run / "trixie/quorum/repeat-1"}));
+  fs::remove_all(run);
 }
 
 }  // namespace

@@ -200,6 +200,13 @@ inline std::vector<nlohmann::json> json_lines(const fs::path& path) {
   return out;
 }
 
+// The start of a testsuite element as junit.xml writes it: "<testsuite name=\"NAME\" tests=\"3\" failures=\"0\"
+// errors=\"0\"".
+inline std::string suite_header(const std::string& name, int tests, int failures, int errors = 0) {
+  return "<testsuite name=\"" + name + "\" tests=\"" + std::to_string(tests) + "\" failures=\"" +
+         std::to_string(failures) + "\" errors=\"" + std::to_string(errors) + "\"";
+}
+
 // A scenario shipped in scenarios/ (NAME.yaml).
 inline fs::path shipped(const std::string& name) { return source_dir() / "scenarios" / (name + ".yaml"); }
 

@@ -9,12 +9,8 @@
 namespace {
 using testing::HasSubstr;
 
-std::string scenario(const std::string& name) { return (test::source_dir() / "scenarios" / (name + ".yaml")).string(); }
-
-std::string suite_header(const std::string& name, int tests, int failures) {
-  return "<testsuite name=\"" + name + "\" tests=\"" + std::to_string(tests) + "\" failures=\"" +
-         std::to_string(failures) + "\" errors=\"0\"";
-}
+std::string scenario(const std::string& name) { return test::shipped(name).string(); }
+using test::suite_header;
 
 // Runs the shipped scenario `name` (in `dir`) and expects its `checks` checks to pass.
 test::Run expect_passes(const std::string& name, int checks, const test::TempDir& dir) {

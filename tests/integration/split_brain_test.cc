@@ -12,12 +12,8 @@
 namespace {
 using testing::HasSubstr;
 
-std::string scenario(const std::string& name) { return (test::source_dir() / "scenarios" / (name + ".yaml")).string(); }
-
-std::string suite_header(const std::string& name, int tests, int failures) {
-  return "<testsuite name=\"" + name + "\" tests=\"" + std::to_string(tests) + "\" failures=\"" +
-         std::to_string(failures) + "\" errors=\"0\"";
-}
+std::string scenario(const std::string& name) { return test::shipped(name).string(); }
+using test::suite_header;
 
 const std::string k_mitigation = "config: {min-replicas-to-write: 1, min-replicas-max-lag: 2}";
 
