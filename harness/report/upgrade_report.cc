@@ -67,6 +67,7 @@ std::string result_word(const ScenarioReport* r) {
   if (r == nullptr) return "not in the run";
   if (!r->not_run.empty()) return "not run";
   const Counts c = count(*r);
+  if (c.tests > 0 && c.skipped == c.tests) return "skipped";  // not on this stack (its `when:`), say
   return c.errors > 0 ? "error" : c.failures > 0 ? "failed" : "passed";
 }
 

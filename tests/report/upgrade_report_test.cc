@@ -64,6 +64,13 @@ TEST(UpgradeReport, a_check_judged_on_one_stack_only_differs_and_pipes_in_messag
   EXPECT_NE(md.find("**passed**: a\\|b | - |"), std::string::npos) << md;
 }
 
+TEST(UpgradeReport, a_scenario_whose_checks_are_all_skipped_on_a_stack_is_skipped_there_not_passed) {
+  auto reports = matrix();
+  for (auto& v : reports[0].verdicts) v.outcome = Outcome::k_skipped;
+  const std::string md = render_verdicts_markdown(upgrade_table(reports));
+  EXPECT_NE(md.find("| ≠ visibility | skipped in 0.0 s | passed in 0.0 s |"), std::string::npos) << md;
+}
+
 TEST(UpgradeReport, one_stack_is_not_a_matrix_and_summary_json_has_no_upgrade_section) {
   auto reports = matrix();
   EXPECT_TRUE(is_matrix(reports));
