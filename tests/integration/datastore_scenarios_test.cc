@@ -215,9 +215,10 @@ TEST(DatastoreScenarios, give_their_verdicts_with_their_evidence) {
     }
     EXPECT_TRUE(ping_unanswered);
   }
-  {  // Read-only Redis: the worker exits 0 on the error and crash-loops; publishers fail with READONLY.
+  {  // Read-only Redis: the worker exits 0 on the error and crash-loops; publishers fail with READONLY. (5 checks:
+     // the one of Celery >= 5.3, exit code 1, is skipped on this machine's 5.2.)
     const std::string name = "redis-readonly-incident-001";
-    EXPECT_THAT(runs[2].junit, HasSubstr(suite_header(name, 4, 0)));
+    EXPECT_THAT(runs[2].junit, HasSubstr(suite_header(name, 5, 0)));
     const auto exits = events(runs[2], name, "service.exited");
     ASSERT_GE(exits.size(), 2u);
     for (const auto& e : exits) EXPECT_EQ(e["data"]["code"], 0) << e.dump();

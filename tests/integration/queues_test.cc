@@ -61,7 +61,8 @@ TEST(DeclaredQueues, the_quorum_scenarios_checks_fail_on_a_classic_queue) {
   const auto runs = test::run_in_parallel({{shipped.string()}, {edited.string()}}, dir.path() / "runs");
   EXPECT_EQ(runs[0].cli.exit_code, 0) << runs[0].cli.output;
   EXPECT_EQ(runs[1].cli.exit_code, 1) << runs[1].cli.output;
-  EXPECT_THAT(runs[1].junit, HasSubstr("tests=\"4\" failures=\"4\" errors=\"0\""));
+  // 7 checks: the 4 of Celery < 5.5 fail; the 3 of Celery >= 5.5 are skipped on this machine's 5.2.
+  EXPECT_THAT(runs[1].junit, HasSubstr("tests=\"7\" failures=\"4\" errors=\"0\" skipped=\"3\""));
   EXPECT_THAT(runs[1].junit, HasSubstr("lost 0 of 5 accepted tasks (expected exactly 5)"));
 }
 
