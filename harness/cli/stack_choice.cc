@@ -7,6 +7,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "harness/driver/docker/image_pull.h"
 #include "harness/scenario/yaml_reader.h"
 
 namespace harness::cli {
@@ -24,17 +25,11 @@ bool names_a_file(const std::string& argument) {
   return argument.find('/') != std::string::npos || argument.ends_with(".yaml") || argument.ends_with(".yml");
 }
 
-// The value of a string key, or an error at it; std::nullopt when absent.
+// The value of a string key, or an error at it (read_nonempty_string's); std::nullopt when absent.
 std::optional<std::string> string_value(scenario::YamlReader& reader, const scenario::MapView& map,
                                         std::string_view key) {
   const auto* entry = map.find(key);
-  if (entry == nullptr) return std::nullopt;
-  if (!entry->value.IsScalar() || entry->value.Scalar().empty()) {
-    reader.error(entry->location, "'" + std::string(key) + "' must be a non-empty string, got " +
-                                      scenario::describe(entry->value));
-    return std::nullopt;
-  }
-  return entry->value.Scalar();
+  return entry == nullptr ? std::nullopt : scenario::read_nonempty_string(reader, *entry);
 }
 
 // The stack a file's map describes; problems reported to `reader`.
@@ -55,7 +50,7 @@ StackChoice stack_of(scenario::YamlReader& reader, const YAML::Node& root, const
   stack.image = string_value(reader, map, "image").value_or("");
   stack.worker_image = string_value(reader, map, "worker_image").value_or("");
   if (auto pull = string_value(reader, map, "pull")) {
-    if (*pull == "loopback" || *pull == "any" || *pull == "never") {
+    if (driver::docker::parse_pull_policy(*pull)) {
       stack.pull = *pull;
     } else {
       reader.error(map.find("pull")->location, "'pull' must be loopback, any or never, got " + scenario::quote(*pull));

@@ -117,19 +117,21 @@ void run_services(driver::Driver& driver, const driver::RunPaths& paths, Prestar
   stack.stop_all();
 }
 
-// The end of a run: the result, the verdicts on the console, run.end, the scenario's summary.json.
+// The testcase that shows a scenario without checks that did not run, skipped with `why`.
+check::Verdict scenario_skipped(const scenario::Scenario& scenario, const std::string& why) {
+  return check::Verdict{"scenario", scenario.name + ".scenario", check::Outcome::k_skipped, why, {}, {}};
+}
+
 // The scenario's `when:` excludes the stack: each check is skipped with why (one "scenario" testcase when it has
 // none), and the console says so.
 void skip_off_stack(RunContext& ctx, const std::string& why, PhaseState& state) {
   ctx.out << "  " << why << "\n";
   state.off_stack = true;
   state.skip_reason = why;
-  if (ctx.scenario.checks.empty()) {
-    state.verdicts.push_back(check::Verdict{"scenario", ctx.scenario.name + ".scenario", check::Outcome::k_skipped,
-                                            why, {}, {}});
-  }
+  if (ctx.scenario.checks.empty()) state.verdicts.push_back(scenario_skipped(ctx.scenario, why));
 }
 
+// The end of a run: the result, the verdicts on the console, run.end, the scenario's summary.json.
 void finish_run(RunContext& ctx, PhaseState& state, ScenarioOutcome& outcome) {
   auto& report = outcome.report;
   outcome.result = conclude(ctx.scenario, state);
@@ -254,9 +256,7 @@ report::ScenarioReport not_started_report(const scenario::Scenario& scenario, co
     report.verdicts.push_back(check::Verdict{check.name, scenario.name + ".check", check::Outcome::k_skipped, reason, {}, {}});
   }
   // A scenario without checks still shows in the report.
-  if (report.verdicts.empty()) {
-    report.verdicts.push_back(check::Verdict{"scenario", scenario.name + ".scenario", check::Outcome::k_skipped, reason, {}, {}});
-  }
+  if (report.verdicts.empty()) report.verdicts.push_back(scenario_skipped(scenario, reason));
   return report;
 }
 

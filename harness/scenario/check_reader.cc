@@ -15,7 +15,6 @@ constexpr std::string_view k_bound_examples = "a number or a comparison such as 
 // The `checks:` item's keys: one kind of the table, and `name`.
 KindKeys check_keys() { return KindKeys{"check", "kind", listed_check_kinds(), {"name", "when"}, {}}; }
 
-
 }  // namespace
 
 // `when: {COMPONENT: SPEC, ...}`: the components fixtures/stack-versions.sh reads, each spec checked now.
