@@ -71,9 +71,17 @@ int cli_main(int argc, char** argv) {
                  "(replays a run: its seed is in the JUnit properties and summary.json)");
   add_selection_options(app, options.selection);
   app.add_option("--driver", options.driver,
-                 "Where the services run: local (processes from the machine's packages, the default) or docker "
-                 "(containers on the host network; DOCKER_HOST or /var/run/docker.sock)")
-      ->check(CLI::IsMember({"local", "docker"}));
+                 "Where the services run: local (processes from the machine's packages, the default), docker "
+                 "(containers on the host network; DOCKER_HOST or /var/run/docker.sock) or swarm (as docker, but "
+                 "every instance with a restart policy, restart_on_unhealthy or deploy: is a Docker Swarm service: "
+                 "Swarm restarts and replaces it)")
+      ->check(CLI::IsMember({"local", "docker", "swarm"}));
+  app.add_option("--swarm", options.swarm,
+                 "The swarm driver's swarm: own (the default: the harness initialises a single-node swarm on "
+                 "127.0.0.1 and leaves it at the end; an engine already in a swarm is refused) or existing (the "
+                 "engine's swarm, as a manager: only the services labelled with the run are created and removed)")
+      ->check(CLI::IsMember({"own", "existing"}))
+      ->capture_default_str();
   app.add_option("--image", options.image,
                  "The image the docker driver runs every service in (default celery-chaos/services:bookworm, built "
                  "by scripts/images)");

@@ -277,8 +277,9 @@ int list_command(const std::vector<std::string>& args, const GlobalOptions& opti
 
 // The one place a run's driver is chosen: the stack's (cli/stack_choice.h).
 util::Expected<std::shared_ptr<driver::Driver>> make_driver(const StackChoice& stack, bool keep) {
-  if (stack.driver == "docker") {
+  if (stack.driver == "docker" || stack.driver == "swarm") {
     driver::DockerOptions docker;
+    if (stack.driver == "swarm") docker.swarm = stack.swarm.empty() ? "own" : stack.swarm;
     if (!stack.image.empty()) docker.image = stack.image;
     docker.worker_image = stack.worker_image;
     docker.pull = stack.pull;
@@ -382,7 +383,9 @@ int run_command(const std::vector<std::string>& args, const GlobalOptions& optio
   process::install_signal_handlers();
   auto scenarios = load_selected(args, options.selection);
   if (!scenarios) return k_exit_usage;
-  const auto stacks = run_stacks(options.stacks, options.driver, options.image, options.pull);
+  auto stacks = run_stacks(options.stacks, options.driver, options.image, options.pull);
+  if (stacks)
+    for (auto& stack : *stacks) stack.swarm = options.swarm;
   if (!stacks) {
     std::cerr << "celery-chaos: " << stacks.error().message() << "\n";
     return k_exit_usage;

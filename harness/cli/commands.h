@@ -21,7 +21,8 @@ struct GlobalOptions {
   bool prestart = true;  // boot the next scenario's broker while one runs (run/prestart.h)
   std::optional<std::uint64_t> seed;  // --seed N: every scenario's seed (run/random.h)
   Selection selection;                // --tag, --filter, --shard, --durations (cli/selection.h)
-  std::string driver = "local";       // --driver local|docker: where the services run
+  std::string driver = "local";       // --driver local|docker|swarm: where the services run
+  std::string swarm = "own";          // --swarm own|existing: the swarm driver's swarm (driver::DockerOptions)
   std::string image;                  // --image: the docker driver's image (default: driver::DockerOptions's)
   std::string pull = "loopback";      // --pull loopback|any|never: which absent images the docker driver pulls
   std::vector<std::string> stacks;    // --stack NAME|FILE, repeatable: a matrix run (cli/stack_choice.h)

@@ -18,7 +18,8 @@ namespace harness::cli {
 
 struct StackChoice {
   std::string name;          // "bookworm", "host", a stack file's name; empty: the run named no stack
-  std::string driver;        // "local" or "docker"
+  std::string driver;        // "local", "docker" or "swarm"
+  std::string swarm;         // swarm: "own" or "existing" (--swarm)
   std::string image;         // docker: the image every service runs in (empty: the driver's default)
   std::string worker_image;  // docker: what a celery-worker without an own image runs (empty: `image`)
   std::string pull;          // docker: --pull's word

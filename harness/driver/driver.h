@@ -81,10 +81,16 @@ struct DockerOptions {
   // --keep: every container of the run is stopped, not removed, and labelled celery-chaos.keep, which no later
   // run's sweep removes (docker rm -f $(docker ps -aq --filter label=celery-chaos.keep) does).
   bool keep = false;
+  // The swarm driver (--driver swarm): "own" (a swarm the harness initialises and leaves) or "existing" (the
+  // engine's, --swarm existing); empty: the docker driver. Every instance the orchestrator would restart or replace
+  // (a restart policy, restart_on_unhealthy, `deploy:`) is then a Swarm service (driver/docker/swarm_runtime.h);
+  // the others stay containers.
+  std::string swarm;
 };
 // The docker driver (driver/docker): connects to the engine (DOCKER_HOST or /var/run/docker.sock), checks that the
 // image is present (pulled where the pull policy allows), and removes what dead harnesses left there.
-// k_infrastructure when it cannot; k_invalid_input for an unknown pull policy.
+// k_infrastructure when it cannot; k_invalid_input for an unknown pull policy. With `swarm` set, the swarm driver: it
+// joins the swarm first (driver/docker/swarm_membership.h) and removes what dead harnesses left there.
 util::Expected<std::unique_ptr<Driver>> make_docker_driver(const DockerOptions& options);
 
 }  // namespace harness::driver

@@ -74,6 +74,22 @@ struct EngineEvent {
   double time_s = 0;                               // when, by the engine (seconds since the epoch)
 };
 
+// The orchestration an engine takes over from the harness (the swarm driver: the instance is a Swarm service of one
+// replica): it restarts exits and replaces unhealthy instances by its own restart policy (Swarm's RestartPolicy, as
+// Compose's `deploy.restart_policy` writes it), and the Stack records what it did instead of deciding it.
+struct EngineOrchestration {
+  std::string condition = "any";                    // none | on-failure | any
+  std::optional<std::chrono::milliseconds> delay;   // absent: the engine's default (Swarm: 5 s)
+  std::optional<int> max_attempts;                  // absent: no limit
+  std::optional<std::chrono::milliseconds> window;  // absent: 0
+  // Swarm's UpdateConfig (Compose's `deploy.update_config`), for a rollout.
+  std::string update_order = "stop-first";  // stop-first | start-first
+  int update_parallelism = 1;
+  std::chrono::milliseconds update_delay{0};
+  std::string update_failure_action = "pause";
+  std::optional<std::chrono::milliseconds> update_monitor;
+};
+
 // What freeze() is where no engine runs the instance (the local driver's processes).
 inline util::Status no_engine_to_freeze() {
   return util::Status::invalid("freeze needs a container engine (--driver docker): under the local driver use "
@@ -131,6 +147,16 @@ public:
     (void)policy;
     return false;
   }
+  // Hands restarts and the replacement of an unhealthy instance to the engine that runs it, from its next start() on
+  // (the swarm driver: a Swarm service). False when the harness orchestrates (the local and docker drivers). Before
+  // start(). The engine's restarts are then counted by engine_restarts() as a restart policy's are.
+  virtual bool use_engine_orchestrator(const EngineOrchestration& orchestration) {
+    (void)orchestration;
+    return false;
+  }
+  // Why the engine ended the instance's last run, in its own words (Swarm's task error: "task: non-zero exit (137):
+  // dockerexec: unhealthy container"); empty when it said nothing or does not orchestrate.
+  virtual std::string engine_exit_reason() const { return {}; }
   // How many times the engine has restarted the current instance by its restart policy (0 without one). Between an
   // exit and the engine's restart, exit_status() is set; once it runs again it is empty and this count is higher.
   virtual int engine_restarts() const { return 0; }

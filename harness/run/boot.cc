@@ -9,6 +9,17 @@
 namespace harness::run {
 
 namespace {
+// What an engine that orchestrates (the swarm driver) is handed for an instance: the restart policy as Swarm's
+// condition (always and unless-stopped: any; on-failure, and no with restart_on_unhealthy: on-failure, since Swarm's
+// replacement of an unhealthy task ends it as a failure); Swarm's own delay. Empty when the orchestrator has nothing
+// to do for it.
+std::optional<driver::EngineOrchestration> orchestration_of(const scenario::Service& spec) {
+  if (spec.restart == "no" && !spec.restart_on_unhealthy) return std::nullopt;
+  driver::EngineOrchestration orchestration;
+  orchestration.condition = spec.restart == "always" || spec.restart == "unless-stopped" ? "any" : "on-failure";
+  return orchestration;
+}
+
 // The orchestrator's rules for each instance, from its scenario service.
 std::map<std::string, stack::InstancePolicy> instance_policies(const scenario::Scenario& scenario,
                                                               const stack::Stack& stack) {
@@ -25,6 +36,7 @@ std::map<std::string, stack::InstancePolicy> instance_policies(const scenario::S
     // delays really used).
     if (spec->backoff_scale != 1.0) policy.backoff = health::scaled(policy.backoff, spec->backoff_scale);
     policy.docker_backoff = spec->backoff == "docker" && spec->backoff_scale == 1.0;
+    policy.orchestration = orchestration_of(*spec);
     policies[service->name()] = policy;
   }
   return policies;

@@ -25,6 +25,14 @@ constexpr auto k_record_grace = std::chrono::milliseconds{1000};
 
 double seconds(std::chrono::steady_clock::duration d) { return std::chrono::duration<double>(d).count(); }
 
+// Whether an engine that orchestrates restarts an instance that ended (Swarm's RestartPolicy: its condition and
+// max_attempts; its window is the engine's to count).
+bool engine_restarts_after(const driver::EngineOrchestration& orchestration, bool failed, int restarts) {
+  if (orchestration.max_attempts && *orchestration.max_attempts > 0 && restarts >= *orchestration.max_attempts)
+    return false;
+  return orchestration.condition == "any" || (orchestration.condition == "on-failure" && failed);
+}
+
 constexpr const char* k_another_failed = "another service failed";
 }  // namespace
 
@@ -50,7 +58,9 @@ void Stack::set_policies(std::map<std::string, InstancePolicy> policies) {
     Instance& instance = m_instances[service.get()];
     instance.policy = it->second;
     instance.backoff = std::make_unique<health::Backoff>(instance.policy.backoff);
-    if (instance.policy.restart != "no" && instance.policy.docker_backoff)
+    if (instance.policy.orchestration && service->use_engine_orchestrator(*instance.policy.orchestration))
+      instance.engine_orchestrated = instance.engine_restarts = true;
+    else if (instance.policy.restart != "no" && instance.policy.docker_backoff)
       instance.engine_restarts = service->use_engine_restart_policy(instance.policy.restart);
     const auto& hc = instance.policy.healthcheck;
     if (!hc || !engine_can_probe(*hc)) continue;
@@ -169,6 +179,13 @@ void Stack::on_exit(driver::Service* service, const process::ExitStatus& status)
     bool restart_it = !instance.held && (instance.replacing || restart == "always" || restart == "unless-stopped" ||
                                          (restart == "on-failure" && failed));
     reason = instance.replacing ? instance.restart_reason : "exited with " + status.describe();
+    if (instance.engine_orchestrated) {  // the engine's policy decides, and says why it ended it
+      restart_it = !instance.held && engine_restarts_after(*instance.policy.orchestration, failed, instance.restarts);
+      if (const std::string words = service->engine_exit_reason(); !words.empty()) reason = words;
+      // Swarm stops an unhealthy task as it stops any (SIGTERM first): a worker that shuts down cleanly then ends
+      // "finished", exit 0. Why it was ended is the health state recorded last.
+      if (instance.engine_health_status == "unhealthy") reason = "unhealthy, ended by the engine (" + reason + ")";
+    }
     instance.exited_at = now;
     if (restart_it && instance.engine_restarts && !instance.replacing) {
       // The engine restarts it after its own delay (Docker's: the same doubling as health::Backoff::docker()).
@@ -550,7 +567,9 @@ void Stack::replace_if_policy_says(driver::Service* service, const std::string& 
   bool replace = false;
   {
     std::lock_guard lock(m_mutex);
-    replace = m_instances[service].policy.restart_on_unhealthy;
+    const Instance& instance = m_instances[service];
+    // An engine that orchestrates (Swarm) replaces it itself, by its own policy.
+    replace = instance.policy.restart_on_unhealthy && !instance.engine_orchestrated;
   }
   if (replace) replace_instance(service, reason);
 }

@@ -37,6 +37,10 @@ struct InstancePolicy {
   health::Backoff::Policy backoff = health::Backoff::docker();
   // The delay is Docker's own (backoff: docker, unscaled): an engine may apply `restart` itself.
   bool docker_backoff = true;
+  // What an engine that orchestrates (the swarm driver) is handed: set for an instance the orchestrator restarts
+  // or replaces (a restart policy, restart_on_unhealthy, `deploy:`). Where the service takes it
+  // (Service::use_engine_orchestrator), the engine restarts and replaces it and the Stack only records that.
+  std::optional<driver::EngineOrchestration> orchestration;
 };
 
 class Stack {
@@ -179,6 +183,10 @@ private:
     std::chrono::steady_clock::time_point exited_at{};
     // Set when the engine runs the health check itself (Service::use_engine_health_check): what it cannot honour.
     std::optional<std::string> engine_health;
+    // The engine orchestrates it (Service::use_engine_orchestrator): it restarts exits and replaces the unhealthy
+    // instance by its own policy; engine_restarts is set too.
+    bool engine_orchestrated = false;
+    std::string engine_health_status;  // the engine's health state recorded last (engine_health_loop)
   };
   std::map<const driver::Service*, Instance> m_instances;
   std::vector<std::thread> m_probers;

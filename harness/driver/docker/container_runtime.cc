@@ -1,11 +1,8 @@
 #include "harness/driver/docker/container_runtime.h"
 
-#include <sys/resource.h>
-
 #include <csignal>
 
-#include "harness/driver/docker/engine_health.h"
-#include "harness/driver/docker/raw_stream.h"
+#include "harness/driver/docker/container_access.h"
 #include "harness/process/proc_stat.h"
 
 namespace harness::driver::docker {
@@ -19,16 +16,6 @@ double epoch_seconds() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 }  // namespace
-
-process::ExitStatus exit_status_from_code(int code) {
-  process::ExitStatus status;
-  if (code > 128 && code <= 128 + 64) {
-    status.signal = code - 128;
-  } else {
-    status.code = code;
-  }
-  return status;
-}
 
 util::Expected<std::shared_ptr<ContainerRuntime>> ContainerRuntime::start(const Engine& engine,
                                                                          const std::string& name,
@@ -57,7 +44,7 @@ util::Expected<std::shared_ptr<ContainerRuntime>> ContainerRuntime::start(const 
   if (auto started = engine.expect_ok("POST", "/containers/" + runtime->m_id + "/start"); !started) {
     return started.error();  // the destructor removes the created container
   }
-  runtime->m_main_pid = runtime->state().value("Pid", 0);
+  runtime->m_main_pid = container_state(engine, runtime->m_id).value("Pid", 0);
   runtime->m_watcher = std::thread([raw = runtime.get()] { raw->watch_exit(); });
   return runtime;
 }
@@ -158,66 +145,18 @@ nlohmann::json ContainerRuntime::identity() const {
   return {{"pid", m_main_pid.load()}, {"container", m_id.substr(0, 12)}};
 }
 
-nlohmann::json ContainerRuntime::state() const {
-  auto inspected = m_engine.call("GET", "/containers/" + m_id + "/json", nullptr, std::chrono::seconds{5});
-  if (!inspected || inspected->status != 200 || !inspected->body.is_object()) return nlohmann::json::object();
-  const auto it = inspected->body.find("State");
-  return it != inspected->body.end() && it->is_object() ? *it : nlohmann::json::object();
-}
+nlohmann::json ContainerRuntime::state() const { return container_state(m_engine, m_id); }
 
-std::optional<EngineHealth> ContainerRuntime::engine_health() const {
-  const auto state = this->state();
-  // Docker stops a container's health monitor while it is not running or paused, and sets its status to
-  // "unhealthy" then "for compatibility reasons" (moby container/health.go, CloseMonitorChannel), with no probe and
-  // no health_status event: not a verdict of its prober, which an orchestrator would act on. Not reported.
-  if (!state.value("Running", false) || state.value("Restarting", false) ||
-      state.value("Paused", false))
-    return std::nullopt;
-  return engine_health_from_state(state);
-}
+std::optional<EngineHealth> ContainerRuntime::engine_health() const { return running_container_health(m_engine, m_id); }
 
-std::vector<pid_t> ContainerRuntime::processes() const {
-  std::vector<pid_t> pids;
-  auto top = m_engine.call("GET", "/containers/" + m_id + "/top?ps_args=-o%20pid");
-  if (!top || !top->body.is_object() || !top->body["Processes"].is_array()) return pids;
-  for (const auto& row : top->body["Processes"]) {
-    if (!row.is_array() || row.empty() || !row[0].is_string()) continue;
-    try {
-      pids.push_back(static_cast<pid_t>(std::stol(row[0].get<std::string>())));
-    } catch (const std::exception&) {
-    }
-  }
-  return pids;
-}
+std::vector<pid_t> ContainerRuntime::processes() const { return container_processes(m_engine, m_id); }
 
 SignalResult ContainerRuntime::signal(SignalTarget target, int sig) {
-  SignalResult result;
-  if (!running() || m_main_pid <= 0) return result;
-  std::vector<pid_t> targets;
-  if (target == SignalTarget::k_group) targets = main_tree();
-  if ((target == SignalTarget::k_main || target == SignalTarget::k_server) && main_alive()) targets = {m_main_pid.load()};
-  if (target == SignalTarget::k_children) targets = process::children_of(m_main_pid);
-  for (const pid_t pid : targets)
-    if (process::send_signal(pid, sig)) result.processes.push_back(pid);
-  result.delivered = target == SignalTarget::k_children || !result.processes.empty();
-  return result;
+  if (!running()) return {};
+  return signal_container(m_main_pid.load(), target, sig);
 }
 
-std::vector<pid_t> ContainerRuntime::main_tree() const {
-  std::vector<pid_t> tree;
-  if (!main_alive()) return tree;
-  tree.push_back(m_main_pid.load());
-  for (std::size_t i = 0; i < tree.size(); ++i)
-    for (const pid_t child : process::children_of(tree[i])) tree.push_back(child);
-  return tree;
-}
-
-bool ContainerRuntime::set_priority(int nice) const {
-  if (!running()) return false;
-  bool all = true;
-  for (const pid_t pid : processes()) all = ::setpriority(PRIO_PROCESS, static_cast<id_t>(pid), nice) == 0 && all;
-  return all;
-}
+bool ContainerRuntime::set_priority(int nice) const { return running() && set_container_priority(m_engine, m_id, nice); }
 
 void ContainerRuntime::stop(std::chrono::milliseconds grace) {
   hold_engine_restarts();  // a stop by the harness is a manual stop: Docker does not restart it
@@ -233,59 +172,13 @@ void ContainerRuntime::stop(std::chrono::milliseconds grace) {
   (void)wait_exit(k_kill_wait);
 }
 
-// The container's PID 1 still has its host pid: a pid freed by an exit and reused by a host process is not PID 1 in
-// a namespace of its own.
-bool ContainerRuntime::main_alive() const {
-  const pid_t pid = m_main_pid.load();
-  return pid > 0 && process::innermost_pid(pid) == 1;
-}
+bool ContainerRuntime::main_alive() const { return container_main_alive(m_main_pid.load()); }
 
-std::optional<pid_t> ContainerRuntime::host_pid(pid_t own_pid) const {
-  for (const pid_t pid : processes())
-    if (process::innermost_pid(pid) == own_pid) return pid;
-  return std::nullopt;
-}
-
-namespace {
-constexpr std::size_t k_exec_output_limit = 64 * 1024;  // as run_command: the last 64 KiB
-
-process::CommandResult exec_failed(std::string why) {
-  process::CommandResult result;
-  result.spawn_failed = true;
-  result.output = std::move(why);
-  return result;
-}
-}  // namespace
+std::optional<pid_t> ContainerRuntime::host_pid(pid_t own_pid) const { return container_host_pid(m_engine, m_id, own_pid); }
 
 process::CommandResult ContainerRuntime::exec(const process::SpawnOptions& options,
                                               std::chrono::milliseconds timeout) const {
-  const auto began = std::chrono::steady_clock::now();
-  nlohmann::json env = nlohmann::json::array();
-  for (const auto& [key, value] : options.environment) env.push_back(key + "=" + value);
-  nlohmann::json body = {{"AttachStdout", true}, {"AttachStderr", true}, {"Cmd", options.argv}, {"Env", env}};
-  if (!options.working_directory.empty())
-    body["WorkingDir"] = std::filesystem::absolute(options.working_directory).string();
-  if (options.run_as_user) body["User"] = *options.run_as_user;  // as ChildProcess's switch of user
-  auto created = m_engine.expect_ok("POST", "/containers/" + m_id + "/exec", body);
-  if (!created) return exec_failed(created.error().message());
-  const std::string exec_id = created->body.value("Id", "");
-  auto started = m_engine.call("POST", "/exec/" + exec_id + "/start", {{"Detach", false}, {"Tty", false}}, timeout);
-  process::CommandResult result;
-  result.duration = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - began);
-  auto inspected = m_engine.call("GET", "/exec/" + exec_id + "/json");
-  const nlohmann::json state = inspected && inspected->body.is_object() ? inspected->body : nlohmann::json::object();
-  if (!started || state.value("Running", false)) {
-    if (const pid_t pid = state.value("Pid", 0); pid > 0) process::send_signal(pid, SIGKILL);
-    result.timed_out = true;
-    result.output = started ? demultiplex(started->text) : std::string{};
-    return result;
-  }
-  result.output = demultiplex(started->text);
-  if (result.output.size() > k_exec_output_limit)
-    result.output = result.output.substr(result.output.size() - k_exec_output_limit);
-  if (!state.contains("ExitCode") || state["ExitCode"].is_null()) return exec_failed("docker exec: no exit code");
-  result.status = exit_status_from_code(state.value("ExitCode", -1));
-  return result;
+  return exec_in_container(m_engine, m_id, options, timeout);
 }
 
 }  // namespace harness::driver::docker

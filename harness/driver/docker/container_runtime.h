@@ -3,22 +3,18 @@
 // exit seen by a thread blocked in POST /containers/ID/wait, removed (with its anonymous volumes) when the runtime
 // is released, or only stopped when it was made to be kept (--keep).
 //
-// Signals go to host pids, as root: a container's processes are host processes in their own PID namespace.
-// - k_main is the container's PID 1 (the recipe's main process: the wrapper execs it); SIGKILL to it takes the
-//   whole namespace down, and Docker sees a crash (not a `docker kill`, which it treats as a manual stop).
-// - k_group is the main process and its descendants, as a local process group: not what runs beside them through
-//   the exec API (a health probe in flight, an exec step), which a pause must not freeze. SIGSTOP/SIGCONT included: a paused
-//   instance is a hung one, as under the local driver, not `docker pause` (the cgroup freezer), under which Docker
-//   stops probing the container's health altogether (moby daemon/health.go: no monitor while paused), so a hung
-//   worker would never turn unhealthy.
-// - PID 1 of a namespace ignores signals it has no handler for, even from the host (SIGKILL and SIGSTOP excepted):
-//   stop() therefore SIGTERMs every process and SIGKILLs PID 1 after the grace.
+// Signals, execs, health and processes go through container_access.h. SIGSTOP/SIGCONT of k_group included: a paused
+// instance is a hung one, as under the local driver, not `docker pause` (the cgroup freezer, freeze()), under which
+// Docker stops probing the container's health altogether (moby daemon/health.go: no monitor while paused), so a hung
+// worker would never turn unhealthy. stop() SIGTERMs every process and SIGKILLs PID 1 after the grace (PID 1
+// ignores a SIGTERM it has no handler for).
 #include <atomic>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <thread>
 
+#include "harness/driver/docker/container_access.h"
 #include "harness/driver/docker/container_spec.h"
 #include "harness/driver/docker/engine.h"
 #include "harness/driver/docker/event_stream.h"
@@ -69,7 +65,6 @@ private:
   // GET /containers/ID/json's State: an empty object when the engine does not answer or the container is gone.
   nlohmann::json state() const;
   std::vector<pid_t> processes() const;  // host pids of every process in the container
-  std::vector<pid_t> main_tree() const;  // host pids of PID 1 and its descendants
   bool wait_exit(std::chrono::milliseconds timeout) const;
   bool main_alive() const;
 
@@ -88,9 +83,5 @@ private:
   std::unique_ptr<EventStream> m_events;
   std::thread m_watcher;
 };
-
-// A Docker exit code as an ExitStatus: 128+N for a main process killed by signal N (Docker reports no more than
-// the code), the code otherwise.
-process::ExitStatus exit_status_from_code(int code);
 
 }  // namespace harness::driver::docker

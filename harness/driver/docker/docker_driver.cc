@@ -1,6 +1,7 @@
 // The docker driver: the same service recipes as the local driver (driver/local/*_service), each instance run as a
 // container of the stack's image on the host network (driver/docker/container_runtime.h); a worker with an image of
-// its own (a team's, driver/docker/own_image.h) in that image.
+// its own (a team's, driver/docker/own_image.h) in that image. The swarm driver is the same, but an instance the
+// engine orchestrates (Launch::orchestration) runs as a Swarm service of one replica (driver/docker/swarm_runtime.h).
 #include <unistd.h>
 
 #include <iostream>
@@ -12,6 +13,9 @@
 #include "harness/driver/docker/host_network.h"
 #include "harness/driver/docker/image_command.h"
 #include "harness/driver/docker/own_image.h"
+#include "harness/driver/docker/swarm_membership.h"
+#include "harness/driver/docker/swarm_runtime.h"
+#include "harness/driver/docker/swarm_spec.h"
 #include "harness/driver/driver.h"
 #include "harness/driver/local/celery_worker_service.h"
 #include "harness/driver/local/local_driver.h"
@@ -37,20 +41,22 @@ scenario::Scenario with_worker_image(scenario::Scenario scenario, const std::str
 class DockerDriver final : public local::RecipeDriver {
 public:
   DockerDriver(Engine engine, DockerOptions options, PullPolicy pull,
-               std::shared_ptr<OwnImageEnvironments> own_images)
-      : RecipeDriver("docker",
+               std::shared_ptr<OwnImageEnvironments> own_images, std::unique_ptr<SwarmMembership> swarm)
+      : RecipeDriver(swarm ? "swarm" : "docker",
                      [engine, options, own_images](const RunPaths& paths) {
                        return launcher(engine, options, *own_images, paths);
                      },
                      [api = engine.api_version()](const EngineHealthCheck& check) {
                        return healthcheck_limits(check, api);
-                     }),
+                     },
+                     swarm != nullptr),
         m_engine(std::move(engine)),
         m_image(options.image),
         m_pull(pull),
         m_keep(options.keep),
         m_worker_image(options.worker_image),
-        m_own_images(std::move(own_images)) {}
+        m_own_images(std::move(own_images)),
+        m_swarm(std::move(swarm)) {}
 
   util::Expected<std::vector<std::unique_ptr<Service>>> create_services(const scenario::Scenario& given,
                                                                          const RunPaths& paths) override {
@@ -71,6 +77,7 @@ public:
 
   std::vector<std::int64_t> kill_leftovers(const std::string& run_id) override {
     auto killed = RecipeDriver::kill_leftovers(run_id);
+    if (m_swarm) (void)remove_services(m_engine, {{k_label_run, run_id}});  // before their containers
     if (m_keep) {
       stop_containers(m_engine, {{k_label_run, run_id}});  // kept, as each runtime left it: nothing runs
     } else {
@@ -132,11 +139,30 @@ private:
       settings.marks = process::OwnerMark::marks();
       settings.keep = options.keep;
       static std::atomic<int> k_starts{0};
-      const std::string name = container_name(paths.run_id, launch.instance, ++k_starts);
+      const int start_number = ++k_starts;
+      if (launch.orchestration && !options.swarm.empty()) {
+        return start_swarm_service(engine, swarm_service_name(paths.run_id, launch.instance, start_number),
+                                   container_create_body(launch, settings), *launch.orchestration);
+      }
+      const std::string name = container_name(paths.run_id, launch.instance, start_number);
       auto started = ContainerRuntime::start(engine, name, container_create_body(launch, settings));
       if (!started) return started.error();
       return std::shared_ptr<local::Runtime>(std::move(started.value()));
     };
+  }
+
+  // The instance as a Swarm service, its image named by its local id (swarm_spec.h: Swarm never pulls that).
+  static util::Expected<std::shared_ptr<local::Runtime>> start_swarm_service(const Engine& engine,
+                                                                            const std::string& name,
+                                                                            const nlohmann::json& container_body,
+                                                                            const EngineOrchestration& orchestration) {
+    const std::string image = container_body.value("Image", "");
+    auto inspected = engine.expect_ok("GET", "/images/" + image + "/json");
+    if (!inspected) return inspected.error();
+    const std::string id = inspected->body.value("Id", "");
+    auto started = SwarmRuntime::start(engine, swarm_service_spec(name, container_body, id, orchestration));
+    if (!started) return started.error();
+    return std::shared_ptr<local::Runtime>(std::move(started.value()));
   }
 
   Engine m_engine;
@@ -146,6 +172,7 @@ private:
   bool m_keep;
   std::string m_worker_image;  // a stack file's worker_image
   std::shared_ptr<OwnImageEnvironments> m_own_images;
+  std::unique_ptr<SwarmMembership> m_swarm;  // the swarm driver's: left with the driver, after every run's services
 };
 
 }  // namespace
@@ -168,9 +195,19 @@ util::Expected<std::unique_ptr<Driver>> make_docker_driver(const DockerOptions& 
     if (!worker_image) return worker_image.error();
   }
   if (auto st = docker::require_host_network(*engine, options.image); !st) return st;
+  std::unique_ptr<docker::SwarmMembership> swarm;
+  if (!options.swarm.empty()) {
+    if (options.keep)
+      return util::Status::invalid("--keep is not supported under --driver swarm: Swarm removes a removed service's "
+                                   "containers (use --driver docker to keep them)");
+    auto joined = docker::SwarmMembership::join(*engine, options.swarm == "existing");
+    if (!joined) return joined.error();
+    swarm = std::move(*joined);
+    docker::remove_orphan_services(*engine);  // before the containers: Swarm would start its tasks again
+  }
   docker::remove_orphans(*engine);
   return std::unique_ptr<Driver>(std::make_unique<docker::DockerDriver>(
-      std::move(*engine), options, *pull, std::make_shared<docker::OwnImageEnvironments>()));
+      std::move(*engine), options, *pull, std::make_shared<docker::OwnImageEnvironments>(), std::move(swarm)));
 }
 
 }  // namespace harness::driver

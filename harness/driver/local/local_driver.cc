@@ -47,7 +47,7 @@ util::Expected<std::vector<std::unique_ptr<Service>>> RecipeDriver::create_servi
   if (auto st = create_kinds(scenario, paths, data_table, false, services); !st) return st;
   const Launcher launcher = m_launchers(paths);
   for (auto& service : services)
-    if (auto* recipe = dynamic_cast<LocalService*>(service.get())) recipe->set_launcher(launcher, m_engine_health);
+    if (auto* recipe = dynamic_cast<LocalService*>(service.get())) recipe->set_launcher(launcher, m_engine_health, m_orchestrates);
   return services;
 }
 

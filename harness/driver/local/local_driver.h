@@ -18,8 +18,13 @@ class RecipeDriver : public Driver {
 public:
   // `engine_health` set: the launchers' runtimes run health checks themselves (containers: Docker's HEALTHCHECK),
   // with those limits.
-  RecipeDriver(std::string name, LauncherFactory launchers, EngineHealthLimits engine_health = nullptr)
-      : m_name(std::move(name)), m_launchers(std::move(launchers)), m_engine_health(engine_health) {}
+  // `orchestrates`: they can also hand restarts and replacements to the engine (Launch::orchestration: Swarm).
+  RecipeDriver(std::string name, LauncherFactory launchers, EngineHealthLimits engine_health = nullptr,
+               bool orchestrates = false)
+      : m_name(std::move(name)),
+        m_launchers(std::move(launchers)),
+        m_engine_health(engine_health),
+        m_orchestrates(orchestrates) {}
   std::string name() const override { return m_name; }
   util::Expected<std::vector<std::unique_ptr<Service>>> create_services(const scenario::Scenario& scenario,
                                                                          const RunPaths& paths) override;
@@ -37,6 +42,7 @@ private:
   std::string m_name;
   LauncherFactory m_launchers;
   EngineHealthLimits m_engine_health;
+  bool m_orchestrates;
 };
 
 }  // namespace harness::driver::local

@@ -120,6 +120,17 @@ std::vector<EngineEvent> LocalService::take_engine_events() {
   return current ? current->take_engine_events() : std::vector<EngineEvent>{};
 }
 
+bool LocalService::use_engine_orchestrator(const EngineOrchestration& orchestration) {
+  if (!m_orchestrates) return false;
+  m_orchestration = orchestration;
+  return true;
+}
+
+std::string LocalService::engine_exit_reason() const {
+  const auto current = runtime();
+  return current ? current->exit_reason() : std::string{};
+}
+
 std::string LocalService::version() const {
   std::lock_guard lock(m_version_mutex);
   return m_version;
@@ -137,7 +148,7 @@ util::Status LocalService::spawn(process::SpawnOptions options, std::string imag
   const auto size = std::filesystem::file_size(m_log_path, ec);
   m_log_offset = ec ? 0 : size;
   auto launched =
-      m_launcher(Launch{std::move(options), m_name, kind(), std::move(image), m_health_check, m_restart_policy});
+      m_launcher(Launch{std::move(options), m_name, kind(), std::move(image), m_health_check, m_restart_policy, m_orchestration});
   if (!launched) return launched.error();
   std::shared_ptr<Runtime> previous;
   {

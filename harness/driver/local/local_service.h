@@ -37,9 +37,11 @@ public:
   std::optional<pid_t> main_pid() const;
   // What runs the instance from its next start() on (the local driver's process_launcher() by default);
   // `engine_health` set: its runtimes run a health check themselves (use_engine_health_check takes one).
-  void set_launcher(Launcher launcher, EngineHealthLimits engine_health = nullptr) {
+  // `orchestrates`: its runtimes can take restarts and replacements over (use_engine_orchestrator takes them).
+  void set_launcher(Launcher launcher, EngineHealthLimits engine_health = nullptr, bool orchestrates = false) {
     m_launcher = std::move(launcher);
     m_engine_health = std::move(engine_health);
+    m_orchestrates = orchestrates;
   }
   std::optional<std::string> use_engine_health_check(const EngineHealthCheck& check) override;
   std::optional<EngineHealth> engine_health() const override;
@@ -47,6 +49,8 @@ public:
   int engine_restarts() const override;
   void hold_engine_restarts() override;
   std::vector<EngineEvent> take_engine_events() override;
+  bool use_engine_orchestrator(const EngineOrchestration& orchestration) override;
+  std::string engine_exit_reason() const override;
   // The process that does the serving (SignalTarget::k_server): the main process, unless a launcher does not
   // exec it (RabbitMQ's beam.smp). Empty when it is not running.
   virtual std::optional<pid_t> server_pid() const { return main_pid(); }
@@ -80,6 +84,8 @@ private:
   EngineHealthLimits m_engine_health;
   std::optional<EngineHealthCheck> m_health_check;
   std::string m_restart_policy;  // the engine's (use_engine_restart_policy)
+  bool m_orchestrates = false;
+  std::optional<EngineOrchestration> m_orchestration;  // the engine's (use_engine_orchestrator)
   std::string m_name;
   std::string m_scenario_service;
   std::filesystem::path m_log_path;

@@ -64,6 +64,8 @@ public:
   virtual void hold_engine_restarts() {}
   // What the engine reported of the instance since the last call (Service::take_engine_events).
   virtual std::vector<EngineEvent> take_engine_events() { return {}; }
+  // Why the engine ended the last run (Service::engine_exit_reason); empty here.
+  virtual std::string exit_reason() const { return {}; }
 };
 
 // What the instance runs: `options` as process::ChildProcess::spawn takes them (argv, environment, working
@@ -79,6 +81,9 @@ struct Launch {
   std::optional<EngineHealthCheck> healthcheck{};
   // A restart policy for the engine to apply (Service::use_engine_restart_policy); empty: none ("no").
   std::string restart_policy{};
+  // Set when the engine orchestrates the instance (Service::use_engine_orchestrator): only a launcher that can is
+  // given one.
+  std::optional<EngineOrchestration> orchestration{};
 };
 
 // What an engine cannot honour of a health check, in words; empty when nothing (Service::use_engine_health_check).
