@@ -20,6 +20,7 @@ const bool k_registered = service_kinds().add({
     // "team/beat-worker" is claimed by neither kind: the scenario says which it is.
     .image = {.prefixes = {"celery-beat"}, .contains = {"beat"}, .never = {"worker"}},
     .keys = {"replicas", "broker", "broker_url", "python", "config", "environment", "schedule", "scheduler"},
+    .replicated = true,
     .data = false,
     .instances = instances,
 });

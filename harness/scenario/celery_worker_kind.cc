@@ -24,6 +24,7 @@ const bool k_registered = service_kinds().add({
     // `environment:` would do nothing there).
     .keys = {"replicas", "broker", "backend", "broker_url", "backend_url", "command", "app", "python", "concurrency",
              "pool", "queues", "config", "environment"},
+    .replicated = true,
     .data = false,
     .instances = instances,
 });

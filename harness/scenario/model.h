@@ -45,6 +45,30 @@ struct HealthCheck {
   SourceLocation location;
 };
 
+// `deploy:` — Docker Compose's deploy keys as a stack file has them, for the swarm driver (Swarm's own restart
+// policy and rolling updates). Durations as Compose writes them ("5s", "1m30s").
+struct DeployRestartPolicy {
+  std::string condition = "any";      // none | on-failure | any (Compose's default)
+  std::optional<Millis> delay;        // absent: Swarm's default (5 s)
+  std::optional<int> max_attempts;    // absent: no limit
+  std::optional<Millis> window;       // absent: 0 (every restart counts)
+  SourceLocation location;
+};
+struct DeployUpdateConfig {
+  std::string order = "stop-first";   // stop-first | start-first
+  int parallelism = 1;                // 0: all at once
+  Millis delay{0};
+  std::string failure_action = "pause";  // pause | continue | rollback
+  std::optional<Millis> monitor;      // absent: Swarm's default (5 s)
+  SourceLocation location;
+};
+struct Deploy {
+  std::optional<int> replicas;
+  std::optional<DeployRestartPolicy> restart_policy;
+  std::optional<DeployUpdateConfig> update_config;
+  SourceLocation location;
+};
+
 struct Service {
   std::string name;
   ServiceKind kind = ServiceKind::k_redis;
@@ -88,6 +112,10 @@ struct Service {
   // `backoff_scale` compresses it for scenarios (0.1 = ten times faster), and the report says so.
   std::string backoff = "docker";
   double backoff_scale = 1.0;
+  // `deploy:` (Compose's deploy keys verbatim): restart_policy and update_config are the swarm driver's only; the
+  // local and docker drivers keep `restart`, `restart_on_unhealthy` and `backoff` above. `deploy.replicas` is
+  // `replicas` (the reader sets that field from it).
+  std::optional<Deploy> deploy;
   // `network: proxied`: the clients the scenario starts reach this service through the harness's fault proxy
   // (net/), as when a network fault targets it (scenario/network.h); `direct` (the default) otherwise.
   bool proxied = false;

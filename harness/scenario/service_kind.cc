@@ -7,7 +7,7 @@ namespace harness::scenario {
 // clang-format off
 const std::vector<std::string_view> k_common_service_keys{
     "image", "kind", "role", "healthcheck", "restart", "restart_on_unhealthy", "backoff", "backoff_scale",
-    "network"};
+    "deploy", "network"};
 // clang-format on
 
 ServiceKindRegistry& service_kinds() {

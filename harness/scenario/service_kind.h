@@ -37,6 +37,9 @@ struct ServiceKindInfo {
   ImageHints image{};
   // The service keys that apply only to the kinds listing them (the others, k_common_service_keys, apply to all).
   std::vector<std::string_view> keys{};
+  // Its `replicas:` counts identical instances (NAME.1..N), as Compose's `deploy.replicas` does, which then sets it
+  // too. A redis's `replicas:` are read replicas of its master: not so.
+  bool replicated = false;
   // What a celery-worker's `broker:` and `backend:` may name: "broker", "backend".
   std::vector<std::string_view> serves{};
   // How `config:` is read as the server's own settings (Service::server_config); nullptr: not so (a worker's

@@ -6,6 +6,7 @@
 #include <regex>
 
 #include "harness/scenario/beat_schedule.h"
+#include "harness/scenario/deploy_reader.h"
 #include "harness/scenario/healthcheck_reader.h"
 #include "harness/scenario/server_config.h"
 #include "harness/scenario/service_kind.h"
@@ -365,6 +366,60 @@ void read_restart_policy(YamlReader& reader, const MapView& map, Service& servic
     if (auto value = read_choice(reader, *e, k_network_modes)) service.proxied = *value == "proxied";
 }
 
+// Where `key` of the map `node` stands: its first definition's key, as MapView reads it (the map's own location when
+// it is absent).
+SourceLocation key_location(const YamlReader& reader, const YAML::Node& node, std::string_view key) {
+  for (auto it = node.begin(); it != node.end(); ++it)
+    if (it->first.IsScalar() && it->first.Scalar() == key) return reader.location(it->first);
+  return reader.location(node);
+}
+
+// The kinds whose `replicas:` counts identical instances (ServiceKindInfo::replicated), by name.
+std::vector<std::string_view> replicated_kinds(const ServiceKindRegistry& kinds) {
+  std::vector<std::string_view> names;
+  for (const auto& kind : kinds.all())
+    if (kind.replicated) names.push_back(kind.name);
+  return names;
+}
+
+// `deploy.replicas` is Compose's word for `replicas:`, so it sets the service's: only on a replicated kind, and not
+// beside a `replicas:` of another number (reported at the later of the two). A bad `replicas:` was reported already.
+void apply_deploy_replicas(YamlReader& reader, const MapView& map, const MapEntry& deploy, Service& service,
+                           const ServiceKindInfo& kind, const ServiceKindRegistry& kinds) {
+  const int replicas = *service.deploy->replicas;
+  const SourceLocation at = key_location(reader, deploy.value, "replicas");
+  if (!kind.replicated) {
+    std::string message = "'deploy.replicas' applies only to " + and_list(replicated_kinds(kinds)) + " services (" +
+                          quote(service.name) + " is a " + std::string(kind.name) + " service";
+    if (std::find(kind.keys.begin(), kind.keys.end(), "replicas") != kind.keys.end())
+      message += "; its own 'replicas' means something else";
+    reader.error(at, message + ")");
+    return;
+  }
+  if (const MapEntry* e = map.find("replicas")) {
+    const auto given = e->value.IsScalar() ? parse_integer<std::int64_t>(e->value.Scalar()) : std::nullopt;
+    if (!given || *given < 1 || *given > std::numeric_limits<int>::max()) return;
+    if (*given != replicas) {
+      reader.error(is_before(e->key_location, at) ? at : e->key_location,
+                   "'replicas: " + std::to_string(*given) + "' and 'deploy.replicas: " + std::to_string(replicas) +
+                       "' of service " + quote(service.name) + " differ (expected one of them, or the same number)");
+      return;
+    }
+  }
+  service.replicas = replicas;
+}
+
+// `deploy:` (deploy_reader.h): kept for the swarm driver; its `replicas` is the service's. `kind`: nullptr when
+// unknown (then deploy.replicas is not checked against it). Read after `replicas:`.
+void read_service_deploy(YamlReader& reader, const MapView& map, Service& service, const ServiceKindInfo* kind,
+                         const ServiceKindRegistry& kinds) {
+  const MapEntry* e = map.find("deploy");
+  if (!e) return;
+  service.deploy = read_deploy(reader, *e, service.name);
+  if (service.deploy && service.deploy->replicas && kind)
+    apply_deploy_replicas(reader, map, *e, service, *kind, kinds);
+}
+
 // `database:` (a Postgres database name): an identifier.
 void read_database(YamlReader& reader, const MapView& map, Service& service) {
   const MapEntry* e = map.find("database");
@@ -401,6 +456,7 @@ void read_service(YamlReader& reader, const MapEntry& entry, ReadService& out, s
   read_server_settings(reader, map, service, out.kind);
   read_service_healthcheck(reader, map, service);
   read_restart_policy(reader, map, service);
+  read_service_deploy(reader, map, service, out.kind, kinds);
   read_database(reader, map, service);
   if (const MapEntry* e = map.find("schedule"); e && out.kind && service.kind == ServiceKind::k_celery_beat)
     if (auto value = read_beat_schedule(reader, *e)) service.schedule = std::move(*value);

@@ -12,6 +12,7 @@
 #include "harness/check/check_kind.h"
 #include "harness/scenario/check_syntax.h"
 #include "harness/scenario/fault_syntax.h"
+#include "harness/scenario/service_kind.h"
 #include "harness/scenario/step_syntax.h"
 
 namespace harness::cli {
@@ -89,6 +90,10 @@ TEST(KindsCommand, lists_the_service_kinds_with_their_keys) {
     EXPECT_NE(text.find("\n  " + std::string(kind) + "\n"), std::string::npos) << kind;
   EXPECT_NE(text.find("sentinels"), std::string::npos);  // a redis key
   EXPECT_NE(text.find("concurrency"), std::string::npos);  // a worker key
+  // The keys every kind takes, `deploy:` (Compose's deploy keys) among them, on the section's first line.
+  EXPECT_TRUE(text.starts_with("services (every kind also takes: " + joined(scenario::k_common_service_keys) + "):\n"))
+      << text.substr(0, text.find('\n'));
+  EXPECT_NE(joined(scenario::k_common_service_keys).find(", deploy,"), std::string::npos);
 }
 
 // The rows of README.md's check table: "| `log` | service, contains, ... | ... |" -> {log: "service, contains, ..."}.

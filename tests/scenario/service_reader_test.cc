@@ -239,9 +239,9 @@ TEST(ScenarioServiceTest, unknown_service_key) {
             "test.yaml:3:29: unknown key 'imgae' in service 'broker' (did you mean 'image'?)");
   EXPECT_EQ(load_error(k_head + "  broker: {image: rabbitmq, ports: [5672]}\n"),
             "test.yaml:3:29: unknown key 'ports' in service 'broker' (expected one of: image, kind, role, healthcheck, "
-            "restart, restart_on_unhealthy, backoff, backoff_scale, network, replicas, broker, broker_url, python, "
-            "config, environment, schedule, scheduler, watch, backend, backend_url, command, app, concurrency, pool, queues, "
-            "database, sentinels, down_after)");
+            "restart, restart_on_unhealthy, backoff, backoff_scale, deploy, network, replicas, broker, broker_url, "
+            "python, config, environment, schedule, scheduler, watch, backend, backend_url, command, app, concurrency, "
+            "pool, queues, database, sentinels, down_after)");
 }
 
 TEST(ScenarioServiceTest, network_proxied_routes_the_service_through_the_proxy) {
@@ -579,7 +579,8 @@ TEST(ServiceKindKeys, lists_exactly_the_keys_the_reader_accepts_on_each_kind) {
       {"restart", "always"},        {"restart_on_unhealthy", "false"}, {"backoff", "docker"},
       {"backoff_scale", "0.5"},     {"database", "db"},             {"sentinels", "1"},
       {"down_after", "5s"},         {"network", "proxied"},         {"pool", "solo"},
-      {"watch", "[mq]"}, {"schedule", "{a: {every: 1s}}"}, {"scheduler", "file"}, {"queues", "[celery]"}};
+      {"watch", "[mq]"}, {"schedule", "{a: {every: 1s}}"}, {"scheduler", "file"}, {"queues", "[celery]"},
+      {"deploy", "{update_config: {order: start-first}}"}};
   const auto kinds = list_service_kinds();
   ASSERT_EQ(kinds.size(), 6u);
   for (auto kind : kinds) {
