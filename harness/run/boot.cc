@@ -9,14 +9,30 @@
 namespace harness::run {
 
 namespace {
-// What an engine that orchestrates (the swarm driver) is handed for an instance: the restart policy as Swarm's
-// condition (always and unless-stopped: any; on-failure, and no with restart_on_unhealthy: on-failure, since Swarm's
-// replacement of an unhealthy task ends it as a failure); Swarm's own delay. Empty when the orchestrator has nothing
-// to do for it.
+// What an engine that orchestrates (the swarm driver) is handed for an instance: its `deploy:` keys (Swarm's
+// RestartPolicy and UpdateConfig, verbatim), else the restart policy as Swarm's condition (on-failure: on-failure;
+// always, unless-stopped, and restart_on_unhealthy whatever the policy: any, since Swarm stops an unhealthy task
+// with SIGTERM and a worker's clean shutdown then ends it "complete", which on-failure would not restart) with
+// Swarm's own delay. Empty when the orchestrator has nothing to do for it.
 std::optional<driver::EngineOrchestration> orchestration_of(const scenario::Service& spec) {
-  if (spec.restart == "no" && !spec.restart_on_unhealthy) return std::nullopt;
+  if (spec.restart == "no" && !spec.restart_on_unhealthy && !spec.deploy) return std::nullopt;
   driver::EngineOrchestration orchestration;
-  orchestration.condition = spec.restart == "always" || spec.restart == "unless-stopped" ? "any" : "on-failure";
+  orchestration.condition = spec.restart == "on-failure" && !spec.restart_on_unhealthy ? "on-failure" : "any";
+  if (spec.deploy && spec.deploy->restart_policy) {
+    const auto& policy = *spec.deploy->restart_policy;
+    orchestration.condition = policy.condition;
+    orchestration.delay = policy.delay;
+    orchestration.max_attempts = policy.max_attempts;
+    orchestration.window = policy.window;
+  }
+  if (spec.deploy && spec.deploy->update_config) {
+    const auto& update = *spec.deploy->update_config;
+    orchestration.update_order = update.order;
+    orchestration.update_parallelism = update.parallelism;
+    orchestration.update_delay = update.delay;
+    orchestration.update_failure_action = update.failure_action;
+    orchestration.update_monitor = update.monitor;
+  }
   return orchestration;
 }
 

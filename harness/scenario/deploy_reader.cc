@@ -10,9 +10,10 @@ namespace {
 
 // The keys of each map the harness reads, in Compose's documentation order, and the Compose keys Swarm has that it
 // does not read yet.
-const std::vector<std::string_view> k_deploy_keys{"replicas", "restart_policy", "update_config"};
-const std::vector<std::string_view> k_deploy_unsupported{"mode",   "placement",     "resources",
-                                                         "labels", "endpoint_mode", "rollback_config"};
+const std::vector<std::string_view> k_deploy_keys{"mode", "replicas", "restart_policy", "update_config"};
+const std::vector<std::string_view> k_deploy_unsupported{"placement", "resources", "labels", "endpoint_mode",
+                                                         "rollback_config"};
+const std::vector<std::string_view> k_modes{"replicated"};  // a pasted stack file's; global is not supported
 const std::vector<std::string_view> k_restart_policy_keys{"condition", "delay", "max_attempts", "window"};
 const std::vector<std::string_view> k_update_config_keys{"parallelism", "delay", "failure_action", "monitor", "order"};
 const std::vector<std::string_view> k_update_config_unsupported{"max_failure_ratio"};
@@ -98,6 +99,7 @@ std::optional<Deploy> read_deploy(YamlReader& reader, const MapEntry& entry, std
   deploy.location = entry.key_location;
   // Each part on its own: a bad one is reported and left out, and the others are kept (deploy.replicas is still
   // judged against the service's `replicas:`).
+  if (const MapEntry* e = map->find("mode")) (void)read_choice(reader, *e, k_modes);
   if (const MapEntry* e = map->find("replicas"))
     if (auto replicas = read_int(reader, *e, 1)) deploy.replicas = static_cast<int>(*replicas);
   if (const MapEntry* e = map->find("restart_policy")) deploy.restart_policy = read_restart_policy(reader, *e, service);

@@ -39,9 +39,9 @@ void Stack::record_engine_health(driver::Service* service, const driver::EngineH
   }
   if (health.status.empty() || health.status == status) return;
   const std::string previous = std::exchange(status, health.status);
-  {
+  if (status == "unhealthy") {
     std::lock_guard lock(m_mutex);
-    m_instances[service].engine_health_status = status;
+    m_instances[service].engine_unhealthy = true;
   }
   const history::Event changed = m_history.record(history::EventType::k_health_state, service->name(),
                                                   {{"state", status}, {"previous", previous}, {"engine", true}});
@@ -77,9 +77,9 @@ void Stack::engine_health_loop(driver::Service* service, std::string limits) {
       if (status != "starting") {
         m_history.record(history::EventType::k_health_state, service->name(),
                          {{"state", "starting"}, {"previous", std::exchange(status, "starting")}, {"engine", true}});
-        std::lock_guard lock(m_mutex);
-        m_instances[service].engine_health_status = status;
       }
+      std::lock_guard lock(m_mutex);
+      m_instances[service].engine_unhealthy = false;
     }
     if (service->exit_status() || restarting(service)) continue;
     auto health = service->engine_health();

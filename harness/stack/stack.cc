@@ -183,8 +183,9 @@ void Stack::on_exit(driver::Service* service, const process::ExitStatus& status)
       restart_it = !instance.held && engine_restarts_after(*instance.policy.orchestration, failed, instance.restarts);
       if (const std::string words = service->engine_exit_reason(); !words.empty()) reason = words;
       // Swarm stops an unhealthy task as it stops any (SIGTERM first): a worker that shuts down cleanly then ends
-      // "finished", exit 0. Why it was ended is the health state recorded last.
-      if (instance.engine_health_status == "unhealthy") reason = "unhealthy, ended by the engine (" + reason + ")";
+      // "finished", exit 0, and one that was hung may have turned healthy again before the SIGTERM reached it. Why
+      // it was ended: it was unhealthy since it started.
+      if (instance.engine_unhealthy) reason = "unhealthy, then ended by the engine (" + reason + ")";
     }
     instance.exited_at = now;
     if (restart_it && instance.engine_restarts && !instance.replacing) {

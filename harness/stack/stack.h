@@ -186,7 +186,7 @@ private:
     // The engine orchestrates it (Service::use_engine_orchestrator): it restarts exits and replaces the unhealthy
     // instance by its own policy; engine_restarts is set too.
     bool engine_orchestrated = false;
-    std::string engine_health_status;  // the engine's health state recorded last (engine_health_loop)
+    bool engine_unhealthy = false;  // the engine reported it unhealthy since it last started (engine_health_loop)
   };
   std::map<const driver::Service*, Instance> m_instances;
   std::vector<std::thread> m_probers;

@@ -25,6 +25,7 @@ struct FakeServiceOptions {
   std::map<std::string, std::string> placeholders = {};
   std::string version = {};
   bool engine = false;  // an engine of its own takes health checks and restart policies (the docker driver's)
+  bool orchestrator = false;  // ... and orchestrates: it restarts and replaces the instance (the swarm driver's)
 };
 
 class FakeService final : public driver::Service {
@@ -93,6 +94,17 @@ public:
     return m_engine_restarts;
   }
   void hold_engine_restarts() override { engine_held = true; }
+  bool use_engine_orchestrator(const driver::EngineOrchestration& orchestration) override {
+    if (!m_options.orchestrator) return false;
+    engine_orchestration = orchestration;
+    return true;
+  }
+  std::string engine_exit_reason() const override {
+    std::lock_guard lock(m_mutex);
+    return exit_reason;
+  }
+  std::optional<driver::EngineOrchestration> engine_orchestration;  // what the Stack handed the orchestrator
+  std::string exit_reason;  // what the orchestrator says of the last exit (under m_mutex: set before exit_with)
   util::Status freeze(bool frozen) override {
     if (!m_options.engine) return driver::Service::freeze(frozen);  // no engine: the driver seam's refusal
     std::lock_guard lock(m_mutex);

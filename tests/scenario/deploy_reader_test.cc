@@ -111,8 +111,8 @@ TEST(ScenarioDeployTest, unknown_keys_get_a_suggestion) {
                                  "update_config: {paralelism: 2}}}\n"),
             (std::vector<std::string>{
                 "test.yaml:3:46: unknown key 'replica' in deploy of service 'w' (did you mean 'replicas'?)",
-                "test.yaml:3:58: unknown key 'foo' in deploy of service 'w' (expected one of: replicas, "
-                "restart_policy, update_config)",
+                "test.yaml:3:58: unknown key 'foo' in deploy of service 'w' (expected one of: mode, "
+                "replicas, restart_policy, update_config)",
                 "test.yaml:4:63: unknown key 'condtion' in deploy.restart_policy of service 'v' (did you mean "
                 "'condition'?)",
                 "test.yaml:4:95: unknown key 'paralelism' in deploy.update_config of service 'v' (did you mean "
@@ -121,23 +121,22 @@ TEST(ScenarioDeployTest, unknown_keys_get_a_suggestion) {
 }
 
 TEST(ScenarioDeployTest, composes_keys_the_harness_does_not_take_yet_are_errors_naming_them) {
-  EXPECT_EQ(load_errors(k_head + "  w: {image: celery, broker_url: x, deploy: {mode: replicated, placement: {}, "
+  EXPECT_EQ(load_errors(k_head + "  w: {image: celery, broker_url: x, deploy: {mode: global, placement: {}, "
                                  "resources: {}, labels: {}}}\n"
                                  "  v: {image: celery, broker_url: x, deploy: {endpoint_mode: vip, rollback_config: "
                                  "{}, update_config: {max_failure_ratio: 0.1}}}\n"),
             (std::vector<std::string>{
-                "test.yaml:3:46: 'deploy.mode' of service 'w' is not supported by the harness yet (supported: "
-                "replicas, restart_policy, update_config)",
-                "test.yaml:3:64: 'deploy.placement' of service 'w' is not supported by the harness yet (supported: "
-                "replicas, restart_policy, update_config)",
-                "test.yaml:3:79: 'deploy.resources' of service 'w' is not supported by the harness yet (supported: "
-                "replicas, restart_policy, update_config)",
-                "test.yaml:3:94: 'deploy.labels' of service 'w' is not supported by the harness yet (supported: "
-                "replicas, restart_policy, update_config)",
+                "test.yaml:3:52: invalid value 'global' for 'mode' (expected one of: replicated)",
+                "test.yaml:3:60: 'deploy.placement' of service 'w' is not supported by the harness yet (supported: "
+                "mode, replicas, restart_policy, update_config)",
+                "test.yaml:3:75: 'deploy.resources' of service 'w' is not supported by the harness yet (supported: "
+                "mode, replicas, restart_policy, update_config)",
+                "test.yaml:3:90: 'deploy.labels' of service 'w' is not supported by the harness yet (supported: "
+                "mode, replicas, restart_policy, update_config)",
                 "test.yaml:4:46: 'deploy.endpoint_mode' of service 'v' is not supported by the harness yet "
-                "(supported: replicas, restart_policy, update_config)",
+                "(supported: mode, replicas, restart_policy, update_config)",
                 "test.yaml:4:66: 'deploy.rollback_config' of service 'v' is not supported by the harness yet "
-                "(supported: replicas, restart_policy, update_config)",
+                "(supported: mode, replicas, restart_policy, update_config)",
                 "test.yaml:4:103: 'deploy.update_config.max_failure_ratio' of service 'v' is not supported by the "
                 "harness yet (supported: parallelism, delay, failure_action, monitor, order)",
             }));

@@ -22,9 +22,10 @@ struct EngineFixture {
   FakeService* service = nullptr;
   std::unique_ptr<Stack> stack;
 
-  explicit EngineFixture(InstancePolicy policy, bool engine = true) {
+  explicit EngineFixture(InstancePolicy policy, bool engine = true, bool orchestrator = false) {
     std::vector<std::unique_ptr<driver::Service>> services;
-    services.push_back(std::make_unique<FakeService>("worker.1", FakeService::Options{.engine = engine}));
+    services.push_back(
+        std::make_unique<FakeService>("worker.1", FakeService::Options{.engine = engine, .orchestrator = orchestrator}));
     service = static_cast<FakeService*>(services.back().get());
     stack = std::make_unique<Stack>(std::move(services), history, control, clock);
     stack->add_placeholders({{"run.dir", "/runs/r1"}});
@@ -159,6 +160,49 @@ TEST(StackEngineTest, a_kubernetes_probe_stays_the_stacks_own) {
   policy.healthcheck->kubernetes = true;
   EngineFixture f(policy);
   EXPECT_FALSE(f.service->engine_check);
+}
+
+// The swarm driver's engine orchestrates: the Stack hands it the policy, never replaces an unhealthy instance itself,
+// and records the engine's replacement with the engine's words and the health state that explains it.
+TEST(StackEngineTest, an_orchestrating_engine_replaces_the_unhealthy_instance_and_the_stack_only_records_it) {
+  auto policy = restarting("no");
+  policy.healthcheck = file_check();
+  policy.restart_on_unhealthy = true;
+  policy.orchestration = driver::EngineOrchestration{.condition = "any"};
+  EngineFixture f(policy, true, true);
+  ASSERT_TRUE(f.service->engine_orchestration);
+  EXPECT_EQ(f.service->engine_orchestration->condition, "any");
+  EXPECT_EQ(f.service->engine_policy, "");  // not Docker's restart policy: the orchestrator's
+  ASSERT_TRUE(f.stack->start_all(10s));
+  f.service->set_engine_health({"unhealthy", 2, {{"2026-11-28T09:00:03Z", 0.05, 1, ""}}});
+  ASSERT_TRUE(process_test::eventually([&] { return f.count("health.state") == 2; }));
+  EXPECT_FALSE(process_test::eventually([&] { return f.count("service.killed") > 0; }, 300ms));
+  f.service->exit_reason = "finished";
+  f.service->exit_with(0);  // Swarm stopped it: a clean shutdown
+  ASSERT_TRUE(process_test::eventually([&] { return f.count("service.exited") == 1; }));
+  EXPECT_EQ(f.history.events_of_type("service.exited")[0].data["restart_by"], "engine");
+  f.service->engine_restart();
+  ASSERT_TRUE(process_test::eventually([&] { return f.count("service.restarted") == 1; }));
+  const auto restarted = f.history.events_of_type("service.restarted")[0];
+  EXPECT_EQ(restarted.data["by"], "engine");
+  EXPECT_EQ(restarted.data["reason"], "unhealthy, then ended by the engine (finished)");
+  EXPECT_EQ(*f.service->starts, 1);
+}
+
+// Its restart policy decides whether an exit is restarted: condition none leaves the instance down, and so does
+// max_attempts once reached.
+TEST(StackEngineTest, an_orchestrating_engines_condition_says_whether_an_exit_is_restarted) {
+  for (const auto& [condition, code, due] : std::vector<std::tuple<std::string, int, bool>>{
+           {"none", 1, false}, {"on-failure", 0, false}, {"on-failure", 1, true}, {"any", 0, true}}) {
+    auto policy = restarting("no");
+    policy.orchestration = driver::EngineOrchestration{.condition = condition};
+    EngineFixture f(policy, true, true);
+    ASSERT_TRUE(f.stack->start_all(10s));
+    f.service->exit_reason = "task: non-zero exit (1)";
+    f.service->exit_with(code);
+    ASSERT_TRUE(process_test::eventually([&] { return f.count("service.exited") == 1; }));
+    EXPECT_EQ(f.stack->restart_pending("worker.1"), due) << condition << " exit " << code;
+  }
 }
 
 }  // namespace
