@@ -111,9 +111,11 @@ services:
 steps:
   - wait: {ready: all, timeout: 60s}
   - fault: {kill: {service: worker, signal: KILL}}
-  - wait: {ready: [worker], timeout: 60s}
+  - load: {task: probe.record, args: [0], count: 1}
+  - wait: {drained: true, timeout: 60s}   # run by the worker Swarm started again
 checks:
   - restarts: {service: worker, min: 1}
+  - delivery: {lost: 0}
 )";
 
 TEST(SwarmDriver, an_existing_swarm_is_refused_without_swarm_existing_and_used_and_kept_with_it) {
