@@ -69,7 +69,7 @@ util::Status SwarmRuntime::await_first_task(std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   std::string last = "no task yet";
   while (std::chrono::steady_clock::now() < deadline) {
-    for (const auto& task : tasks()) {
+    for (const auto& task : tasks().value_or(nlohmann::json::array())) {
       if (runs(task)) {
         std::lock_guard lock(m_mutex);
         m_task = {task.value("ID", ""), container_of(task), pid_of(task), task.value("Slot", 0)};
@@ -87,16 +87,16 @@ util::Status SwarmRuntime::await_first_task(std::chrono::milliseconds timeout) {
                                       std::to_string(timeout.count() / 1000) + " s (" + last + ")");
 }
 
-nlohmann::json SwarmRuntime::tasks() const {
+std::optional<nlohmann::json> SwarmRuntime::tasks() const {
   const std::string filter = datastore::url_encode(nlohmann::json{{"service", {m_service}}}.dump());
   auto reply = m_engine.call("GET", "/tasks?filters=" + filter, nullptr, std::chrono::seconds{5});
-  if (!reply || !reply->body.is_array()) return nlohmann::json::array();
+  if (!reply || reply->status != 200 || !reply->body.is_array()) return std::nullopt;
   return reply->body;
 }
 
 void SwarmRuntime::watch() {
   while (!m_stopping) {
-    observe(tasks());
+    if (const auto listed = tasks()) observe(*listed);  // the engine did not answer: nothing learnt
     if (m_held && !m_scaled_down && exit_status()) scale_to_zero();
     std::this_thread::sleep_for(k_poll);
   }
@@ -108,7 +108,6 @@ void SwarmRuntime::observe(const nlohmann::json& listed) {
     const nlohmann::json* mine = nullptr;
     for (const auto& task : listed)
       if (task.value("ID", "") == m_task.id) mine = &task;
-    if (mine == nullptr && !listed.empty()) return;  // not listed yet (or the engine did not answer)
     const std::string state = mine ? status_of(*mine).value("State", "") : "remove";
     if (!terminal(state)) return;
     int code = -1;

@@ -53,8 +53,9 @@ private:
     int slot = 0;
   };
   SwarmRuntime(Engine engine, std::string service) : m_engine(std::move(engine)), m_service(std::move(service)) {}
-  // The service's tasks (GET /tasks?filters=service); empty when the engine does not answer.
-  nlohmann::json tasks() const;
+  // The service's tasks (GET /tasks?filters=service); empty when the engine does not answer (a task not listed by an
+  // answer is gone).
+  std::optional<nlohmann::json> tasks() const;
   // Waits up to `timeout` for the first task to run; the reason it will not otherwise.
   util::Status await_first_task(std::chrono::milliseconds timeout);
   void watch();
