@@ -362,7 +362,9 @@ util::Status Stack::wait_one(driver::Service* service, const WaitLimits& limits,
                         {"version", service->version()}});
       return util::Status::ok();
     }
-    if (poll.state == driver::Readiness::k_failed) {
+    if (poll.state == driver::Readiness::k_failed && !limits.start_first && awaits_restart(service)) {
+      note("exited; its restart is pending (" + poll.detail + ")");
+    } else if (poll.state == driver::Readiness::k_failed) {
       m_history.record(history::EventType::k_service_failed, service->name(), {{"detail", poll.detail}});
       give_up = true;
       return util::Status::infrastructure(poll.detail);
@@ -379,6 +381,19 @@ util::Status Stack::wait_one(driver::Service* service, const WaitLimits& limits,
   }
   if (m_control.should_stop()) return util::Status::cancelled(m_control.stop_reason());
   return util::Status::cancelled(k_another_failed);
+}
+
+// An exited instance that its orchestrator (the Stack, or an engine) will start again: a wait for its readiness waits
+// for the restart. The monitor records an exit within k_monitor_interval; it is given up to k_record_grace.
+bool Stack::awaits_restart(driver::Service* service) {
+  for (auto waited = std::chrono::milliseconds{0}; waited < k_record_grace; waited += k_poll_interval) {
+    {
+      std::lock_guard lock(m_mutex);
+      if (m_exit_recorded.count(service) || !service->exit_status()) break;  // recorded, or running again
+    }
+    std::this_thread::sleep_for(k_poll_interval);
+  }
+  return restart_pending(service->name());
 }
 
 util::Status Stack::wait_for(const std::vector<driver::Service*>& targets, std::chrono::milliseconds timeout,

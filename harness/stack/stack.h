@@ -141,6 +141,8 @@ private:
   util::Status wait_one(driver::Service* service, const WaitLimits& limits, std::atomic<bool>& give_up,
                         const std::function<void(const std::string&)>& note);
   util::Status start_one(driver::Service* service);
+  // The instance exited and will be restarted (by the Stack's policy or its engine's): a readiness wait goes on.
+  bool awaits_restart(driver::Service* service);
   void monitor();
   // Records what the engine reported of `service` since the last call (engine.event): Docker's own words.
   void record_engine_events(driver::Service* service);

@@ -205,5 +205,25 @@ TEST(StackEngineTest, an_orchestrating_engines_condition_says_whether_an_exit_is
   }
 }
 
+// A readiness wait for an instance that exited and will be restarted waits for the restart (`wait: {ready: [worker]}`
+// after a kill); one that will not be restarted fails at once, as before.
+TEST(StackEngineTest, a_readiness_wait_waits_through_a_pending_restart_and_not_without_one) {
+  for (const std::string condition : {"any", "none"}) {
+    auto policy = restarting("no");
+    policy.orchestration = driver::EngineOrchestration{.condition = condition};
+    EngineFixture f(policy, true, true);
+    ASSERT_TRUE(f.stack->start_all(10s));
+    f.service->exit_with(-1, 9);
+    ASSERT_TRUE(process_test::eventually([&] { return f.count("service.exited") == 1; }));
+    std::thread engine([&] {
+      std::this_thread::sleep_for(300ms);
+      if (condition == "any") f.service->engine_restart();
+    });
+    const auto waited = f.stack->wait_ready({"worker.1"}, 5s);
+    engine.join();
+    EXPECT_EQ(static_cast<bool>(waited), condition == "any") << condition << ": " << waited.message();
+  }
+}
+
 }  // namespace
 }  // namespace harness::stack
