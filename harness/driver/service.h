@@ -90,6 +90,36 @@ struct EngineOrchestration {
   std::optional<std::chrono::milliseconds> update_monitor;
 };
 
+// A rolling update of an instance its engine orchestrates (the swarm driver: a Swarm service update, as
+// `docker service update --force` does, in the order of the service's update_config): what the new task changes.
+struct RolloutChange {
+  std::optional<std::string> image;             // another image (present on the engine)
+  std::map<std::string, std::string> env;       // variables set on top of the instance's
+  // The new task's argv instead of the recipe's, run as the recipe's is (its log, its user).
+  std::optional<std::vector<std::string>> command;
+};
+
+// What the engine did in a rollout: the task it stopped and the one it started, with the engine's times (seconds
+// since the epoch) of the old task's container finishing, the new one's starting and Swarm seeing it run (healthy,
+// when it has a health check: Swarm stops the old task of a start-first update only then).
+struct RolloutOutcome {
+  std::string order;  // start-first | stop-first
+  std::string old_task;
+  std::string new_task;
+  double old_stopped_s = 0;
+  double new_started_s = 0;
+  double new_running_s = 0;
+  double began_s = 0;  // the update was asked for
+  // > 0: both ran for that long (start-first); < 0: a gap with neither running (stop-first).
+  double overlap_s() const { return old_stopped_s - new_started_s; }
+};
+
+// What roll_out() is where no engine orchestrates the instance.
+inline util::Status no_engine_to_roll_out(const std::string& instance) {
+  return util::Status::invalid("rollout of '" + instance + "' needs an engine that orchestrates it: run with "
+                               "--driver swarm (the local and docker drivers have no rolling update)");
+}
+
 // What freeze() is where no engine runs the instance (the local driver's processes).
 inline util::Status no_engine_to_freeze() {
   return util::Status::invalid("freeze needs a container engine (--driver docker): under the local driver use "
@@ -164,6 +194,15 @@ public:
   // orchestrator's replacement, the end of the run), as a manual `docker stop` does. Its next start() has the policy
   // again.
   virtual void hold_engine_restarts() {}
+  // Rolls the instance out to a new task with `change` (the swarm driver: a Swarm service update in its
+  // update_config's order) and waits up to `timeout` until the update completed and the old task ended. The instance
+  // is the new task from then on; the change of tasks is neither an exit nor a restart. k_invalid_input where no
+  // engine orchestrates it (no_engine_to_roll_out), k_infrastructure with the engine's words when it fails.
+  virtual util::Expected<RolloutOutcome> roll_out(const RolloutChange& change, std::chrono::milliseconds timeout) {
+    (void)change;
+    (void)timeout;
+    return no_engine_to_roll_out(name());
+  }
   // What the engine reports of the running instance's health (empty when it has no engine health check, does not
   // run, or the engine did not answer).
   virtual std::optional<EngineHealth> engine_health() const { return std::nullopt; }

@@ -26,6 +26,7 @@ constexpr std::array k_names{
     Entry{EventType::k_health_state, "health.state"},
     Entry{EventType::k_engine_event, "engine.event"},
     Entry{EventType::k_fault_start, "fault.start"}, Entry{EventType::k_fault_end, "fault.end"},
+    Entry{EventType::k_rollout_begin, "rollout.begin"}, Entry{EventType::k_rollout_end, "rollout.end"},
     Entry{EventType::k_load_begin, "load.begin"}, Entry{EventType::k_load_publish, "load.publish"},
     Entry{EventType::k_load_end, "load.end"},
     Entry{EventType::k_ledger_read, "ledger.read"}, Entry{EventType::k_ledger_error, "ledger.error"},

@@ -20,6 +20,7 @@ enum class EventType {
   k_health_probe, k_health_probe_discarded, k_health_state,                     // health.*
   k_engine_event,                                        // engine.event: what the engine (Docker) said of an instance
   k_fault_start, k_fault_end,                            // fault.*
+  k_rollout_begin, k_rollout_end,                        // rollout.*: an instance's rolling update by its engine
   k_load_begin, k_load_publish, k_load_end,              // load.*
   k_ledger_read, k_ledger_error,                         // ledger.*
   k_beat_sent,                                           // beat.sent: a celery-beat's send of a schedule entry

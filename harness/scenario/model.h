@@ -156,6 +156,17 @@ struct ExecStep : KindParams {
   std::optional<int> expect_exit;  // when set, another exit code fails the run with an error
 };
 
+// `rollout`: a rolling update of a service's instances by the engine that orchestrates them (the swarm driver: a
+// Swarm service update in the order of the service's `deploy.update_config`), one instance after another, each
+// waited for until its old task ended; what the new tasks change: another image, variables set, another command.
+struct RolloutStep : KindParams {
+  std::string service;                     // a scenario service or one instance ("worker.2")
+  std::optional<std::string> image;
+  std::map<std::string, std::string> env;
+  std::optional<std::string> command;      // shell (expands placeholders), instead of the recipe's
+  Millis timeout{120'000};                 // per instance
+};
+
 // `fault`: one fault of the catalogue, `{KIND: {...}}`. Applied when the step runs; with the step's `for:` it is
 // cleared (its inverse applied) afterwards, in the background while later steps run; without, it stays until
 // teardown. Each kind is one file in harness/fault/ (its keys, reader, apply, inverse and what it observes),

@@ -75,55 +75,6 @@ struct ReadService {
   const ServiceKindInfo* kind = nullptr;  // nullptr: unknown (reported)
 };
 
-std::optional<std::map<std::string, std::string>> read_environment(YamlReader& reader, const MapEntry& entry) {
-  std::map<std::string, std::string> environment;
-  std::map<std::string, SourceLocation> defined_at;
-  bool ok = true;
-  const auto add = [&](const std::string& name, std::string value, const SourceLocation& at) {
-    if (!matches(name, "[A-Za-z_][A-Za-z0-9_]*")) {
-      reader.error(at, "invalid environment variable name " + quote(name) +
-                           " (expected letters, digits and '_', not starting with a digit)");
-      ok = false;
-    } else if (environment.count(name)) {
-      reader.error(at, "duplicate environment variable " + quote(name) + " (first defined at line " +
-                           std::to_string(defined_at[name].line) + ")");
-      ok = false;
-    } else {
-      environment[name] = std::move(value);
-      defined_at[name] = at;
-    }
-  };
-
-  if (entry.value.IsMap()) {
-    MapView map(reader, entry.value);
-    for (const auto& variable : map.entries()) {
-      if (variable.value.IsScalar()) {
-        add(variable.key, variable.value.Scalar(), variable.key_location);
-      } else {
-        reader.error(variable.location, "environment variable " + quote(variable.key) + " must be a string, got " +
-                                            describe(variable.value));
-        ok = false;
-      }
-    }
-  } else if (entry.value.IsSequence()) {
-    for (const auto& item : entry.value) {
-      const std::size_t equals = item.IsScalar() ? item.Scalar().find('=') : std::string::npos;
-      if (equals == std::string::npos || equals == 0) {
-        reader.error(item.IsNull() ? entry.location : reader.location(item),
-                     "environment entry " + describe(item) + " must be KEY=VALUE");
-        ok = false;
-        continue;
-      }
-      add(item.Scalar().substr(0, equals), item.Scalar().substr(equals + 1), reader.location(item));
-    }
-  } else {
-    reader.error(entry.location, "'environment' must be a map of variables or a list of KEY=VALUE strings, got " +
-                                     describe(entry.value));
-    return std::nullopt;
-  }
-  if (!ok) return std::nullopt;
-  return environment;
-}
 
 // Reports each key of `map` that applies only to other kinds than `kind`:
 // "'database' applies only to postgres services ('cache' is a redis service)".
@@ -506,6 +457,56 @@ void default_watch(YamlReader& reader, std::vector<Service>& services) {
 }
 
 }  // namespace
+
+std::optional<std::map<std::string, std::string>> read_environment(YamlReader& reader, const MapEntry& entry) {
+  std::map<std::string, std::string> environment;
+  std::map<std::string, SourceLocation> defined_at;
+  bool ok = true;
+  const auto add = [&](const std::string& name, std::string value, const SourceLocation& at) {
+    if (!matches(name, "[A-Za-z_][A-Za-z0-9_]*")) {
+      reader.error(at, "invalid environment variable name " + quote(name) +
+                           " (expected letters, digits and '_', not starting with a digit)");
+      ok = false;
+    } else if (environment.count(name)) {
+      reader.error(at, "duplicate environment variable " + quote(name) + " (first defined at line " +
+                           std::to_string(defined_at[name].line) + ")");
+      ok = false;
+    } else {
+      environment[name] = std::move(value);
+      defined_at[name] = at;
+    }
+  };
+
+  if (entry.value.IsMap()) {
+    MapView map(reader, entry.value);
+    for (const auto& variable : map.entries()) {
+      if (variable.value.IsScalar()) {
+        add(variable.key, variable.value.Scalar(), variable.key_location);
+      } else {
+        reader.error(variable.location, "environment variable " + quote(variable.key) + " must be a string, got " +
+                                            describe(variable.value));
+        ok = false;
+      }
+    }
+  } else if (entry.value.IsSequence()) {
+    for (const auto& item : entry.value) {
+      const std::size_t equals = item.IsScalar() ? item.Scalar().find('=') : std::string::npos;
+      if (equals == std::string::npos || equals == 0) {
+        reader.error(item.IsNull() ? entry.location : reader.location(item),
+                     "environment entry " + describe(item) + " must be KEY=VALUE");
+        ok = false;
+        continue;
+      }
+      add(item.Scalar().substr(0, equals), item.Scalar().substr(equals + 1), reader.location(item));
+    }
+  } else {
+    reader.error(entry.location, "'environment' must be a map of variables or a list of KEY=VALUE strings, got " +
+                                     describe(entry.value));
+    return std::nullopt;
+  }
+  if (!ok) return std::nullopt;
+  return environment;
+}
 
 std::optional<ServiceKind> infer_kind(std::string_view image, const ServiceKindRegistry& kinds) {
   if (const auto slash = image.rfind('/'); slash != std::string_view::npos) image.remove_prefix(slash + 1);

@@ -1,6 +1,7 @@
 #pragma once
 // Reads `services:` (a map of service name to settings) into Service structs, infers kinds from image names,
 // and resolves the references between services (a worker's broker and backend).
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -17,6 +18,10 @@ namespace harness::scenario {
 // The kinds come from `kinds` (the registered ones unless a test brings its own).
 std::vector<Service> read_services(YamlReader& reader, const MapEntry& entry,
                                    const ServiceKindRegistry& kinds = service_kinds());
+
+// A service's `environment:` (a map of variables or a list of KEY=VALUE strings), reporting a bad name, a duplicate
+// or a value that is not a string; also a rollout step's `env:`.
+std::optional<std::map<std::string, std::string>> read_environment(YamlReader& reader, const MapEntry& entry);
 
 // The kind an image name implies: each kind's ImageHints are matched against the last path component with tag
 // and digest stripped. A prefix claim ("rabbitmq", "redis", "postgres", "celery") beats a substring claim

@@ -28,7 +28,7 @@ TEST(CheckRegistry, add_kind_names_the_judging_after_its_syntax) {
 TEST(CheckRegistry, messages_list_the_kinds_in_their_documented_order) {
   const std::vector<std::string_view> expected{"log",  "exec",     "health", "restarts",
                                                "exit", "delivery", "queue",  "connections",
-                                               "reconnect", "monitor", "stuck", "writes"};
+                                               "reconnect", "monitor", "stuck", "writes", "rollout"};
   EXPECT_EQ(scenario::listed_check_kinds(), expected);
 }
 

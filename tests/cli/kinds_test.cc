@@ -53,7 +53,8 @@ TEST(KindsCommand, lists_every_registered_step_kind_with_its_keys) {
   EXPECT_EQ(kinds_command(out), 0);
   const std::string text = out.str();
   ASSERT_TRUE(text.starts_with("steps ("));
-  ASSERT_EQ(scenario::step_syntaxes().names(), (std::vector<std::string_view>{"exec", "fault", "load", "wait"}));
+  ASSERT_EQ(scenario::step_syntaxes().names(),
+            (std::vector<std::string_view>{"exec", "fault", "load", "rollout", "wait"}));
   for (const auto& kind : scenario::step_syntaxes().all()) {
     EXPECT_NE(text.find("\n  " + std::string(kind.name) + "\n      " + std::string(kind.summary) + "\n"),
               std::string::npos) << kind.name;

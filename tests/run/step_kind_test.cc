@@ -15,7 +15,7 @@ TEST(StepKinds, every_step_kind_the_reader_knows_can_run) {
 }
 
 TEST(StepKinds, messages_list_the_kinds_in_their_documented_order) {
-  EXPECT_EQ(scenario::listed_step_kinds(), (std::vector<std::string_view>{"wait", "exec", "fault", "load"}));
+  EXPECT_EQ(scenario::listed_step_kinds(), (std::vector<std::string_view>{"wait", "exec", "fault", "load", "rollout"}));
 }
 
 TEST(StepKinds, only_the_fault_step_takes_for) {

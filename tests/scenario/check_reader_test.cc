@@ -442,10 +442,10 @@ TEST(ScenarioCheckTest, generated_delivery_names_are_unique) {
 TEST(ScenarioCheckTest, check_needs_exactly_one_kind) {
   EXPECT_EQ(load_error(k_head + "  - {name: nothing}\n"),
             "test.yaml:6:5: check has no kind (expected one of: log, exec, health, restarts, exit, delivery, queue, "
-            "connections, reconnect, monitor, stuck, writes)");
+            "connections, reconnect, monitor, stuck, writes, rollout)");
   EXPECT_EQ(load_error(k_head + "  - {log: {service: broker, contains: a}, exec: b}\n"),
             "test.yaml:6:43: check has more than one kind: 'log', 'exec' (expected exactly one of: log, exec, "
-            "health, restarts, exit, delivery, queue, connections, reconnect, monitor, stuck, writes)");
+            "health, restarts, exit, delivery, queue, connections, reconnect, monitor, stuck, writes, rollout)");
   EXPECT_EQ(load_error(k_head + "  - {lgo: {service: broker, contains: a}}\n"),
             "test.yaml:6:6: unknown key 'lgo' in check (did you mean 'log'?)");
 }
@@ -453,7 +453,7 @@ TEST(ScenarioCheckTest, check_needs_exactly_one_kind) {
 TEST(ScenarioCheckTest, check_must_be_a_map) {
   EXPECT_EQ(load_error(k_head + "  - delivery\n"),
             "test.yaml:6:5: a check must be a map with one kind (log, exec, health, restarts, exit, delivery, queue, "
-            "connections, reconnect, monitor, stuck or writes), got 'delivery'");
+            "connections, reconnect, monitor, stuck, writes or rollout), got 'delivery'");
   EXPECT_EQ(load_error(k_head + "  log: {}\n"), "test.yaml:6:3: 'checks' must be a list of checks, got a map");
 }
 

@@ -145,7 +145,7 @@ TEST(ScenarioStepTest, exec_problems_are_all_reported) {
 
 TEST(ScenarioStepTest, step_must_be_a_map) {
   EXPECT_EQ(load_error(k_head + "  - wait\n"),
-            "test.yaml:7:5: a step must be a map with one action (wait, exec, fault or load), got 'wait'");
+            "test.yaml:7:5: a step must be a map with one action (wait, exec, fault, load or rollout), got 'wait'");
 }
 
 TEST(ScenarioStepTest, steps_must_be_a_list) {
@@ -154,13 +154,13 @@ TEST(ScenarioStepTest, steps_must_be_a_list) {
 
 TEST(ScenarioStepTest, step_needs_an_action) {
   EXPECT_EQ(load_error(k_head + "  - {name: idle, at: 1s}\n"),
-            "test.yaml:7:5: step has no action (expected one of: wait, exec, fault, load)");
+            "test.yaml:7:5: step has no action (expected one of: wait, exec, fault, load, rollout)");
 }
 
 TEST(ScenarioStepTest, step_has_one_action) {
   EXPECT_EQ(load_error(k_head + "  - wait: 1s\n    exec: x\n"),
             "test.yaml:8:5: step has more than one action: 'wait', 'exec' (expected exactly one of: wait, exec, "
-            "fault, load)");
+            "fault, load, rollout)");
 }
 
 TEST(ScenarioStepTest, misspelt_action_is_reported_once) {
@@ -168,7 +168,7 @@ TEST(ScenarioStepTest, misspelt_action_is_reported_once) {
   EXPECT_EQ(load_error(k_head + "  - {name: a, exce: x}\n"),
             "test.yaml:7:15: unknown key 'exce' in step (did you mean 'exec'?)");
   EXPECT_EQ(load_error(k_head + "  - {wait: 1s, sleep: 1s}\n"),
-            "test.yaml:7:16: unknown key 'sleep' in step (expected one of: wait, exec, fault, load, at, for, name)");
+            "test.yaml:7:16: unknown key 'sleep' in step (expected one of: wait, exec, fault, load, rollout, at, for, name)");
 }
 
 TEST(ScenarioStepTest, at_for_and_name) {

@@ -104,6 +104,7 @@ void SwarmRuntime::watch() {
 
 void SwarmRuntime::observe(const nlohmann::json& listed) {
   std::lock_guard lock(m_mutex);
+  if (m_rolling) return observe_rollout(listed);
   if (!m_exit) {
     const nlohmann::json* mine = nullptr;
     for (const auto& task : listed)
@@ -128,6 +129,20 @@ void SwarmRuntime::observe(const nlohmann::json& listed) {
     m_exit.reset();
     ++m_restarts;
     note({"task running", {{"task", m_task.id}, {"slot", std::to_string(m_task.slot)}}, time_of(task)});
+    m_changed.notify_all();
+    return;
+  }
+}
+
+void SwarmRuntime::observe_rollout(const nlohmann::json& listed) {
+  for (const auto& task : listed) {
+    const std::string id = task.value("ID", "");
+    if (!runs(task) || id == m_task.id || m_retired.count(id)) continue;
+    m_retired.insert(m_task.id);
+    m_task = {id, container_of(task), pid_of(task), task.value("Slot", 0)};
+    m_exit.reset();
+    note({"task running", {{"task", m_task.id}, {"slot", std::to_string(m_task.slot)}, {"rollout", "new"}},
+          time_of(task)});
     m_changed.notify_all();
     return;
   }

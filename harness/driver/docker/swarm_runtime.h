@@ -13,6 +13,7 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include "harness/driver/docker/engine.h"
@@ -42,6 +43,11 @@ public:
   void hold_engine_restarts() override;
   std::vector<EngineEvent> take_engine_events() override;
   std::string exit_reason() const override;
+  // A Swarm service update (swarm_rollout.cc): while it runs, the task Swarm starts is adopted as the instance as
+  // soon as Swarm sees it run (start-first: before the old one is stopped; stop-first: after), and the old task's
+  // end is neither an exit nor a restart.
+  util::Expected<RolloutOutcome> roll_out(const std::string& instance, const RolloutChange& change,
+                                          std::chrono::milliseconds timeout) override;
 
   const std::string& service_id() const { return m_service; }
 
@@ -61,6 +67,12 @@ private:
   void watch();
   // One look at the tasks: the current one's end, a new one running (adopted unless held).
   void observe(const nlohmann::json& tasks);
+  // observe() during a rollout: a new task running is adopted, the old one's end is not an exit. Under m_mutex.
+  void observe_rollout(const nlohmann::json& tasks);
+  // Waits until the update of a rollout completed, `old_task` ended and a new task was adopted; the outcome's
+  // tasks and times, or why not (Swarm paused or rolled back the update, or `timeout`).
+  util::Expected<RolloutOutcome> await_rollout(const std::string& instance, RolloutOutcome outcome,
+                                               std::chrono::milliseconds timeout);
   void note(EngineEvent event);  // under m_mutex
   Task current() const;
   bool wait_exit(std::chrono::milliseconds timeout) const;
@@ -75,6 +87,8 @@ private:
   std::string m_exit_reason;                   // under m_mutex
   int m_restarts = 0;                          // under m_mutex
   std::vector<EngineEvent> m_events;           // under m_mutex
+  bool m_rolling = false;                      // under m_mutex: a rollout runs
+  std::set<std::string> m_retired;             // under m_mutex: tasks a rollout replaced
   std::atomic<bool> m_held{false};
   std::atomic<bool> m_scaled_down{false};
   std::atomic<bool> m_stopping{false};

@@ -4,6 +4,9 @@
 
 namespace harness::driver::docker {
 namespace {
+// How many leading arguments of a task's Args are container_command()'s wrapper.
+constexpr std::size_t k_wrapper_args = 4;
+
 long long nanoseconds(std::chrono::milliseconds d) { return static_cast<long long>(d.count()) * 1'000'000; }
 
 // "SRC:DST" or "SRC:DST:ro" (container_create_body's Binds) as a Swarm bind mount.
@@ -59,6 +62,43 @@ nlohmann::json swarm_service_spec(const std::string& name, const nlohmann::json&
       {"Mode", {{"Replicated", {{"Replicas", 1}}}}},
       {"UpdateConfig", swarm_update_config(orchestration)},
   };
+}
+
+nlohmann::json swarm_rollout_spec(nlohmann::json current, const RolloutChange& change,
+                                  const std::optional<std::string>& image_id) {
+  nlohmann::json& task = current["TaskTemplate"];
+  nlohmann::json& container = task["ContainerSpec"];
+  if (image_id) container["Image"] = *image_id;
+  if (!change.env.empty()) {
+    nlohmann::json env = nlohmann::json::array();
+    std::map<std::string, std::string> left = change.env;
+    for (const auto& entry : container.value("Env", nlohmann::json::array())) {
+      const std::string text = entry.is_string() ? entry.get<std::string>() : std::string{};
+      const auto it = left.find(text.substr(0, text.find('=')));
+      if (it == left.end()) {
+        env.push_back(text);
+        continue;
+      }
+      env.push_back(it->first + "=" + it->second);
+      left.erase(it);
+    }
+    for (const auto& [key, value] : left) env.push_back(key + "=" + value);
+    container["Env"] = env;
+  }
+  if (change.command) {
+    // The first four are container_command()'s wrapper (/bin/sh -c SCRIPT LOG: the output to the instance's log,
+    // the user switched): kept, so the new argv runs as the recipe's did.
+    nlohmann::json args = nlohmann::json::array();
+    const auto current_args = container.value("Args", nlohmann::json::array());
+    for (std::size_t i = 0; i < current_args.size() && i < k_wrapper_args; ++i) args.push_back(current_args[i]);
+    for (const auto& arg : *change.command) args.push_back(arg);
+    container["Args"] = args;
+  }
+  const std::int64_t force = task.contains("ForceUpdate") && task["ForceUpdate"].is_number_integer()
+                                 ? task["ForceUpdate"].get<std::int64_t>()
+                                 : 0;
+  task["ForceUpdate"] = force + 1;
+  return current;
 }
 
 std::string swarm_service_name(const std::string& run_id, const std::string& instance, int start_number) {

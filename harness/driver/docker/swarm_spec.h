@@ -26,6 +26,13 @@ inline constexpr const char* k_label_swarm_gwbridge = "celery-chaos.swarm-gwbrid
 nlohmann::json swarm_service_spec(const std::string& name, const nlohmann::json& container_body,
                                   const std::string& image_id, const EngineOrchestration& orchestration);
 
+// The spec `current` (a service's Spec as GET /services/ID returns it) changed for a rollout: Image the local id
+// `image_id` when given, `change.env` set over its Env (a variable's old entry replaced, the order kept), the Args
+// after container_command()'s wrapper replaced by `change.command`, and TaskTemplate.ForceUpdate one higher so that
+// Swarm replaces the task even when nothing else changed (`docker service update --force`).
+nlohmann::json swarm_rollout_spec(nlohmann::json current, const RolloutChange& change,
+                                  const std::optional<std::string>& image_id);
+
 // Swarm's RestartPolicy ({Condition, Delay, MaxAttempts, Window}, durations in nanoseconds) for `orchestration`;
 // what it leaves out is Swarm's default.
 nlohmann::json swarm_restart_policy(const EngineOrchestration& orchestration);

@@ -131,6 +131,12 @@ std::string LocalService::engine_exit_reason() const {
   return current ? current->exit_reason() : std::string{};
 }
 
+util::Expected<RolloutOutcome> LocalService::roll_out(const RolloutChange& change, std::chrono::milliseconds timeout) {
+  const auto current = runtime();
+  if (!current || exit_status()) return util::Status::invalid("rollout of '" + name() + "': it does not run");
+  return current->roll_out(name(), change, timeout);
+}
+
 std::string LocalService::version() const {
   std::lock_guard lock(m_version_mutex);
   return m_version;

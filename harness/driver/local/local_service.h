@@ -51,6 +51,7 @@ public:
   std::vector<EngineEvent> take_engine_events() override;
   bool use_engine_orchestrator(const EngineOrchestration& orchestration) override;
   std::string engine_exit_reason() const override;
+  util::Expected<RolloutOutcome> roll_out(const RolloutChange& change, std::chrono::milliseconds timeout) override;
   // The process that does the serving (SignalTarget::k_server): the main process, unless a launcher does not
   // exec it (RabbitMQ's beam.smp). Empty when it is not running.
   virtual std::optional<pid_t> server_pid() const { return main_pid(); }

@@ -66,6 +66,13 @@ public:
   virtual std::vector<EngineEvent> take_engine_events() { return {}; }
   // Why the engine ended the last run (Service::engine_exit_reason); empty here.
   virtual std::string exit_reason() const { return {}; }
+  // A rolling update by the engine (Service::roll_out); `instance` names it in the error where there is none.
+  virtual util::Expected<RolloutOutcome> roll_out(const std::string& instance, const RolloutChange& change,
+                                                  std::chrono::milliseconds timeout) {
+    (void)change;
+    (void)timeout;
+    return no_engine_to_roll_out(instance);
+  }
 };
 
 // What the instance runs: `options` as process::ChildProcess::spawn takes them (argv, environment, working

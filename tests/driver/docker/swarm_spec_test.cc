@@ -64,6 +64,35 @@ TEST(SwarmSpec, restart_policy_and_update_config_are_swarms_with_its_defaults_le
   EXPECT_FALSE(swarm_update_config(defaults).contains("Monitor"));
 }
 
+TEST(SwarmSpec, a_rollout_forces_a_new_task_with_the_change_and_keeps_the_rest) {
+  const auto body = worker_container();
+  auto spec = swarm_service_spec("cc-r1-worker-1-1", body, "sha256:abc", EngineOrchestration{});
+  spec["TaskTemplate"]["ContainerSpec"]["Env"] = nlohmann::json::array({"A=1", "RELEASE=1", "B=2"});
+
+  // Nothing changed but the force: Swarm replaces the task all the same (`docker service update --force`).
+  const auto forced = swarm_rollout_spec(spec, RolloutChange{}, std::nullopt);
+  EXPECT_EQ(forced["TaskTemplate"]["ForceUpdate"], 1);
+  auto without_force = forced;
+  without_force["TaskTemplate"].erase("ForceUpdate");
+  EXPECT_EQ(without_force, spec);
+  EXPECT_EQ(swarm_rollout_spec(forced, RolloutChange{}, std::nullopt)["TaskTemplate"]["ForceUpdate"], 2);
+
+  RolloutChange change;
+  change.env = {{"RELEASE", "2"}, {"NEW", "x"}};
+  change.command = std::vector<std::string>{"/bin/sh", "-c", "exec celery -A probe worker -Q other"};
+  const auto rolled = swarm_rollout_spec(spec, change, std::string("sha256:def"));
+  const auto& container = rolled["TaskTemplate"]["ContainerSpec"];
+  EXPECT_EQ(container["Image"], "sha256:def");
+  EXPECT_EQ(container["Env"], nlohmann::json::parse(R"(["A=1", "RELEASE=2", "B=2", "NEW=x"])"));
+  // The wrapper that sends the output to the instance's log stays; the argv after it is the new one.
+  const auto& args = container["Args"];
+  ASSERT_EQ(args.size(), 7u);
+  for (std::size_t i = 0; i < 4; ++i) EXPECT_EQ(args[i], body["Cmd"][i]);
+  EXPECT_EQ(args[6], "exec celery -A probe worker -Q other");
+  EXPECT_EQ(rolled["UpdateConfig"], spec["UpdateConfig"]);
+  EXPECT_EQ(rolled["TaskTemplate"]["RestartPolicy"], spec["TaskTemplate"]["RestartPolicy"]);
+}
+
 TEST(SwarmSpec, service_names_are_valid_for_swarm) {
   EXPECT_EQ(swarm_service_name("20261128-1-ab", "cache.replica_1", 7), "cc-20261128-1-ab-cache-replica-1-7");
   const std::string name = swarm_service_name(std::string(80, 'r'), "worker.1", 12);
