@@ -1,5 +1,7 @@
 #include "harness/run/exec.h"
 
+#include <thread>
+
 #include "harness/process/cancellation.h"
 #include "harness/process/child_process.h"
 
@@ -7,6 +9,7 @@ namespace harness::run {
 
 namespace {
 constexpr size_t k_output_tail = 4096;
+constexpr auto k_replacement_noticed_within = std::chrono::seconds{3};
 
 // The instance `service`'s command runs in: the running one, or the replacement the orchestrator is bringing (as a
 // `docker exec` asked again would), waited for no longer than `deadline`. Null when none runs. `replaced`: the
@@ -33,6 +36,18 @@ const driver::Service* instance_for(const std::string& service, const stack::Sta
 bool died_with_its_instance(const process::CommandResult& result) {
   return result.status && (result.status->signal != 0 || result.status->code == 126);
 }
+// Whether the orchestrator replaced `instance` (or is replacing it) while a command ran in it. A command killed with
+// its container can come back before the orchestrator has seen the container end (under the swarm driver Swarm
+// kills the task, and the harness sees the task end at its next look, every 100 ms): it is given a moment to.
+bool replaced_while_it_ran(const std::string& service, const driver::Service& instance, int generation,
+                           const stack::Stack& stack) {
+  const auto until = std::chrono::steady_clock::now() + k_replacement_noticed_within;
+  while (true) {
+    if (stack.generation(&instance) != generation || stack.restart_pending(service)) return true;
+    if (std::chrono::steady_clock::now() >= until) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds{100});
+  }
+}
 }  // namespace
 
 util::Expected<history::Event> run_exec(const std::string& id, const std::string& command, const std::string& service,
@@ -58,8 +73,7 @@ util::Expected<history::Event> run_exec(const std::string& id, const std::string
   const int generation = instance ? stack.generation(instance) : 0;
   auto result = instance ? instance->exec(options, timeout) : process::run_command(options, timeout);
   bool rerun = false;
-  if (instance && died_with_its_instance(result) &&
-      (stack.generation(instance) != generation || stack.restart_pending(service))) {
+  if (instance && died_with_its_instance(result) && replaced_while_it_ran(service, *instance, generation, stack)) {
     // The orchestrator replaced the instance while the command ran, and a container's stop kills what runs in it:
     // once more in the replacement, within what is left of the timeout.
     const auto* replacement = instance_for(service, stack, deadline, Ran{instance, generation});

@@ -10,37 +10,18 @@
 #include "harness/driver/docker/container_spec.h"
 #include "harness/driver/docker/engine.h"
 #include "tests/integration/cli_harness.h"
+#include "tests/integration/swarm_test_util.h"
 
 namespace {
 
 using harness::driver::docker::Engine;
-
-Engine engine() {
-  auto connected = Engine::connect();
-  if (!connected) throw std::runtime_error(connected.error().message());
-  return *connected;
-}
-
-std::string swarm_state(const Engine& e) {
-  auto info = e.call("GET", "/info");
-  return info && info->body.is_object() ? info->body["Swarm"].value("LocalNodeState", "") : "";
-}
+using test::engine;
+using test::harness_objects;
+using test::swarm_state;
 
 bool has_network(const Engine& e, const std::string& name) {
   auto reply = e.call("GET", "/networks/" + name);
   return reply && reply->status == 200;
-}
-
-// What of the harness is on the engine: its services (when in a swarm) and containers.
-std::size_t harness_objects(const Engine& e) {
-  const std::string filter = harness::datastore::url_encode(
-      nlohmann::json{{"label", {harness::driver::docker::k_label_run}}}.dump());
-  std::size_t count = 0;
-  if (auto services = e.call("GET", "/services?filters=" + filter); services && services->body.is_array())
-    count += services->body.size();
-  if (auto containers = e.call("GET", "/containers/json?all=1&filters=" + filter); containers && containers->body.is_array())
-    count += containers->body.size();
-  return count;
 }
 
 test::Run run_with(const std::vector<std::string>& args_before, const std::vector<std::string>& files,
@@ -88,7 +69,9 @@ TEST(SwarmDriver, incident_000_and_a_killed_worker_are_swarms_to_replace_and_not
   const auto scenario = run.dir / "incident-000-pidbox-reply-expiry";
   std::set<std::string> tasks;
   for (const auto& event : events(scenario, "engine.event", "worker.1"))
-    if (event["data"].value("action", "") == "task running") tasks.insert(event["data"]["attributes"].value("task", ""));
+    if (const std::string action = event["data"].value("action", "");
+        action == "task running" || action == "task starting")
+      tasks.insert(event["data"]["attributes"].value("task", ""));
   EXPECT_GE(tasks.size(), 2u);
   const auto restarted = events(scenario, "service.restarted", "worker.1");
   ASSERT_FALSE(restarted.empty());

@@ -11,33 +11,15 @@
 #include "harness/driver/docker/engine.h"
 #include "harness/history/history.h"
 #include "tests/integration/cli_harness.h"
+#include "tests/integration/swarm_test_util.h"
 
 namespace {
 
 using harness::driver::docker::Engine;
+using test::engine;
+using test::harness_objects;
+using test::swarm_state;
 namespace check = harness::check;
-
-Engine engine() {
-  auto connected = Engine::connect();
-  if (!connected) throw std::runtime_error(connected.error().message());
-  return *connected;
-}
-
-std::string swarm_state(const Engine& e) {
-  auto info = e.call("GET", "/info");
-  return info && info->body.is_object() ? info->body["Swarm"].value("LocalNodeState", "") : "";
-}
-
-std::size_t harness_objects(const Engine& e) {
-  const std::string filter = harness::datastore::url_encode(
-      nlohmann::json{{"label", {harness::driver::docker::k_label_run}}}.dump());
-  std::size_t count = 0;
-  if (auto services = e.call("GET", "/services?filters=" + filter); services && services->body.is_array())
-    count += services->body.size();
-  if (auto containers = e.call("GET", "/containers/json?all=1&filters=" + filter); containers && containers->body.is_array())
-    count += containers->body.size();
-  return count;
-}
 
 test::fs::path swarm_scenario(const std::string& name) {
   return test::source_dir() / "scenarios" / "swarm" / (name + ".yaml");

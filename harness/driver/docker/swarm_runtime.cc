@@ -41,6 +41,15 @@ bool runs(const nlohmann::json& task) {
          pid_of(task) > 0;
 }
 
+// Swarm is starting or running it: it reports a task with a health check "starting" until the check passes (moby's
+// executor, controller.go Start) and "running" after; a task whose check never passes (the fault that made its
+// predecessor unhealthy is still there) has a running container all the same, the engine's restart of the instance.
+bool started(const nlohmann::json& task) {
+  const std::string state = status_of(task).value("State", "");
+  return (state == "starting" || state == "running") && task.value("DesiredState", "") == "running" &&
+         !container_of(task).empty();
+}
+
 // Swarm's words for a task's end: its error ("task: non-zero exit (137): dockerexec: unhealthy container"), else
 // its message ("finished").
 std::string words_of(const nlohmann::json& task) {
@@ -124,11 +133,17 @@ void SwarmRuntime::observe(const nlohmann::json& listed) {
   }
   if (m_held) return;  // a task Swarm starts now is not this instance's: the harness stopped it
   for (const auto& task : listed) {
-    if (!runs(task) || task.value("ID", "") == m_task.id) continue;
-    m_task = {task.value("ID", ""), container_of(task), pid_of(task), task.value("Slot", 0)};
+    if (!started(task) || task.value("ID", "") == m_task.id) continue;
+    // A "starting" task's status holds no pid (Swarm reports the container's only at the next state): the
+    // container's own.
+    pid_t pid = pid_of(task);
+    if (pid <= 0) pid = container_state(m_engine, container_of(task)).value("Pid", 0);
+    if (pid <= 0) continue;  // not started yet
+    m_task = {task.value("ID", ""), container_of(task), pid, task.value("Slot", 0)};
     m_exit.reset();
     ++m_restarts;
-    note({"task running", {{"task", m_task.id}, {"slot", std::to_string(m_task.slot)}}, time_of(task)});
+    note({"task " + status_of(task).value("State", std::string{}),
+          {{"task", m_task.id}, {"slot", std::to_string(m_task.slot)}}, time_of(task)});
     m_changed.notify_all();
     return;
   }

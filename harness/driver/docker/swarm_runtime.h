@@ -3,8 +3,8 @@
 // through the Engine API (POST /services/create, swarm_spec.h), its tasks followed by a thread that lists them every
 // 100 ms (GET /tasks). The instance is the service's current task's container: signals, execs and health go to it
 // (container_access.h). Swarm itself restarts an exit and replaces an unhealthy task by the service's RestartPolicy;
-// the runtime sees the old task end (exit_status() set, with Swarm's words in exit_reason()) and the new task run
-// (exit cleared, engine_restarts() one higher), which the Stack records as the engine's restart.
+// the runtime sees the old task end (exit_status() set, with Swarm's words in exit_reason()) and the new task's
+// container start (exit cleared, engine_restarts() one higher), which the Stack records as the engine's restart.
 //
 // A stop by the harness holds the instance first: a task Swarm starts after it is not adopted, and the service is
 // scaled to 0 once the instance has exited, so nothing of it runs until the next start() (a new Swarm service).
