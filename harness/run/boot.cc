@@ -4,6 +4,7 @@
 
 #include "harness/driver/local/celery_worker_service.h"
 #include "harness/report/console_text.h"
+#include "harness/scenario/service_reader.h"
 #include "harness/util/time_format.h"
 
 namespace harness::run {
@@ -15,7 +16,7 @@ namespace {
 // with SIGTERM and a worker's clean shutdown then ends it "complete", which on-failure would not restart) with
 // Swarm's own delay. Empty when the orchestrator has nothing to do for it.
 std::optional<driver::EngineOrchestration> orchestration_of(const scenario::Service& spec) {
-  if (spec.restart == "no" && !spec.restart_on_unhealthy && !spec.deploy) return std::nullopt;
+  if (!scenario::is_orchestrated(spec)) return std::nullopt;
   driver::EngineOrchestration orchestration;
   orchestration.condition = spec.restart == "on-failure" && !spec.restart_on_unhealthy ? "on-failure" : "any";
   if (spec.deploy && spec.deploy->restart_policy) {

@@ -20,9 +20,8 @@ std::optional<RolloutStep> read_rollout(YamlReader& reader, const MapEntry& entr
   bool ok = true;
   const Service* service =
       read_service_of_kind(reader, *map, "service", services, std::nullopt, "rollout step", rollout.service, ok);
-  // Only an instance the engine orchestrates can be rolled out: under --driver swarm, one with a restart policy,
-  // restart_on_unhealthy or deploy: (run/boot.cc, orchestration_of).
-  if (service && service->restart == "no" && !service->restart_on_unhealthy && !service->deploy) {
+  // Only an instance the engine orchestrates can be rolled out.
+  if (service && !is_orchestrated(*service)) {
     reader.error(map->find("service")->location,
                  "rollout step: service " + quote(service->name) + " has no deploy:, restart policy or "
                  "restart_on_unhealthy, so no engine orchestrates it (under --driver swarm only such a service is "

@@ -537,6 +537,10 @@ bool has_healthcheck(const Service& service) {
   return service.healthcheck && !service.healthcheck->test.empty() && service.healthcheck->test.front() != "NONE";
 }
 
+bool is_orchestrated(const Service& service) {
+  return service.restart != "no" || service.restart_on_unhealthy || service.deploy.has_value();
+}
+
 const Service* resolve_service(YamlReader& reader, const std::vector<Service>& services, const std::string& name,
                                const SourceLocation& at, std::string_view referrer, std::string_view noun) {
   std::vector<std::string> names;

@@ -34,6 +34,10 @@ std::optional<ServiceKind> infer_kind(std::string_view image, const ServiceKindR
 // "has no healthcheck" on top of them would only mislead.
 bool has_healthcheck(const Service& service);
 
+// Whether an orchestrator has anything to do for the service: a restart policy, restart_on_unhealthy or `deploy:`
+// (under --driver swarm exactly such a service is a Swarm service, and only it can be rolled out).
+bool is_orchestrated(const Service& service);
+
 // The service called `name`, or nullptr after reporting
 // "REFERRER refers to undefined NOUN 'x' (did you mean 'y'?)", or "... (defined services: a, b)" when no name
 // is close. NOUN is what the reference is for: "service", "broker", "backend".

@@ -29,11 +29,6 @@ double container_time(const Engine& engine, const std::string& container, const 
   return rfc3339_seconds(container_state(engine, container).value(key, "")).value_or(0);
 }
 
-bool ended(const std::string& state) {
-  return state == "complete" || state == "shutdown" || state == "failed" || state == "rejected" ||
-         state == "remove" || state == "orphaned";
-}
-
 // Swarm gave the update up: "paused" (its failure action) or a rollback.
 bool given_up(const std::string& update_state) {
   return update_state == "paused" || update_state.rfind("rollback", 0) == 0;
@@ -93,7 +88,7 @@ util::Expected<RolloutOutcome> SwarmRuntime::await_rollout(const std::string& in
     const Task now = current();
     for (const auto& task : listed) {
       const auto& status = task.value("Status", nlohmann::json::object());
-      if (task.value("ID", "") == outcome.old_task) old_ended = ended(status.value("State", ""));
+      if (task.value("ID", "") == outcome.old_task) old_ended = swarm_task_ended(status.value("State", ""));
       if (task.value("ID", "") == now.id) new_running = rfc3339_seconds(status.value("Timestamp", "")).value_or(0);
     }
     if (update_state == "completed" && old_ended && now.id != outcome.old_task) {

@@ -15,11 +15,6 @@ constexpr auto k_first_task_timeout = std::chrono::seconds{60};
 constexpr auto k_kill_wait = std::chrono::seconds{10};
 constexpr std::size_t k_kept_events = 1000;
 
-bool terminal(const std::string& state) {
-  return state == "complete" || state == "shutdown" || state == "failed" || state == "rejected" ||
-         state == "remove" || state == "orphaned";
-}
-
 const nlohmann::json& status_of(const nlohmann::json& task) {
   static const nlohmann::json k_empty = nlohmann::json::object();
   const auto it = task.find("Status");
@@ -64,6 +59,11 @@ double time_of(const nlohmann::json& task) {
 }
 }  // namespace
 
+bool swarm_task_ended(const std::string& state) {
+  return state == "complete" || state == "shutdown" || state == "failed" || state == "rejected" ||
+         state == "remove" || state == "orphaned";
+}
+
 util::Expected<std::shared_ptr<SwarmRuntime>> SwarmRuntime::start(const Engine& engine,
                                                                  const nlohmann::json& service_spec) {
   auto created = engine.expect_ok("POST", "/services/create", service_spec);
@@ -87,7 +87,7 @@ util::Status SwarmRuntime::await_first_task(std::chrono::milliseconds timeout) {
       }
       const std::string state = status_of(task).value("State", "");
       last = "task " + task.value("ID", "") + " " + state + ": " + words_of(task);
-      if (terminal(state))
+      if (swarm_task_ended(state))
         return util::Status::infrastructure("Swarm could not start service " + m_service + ": " + last);
     }
     std::this_thread::sleep_for(std::chrono::milliseconds{50});
@@ -119,7 +119,7 @@ void SwarmRuntime::observe(const nlohmann::json& listed) {
     for (const auto& task : listed)
       if (task.value("ID", "") == m_task.id) mine = &task;
     const std::string state = mine ? status_of(*mine).value("State", "") : "remove";
-    if (!terminal(state)) return;
+    if (!swarm_task_ended(state)) return;
     int code = -1;
     if (mine && status_of(*mine).contains("ContainerStatus"))
       code = status_of(*mine)["ContainerStatus"].value("ExitCode", -1);

@@ -21,6 +21,9 @@
 
 namespace harness::driver::docker {
 
+// Whether a task in Swarm's `state` has ended (complete, shutdown, failed, rejected, remove, orphaned).
+bool swarm_task_ended(const std::string& state);
+
 class SwarmRuntime final : public local::Runtime {
 public:
   // Creates the service and waits until its first task runs; k_infrastructure with Swarm's own words when the task
