@@ -247,6 +247,15 @@ Verdict delivery_verdict(const DeliveryParams& check, const std::string& name, c
     else if (values[i] > static_cast<double>(bound->count()))
       failures.push_back(std::string("latency ") + latencies[i].first + " " + ms(values[i]) + expected);
   }
+  if (check.publish_took) {
+    const auto longest = input.longest_publish_of(check.load);
+    const std::string expected = " (expected " + format_bound(*check.publish_took) + ")";
+    if (longest.took_s < 0)
+      failures.push_back("longest publish call not measured: no publish said how long it took" + expected);
+    else if (!holds(*check.publish_took, longest.took_s))
+      failures.push_back("longest publish call " + ms(longest.took_s * 1000.0) + " (" + id(longest.id) + ")" +
+                         expected);
+  }
   if (check.recovery) {
     for (const auto& r : a.recoveries) {
       const bool late = r.state == Recovery::State::k_recovered &&
@@ -269,6 +278,8 @@ Verdict delivery_verdict(const DeliveryParams& check, const std::string& name, c
               std::to_string(a.lost.size()) + ", duplicated " + std::to_string(a.duplicated.size()) + ", phantom " +
               std::to_string(a.phantom.size()) +
               (a.latency.count > 0 ? ", latency p99 " + ms(a.latency.p99_ms) : std::string());
+  if (check.publish_took)
+    v.message += ", longest publish call " + ms(input.longest_publish_of(check.load).took_s * 1000.0);
   if (!a.executed_although_failed.empty())
     v.message += ", " + std::to_string(a.executed_although_failed.size()) + " executed although the publish failed";
   for (const auto& r : a.recoveries)
@@ -339,15 +350,16 @@ using namespace harness::scenario;
 const std::vector<std::string_view> k_delivery_keys{"load",        "accepted",    "lost",
                                                     "duplicated",  "phantom",     "latency_p50",
                                                     "latency_p95", "latency_p99", "latency_max",
-                                                    "recovery",    "tick_duplicates", "missed_ticks"};
+                                                    "recovery",    "publish_took", "tick_duplicates",
+                                                    "missed_ticks"};
 
 // `delivery: {load, accepted, lost, duplicated, phantom, latency_p50/p95/p99/max, recovery}`; `delivery: {}` is every
 // default (nothing lost, duplicated or phantom, over every load).
 std::optional<DeliveryParams> read_delivery(YamlReader& reader, const MapEntry& entry) {
   auto map = read_map(reader, entry,
                       "'delivery' must be a map of bounds (load, accepted, lost, duplicated, phantom, latency_p50, "
-                      "latency_p95, latency_p99, latency_max, recovery, tick_duplicates, missed_ticks; {} for the "
-                      "defaults)",
+                      "latency_p95, latency_p99, latency_max, recovery, publish_took, tick_duplicates, "
+                      "missed_ticks; {} for the defaults)",
                       k_delivery_keys, "delivery check");
   if (!map) return std::nullopt;
   DeliveryParams delivery;
@@ -365,6 +377,8 @@ std::optional<DeliveryParams> read_delivery(YamlReader& reader, const MapEntry& 
       {"recovery", &delivery.recovery}};
   for (const auto& [key, field] : durations)
     if (const MapEntry* e = map->find(key)) assign_or_fail(read_duration(reader, *e), *field, ok);
+  if (const MapEntry* e = map->find("publish_took"))
+    assign_or_fail(read_duration_bound(reader, *e), delivery.publish_took, ok);
   if (!ok) return std::nullopt;
   return delivery;
 }
@@ -387,6 +401,7 @@ std::string delivery_name(const KindParams& params) {
       {"recovery", &delivery.recovery}};
   for (const auto& [key, field] : durations)
     if (*field) name += std::string(", ") + key + " <= " + format_duration(**field);
+  if (delivery.publish_took) name += ", publish_took " + check::format_bound(*delivery.publish_took);
   if (delivery.judges_ticks()) name += ", " + tick_bounds;
   return name;
 }
@@ -403,7 +418,7 @@ const bool k_delivery_registered = add_kind({
     .listed_at = 5,
     .keys = k_delivery_keys,
     .summary = "every accepted task ran exactly once (bounds on lost, duplicated, phantom), latency percentiles, "
-               "recovery after faults",
+               "recovery after faults, how long a publish call took",
     .read = [](YamlReader& reader, const MapEntry& entry, const std::vector<Service>*) {
       return as_params(read_delivery(reader, entry));
     },

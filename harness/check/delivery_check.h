@@ -14,6 +14,7 @@
 
 #include "harness/check/beat_ticks.h"
 #include "harness/check/delivery_analysis.h"
+#include "harness/check/duration_bound.h"
 #include "harness/check/verdict.h"
 #include "harness/scenario/kind_params.h"
 #include "harness/scenario/model.h"
@@ -38,6 +39,9 @@ struct DeliveryParams : scenario::KindParams {
   std::optional<std::chrono::milliseconds> latency_p99;
   std::optional<std::chrono::milliseconds> latency_max;
   std::optional<std::chrono::milliseconds> recovery;        // for every fault: from its end until throughput is back (README)
+  // The longest publish call of the load(s), whatever its outcome (load.publish took_ms): how long send_task held its
+  // caller ("<3s": a publish timeout honoured; ">=8s": blocked through a disk alarm).
+  std::optional<DurationBound> publish_took;
   // celery-beat ticks (check/beat_ticks.h), judged when either is set: a schedule entry executed more than once for
   // one tick, and a tick between the first and last observed with neither a send nor an execution. A check with
   // only these keys judges a scenario without loads.
@@ -47,7 +51,7 @@ struct DeliveryParams : scenario::KindParams {
   bool judges_ticks() const { return tick_duplicates || missed_ticks; }
   bool judges_only_ticks() const {
     return judges_ticks() && load.empty() && !accepted && !lost && !duplicated && !phantom && !latency_p50 &&
-           !latency_p95 && !latency_p99 && !latency_max && !recovery;
+           !latency_p95 && !latency_p99 && !latency_max && !recovery && !publish_took;
   }
 };
 

@@ -140,6 +140,7 @@ private:
     if (doc["data"].get_object().get(data)) return "load.publish has no \"data\" object";
     std::string_view load, id, outcome_text, error;
     double at = 0;
+    double took_ms = -1;
     bool has_id = false, has_outcome = false, has_at = false;
     for (auto result : data) {
       ondemand::field field;
@@ -155,6 +156,8 @@ private:
         get(field.value(), load);
       else if (key == "error")
         get(field.value(), error);
+      else if (key == "took_ms")
+        get(field.value(), took_ms);
     }
     if (!has_id) return "load.publish has no \"id\" string in \"data\"";
     if (!has_outcome) return "load.publish has no \"outcome\" string in \"data\"";
@@ -174,6 +177,7 @@ private:
     }
     publish.load = m_last_load;
     publish.error = error.empty() ? 0 : m_input.errors.index(error);
+    if (took_ms >= 0) m_input.note_publish_took(publish.load, publish.id, took_ms / 1000.0);
     m_input.publishes.push_back(publish);
     return {};
   }
@@ -317,14 +321,30 @@ bool DeliveryInput::counts_as_phantom(const Execution& execution) const {
 }
 
 void DeliveryInput::add_publish(std::string_view id, std::string_view load, PublishOutcome outcome, double at,
-                                std::string_view error) {
+                                std::string_view error, double took_s) {
   Publish publish;
   publish.id = ids.key(id);
   publish.at = at;
   publish.outcome = outcome;
   publish.load = static_cast<std::uint16_t>(loads.index(load));
   publish.error = errors.index(error);
+  if (took_s >= 0) note_publish_took(publish.load, publish.id, took_s);
   publishes.push_back(publish);
+}
+
+void DeliveryInput::note_publish_took(std::size_t load_index, const TaskKey& id, double took_s) {
+  if (longest_publish.size() <= load_index) longest_publish.resize(load_index + 1);
+  auto& longest = longest_publish[load_index];
+  if (took_s > longest.took_s) longest = {took_s, id};
+}
+
+LongestPublish DeliveryInput::longest_publish_of(std::string_view load) const {
+  LongestPublish out;
+  for (std::size_t i = 0; i < longest_publish.size(); ++i) {
+    if (!load.empty() && loads.name(static_cast<std::uint32_t>(i)) != load) continue;
+    if (longest_publish[i].took_s > out.took_s) out = longest_publish[i];
+  }
+  return out;
 }
 
 void DeliveryInput::add_execution(std::string_view id, std::string_view worker, double started, bool redelivered,

@@ -60,6 +60,12 @@ struct FaultWindow {
   bool ended = false;          // a fault.end was recorded
 };
 
+// The longest publish call of a load (load.publish data.took_ms): how long send_task blocked its caller.
+struct LongestPublish {
+  double took_s = -1;          // < 0: no publish of the load said how long it took
+  TaskKey id;
+};
+
 struct DeliveryInput {
   DeliveryInput();             // errors and tasks get "" at index 0
 
@@ -72,6 +78,7 @@ struct DeliveryInput {
   std::vector<Publish> publishes;      // file order
   std::vector<Execution> executions;   // file order
   std::vector<FaultWindow> faults;     // by start
+  std::vector<LongestPublish> longest_publish;  // by `loads` index (not every load need have one)
   std::size_t history_lines = 0;       // non-blank lines read, for the report
   std::size_t ledger_lines = 0;
   bool history_truncated = false;      // an unterminated, unparsable last line was ignored
@@ -79,7 +86,11 @@ struct DeliveryInput {
 
   // The convenient way to build one (tests): interns the id and names.
   void add_publish(std::string_view id, std::string_view load, PublishOutcome outcome, double at,
-                   std::string_view error = {});
+                   std::string_view error = {}, double took_s = -1);
+  // Keeps the publish call of `load_index` that took longest.
+  void note_publish_took(std::size_t load_index, const TaskKey& id, double took_s);
+  // The longest publish call of `load` ("" = of every load); took_s < 0 when none said.
+  LongestPublish longest_publish_of(std::string_view load) const;
   void add_execution(std::string_view id, std::string_view worker, double started, bool redelivered = false,
                      int attempt = 0, std::string_view task = {});
   // Whether an execution that no load published counts as a phantom: executions of a load's task, or of a task

@@ -199,6 +199,14 @@ util::Status write_delivery_report(const std::filesystem::path& file, const Deli
       w.null();
   }
   w.end_object();
+  // The longest publish call (how long send_task held its caller), of the load under check.
+  const auto longest = input.longest_publish_of(a.load);
+  w.key("longest_publish");
+  if (longest.took_s >= 0)
+    w.begin_object().key("took_ms").value(rounded_ms(longest.took_s * 1000.0)).key("id").value(input.ids.text(longest.id))
+        .end_object();
+  else
+    w.null();
   w.key("throughput").begin_object().key("start").value(a.first_publish).key("bucket_s").value(std::uint64_t{1});
   w.key("executions").begin_array();
   for (auto n : a.throughput) w.value(std::uint64_t{n});

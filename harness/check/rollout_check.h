@@ -8,23 +8,13 @@
 #include <string_view>
 #include <vector>
 
+#include "harness/check/duration_bound.h"
 #include "harness/check/verdict.h"
 #include "harness/history/event.h"
 #include "harness/scenario/kind_params.h"
 #include "harness/scenario/model.h"
 
 namespace harness::check {
-
-// ">=1s", "<500ms", "<=2s", ">0s": a bound on a duration.
-struct DurationBound {
-  enum class Op { k_lt, k_le, k_gt, k_ge };
-  Op op = Op::k_ge;
-  scenario::Millis value{0};
-};
-// nullopt when `text` is not an operator (<, <=, >, >=) followed by a duration.
-std::optional<DurationBound> parse_duration_bound(std::string_view text);
-bool holds(const DurationBound& bound, double seconds);
-std::string format_bound(const DurationBound& bound);  // ">= 1s"
 
 struct RolloutParams : scenario::KindParams {
   std::string service;

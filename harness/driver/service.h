@@ -126,6 +126,21 @@ inline util::Status no_engine_to_freeze() {
                                "pause, a SIGSTOP of the instance's processes");
 }
 
+// A client the scenario runs with an instance's software (a load's publisher): started by Service::spawn_client, it
+// runs where the instance's software is (a child process on the machine; under the docker driver a container of the
+// stack's image, so that it publishes with the stack's Celery and kombu). The destructor kills what is left (bounded).
+class Client {
+public:
+  virtual ~Client() = default;
+  // Its exit status once it has exited; empty while it runs.
+  virtual std::optional<process::ExitStatus> exit_status() const = 0;
+  bool running() const { return !exit_status().has_value(); }
+  // SIGTERM, up to `grace` for it to exit, then SIGKILL; returns once it is gone (bounded). Idempotent.
+  virtual void stop(std::chrono::milliseconds grace) = 0;
+  // What identifies it in events: {"pid": host pid} on the machine, plus {"container": id} in a container.
+  virtual nlohmann::json identity() const = 0;
+};
+
 class Service {
 public:
   virtual ~Service() = default;
@@ -226,6 +241,20 @@ public:
     return run_in(options, timeout);
   }
 
+  // Starts `options.argv` as a client named `client` (a load's name) with this instance's software, in the background:
+  // prepared as exec() prepares a command (exec_environment(), exec_working_directory()), its output appended to
+  // `options.log_file`. Where it runs is launch_client's: on the machine, or in a container of the stack's image
+  // (docker driver), which can write to `writes` (folders of the report) and the run's logs. k_infrastructure when
+  // it cannot be started.
+  util::Expected<std::unique_ptr<Client>> spawn_client(process::SpawnOptions options, const std::string& client,
+                                                       const std::vector<std::filesystem::path>& writes) const {
+    auto environment = exec_environment();
+    for (auto& [key, value] : options.environment) environment[key] = value;
+    options.environment = std::move(environment);
+    if (options.working_directory.empty()) options.working_directory = exec_working_directory();
+    return launch_client(options, client, writes);
+  }
+
   // The loopback ports it listens on (for the report and for the tests that assert none is left open).
   virtual std::vector<std::uint16_t> ports() const { return {}; }
 
@@ -263,6 +292,13 @@ protected:
   virtual process::CommandResult run_in(const process::SpawnOptions& options, std::chrono::milliseconds timeout) const {
     return process::run_command(options, timeout);
   }
+  // Starts the client spawn_client() prepared: a child process of the harness here (driver/client.cc).
+  virtual util::Expected<std::unique_ptr<Client>> launch_client(const process::SpawnOptions& options,
+                                                                const std::string& client,
+                                                                const std::vector<std::filesystem::path>& writes) const;
 };
+
+// A client that is a child process of the harness, in its own process group (Service::launch_client's default).
+util::Expected<std::unique_ptr<Client>> spawn_child_client(const process::SpawnOptions& options);
 
 }  // namespace harness::driver

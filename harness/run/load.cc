@@ -97,23 +97,27 @@ util::Expected<std::unique_ptr<Load>> Load::start(const scenario::LoadStep& writ
 
   process::SpawnOptions options;
   options.argv = client_argv(step, python->second, fixtures->second, load->m_jsonl);
-  options.environment = service.exec_environment();
   options.unset_environment = {"PYTHONHOME"};
-  options.working_directory = service.exec_working_directory();
   options.log_file = load->m_log;
   std::string command;
   for (const auto& a : options.argv) command += (command.empty() ? "" : " ") + a;
-  history.record(history::EventType::k_load_begin, {},
-                 {{"load", step.name}, {"task", step.task}, {"count", step.count ? nlohmann::json(*step.count) : nullptr},
-                  {"duration_s", step.duration ? nlohmann::json(step.duration->count() / 1000.0) : nullptr},
-                  {"rate", step.rate}, {"service", step.service}, {"command", command}});
-  auto child = process::ChildProcess::spawn(options);
+  nlohmann::json begin = {{"load", step.name},
+                          {"task", step.task},
+                          {"count", step.count ? nlohmann::json(*step.count) : nullptr},
+                          {"duration_s", step.duration ? nlohmann::json(step.duration->count() / 1000.0) : nullptr},
+                          {"rate", step.rate},
+                          {"service", step.service},
+                          {"command", command}};
+  auto child = service.spawn_client(options, step.name, {load->m_jsonl.parent_path()});
   if (!child) {
+    history.record(history::EventType::k_load_begin, {}, begin);
     history.record(history::EventType::k_load_end, {},
                    {{"load", step.name}, {"published", 0}, {"error", child.error().message()}});
     return child.error();
   }
   load->m_child = std::move(child.value());
+  begin["client"] = load->m_child->identity();
+  history.record(history::EventType::k_load_begin, {}, begin);
   load->m_follower = std::thread([raw = load.get()] {
     // An exception must not escape a thread (std::terminate would leave every service of the run behind).
     try {

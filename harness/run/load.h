@@ -1,9 +1,10 @@
 #pragma once
-// Loads: the `load` steps of a run. Each runs the fixture's Celery client (fixtures/celery/load.py) as a child
-// process in a worker service's environment (its broker URL and Celery settings, like `docker exec`), in the
-// background while later steps run. The client writes one JSON line per publish to loads/<name>.jsonl; a thread
+// Loads: the `load` steps of a run. Each runs the fixture's Celery client (fixtures/celery/load.py) with a worker
+// service's software and environment (its broker URL and Celery settings, like `docker exec`), in the background
+// while later steps run: a child process under the local driver, a container of the stack's image under the docker
+// and swarm drivers (Service::spawn_client), so that it publishes with the stack's Celery, kombu and py-amqp. The client writes one JSON line per publish to loads/<name>.jsonl; a thread
 // here follows that file as it grows (LoadFollower) and turns every line into a History event:
-//   load.begin {load, task, count, duration_s, rate, command}
+//   load.begin {load, task, count, duration_s, rate, service, command, client: {pid[, container]}}
 //   load.publish {load, id, outcome, at, took_ms[, error]}   outcome: confirmed | sent | failed | timeout
 //   load.end {load, published, counts, exit_code, stopped[, log_tail]}
 // `wait: {drained: true}` (wait_drained) waits until every load has ended and every accepted publish (confirmed
@@ -56,7 +57,7 @@ private:
   history::History& m_history;
   std::filesystem::path m_jsonl;
   std::filesystem::path m_log;
-  std::unique_ptr<process::ChildProcess> m_child;
+  std::unique_ptr<driver::Client> m_child;
   std::unique_ptr<LoadFollower> m_lines;
   std::thread m_follower;
   std::atomic<bool> m_ended{false};

@@ -11,6 +11,8 @@ void LoadFollower::consume() {
   m_lines.read_new([this](nlohmann::json& line) {
     if (line.value("done", false))
       m_summary = std::move(line);
+    else if (line.contains("client"))
+      m_client = std::move(line["client"]);
     else
       publish(line);
   });
@@ -34,6 +36,7 @@ std::string LoadFollower::finish(const std::optional<process::ExitStatus>& statu
   nlohmann::json end = {{"load", m_load}, {"published", m_summary.value("published", 0)},
                         {"counts", m_summary.value("counts", nlohmann::json::object())}, {"stopped", stopped}};
   if (status) end["exit_code"] = status->code;
+  if (!m_client.is_null()) end["client_versions"] = m_client;
   std::string failure;
   if (!m_summary.value("done", false) && !stopped) {
     const std::string tail = util::tail_file(log, 20);

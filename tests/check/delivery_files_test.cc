@@ -155,6 +155,7 @@ TEST_F(DeliveryFiles, judges_the_files_and_writes_every_id_to_delivery_json) {
   EXPECT_EQ(report["faults"][0]["ended"], true);
   EXPECT_DOUBLE_EQ(report["faults"][0]["end"].get<double>() - report["faults"][0]["start"].get<double>(), 1.0);
   EXPECT_EQ(report["latency_ms"]["count"], 30);
+  EXPECT_EQ(report["longest_publish"]["took_ms"], 0.4);  // every publish line says 0.4 ms
   EXPECT_EQ(report["throughput"]["executions"], nlohmann::json({9, 10, 10, 2, 1}));
 }
 

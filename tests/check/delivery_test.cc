@@ -46,6 +46,42 @@ DeliveryParams allowing_loss() {
   return check;
 }
 
+// --- how long a publish call took ------------------------------------------------------------------------------
+
+// publish_took bounds the longest publish call of the load: a 2 s confirm timeout honoured passes "<3s"; a call that
+// blocked through a 10 s disk alarm (kombu 5.5) fails it naming the task, and passes ">=8s".
+TEST(DeliveryCheck, publish_took_bounds_the_longest_publish_call) {
+  DeliveryInput input;
+  input.add_publish(uuid(1), "alarm", PublishOutcome::k_confirmed, k_t, {}, 0.03);
+  input.add_publish(uuid(2), "alarm", PublishOutcome::k_timeout, k_t + 1, "OperationalError: timed out", 9.4);
+  input.add_publish(uuid(3), "other", PublishOutcome::k_confirmed, k_t + 2, {}, 20.0);
+  input.add_execution(uuid(1), "worker-1@host", k_t + 0.05);
+  input.add_execution(uuid(3), "worker-1@host", k_t + 22.05);
+  DeliveryParams check;
+  check.load = "alarm";
+  check.publish_took = parse_duration_bound("<3s");
+  auto v = judge(input, check);
+  EXPECT_EQ(v.outcome, Outcome::k_failed);
+  EXPECT_EQ(v.message, "longest publish call 9400.0 ms (" + uuid(2) + ") (expected < 3s)");
+  check.publish_took = parse_duration_bound(">=8s");
+  v = judge(input, check);
+  EXPECT_EQ(v.outcome, Outcome::k_passed) << v.message;
+  EXPECT_NE(v.message.find("longest publish call 9400.0 ms"), std::string::npos) << v.message;
+  check.load = "";  // every load: the other load's 20 s call is the longest
+  EXPECT_EQ(judge(input, check).outcome, Outcome::k_passed) << judge(input, check).message;
+  check.publish_took = parse_duration_bound("<10s");
+  EXPECT_NE(judge(input, check).message.find("longest publish call 20000.0 ms (" + uuid(3) + ")"), std::string::npos);
+}
+
+TEST(DeliveryCheck, publish_took_without_a_measured_call_fails) {
+  auto input = steady(2);  // add_publish without took_s: an older history
+  DeliveryParams check;
+  check.publish_took = parse_duration_bound("<3s");
+  const auto v = judge(input, check);
+  EXPECT_EQ(v.outcome, Outcome::k_failed);
+  EXPECT_EQ(v.message, "longest publish call not measured: no publish said how long it took (expected < 3s)");
+}
+
 // --- lost, duplicated, phantom --------------------------------------------------------------------------------
 
 TEST(DeliveryCheck, every_accepted_task_executed_once_passes) {

@@ -24,21 +24,6 @@ RolloutParams spec(std::optional<std::string> overlap, std::optional<std::string
   return params;
 }
 
-TEST(RolloutCheck, duration_bounds_read_and_compare) {
-  const auto bound = parse_duration_bound(">= 1s");
-  ASSERT_TRUE(bound);
-  EXPECT_EQ(bound->op, DurationBound::Op::k_ge);
-  EXPECT_EQ(bound->value, 1s);
-  EXPECT_TRUE(holds(*bound, 1.0));
-  EXPECT_FALSE(holds(*bound, 0.99));
-  EXPECT_EQ(format_bound(*parse_duration_bound("<500ms")), "< 500ms");
-  EXPECT_TRUE(holds(*parse_duration_bound("<500ms"), 0.4));
-  EXPECT_FALSE(holds(*parse_duration_bound("<=0s"), 0.001));
-  EXPECT_FALSE(parse_duration_bound("1s"));  // no comparison
-  EXPECT_FALSE(parse_duration_bound(">= 1"));  // no unit
-  EXPECT_FALSE(parse_duration_bound("=1s"));
-}
-
 TEST(RolloutCheck, a_start_first_overlap_passes_the_overlap_bound_and_fails_the_gap_bound) {
   const std::vector<history::Event> history = {rolled("beat", "start-first", 2.31)};
   const auto overlap = judge_rollout(spec(">=1s", std::nullopt), "r", "s.rollout", history);

@@ -289,4 +289,49 @@ TEST(DockerDriver, smoke_passes_on_the_trixie_stack_with_its_own_versions) {
   EXPECT_TRUE(harness_containers().empty());
 }
 
+// A load's publisher runs in a container of the stack's image (Service::spawn_client): on the trixie stack it
+// publishes with kombu 5.5, not with the kombu of the machine the harness runs on; the container goes with the run.
+// The same load under the local driver is a process of the machine, with its kombu (5.2 on Debian 12).
+TEST(DockerDriver, a_load_publishes_from_a_container_with_the_stacks_kombu) {
+  REQUIRE_ENGINE();
+  test::TempDir dir;
+  const auto scenario = dir.write("load.yaml", R"(name: load-in-stack
+services:
+  broker: {image: rabbitmq}
+  worker: {image: celery-worker, broker: broker}
+steps:
+  - wait: {ready: all, timeout: 90s}
+  - name: burst
+    load: {task: probe.record, count: 5}
+  - wait: {drained: true, timeout: 60s}
+checks:
+  - name: every task ran once
+    delivery: {load: burst, lost: 0, duplicated: 0}
+)");
+  const auto run_with = [&](std::vector<std::string> args, const std::string& reports) {
+    args.insert(args.end(), {"run", scenario.string(), "--report-dir", (dir.path() / reports).string()});
+    const auto result = run_cli(args, std::chrono::seconds{300});
+    EXPECT_EQ(result.exit_code, 0) << result.output;
+    std::map<std::string, nlohmann::json> events;
+    std::ifstream in(test::latest_run(dir.path() / reports) / "load-in-stack" / "history.jsonl");
+    for (std::string line; std::getline(in, line);) {
+      auto event = nlohmann::json::parse(line, nullptr, false);
+      if (event.is_object()) events[event.value("type", "")] = event.value("data", nlohmann::json::object());
+    }
+    return events;
+  };
+  const auto trixie = run_with({"--driver", "docker", "--image", "celery-chaos/services:trixie"}, "trixie");
+  ASSERT_TRUE(trixie.count("load.end"));
+  EXPECT_FALSE(trixie.at("load.begin").at("client").value("container", "").empty()) << trixie.at("load.begin");
+  EXPECT_EQ(trixie.at("load.end").at("client_versions").value("kombu", "").rfind("5.5.", 0), 0u)
+      << trixie.at("load.end");
+  EXPECT_TRUE(harness_containers().empty());
+
+  const auto local = run_with({}, "local");
+  ASSERT_TRUE(local.count("load.end"));
+  EXPECT_FALSE(local.at("load.begin").at("client").contains("container")) << local.at("load.begin");
+  EXPECT_EQ(local.at("load.end").at("client_versions").value("kombu", "").rfind("5.2.", 0), 0u)
+      << local.at("load.end");
+}
+
 }  // namespace

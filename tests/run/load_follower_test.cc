@@ -50,6 +50,21 @@ TEST_F(LoadFollowerTest, each_publish_line_becomes_a_load_publish_event) {
   EXPECT_EQ(follower.accepted(), (std::vector<std::string>{"t1"}));
 }
 
+// load.py's first line names the software that published (under the docker driver, the stack image's): it is no
+// publish, and load.end carries it.
+TEST_F(LoadFollowerTest, the_client_line_becomes_the_load_end_client_versions) {
+  LoadFollower follower("burst", m_history, jsonl());
+  append(R"({"client":{"python":"3.13.5","celery":"5.5.2","kombu":"5.5.3","amqp":"5.3.1"}})" "\n"
+         R"({"id":"t1","outcome":"confirmed","at":0.1,"took_ms":2.5})" "\n"
+         R"({"done":true,"published":1,"counts":{"confirmed":1}})" "\n");
+  follower.consume();
+  EXPECT_EQ(follower.published(), 1u);
+  EXPECT_EQ(follower.finish(process::ExitStatus{0, 0}, false, jsonl()), "");
+  const auto ends = events(history::EventType::k_load_end);
+  ASSERT_EQ(ends.size(), 1u);
+  EXPECT_EQ(ends[0].data.at("client_versions").at("kombu"), "5.5.3");
+}
+
 TEST_F(LoadFollowerTest, a_line_written_in_pieces_becomes_one_event_once_complete) {
   LoadFollower follower("burst", m_history, jsonl());
   append(R"({"id":"t1","outcome":"se)");

@@ -392,6 +392,18 @@ TEST(ScenarioCheckTest, delivery_accepted_bound) {
   EXPECT_EQ(params_of<check::DeliveryParams>(checks[1]).accepted->op, CountBound::Op::k_ge);
 }
 
+// `publish_took:` bounds how long the longest publish call took, as a comparison; a bare duration is an error at its
+// line (it could mean either way).
+TEST(ScenarioCheckTest, delivery_publish_took_is_a_duration_comparison) {
+  const auto checks = load_delivery_checks("  - delivery: {load: l, publish_took: '>=5s'}\n");
+  ASSERT_EQ(checks.size(), 1u);
+  EXPECT_EQ(checks[0].name, "delivery l lost <= 0, duplicated <= 0, phantom <= 0, publish_took >= 5s");
+  EXPECT_EQ(params_of<check::DeliveryParams>(checks[0]).publish_took->value, 5s);
+  EXPECT_EQ(load_errors(k_delivery_head + "  - delivery: {publish_took: 5s}\n"),
+            (std::vector<std::string>{"test.yaml:8:30: 'publish_took' must be a comparison with a duration such as "
+                                      "'>=1s' or '<500ms', got '5s'"}));
+}
+
 TEST(ScenarioCheckTest, delivery_latencies_and_recovery) {
   const auto checks = load_delivery_checks(
       "  - delivery: {latency_p50: 100ms, latency_p95: 500ms, latency_p99: 2s, latency_max: 1m, recovery: 10}\n");
@@ -428,7 +440,8 @@ TEST(ScenarioCheckTest, delivery_problems_are_all_reported) {
                 "test.yaml:10:39: invalid bound '1.5' for 'phantom' (expected a number or a comparison such as \"<=5\" "
                 "or \">0\")",
                 "test.yaml:11:15: 'delivery' must be a map of bounds (load, accepted, lost, duplicated, phantom, "
-                "latency_p50, latency_p95, latency_p99, latency_max, recovery, tick_duplicates, missed_ticks; {} for the defaults), got 'true'",
+                "latency_p50, latency_p95, latency_p99, latency_max, recovery, publish_took, tick_duplicates, missed_ticks; {} "
+      "for the defaults), got 'true'",
             }));
 }
 

@@ -132,6 +132,7 @@ private:
       }
       settings.api_version = engine.api_version();
       settings.binds = {paths.work_dir, paths.logs_dir};
+      settings.binds.insert(settings.binds.end(), launch.writes.begin(), launch.writes.end());
       settings.readonly_binds = {local::fixtures_dir()};
       settings.run_id = process::OwnerMark::run_id();
       settings.owner = process::OwnerMark::owner();

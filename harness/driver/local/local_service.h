@@ -63,6 +63,11 @@ protected:
   // start.
   process::CommandResult run_in(const process::SpawnOptions& options,
                                 std::chrono::milliseconds timeout) const override;
+  // A client (Service::spawn_client) through the launcher, as instance "<name>-<client>" of kind "client": a child
+  // process under the local driver, a container of the stack's image under the docker driver (its own image, a
+  // team's, may lack the fixture client's Python; the stack's has the versions under test).
+  util::Expected<std::unique_ptr<Client>> launch_client(const process::SpawnOptions& options, const std::string& client,
+                                                        const std::vector<std::filesystem::path>& writes) const override;
   // Starts the main process (through the launcher) with stdout+stderr appended to log_path(); `image`: the
   // instance's own image (Launch::image), empty for the driver's.
   util::Status spawn(process::SpawnOptions options, std::string image = {});

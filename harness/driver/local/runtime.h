@@ -10,10 +10,12 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -91,6 +93,9 @@ struct Launch {
   // Set when the engine orchestrates the instance (Service::use_engine_orchestrator): only a launcher that can is
   // given one.
   std::optional<EngineOrchestration> orchestration{};
+  // Folders beyond the run's that the command writes to (a client's output in the report): a container gets them
+  // mounted at the same paths.
+  std::vector<std::filesystem::path> writes{};
 };
 
 // What an engine cannot honour of a health check, in words; empty when nothing (Service::use_engine_health_check).
