@@ -13,6 +13,11 @@ public:
     if (m_child->running()) m_child->stop(grace);
   }
   nlohmann::json identity() const override { return {{"pid", m_child->pid()}}; }
+  bool signal(int sig) override {
+    if (!m_child->running()) return false;
+    m_child->signal(sig);
+    return true;
+  }
 
 private:
   std::unique_ptr<process::ChildProcess> m_child;

@@ -137,6 +137,8 @@ public:
   bool running() const { return !exit_status().has_value(); }
   // SIGTERM, up to `grace` for it to exit, then SIGKILL; returns once it is gone (bounded). Idempotent.
   virtual void stop(std::chrono::milliseconds grace) = 0;
+  // Sends `sig` to its main process; false when it does not run.
+  virtual bool signal(int sig) = 0;
   // What identifies it in events: {"pid": host pid} on the machine, plus {"container": id} in a container.
   virtual nlohmann::json identity() const = 0;
 };

@@ -82,7 +82,8 @@ void configure_stack(stack::Stack& stack, const driver::RunPaths& paths, std::se
   // As in services' URLs and environment (the driver's table): commands and probes can use them too.
   stack.add_placeholders({{"run.dir", paths.work_dir.string()},
                           {"run.id", paths.run_id},
-                          {"run.fixtures", driver::local::fixtures_dir().string()}});
+                          {"run.fixtures", driver::local::fixtures_dir().string()},
+                          {"run.logs", paths.logs_dir.string()}});
   stack.set_policies(instance_policies(ctx.scenario, stack));
   if (!running.empty()) stack.adopt_running(std::move(running));
 }

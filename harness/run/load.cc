@@ -13,6 +13,7 @@ namespace {
 namespace fs = std::filesystem;
 constexpr auto k_follow_interval = std::chrono::milliseconds{20};
 constexpr auto k_stop_grace = std::chrono::milliseconds{3000};
+constexpr auto k_stack_dump_wait = std::chrono::milliseconds{2000};
 constexpr std::size_t k_listed_ids = 5;
 
 std::string seconds_arg(std::chrono::milliseconds d) {
@@ -140,9 +141,27 @@ Load::~Load() { stop(); }
 void Load::stop() {
   if (m_child && !m_ended) {
     m_stopped = true;
+    dump_stacks();
     m_child->stop(k_stop_grace);
   }
   if (m_follower.joinable()) m_follower.join();
+}
+
+// A client stopped while it still runs may be hung in a publish that never returns: SIGUSR1 has load.py's
+// faulthandler write every thread's stack to its log (where it hangs), which is waited for until the log has grown
+// (bounded: a client that has not registered the handler yet is ended by the signal).
+void Load::dump_stacks() {
+  if (!m_child->running()) return;
+  std::error_code ec;
+  const std::uintmax_t before = fs::exists(m_log, ec) ? fs::file_size(m_log, ec) : 0;
+  if (!m_child->signal(SIGUSR1)) return;
+  const auto deadline = std::chrono::steady_clock::now() + k_stack_dump_wait;
+  while (std::chrono::steady_clock::now() < deadline && m_child->running()) {
+    std::error_code size_ec;
+    const auto now = fs::file_size(m_log, size_ec);
+    if (!size_ec && now > before) break;
+    std::this_thread::sleep_for(k_follow_interval);
+  }
 }
 
 std::vector<std::string> Load::accepted() const { return m_lines->accepted(); }

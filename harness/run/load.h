@@ -39,7 +39,8 @@ public:
   const std::string& name() const { return m_name; }
   // The client has exited and every line it wrote has become an event (load.end recorded).
   bool ended() const { return m_ended; }
-  // Stops a client still publishing (SIGTERM, then SIGKILL) and waits until load.end is recorded. Idempotent.
+  // Stops a client still publishing (SIGUSR1: its stacks into its log; SIGTERM, then SIGKILL) and waits until
+  // load.end is recorded. Idempotent.
   void stop();
   // Task ids of the accepted publishes (confirmed or sent) so far.
   std::vector<std::string> accepted() const;
@@ -52,6 +53,7 @@ private:
   Load(std::string name, history::History& history, std::filesystem::path jsonl, std::filesystem::path log)
       : m_name(std::move(name)), m_history(history), m_jsonl(std::move(jsonl)), m_log(std::move(log)) {}
   void follow();
+  void dump_stacks();  // before a stop: the client's Python stacks into its log
 
   std::string m_name;
   history::History& m_history;

@@ -9,7 +9,7 @@ namespace harness::scenario {
 
 namespace {
 
-const std::vector<std::string> k_run_keys{"run.dir", "run.id", "run.fixtures"};
+const std::vector<std::string> k_run_keys{"run.dir", "run.id", "run.fixtures", "run.logs"};
 
 std::string trim(std::string_view s) {
   const auto begin = s.find_first_not_of(" \t");

@@ -58,6 +58,7 @@ TEST(PlaceholderTableTest, local_driver_offers_exactly_the_keys_the_loader_check
   table["run.dir"] = "";
   table["run.id"] = "";
   table["run.fixtures"] = "";
+  table["run.logs"] = "";
   std::vector<std::string> real;
   for (const auto& [key, value] : table) real.push_back(key);
   EXPECT_EQ(real, scenario::placeholder_keys(*loaded.scenario, scenario::PlaceholderScope::k_run));
@@ -70,6 +71,7 @@ TEST(PlaceholderTableTest, local_driver_offers_exactly_the_keys_the_loader_check
   data_table["run.dir"] = "";
   data_table["run.id"] = "";
   data_table["run.fixtures"] = "";
+  data_table["run.logs"] = "";
   std::vector<std::string> data_keys;
   for (const auto& [key, value] : data_table) data_keys.push_back(key);
   EXPECT_EQ(data_keys, scenario::placeholder_keys(*loaded.scenario, scenario::PlaceholderScope::k_worker_setup));

@@ -174,3 +174,35 @@ checks:
   EXPECT_GE(run.delivery["latency_ms"]["p50"].get<double>(), 2000.0) << run.delivery.dump();
   EXPECT_THAT(test::read_file(run.dir / "logs" / "worker.1.log"), HasSubstr("revoked"));
 }
+
+namespace {
+// A load the harness stops while it still publishes (here: at the end of the steps) first writes every thread's
+// Python stack to its log (SIGUSR1, load.py's faulthandler): where a publish that never returns hangs
+// (redis-sentinel-failover on redis-py >= 5.3). {{run.logs}} reaches the log from a check; a load that ended by
+// itself leaves no stack.
+TEST(Delivery, a_load_stopped_while_publishing_leaves_its_stacks_in_its_log) {
+  REQUIRE_SERVICES();
+  test::TempDir reports;
+  const auto file = reports.write("stopped.yaml", R"(name: stopped
+services:
+  broker: {image: rabbitmq}
+  worker: {image: celery-worker, broker: broker}
+steps:
+  - wait: {ready: all, timeout: 90s}
+  - name: done
+    load: {task: probe.record, count: 2}
+  - name: endless
+    load: {task: probe.record, duration: 10m, rate: 2/s}
+  - wait: {executed: 4, timeout: 60s}
+checks:
+  - name: the stopped load's stack is in its log
+    exec: {command: "grep -q 'in main' {{run.logs}}/endless.log"}
+  - name: the load that ended has none
+    exec: {command: "grep -q 'in main' {{run.logs}}/done.log", exit_code: 1}
+)");
+  const auto result = test::run_cli({"run", file.string(), "--report-dir", reports.path().string()});
+  EXPECT_EQ(result.exit_code, 0) << result.output;
+  const auto log = test::read_file(test::latest_run(reports.path()) / "stopped" / "logs" / "endless.log");
+  EXPECT_THAT(log, HasSubstr("load.py"));
+}
+}  // namespace

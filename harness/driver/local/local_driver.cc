@@ -44,6 +44,7 @@ util::Expected<std::vector<std::unique_ptr<Service>>> RecipeDriver::create_servi
   data_table["run.dir"] = paths.work_dir.string();
   data_table["run.id"] = paths.run_id;
   data_table["run.fixtures"] = fixtures_dir().string();
+  data_table["run.logs"] = paths.logs_dir.string();
   if (auto st = create_kinds(scenario, paths, data_table, false, services); !st) return st;
   const Launcher launcher = m_launchers(paths);
   for (auto& service : services)

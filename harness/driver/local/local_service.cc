@@ -176,6 +176,7 @@ public:
     if (m_runtime->running()) m_runtime->stop(grace);
   }
   nlohmann::json identity() const override { return m_runtime->identity(); }
+  bool signal(int sig) override { return m_runtime->signal(SignalTarget::k_main, sig).delivered; }
 
 private:
   std::shared_ptr<Runtime> m_runtime;  // its release kills what is left (a container is removed)
