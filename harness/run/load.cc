@@ -70,6 +70,17 @@ util::Expected<scenario::LoadStep> expand_step(scenario::LoadStep step, const dr
     if (auto st = expand_json(*field, placeholders); !st) return st;
   return step;
 }
+
+// load.begin's data, before the client's identity is known.
+nlohmann::json begin_data(const scenario::LoadStep& step, const std::string& command) {
+  return {{"load", step.name},
+          {"task", step.task},
+          {"count", step.count ? nlohmann::json(*step.count) : nullptr},
+          {"duration_s", step.duration ? nlohmann::json(step.duration->count() / 1000.0) : nullptr},
+          {"rate", step.rate},
+          {"service", step.service},
+          {"command", command}};
+}
 }  // namespace
 
 util::Expected<std::unique_ptr<Load>> Load::start(const scenario::LoadStep& written, const stack::Stack& stack,
@@ -102,13 +113,7 @@ util::Expected<std::unique_ptr<Load>> Load::start(const scenario::LoadStep& writ
   options.log_file = load->m_log;
   std::string command;
   for (const auto& a : options.argv) command += (command.empty() ? "" : " ") + a;
-  nlohmann::json begin = {{"load", step.name},
-                          {"task", step.task},
-                          {"count", step.count ? nlohmann::json(*step.count) : nullptr},
-                          {"duration_s", step.duration ? nlohmann::json(step.duration->count() / 1000.0) : nullptr},
-                          {"rate", step.rate},
-                          {"service", step.service},
-                          {"command", command}};
+  nlohmann::json begin = begin_data(step, command);
   auto child = service.spawn_client(options, step.name, {load->m_jsonl.parent_path()});
   if (!child) {
     history.record(history::EventType::k_load_begin, {}, begin);
