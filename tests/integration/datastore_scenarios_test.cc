@@ -158,7 +158,8 @@ TEST(DatastoreScenarios, give_their_verdicts_with_their_evidence) {
   }
   {  // Disk alarm.
     const std::string name = "disk-alarm-during-load";
-    EXPECT_THAT(runs[1].junit, HasSubstr(suite_header(name, 4, 0)));
+    // Five checks, one of them for kombu >= 5.5 only: skipped on this machine's kombu 5.2.4.
+    EXPECT_THAT(runs[1].junit, HasSubstr(suite_header(name, 5, 0) + " skipped=\"1\""));
     const auto start = events(runs[1], name, "fault.start");
     ASSERT_EQ(start.size(), 1u);
     EXPECT_THAT(start[0]["data"]["alarms"].dump(), HasSubstr("disk space"));
