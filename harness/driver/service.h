@@ -236,11 +236,7 @@ public:
   // `timeout`, as `docker exec` would: with exec_environment() and exec_working_directory() under `options`'
   // own environment entries. Where it runs is run_in's: the machine, or inside the container (docker driver).
   process::CommandResult exec(process::SpawnOptions options, std::chrono::milliseconds timeout) const {
-    auto environment = exec_environment();
-    for (auto& [key, value] : options.environment) environment[key] = value;
-    options.environment = std::move(environment);
-    if (options.working_directory.empty()) options.working_directory = exec_working_directory();
-    return run_in(options, timeout);
+    return run_in(in_exec_environment(std::move(options)), timeout);
   }
 
   // Starts `options.argv` as a client named `client` (a load's name) with this instance's software, in the background:
@@ -250,11 +246,7 @@ public:
   // it cannot be started.
   util::Expected<std::unique_ptr<Client>> spawn_client(process::SpawnOptions options, const std::string& client,
                                                        const std::vector<std::filesystem::path>& writes) const {
-    auto environment = exec_environment();
-    for (auto& [key, value] : options.environment) environment[key] = value;
-    options.environment = std::move(environment);
-    if (options.working_directory.empty()) options.working_directory = exec_working_directory();
-    return launch_client(options, client, writes);
+    return launch_client(in_exec_environment(std::move(options)), client, writes);
   }
 
   // The loopback ports it listens on (for the report and for the tests that assert none is left open).
@@ -290,17 +282,24 @@ public:
   }
 
 protected:
+  // `options` as a command run "in" this instance gets them: exec_environment() under its own entries, and
+  // exec_working_directory() unless it names one (exec() and spawn_client()).
+  process::SpawnOptions in_exec_environment(process::SpawnOptions options) const {
+    auto environment = exec_environment();
+    for (auto& [key, value] : options.environment) environment[key] = value;
+    options.environment = std::move(environment);
+    if (options.working_directory.empty()) options.working_directory = exec_working_directory();
+    return options;
+  }
   // Runs the command exec() prepared (environment and working directory already merged): on the machine here.
   virtual process::CommandResult run_in(const process::SpawnOptions& options, std::chrono::milliseconds timeout) const {
     return process::run_command(options, timeout);
   }
-  // Starts the client spawn_client() prepared: a child process of the harness here (driver/client.cc).
+  // Starts the client spawn_client() prepared: a child process of the harness here, as the local driver's launcher
+  // starts one (driver/client.cc).
   virtual util::Expected<std::unique_ptr<Client>> launch_client(const process::SpawnOptions& options,
                                                                 const std::string& client,
                                                                 const std::vector<std::filesystem::path>& writes) const;
 };
-
-// A client that is a child process of the harness, in its own process group (Service::launch_client's default).
-util::Expected<std::unique_ptr<Client>> spawn_child_client(const process::SpawnOptions& options);
 
 }  // namespace harness::driver

@@ -166,31 +166,10 @@ util::Status LocalService::spawn(process::SpawnOptions options, std::string imag
   return util::Status::ok();
 }
 
-namespace {
-// A client as the launcher runs it.
-class LaunchedClient final : public Client {
-public:
-  explicit LaunchedClient(std::shared_ptr<Runtime> runtime) : m_runtime(std::move(runtime)) {}
-  std::optional<process::ExitStatus> exit_status() const override { return m_runtime->exit_status(); }
-  void stop(std::chrono::milliseconds grace) override {
-    if (m_runtime->running()) m_runtime->stop(grace);
-  }
-  nlohmann::json identity() const override { return m_runtime->identity(); }
-  bool signal(int sig) override { return m_runtime->signal(SignalTarget::k_main, sig).delivered; }
-
-private:
-  std::shared_ptr<Runtime> m_runtime;  // its release kills what is left (a container is removed)
-};
-}  // namespace
-
 util::Expected<std::unique_ptr<Client>> LocalService::launch_client(const process::SpawnOptions& options,
                                                                     const std::string& client,
                                                                     const std::vector<std::filesystem::path>& writes) const {
-  Launch launch{options, m_name + "-" + client, "client"};
-  launch.writes = writes;
-  auto launched = m_launcher(launch);
-  if (!launched) return launched.error();
-  return std::unique_ptr<Client>(std::make_unique<LaunchedClient>(std::move(launched.value())));
+  return local::launch_client(m_launcher, options, m_name + "-" + client, writes);
 }
 
 std::string LocalService::failure_detail(const std::string& what) const {

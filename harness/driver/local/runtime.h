@@ -107,4 +107,10 @@ using Launcher = std::function<util::Expected<std::shared_ptr<Runtime>>(const La
 // The local driver's launcher: a child process in its own process group.
 Launcher process_launcher();
 
+// A client (Service::spawn_client) started by `launcher` as instance `instance` ("<instance>-<load>") of kind
+// "client", with `writes` mounted where it runs in a container (driver/client.cc).
+util::Expected<std::unique_ptr<Client>> launch_client(const Launcher& launcher, const process::SpawnOptions& options,
+                                                      std::string instance,
+                                                      const std::vector<std::filesystem::path>& writes);
+
 }  // namespace harness::driver::local
