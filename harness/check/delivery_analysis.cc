@@ -206,6 +206,7 @@ DeliveryAnalysis analyse_delivery(DeliveryInput& input, std::string_view load) {
   DeliveryAnalysis out;
   out.load = std::string(load);
   out.ledger_executions = input.executions.size();
+  out.longest_publish = input.longest_publish_of(load);
   const std::uint32_t selected = load.empty() ? 0 : input.loads.find(load);  // size() when unknown: covers nothing
   const auto covered = [&](const Publish& p) { return load.empty() || p.load == selected; };
 

@@ -78,6 +78,7 @@ struct DeliveryAnalysis {
   std::vector<Execution> executions_of_offenders;     // by id, then start: what the Offenders index
 
   LatencySummary latency;
+  LongestPublish longest_publish;                     // of the covered loads' publish calls (took_ms)
   std::vector<std::uint32_t> throughput;              // executions per second, from first_publish
   std::vector<Recovery> recoveries;                   // one per fault, by start
 };

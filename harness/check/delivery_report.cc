@@ -200,7 +200,7 @@ util::Status write_delivery_report(const std::filesystem::path& file, const Deli
   }
   w.end_object();
   // The longest publish call (how long send_task held its caller), of the load under check.
-  const auto longest = input.longest_publish_of(a.load);
+  const auto& longest = a.longest_publish;
   w.key("longest_publish");
   if (longest.took_s >= 0)
     w.begin_object().key("took_ms").value(rounded_ms(longest.took_s * 1000.0)).key("id").value(input.ids.text(longest.id))
