@@ -2,7 +2,7 @@
 
 #include <ostream>
 
-#include "harness/driver/local/celery_worker_service.h"
+#include "harness/driver/local/local_driver.h"
 #include "harness/report/console_text.h"
 #include "harness/scenario/service_reader.h"
 #include "harness/util/time_format.h"
@@ -80,10 +80,7 @@ void configure_stack(stack::Stack& stack, const driver::RunPaths& paths, std::se
                      const RunContext& ctx) {
   stack.set_console(&ctx.out);
   // As in services' URLs and environment (the driver's table): commands and probes can use them too.
-  stack.add_placeholders({{"run.dir", paths.work_dir.string()},
-                          {"run.id", paths.run_id},
-                          {"run.fixtures", driver::local::fixtures_dir().string()},
-                          {"run.logs", paths.logs_dir.string()}});
+  stack.add_placeholders(driver::local::run_placeholders(paths));
   stack.set_policies(instance_policies(ctx.scenario, stack));
   if (!running.empty()) stack.adopt_running(std::move(running));
 }

@@ -35,16 +35,20 @@ util::Status create_kinds(const scenario::Scenario& scenario, const RunPaths& pa
 
 }  // namespace
 
+PlaceholderTable run_placeholders(const RunPaths& paths) {
+  return {{"run.dir", paths.work_dir.string()},
+          {"run.id", paths.run_id},
+          {"run.fixtures", fixtures_dir().string()},
+          {"run.logs", paths.logs_dir.string()}};
+}
+
 util::Expected<std::vector<std::unique_ptr<Service>>> RecipeDriver::create_services(const scenario::Scenario& scenario,
                                                                                      const RunPaths& paths) {
   std::vector<std::unique_ptr<Service>> services;
   // Data services first: workers' URLs are derived from their addresses.
   if (auto st = create_kinds(scenario, paths, {}, true, services); !st) return st;
   PlaceholderTable data_table = placeholder_table(services);
-  data_table["run.dir"] = paths.work_dir.string();
-  data_table["run.id"] = paths.run_id;
-  data_table["run.fixtures"] = fixtures_dir().string();
-  data_table["run.logs"] = paths.logs_dir.string();
+  data_table.merge(run_placeholders(paths));
   if (auto st = create_kinds(scenario, paths, data_table, false, services); !st) return st;
   const Launcher launcher = m_launchers(paths);
   for (auto& service : services)

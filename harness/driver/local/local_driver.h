@@ -7,9 +7,14 @@
 #include <optional>
 
 #include "harness/driver/driver.h"
+#include "harness/driver/placeholders.h"
 #include "harness/driver/local/runtime.h"
 
 namespace harness::driver::local {
+
+// The run's own placeholders: {{run.dir}} (the services' work folder), {{run.id}}, {{run.fixtures}} (the fixture
+// app's folder) and {{run.logs}} (the scenario's logs/), for the workers' settings and for every command.
+PlaceholderTable run_placeholders(const RunPaths& paths);
 
 // The launcher for one run (its folders decide a container's mounts).
 using LauncherFactory = std::function<Launcher(const RunPaths& paths)>;
